@@ -1,0 +1,127 @@
+"""Build the course: source/*.py -> nbgrader course -> notebooks/ (release) and solutions/.
+
+``python -m autograder.build`` (``make release``) regenerates both folders;
+``python -m autograder.build --check`` rebuilds into a scratch folder and reports any
+drift from what is committed, which the test suite also does.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR, assignments
+from .sourcefmt import parse, to_notebook
+
+__all__ = ["write_course", "nbgrader", "release", "comparable", "drift"]
+
+
+def write_course(course_root, names=None):
+    """Write nbgrader source notebooks and the course config under ``course_root``.
+
+    Returns
+    -------
+    list of str
+        The assignments written.
+    """
+    course_root = Path(course_root)
+    names = list(names or assignments())
+    course_root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CONFIG_FILE, course_root / "nbgrader_config.py")
+    for name in names:
+        source_file = SOURCE_DIR / name / f"{name}.py"
+        cells = parse(source_file.read_text(), path=str(source_file.relative_to(REPO_ROOT)))
+        target = course_root / "source" / name
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(to_notebook(cells), target / f"{name}.ipynb")
+    return names
+
+
+def nbgrader(course_root, *args, check=True, env=None, capture=True):
+    """Run one nbgrader command in ``course_root`` with this interpreter."""
+    environment = dict(os.environ if env is None else env)
+    environment.setdefault("MPLBACKEND", "Agg")
+    # nbgrader runs `alembic` and the kernel from PATH: use this interpreter's environment.
+    bin_dir = str(Path(sys.executable).parent)
+    environment["PATH"] = bin_dir + os.pathsep + environment.get("PATH", "")
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args, "--CourseDirectory.root=" + str(course_root)],
+        cwd=course_root, env=environment, text=True,
+        capture_output=capture)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DIR, names=None):
+    """Generate the student release and the executed solutions of every assignment."""
+    names = write_course(course_root, names)
+    for name in names:
+        nbgrader(course_root, "generate_assignment", name, "--force")
+        nbgrader(course_root, "generate_solution", name, "--force")
+        for kind, out_dir in (("release", notebooks_dir), ("solution", solutions_dir)):
+            built = Path(course_root) / kind / name / f"{name}.ipynb"
+            target = Path(out_dir) / name
+            target.mkdir(parents=True, exist_ok=True)
+            nb = nbformat.read(built, as_version=4)
+            nbformat.write(nb, target / f"{name}.ipynb")
+    return names
+
+
+def comparable(path):
+    """What must not drift in a notebook: cell types, sources and metadata (not outputs)."""
+    nb = nbformat.read(path, as_version=4)
+    metadata = {k: v for k, v in nb.metadata.items() if k != "widgets"}
+    return {
+        "metadata": metadata,
+        "cells": [{"type": c.cell_type, "id": c.get("id"), "source": c.source,
+                   "metadata": dict(c.metadata)} for c in nb.cells],
+    }
+
+
+def drift(names=None):
+    """Rebuild into a scratch folder; return a list of differences from what is committed."""
+    problems = []
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        names = release(scratch / "course", scratch / "notebooks", scratch / "solutions", names)
+        for name in names:
+            for committed_dir, kind in ((NOTEBOOKS_DIR, "notebooks"), (SOLUTIONS_DIR, "solutions")):
+                committed = committed_dir / name / f"{name}.ipynb"
+                fresh = scratch / kind / name / f"{name}.ipynb"
+                if not committed.exists():
+                    problems.append(f"{kind}/{name}/{name}.ipynb is missing: run `make release`")
+                elif comparable(committed) != comparable(fresh):
+                    problems.append(f"{kind}/{name}/{name}.ipynb differs from source/{name}/"
+                                    f"{name}.py: run `make release` and commit the result")
+        for committed_dir, kind in ((NOTEBOOKS_DIR, "notebooks"), (SOLUTIONS_DIR, "solutions")):
+            for stray in sorted(committed_dir.glob("*/")) if committed_dir.exists() else []:
+                if stray.name not in names:
+                    problems.append(f"{kind}/{stray.name} has no source: remove it")
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report drift, change nothing")
+    parser.add_argument("--course-root", default=str(REPO_ROOT / "build" / "course"),
+                        help="where to build the nbgrader course (default: build/course)")
+    parser.add_argument("assignment", nargs="*", help="only these assignments")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = drift(args.assignment or None)
+        print("\n".join(problems) or "notebooks/ and solutions/ match source/")
+        return 1 if problems else 0
+    names = release(args.course_root, names=args.assignment or None)
+    print(json.dumps({"built": names, "course_root": args.course_root}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Assertions for the notebooks' self-check and graded test cells.
+
+Each check calls the student's function safely, compares its answer with the right one
+(see :mod:`bplab.diagnosis` for the tolerance policy), prints one line when it passes,
+and otherwise raises ``AssertionError`` with a diagnosis: what is wrong, where, both
+values and the tolerance. Nothing is ever written to stderr: nbgrader gives a test cell
+no points when anything is, so warnings raised by a student's code become failures with
+a message instead.
+"""
+
+import contextlib
+import warnings
+
+import numpy as np
+
+from . import diagnosis, numdiff
+from .course import references_unlocked
+
+__all__ = ["call", "close", "gradient", "derivative", "true", "failure"]
+
+
+class _Failure(AssertionError):
+    """An assertion from a check; its message is the whole feedback."""
+
+
+def failure(message, kind="mismatch"):
+    """Build the AssertionError a check raises, tagged with its diagnosis ``kind``."""
+    return _Failure(f"{message} [diagnosis: {kind}]")
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Turn NumPy floating-point problems and warnings into a list, never stderr."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        yield caught
+
+
+def call(name, function, *args, **kwargs):
+    """Call the student's ``function`` and return its result, or fail with a clear message.
+
+    Parameters
+    ----------
+    name : str
+        How to name the call in feedback, such as ``"mse(y_hat, t)"``.
+    function : callable
+    *args, **kwargs
+        Passed on.
+
+    Returns
+    -------
+    object
+        What ``function`` returned.
+
+    Raises
+    ------
+    AssertionError
+        If the function is not written yet, raises, or emits a warning (NumPy's
+        "overflow encountered in exp", "divide by zero encountered in log", ...).
+    """
+    __tracebackhide__ = True
+    if not callable(function):
+        raise failure(f"{name}: expected a function, found {type(function).__name__}.",
+                      "not-callable")
+    with _quiet() as caught:
+        try:
+            result = function(*args, **kwargs)
+        except NotImplementedError:
+            result, error = None, failure(
+                f"{name} is not written yet: replace `raise NotImplementedError()` "
+                "with your code.", "not-implemented")
+        except Exception as exc:  # the student's bug, reported as feedback
+            result, error = None, failure(
+                f"calling {name} raised {type(exc).__name__}: {exc}", "exception")
+        else:
+            error = None
+    if error is not None:
+        raise error
+    if caught:
+        first = caught[0]
+        raise failure(f"{name} produced a {first.category.__name__}: '{first.message}'. "
+                      "A numerically safe version gives no warnings.", "warning")
+    return result
+
+
+def _verdict_or_fail(verdict):
+    __tracebackhide__ = True
+    if not verdict.passed:
+        raise failure(verdict.message, verdict.kind)
+    print(verdict.message)
+
+
+def close(name, actual, expected, *, tol=diagnosis.EXACT_TOL, terms=None, batch_size=None):
+    """Assert that ``actual`` matches ``expected`` within ``tol``; diagnose if not.
+
+    Parameters
+    ----------
+    name : str
+        The variable or call being checked.
+    actual : array_like
+    expected : array_like
+    tol : float, default EXACT_TOL
+    terms : dict of str to ndarray, optional
+        Named parts of the answer often left out (see :func:`bplab.diagnosis.diagnose`).
+    batch_size : int, optional
+        N, to name factor-of-N mistakes.
+
+    Examples
+    --------
+    >>> close("x", 1.0, 1.0)
+    x is correct (largest relative error 0, tolerance 1e-09).
+    >>> close("x", -1.0, 1.0)
+    Traceback (most recent call last):
+    ...
+    bplab.check._Failure: x is not right: it has the opposite sign ...
+    """
+    __tracebackhide__ = True
+    verdict = diagnosis.diagnose(name, actual, expected, tol=tol, terms=terms,
+                                 batch_size=batch_size)
+    _verdict_or_fail(verdict)
+
+
+def gradient(name, grad, f, x, *, tol=diagnosis.NUMERICAL_TOL, terms=None, batch_size=None,
+             vectorized=False):
+    """Assert that ``grad`` is the gradient of the scalar function ``f`` at ``x``.
+
+    The expected gradient is a central difference computed here, where the course's
+    references are unlocked, so ``f`` may be a reference implementation.
+
+    Parameters
+    ----------
+    name : str
+    grad : array_like of the shape of x
+        The student's gradient.
+    f : callable
+        ``f(x) -> float``.
+    x : ndarray
+    tol : float, default NUMERICAL_TOL
+    terms, batch_size, vectorized
+        See :func:`close` and :func:`bplab.numdiff.gradient`.
+
+    """
+    __tracebackhide__ = True
+    with references_unlocked(), _quiet():
+        expected = numdiff.gradient(f, x, vectorized=vectorized)
+    close(name, grad, expected, tol=tol, terms=terms, batch_size=batch_size)
+
+
+def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):
+    """Assert that ``values`` are the derivative of the elementwise ``f`` at the points ``x``.
+
+    Parameters
+    ----------
+    name : str
+    values : array_like of the shape of x
+    f : callable
+        Elementwise function.
+    x : ndarray
+
+    """
+    __tracebackhide__ = True
+    with references_unlocked(), _quiet():
+        expected = numdiff.derivative(f, x)
+    close(name, values, expected, tol=tol)
+
+
+def true(condition, message, kind="mismatch"):
+    """Assert a plain condition with a message (for properties such as "is finite").
+
+    Examples
+    --------
+    >>> true(1 + 1 == 2, "arithmetic works")
+    """
+    __tracebackhide__ = True
+    if not condition:
+        raise failure(message, kind)

@@ -1,0 +1,114 @@
+"""Course bookkeeping: which notebook is open, and the references it must not lean on.
+
+``bplab`` ships reference implementations of what earlier notebooks taught, so that no
+notebook depends on a student's earlier answer. In the notebook where a thing is
+*taught*, delegating to its reference would defeat the exercise, so
+:func:`start_notebook` locks those references: calling one raises
+:class:`ReferenceLockedError` with a message that says why. The checks that grade the
+exercise still use the references, inside :func:`references_unlocked`.
+"""
+
+import contextlib
+import functools
+import os
+
+__all__ = [
+    "ReferenceLockedError",
+    "reference",
+    "start_notebook",
+    "current_notebook",
+    "references_unlocked",
+    "grading",
+    "taught_in",
+]
+
+_state = {"notebook": None, "unlocked_depth": 0}
+_TAUGHT_IN = {}
+
+
+class ReferenceLockedError(RuntimeError):
+    """A reference implementation was called in the notebook that teaches it."""
+
+
+def reference(notebook):
+    """Mark a function as the reference for an exercise of notebook ``notebook``.
+
+    Parameters
+    ----------
+    notebook : int
+        Number of the notebook whose exercise the function answers.
+
+    Returns
+    -------
+    decorator : callable
+        Wraps the function so that it refuses to run while that notebook is open,
+        except inside :func:`references_unlocked`.
+    """
+
+    def decorate(function):
+        qualified = f"bplab.{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
+        _TAUGHT_IN[qualified] = notebook
+
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            if _state["notebook"] == notebook and _state["unlocked_depth"] == 0:
+                raise ReferenceLockedError(
+                    f"{qualified} is the answer to an exercise in this notebook, so it is "
+                    "switched off here: write the computation yourself with NumPy."
+                )
+            return function(*args, **kwargs)
+
+        guarded.taught_in = notebook
+        return guarded
+
+    return decorate
+
+
+def taught_in():
+    """Map each reference function's qualified name to the notebook that teaches it."""
+    return dict(_TAUGHT_IN)
+
+
+def start_notebook(number):
+    """Declare which notebook is running and lock the references it teaches.
+
+    Parameters
+    ----------
+    number : int
+        The notebook's number in the course, 1 to 7.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A generator seeded with ``number``, for the notebook's demos.
+    """
+    import numpy as np
+
+    if not isinstance(number, int) or not 1 <= number <= 99:
+        raise ValueError(f"number must be a notebook number such as 1; got {number!r}")
+    _state["notebook"] = number
+    np.set_printoptions(precision=6, suppress=True)
+    return np.random.default_rng(number)
+
+
+def current_notebook():
+    """The number given to :func:`start_notebook`, or None."""
+    return _state["notebook"]
+
+
+@contextlib.contextmanager
+def references_unlocked():
+    """Let the course's own checks call locked references inside this block."""
+    _state["unlocked_depth"] += 1
+    try:
+        yield
+    finally:
+        _state["unlocked_depth"] -= 1
+
+
+def grading():
+    """True while nbgrader executes the notebook (``NBGRADER_EXECUTION`` is set).
+
+    Plots and widgets cost grading time and earn no points, so notebooks skip them then.
+    """
+    return bool(os.environ.get("NBGRADER_EXECUTION"))

@@ -1,0 +1,95 @@
+"""The loss explorer of notebook 1: a prediction and a target in, both losses and slopes out."""
+
+import numpy as np
+
+from .course import grading
+from .losses import BCE_EPS
+from .validation import as_scalar
+
+__all__ = ["loss_values", "draw_losses", "loss_explorer"]
+
+
+def loss_values(y_hat, t):
+    """Squared error and binary cross-entropy of one prediction, with their slopes.
+
+    Computed from the formulas directly (not the locked references), for one example.
+
+    Parameters
+    ----------
+    y_hat : float
+        Prediction in [0, 1].
+    t : float
+        Target in [0, 1].
+
+    Returns
+    -------
+    dict
+        ``se``, ``se_slope``, ``bce``, ``bce_slope``: each loss and its derivative
+        with respect to ``y_hat``.
+
+    Examples
+    --------
+    >>> values = loss_values(0.5, 1.0)
+    >>> values["se"], values["se_slope"], values["bce_slope"]
+    (0.25, -1.0, -2.0)
+    """
+    y_hat, t = as_scalar(y_hat, "y_hat"), as_scalar(t, "t")
+    if not (0.0 <= y_hat <= 1.0 and 0.0 <= t <= 1.0):
+        raise ValueError(f"y_hat and t must lie in [0, 1]; got y_hat={y_hat}, t={t}")
+    p = min(max(y_hat, BCE_EPS), 1.0 - BCE_EPS)
+    return {
+        "se": (y_hat - t) ** 2,
+        "se_slope": 2.0 * (y_hat - t),
+        "bce": -(t * np.log(p) + (1.0 - t) * np.log1p(-p)),
+        "bce_slope": (p - t) / (p * (1.0 - p)),
+    }
+
+
+def draw_losses(axes, y_hat=0.3, t=1.0):
+    """Draw both losses against the prediction, with the point and its tangent.
+
+    Parameters
+    ----------
+    axes : array of 2 matplotlib Axes
+        Squared error on the left, cross-entropy on the right.
+    y_hat, t : float
+        As in :func:`loss_values`.
+
+    Returns
+    -------
+    dict
+        The values from :func:`loss_values`, as drawn.
+    """
+    values = loss_values(y_hat, t)
+    grid = np.linspace(0.005, 0.995, 199)
+    curves = {"se": [loss_values(p, t)["se"] for p in grid],
+              "bce": [loss_values(p, t)["bce"] for p in grid]}
+    titles = {"se": "squared error $(\\hat y - t)^2$", "bce": "binary cross-entropy"}
+    for ax, key in zip(np.ravel(axes), ("se", "bce")):
+        ax.plot(grid, curves[key], color="C0")
+        slope = values[f"{key}_slope"]
+        span = np.array([max(y_hat - 0.15, 0.0), min(y_hat + 0.15, 1.0)])
+        ax.plot(span, values[key] + slope * (span - y_hat), color="C3", lw=2)
+        ax.plot([y_hat], [values[key]], "o", color="C3")
+        ax.axvline(t, color="grey", ls=":", lw=1)
+        ax.set(xlabel="prediction $\\hat y$", ylim=(-0.1, 5), xlim=(0, 1),
+               title=f"{titles[key]}\nloss {values[key]:.3f}, slope {slope:+.3f}")
+    return values
+
+
+def loss_explorer():
+    """Sliders for the prediction and the target; both losses redrawn (None while grading)."""
+    from .widgets import explorer
+
+    if grading():
+        return None
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+    controls = {
+        "y_hat": widgets.FloatSlider(value=0.3, min=0.0, max=1.0, step=0.01,
+                                     description="prediction y_hat", style=style),
+        "t": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.5,
+                                 description="target t", style=style),
+    }
+    return explorer(draw_losses, controls, ncols=2)

@@ -1,0 +1,193 @@
+"""Loss functions and their gradients: the references for notebook 1.
+
+Conventions (DESIGN section 3): predictions ``y_hat`` and targets ``t`` have shape
+``(N,)`` (one output per example) or ``(N, n_out)``. The per-example loss sums over
+outputs; the dataset loss is the **mean of the per-example losses**, so every gradient
+carries a factor ``1/N`` and has the shape of ``y_hat``.
+
+These are locked in notebook 1, where students write them (see :mod:`bplab.course`).
+"""
+
+import numpy as np
+
+from .course import reference
+from .validation import as_array, as_scalar, same_shape
+
+__all__ = [
+    "BCE_EPS",
+    "squared_error",
+    "mse",
+    "mse_grad",
+    "bce",
+    "bce_grad",
+    "bce_with_logits",
+    "bce_with_logits_grad",
+    "l2_penalty",
+    "l2_penalty_grad",
+]
+
+BCE_EPS = 1e-12
+"""Predictions are clipped into ``[BCE_EPS, 1 - BCE_EPS]`` before taking logs."""
+
+
+def _pair(y_hat, t):
+    y_hat = as_array(y_hat, "y_hat", ndim=(1, 2))
+    t = as_array(t, "t")
+    same_shape(y_hat, "y_hat", t, "t")
+    return y_hat, t
+
+
+def squared_error(y_hat, t):
+    """Per-example squared error, summed over outputs.
+
+    Parameters
+    ----------
+    y_hat, t : ndarray of shape (N,) or (N, n_out)
+
+    Returns
+    -------
+    ndarray of shape (N,)
+        :math:`\\ell_n = \\sum_k (\\hat y_{nk} - t_{nk})^2`.
+
+    Examples
+    --------
+    >>> squared_error(np.array([1.0, 2.0]), np.array([0.0, 0.0]))
+    array([1., 4.])
+    """
+    y_hat, t = _pair(y_hat, t)
+    diff = y_hat - t
+    return diff**2 if diff.ndim == 1 else np.sum(diff**2, axis=1)
+
+
+@reference(1)
+def mse(y_hat, t):
+    """Mean squared error: the mean over examples of the per-example squared error.
+
+    Parameters
+    ----------
+    y_hat, t : ndarray of shape (N,) or (N, n_out)
+
+    Returns
+    -------
+    float
+        :math:`L = \\frac{1}{N} \\sum_n \\sum_k (\\hat y_{nk} - t_{nk})^2`.
+
+    Examples
+    --------
+    >>> mse(np.array([1.0, 2.0]), np.array([0.0, 0.0]))
+    2.5
+    """
+    y_hat, t = _pair(y_hat, t)
+    return float(np.sum((y_hat - t) ** 2) / len(y_hat))
+
+
+@reference(1)
+def mse_grad(y_hat, t):
+    """Gradient of :func:`mse` with respect to ``y_hat``.
+
+    Returns
+    -------
+    ndarray of the shape of y_hat
+        :math:`\\partial L / \\partial \\hat y_{nk} = 2 (\\hat y_{nk} - t_{nk}) / N`.
+
+    Examples
+    --------
+    >>> mse_grad(np.array([1.0, 2.0]), np.array([0.0, 0.0]))
+    array([1., 2.])
+    """
+    y_hat, t = _pair(y_hat, t)
+    return 2.0 * (y_hat - t) / len(y_hat)
+
+
+@reference(1)
+def bce(y_hat, t, eps=BCE_EPS):
+    """Binary cross-entropy of predicted probabilities, safe at 0 and 1.
+
+    Parameters
+    ----------
+    y_hat : ndarray of shape (N,) or (N, n_out)
+        Predicted probabilities in [0, 1].
+    t : ndarray of the shape of y_hat
+        Targets in [0, 1].
+    eps : float, default BCE_EPS
+        Predictions are clipped into ``[eps, 1 - eps]`` so that no log sees 0.
+
+    Returns
+    -------
+    float
+        :math:`-\\frac{1}{N} \\sum_{n,k} [t \\log \\hat y + (1 - t) \\log(1 - \\hat y)]`.
+
+    Examples
+    --------
+    >>> round(bce(np.array([0.5, 0.5]), np.array([0.0, 1.0])), 6)
+    0.693147
+    >>> bce(np.array([0.0]), np.array([0.0])) < 1e-11
+    True
+    """
+    y_hat, t = _pair(y_hat, t)
+    p = np.clip(y_hat, eps, 1.0 - eps)
+    return float(-np.sum(t * np.log(p) + (1.0 - t) * np.log1p(-p)) / len(y_hat))
+
+
+@reference(1)
+def bce_grad(y_hat, t, eps=BCE_EPS):
+    """Gradient of :func:`bce` with respect to ``y_hat`` (inside the clipping range).
+
+    Returns
+    -------
+    ndarray of the shape of y_hat
+        :math:`(\\hat y - t) / (\\hat y (1 - \\hat y) N)`, evaluated at the clipped
+        prediction so that it stays finite.
+
+    Examples
+    --------
+    >>> bce_grad(np.array([0.5, 0.5]), np.array([0.0, 1.0]))
+    array([ 1., -1.])
+    """
+    y_hat, t = _pair(y_hat, t)
+    p = np.clip(y_hat, eps, 1.0 - eps)
+    return (p - t) / (p * (1.0 - p) * len(y_hat))
+
+
+def bce_with_logits(z, t):
+    """Binary cross-entropy of ``sigmoid(z)``, computed from the logits ``z`` without overflow.
+
+    Notes
+    -----
+    :math:`-[t \\log \\sigma(z) + (1-t) \\log(1 - \\sigma(z))] = \\log(1 + e^{z}) - t z`,
+    evaluated with ``np.logaddexp(0, z)``.
+
+    Examples
+    --------
+    >>> round(bce_with_logits(np.array([0.0]), np.array([1.0])), 6)
+    0.693147
+    """
+    z, t = _pair(z, t)
+    return float(np.sum(np.logaddexp(0.0, z) - t * z) / len(z))
+
+
+def bce_with_logits_grad(z, t):
+    """Gradient of :func:`bce_with_logits` with respect to ``z``: ``(sigmoid(z) - t) / N``."""
+    from .activations import sigmoid
+
+    z, t = _pair(z, t)
+    return (sigmoid(z) - t) / len(z)
+
+
+def l2_penalty(weights, lam):
+    """L2 regulariser ``lam / 2 * sum(w**2)`` over one array or a list of arrays.
+
+    Examples
+    --------
+    >>> round(l2_penalty([np.array([1.0, 2.0]), np.array([[2.0]])], lam=0.1), 12)
+    0.45
+    """
+    lam = as_scalar(lam, "lam")
+    arrays = [weights] if isinstance(weights, np.ndarray) else list(weights)
+    total = sum(float(np.sum(as_array(w, f"weights[{i}]") ** 2)) for i, w in enumerate(arrays))
+    return 0.5 * lam * total
+
+
+def l2_penalty_grad(weight, lam):
+    """Gradient of :func:`l2_penalty` with respect to one weight array: ``lam * weight``."""
+    return as_scalar(lam, "lam") * as_array(weight, "weight")

@@ -1,0 +1,52 @@
+"""Deterministic fixtures for test cells, and references evaluated for checking.
+
+Each fixture takes a seed, so visible and hidden tests can use different data without
+storing any expected answer: expected values are computed when the test runs.
+"""
+
+import numpy as np
+
+from .course import references_unlocked
+
+__all__ = ["expected", "batch", "probabilities", "points"]
+
+
+def expected(reference_function, *args, **kwargs):
+    """Evaluate a (possibly locked) reference implementation for a check.
+
+    Examples
+    --------
+    >>> from bplab import losses
+    >>> expected(losses.mse, np.array([1.0]), np.array([0.0]))
+    1.0
+    """
+    with references_unlocked():
+        return reference_function(*args, **kwargs)
+
+
+def batch(seed, shape, scale=1.0):
+    """Predictions and targets of ``shape``, normally distributed with ``scale``.
+
+    Returns
+    -------
+    y_hat, t : ndarray of shape ``shape``, float64
+    """
+    rng = np.random.default_rng(seed)
+    return scale * rng.standard_normal(shape), scale * rng.standard_normal(shape)
+
+
+def probabilities(seed, shape):
+    """Probabilities in [0.05, 0.95] and 0/1 labels of ``shape``.
+
+    Returns
+    -------
+    y_hat : ndarray of shape ``shape``
+    t : ndarray of shape ``shape``, entries 0.0 or 1.0
+    """
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.05, 0.95, shape), rng.integers(0, 2, shape).astype(np.float64)
+
+
+def points(seed, shape, low=-2.0, high=2.0):
+    """Uniform evaluation points of ``shape`` in ``[low, high)``."""
+    return np.random.default_rng(seed).uniform(low, high, shape)

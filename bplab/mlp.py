@@ -1,0 +1,316 @@
+"""A fully connected network of any depth: initialisation, forward and backward on a batch.
+
+The API, used from notebook 5 on (notebook 6 trains XOR with it)::
+
+    params = bp.mlp.init_params([2, 2, 1], rng)            # {"W1", "b1", "W2", "b2"}
+    y_hat, cache = bp.mlp.forward(params, X, hidden="sigmoid", output="sigmoid")
+    grads = bp.mlp.backward(params, cache, t, loss="mse")  # {"W1": dW1, "b1": db1, ...}
+    L, grads = bp.mlp.loss_and_grads(params, X, t, hidden="tanh", loss="bce")
+    L = bp.mlp.mean_loss(y_hat, t, "mse")                   # "mse", "half_mse" or "bce"
+    params = bp.mlp.step(params, grads, lr=0.5)
+
+Conventions (DESIGN section 3):
+
+* ``params`` maps ``"W1", "b1", ..., "WL", "bL"`` to arrays; ``W{l}`` has shape
+  ``(n_l, n_{l-1})`` and ``b{l}`` shape ``(n_l,)``; layer ``L`` is the output layer.
+* ``X`` has shape ``(N, n_0)``; ``y_hat`` and the target ``t`` have shape ``(N, n_L)``
+  (a ``t`` of shape ``(N,)`` is accepted when ``n_L == 1``).
+* ``grads`` has **the same keys as params**: ``grads["W1"]`` is dW1 = dL/dW1, of the
+  shape of ``W1``; so checking or updating every parameter is one loop over the keys.
+* ``cache`` holds ``"A0"`` (= X) and ``"Z{l}"``, ``"A{l}"`` for every layer, plus the
+  activation names under ``"hidden"`` and ``"output"``.
+* Hidden activations: ``"sigmoid"``, ``"tanh"``, ``"relu"``; output activations: those
+  or ``"identity"``. Losses are means over the examples: ``"mse"`` (squared error summed
+  over outputs), ``"half_mse"`` (half of it) and ``"bce"`` (needs a sigmoid output).
+
+Backward pass, with deltas ``dZ{l} = dL/dZ{l}`` (one example per row):
+output delta ``dZL = dL/dy_hat * h'(ZL)``, or ``(y_hat - t) / N`` for a sigmoid output with
+cross-entropy; hidden delta ``dZ{l} = (dZ{l+1} @ W{l+1}) * h'(Z{l})``; then
+``dW{l} = dZ{l}.T @ A{l-1}`` and ``db{l} = dZ{l}.sum(axis=0)``.
+"""
+
+import numpy as np
+
+from . import activations, losses
+from .course import reference
+from .layers import dense_backward, dense_forward
+from .validation import as_array, as_scalar
+
+__all__ = ["LOSSES", "init_params", "n_layers", "forward", "mean_loss", "output_delta", "backward",
+           "loss_and_grads", "loss_of", "step"]
+
+_ACT = dict(activations.ACTIVATIONS,
+            identity=(lambda z: z, lambda z: np.ones_like(np.asarray(z, dtype=np.float64))))
+LOSSES = ("mse", "half_mse", "bce")
+
+
+def _activation(name, allowed):
+    if name not in allowed:
+        raise ValueError(f"activation must be one of {sorted(allowed)}; got {name!r}")
+    return _ACT[name]
+
+
+def init_params(sizes, rng, scale=None):
+    """Random weights and zero biases for a network with layer widths ``sizes``.
+
+    Parameters
+    ----------
+    sizes : sequence of int, length L + 1
+        ``[n_0, n_1, ..., n_L]``: input width, hidden widths, output width.
+    rng : numpy.random.Generator
+    scale : float, optional
+        Standard deviation of the weights; default ``1 / sqrt(n_{l-1})`` per layer
+        (Xavier/Glorot-style: keeps pre-activations of order 1).
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``W{l}`` of shape ``(n_l, n_{l-1})`` drawn from N(0, scale^2), ``b{l}`` zeros of
+        shape ``(n_l,)``, for l = 1..L.
+
+    Examples
+    --------
+    >>> params = init_params([2, 3, 1], np.random.default_rng(0))
+    >>> {key: value.shape for key, value in params.items()}
+    {'W1': (3, 2), 'b1': (3,), 'W2': (1, 3), 'b2': (1,)}
+    """
+    sizes = [as_scalar(n, "sizes entry", positive=True, integer=True) for n in sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least 2 widths (input and output); got {sizes}")
+    params = {}
+    for l in range(1, len(sizes)):
+        std = 1.0 / np.sqrt(sizes[l - 1]) if scale is None else as_scalar(scale, "scale")
+        params[f"W{l}"] = std * rng.standard_normal((sizes[l], sizes[l - 1]))
+        params[f"b{l}"] = np.zeros(sizes[l])
+    return params
+
+
+def n_layers(params):
+    """Number of weight layers L in ``params`` (keys W1..WL and b1..bL must all be there)."""
+    L = sum(1 for key in params if key.startswith("W"))
+    expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
+    if L == 0 or set(params) != expected:
+        raise ValueError(f"params must hold exactly the keys W1, b1, ..., WL, bL; "
+                         f"got {sorted(params)}")
+    return L
+
+
+@reference(5)
+def forward(params, X, hidden="sigmoid", output="sigmoid"):
+    """Forward pass of the whole network on a batch.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        See the module docstring.
+    X : ndarray of shape (N, n_0)
+    hidden : {"sigmoid", "tanh", "relu"}
+        Activation of layers 1..L-1.
+    output : {"sigmoid", "tanh", "relu", "identity"}
+        Activation of layer L.
+
+    Returns
+    -------
+    y_hat : ndarray of shape (N, n_L)
+    cache : dict
+        ``A0`` = X, ``Z{l}`` and ``A{l}`` of shape (N, n_l), ``hidden`` and ``output``.
+
+    Notes
+    -----
+    :math:`Z^l = A^{l-1} (W^l)^T + b^l`, :math:`A^l = h(Z^l)`.
+
+    Examples
+    --------
+    >>> params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([0.0])}
+    >>> forward(params, np.array([[2.0, 2.0]]))[0]
+    array([[0.5]])
+    """
+    L = n_layers(params)
+    h_hidden, _ = _activation(hidden, ("sigmoid", "tanh", "relu"))
+    h_out, _ = _activation(output, _ACT)
+    A = as_array(X, "X", ndim=2)
+    cache = {"A0": A, "hidden": hidden, "output": output}
+    for l in range(1, L + 1):
+        Z = dense_forward(A, params[f"W{l}"], params[f"b{l}"])
+        A = h_out(Z) if l == L else h_hidden(Z)
+        cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+    return A, cache
+
+
+def _target(t, y_hat):
+    t = as_array(t, "t")
+    if t.ndim == 1 and y_hat.shape[1] == 1:
+        t = t[:, None]
+    if t.shape != y_hat.shape:
+        raise ValueError(f"t must have shape {y_hat.shape} like y_hat; got {t.shape}")
+    return t
+
+
+def mean_loss(y_hat, t, kind="mse"):
+    """Mean over examples of the per-example loss ``kind`` (see :data:`LOSSES`).
+
+    Examples
+    --------
+    >>> mean_loss(np.array([[1.0], [3.0]]), np.array([0.0, 1.0]), "half_mse")
+    1.25
+    """
+    y_hat = as_array(y_hat, "y_hat", ndim=2)
+    t = _target(t, y_hat)
+    if kind == "mse":
+        return losses.mse(y_hat, t)
+    if kind == "half_mse":
+        return 0.5 * losses.mse(y_hat, t)
+    if kind == "bce":
+        return losses.bce(y_hat, t)
+    raise ValueError(f"kind must be one of {LOSSES}; got {kind!r}")
+
+
+@reference(5)
+def output_delta(Z, t, loss="mse", output="sigmoid"):
+    """Delta of the output layer, ``dL/dZ``, for a mean loss over the batch.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (N, n_out)
+        Pre-activations of the output layer.
+    t : ndarray of shape (N, n_out)
+    loss : {"mse", "half_mse", "bce"}
+    output : {"sigmoid", "tanh", "relu", "identity"}
+        The output activation; ``"bce"`` requires ``"sigmoid"``.
+
+    Returns
+    -------
+    ndarray of shape (N, n_out)
+
+    Notes
+    -----
+    :math:`\\delta^L = \\partial L/\\partial \\hat y \\odot h'(Z^L)`, with
+    :math:`\\partial L/\\partial \\hat y = 2(\\hat y - t)/N` for mse. For a sigmoid output
+    with cross-entropy the factor :math:`\\hat y(1-\\hat y)` cancels and
+    :math:`\\delta^L = (\\hat y - t)/N`.
+
+    Examples
+    --------
+    >>> output_delta(np.array([[0.0], [0.0]]), np.array([[1.0], [0.0]]), loss="bce")
+    array([[-0.25],
+           [ 0.25]])
+    """
+    Z = as_array(Z, "Z", ndim=2)
+    h, h_grad = _activation(output, _ACT)
+    y_hat = h(Z)
+    t = _target(t, y_hat)
+    N = Z.shape[0]
+    if loss == "bce":
+        if output != "sigmoid":
+            raise ValueError(f"loss 'bce' needs a sigmoid output; got output={output!r}")
+        return (y_hat - t) / N
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
+    factor = 2.0 if loss == "mse" else 1.0
+    return factor * (y_hat - t) / N * h_grad(Z)
+
+
+@reference(5)
+def backward(params, cache, t, loss="mse"):
+    """Backward pass: the gradient of the mean loss with respect to every parameter.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    cache : dict
+        From :func:`forward` with the same ``params``.
+    t : ndarray of shape (N, n_L)
+    loss : {"mse", "half_mse", "bce"}
+
+    Returns
+    -------
+    dict of str to ndarray
+        The keys of ``params``; ``grads["W{l}"]`` is dL/dW{l}, the shape of ``W{l}``.
+
+    Notes
+    -----
+    :math:`\\delta^l = (\\delta^{l+1} W^{l+1}) \\odot h'(Z^l)` in row form (per example,
+    :math:`(W^{l+1})^T \\delta^{l+1}`), :math:`dW^l = (\\delta^l)^T A^{l-1}`,
+    :math:`db^l = \\sum_n \\delta^l_n`.
+
+    Examples
+    --------
+    >>> params = init_params([2, 3, 1], np.random.default_rng(0))
+    >>> X, t = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([1.0, 0.0])
+    >>> grads = backward(params, forward(params, X, hidden="tanh")[1], t, loss="bce")
+    >>> sorted(grads) == sorted(params)
+    True
+    """
+    L = n_layers(params)
+    _, h_grad = _activation(cache["hidden"], _ACT)
+    dZ = output_delta(cache[f"Z{L}"], t, loss=loss, output=cache["output"])
+    grads = {}
+    for l in range(L, 0, -1):
+        dA_prev, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dZ, cache[f"A{l - 1}"],
+                                                                 params[f"W{l}"])
+        if l > 1:
+            dZ = dA_prev * h_grad(cache[f"Z{l - 1}"])
+    return {key: grads[key] for key in params}
+
+
+def loss_and_grads(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse"):
+    """The mean loss and its gradients in one call: ``(L, grads)``.
+
+    Examples
+    --------
+    >>> params = init_params([2, 2, 1], np.random.default_rng(1))
+    >>> L, grads = loss_and_grads(params, np.eye(2), np.array([1.0, 0.0]))
+    >>> round(L, 6) > 0, grads["W1"].shape
+    (True, (2, 2))
+    """
+    y_hat, cache = forward(params, X, hidden=hidden, output=output)
+    return mean_loss(y_hat, t, loss), backward(params, cache, t, loss=loss)
+
+
+def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
+    """The mean loss as a function of one parameter array, for gradient checks.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    X, t : ndarray
+    key : str
+        Which parameter varies, such as ``"W2"``.
+    hidden, output, loss : str
+        As in :func:`forward` and :func:`mean_loss`.
+
+    Returns
+    -------
+    callable
+        ``f(value) -> float``: the loss with ``params[key]`` replaced by ``value``.
+
+    Examples
+    --------
+    >>> params = init_params([2, 2, 1], np.random.default_rng(1))
+    >>> X, t = np.eye(2), np.array([1.0, 0.0])
+    >>> f = loss_of(params, X, t, "b2")
+    >>> bool(np.isclose(f(params["b2"]), loss_and_grads(params, X, t)[0]))
+    True
+    """
+    if key not in params:
+        raise ValueError(f"key must be one of {sorted(params)}; got {key!r}")
+    def f(value):
+        trial = dict(params)
+        trial[key] = as_array(value, key, shape=params[key].shape)
+        return mean_loss(forward(trial, X, hidden=hidden, output=output)[0], t, loss)
+
+    return f
+
+
+def step(params, grads, lr):
+    """One gradient-descent step: a new dict ``{key: params[key] - lr * grads[key]}``.
+
+    Examples
+    --------
+    >>> step({"W1": np.array([[1.0]]), "b1": np.array([0.0])},
+    ...      {"W1": np.array([[2.0]]), "b1": np.array([1.0])}, lr=0.5)
+    {'W1': array([[0.]]), 'b1': array([-0.5])}
+    """
+    lr = as_scalar(lr, "lr", positive=True)
+    return {key: params[key] - lr * as_array(grads[key], f"grads[{key!r}]",
+                                             shape=params[key].shape) for key in params}

@@ -46,7 +46,6 @@ def write_course(course_root, names=None):
 def nbgrader(course_root, *args, check=True, env=None, capture=True):
     """Run one nbgrader command in ``course_root`` with this interpreter."""
     environment = dict(os.environ if env is None else env)
-    environment.setdefault("MPLBACKEND", "Agg")
     # nbgrader runs `alembic` and the kernel from PATH: use this interpreter's environment.
     bin_dir = str(Path(sys.executable).parent)
     environment["PATH"] = bin_dir + os.pathsep + environment.get("PATH", "")

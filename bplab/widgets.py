@@ -27,7 +27,8 @@ def explorer(draw, controls, *, figsize=(9, 3.6), ncols=1):
     Returns
     -------
     ipywidgets.VBox or None
-        The controls above the output, or None while grading.
+        The controls above the output (displayed when it is a cell's last value), or None
+        while grading.
     """
     if grading():
         return None
@@ -42,10 +43,10 @@ def explorer(draw, controls, *, figsize=(9, 3.6), ncols=1):
             output.clear_output(wait=True)
             fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained")
             draw(axes, **values)
-            plt.show(fig)
+            display(fig)
+            plt.close(fig)  # displayed once as an image; pyplot must not draw it again
 
     widgets.interactive_output(redraw, controls)
     box = widgets.VBox([widgets.HBox(list(controls.values())), output])
     box.add_class("bplab-explorer")
-    display(box)
     return box

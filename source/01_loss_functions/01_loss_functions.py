@@ -126,7 +126,7 @@ def mse(y_hat, t):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it. You should see `0.17` for the three predictions above, and `1.625` for the
+# Try it. You should see `0.07` for the three predictions above, and `1.125` for the
 # two-output batch.
 
 # %%

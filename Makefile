@@ -1,0 +1,49 @@
+# Backprop Lab. `make lab` opens the course; `make test` runs every test. Both set up
+# the virtual environment in .venv on first use (Python 3.10 or newer).
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: lab test test-fast release check-release gate clean
+
+$(VENV)/.runtime: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## lab: open JupyterLab on the course, at notebook 1
+lab: $(VENV)/.runtime
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks \
+		01_loss_functions/01_loss_functions.ipynb
+
+## test: every test: package, course build and drift, nbgrader gate, real browser
+test: $(VENV)/.dev
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+## test-fast: everything except nbgrader runs, notebook builds and the browser
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+## release: rebuild notebooks/ and solutions/ from source/
+release: $(VENV)/.runtime
+	$(PY) -m autograder.build
+
+## check-release: report any drift between source/ and the committed notebooks
+check-release: $(VENV)/.runtime
+	$(PY) -m autograder.build --check
+
+## gate: the test-the-tests gate for one assignment, e.g. make gate A=01_loss_functions
+gate: $(VENV)/.dev
+	$(PY) -m autograder.gate $(A)
+
+clean:
+	rm -rf build .pytest_cache

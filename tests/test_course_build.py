@@ -1,0 +1,87 @@
+"""The committed notebooks/ and solutions/ are exactly what source/ builds, and safe to release."""
+
+import re
+
+import nbformat
+import pytest
+
+from autograder import NOTEBOOKS_DIR, SOLUTIONS_DIR, SOURCE_DIR, assignments
+from autograder.build import drift
+from autograder.gate import solution_code
+from autograder.sourcefmt import parse
+
+NAMES = assignments()
+MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
+
+
+def _release(name):
+    return nbformat.read(NOTEBOOKS_DIR / name / f"{name}.ipynb", as_version=4)
+
+
+def _hidden_blocks(source):
+    return re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
+
+
+@pytest.mark.slow
+def test_notebooks_and_solutions_match_their_source():
+    assert drift() == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_release_holds_no_solutions_markers_or_hidden_tests(name):
+    release = _release(name)
+    text = "\n".join(cell.source for cell in release.cells)
+    assert not MARKERS.search(text)
+    source_cells = parse((SOURCE_DIR / name / f"{name}.py").read_text())
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
+    for cell in source_cells:
+        if cell.kind == "solution":
+            body = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S)
+            assert body, f"{cell.grade_id}: no solution block"
+            released = by_id[cell.grade_id].source
+            assert "raise NotImplementedError()" in released
+            for line in body.group(1).strip().splitlines():
+                if line.strip() and not line.strip().startswith("#"):
+                    assert line not in released, f"{cell.grade_id} leaks solution line {line!r}"
+        visible = re.sub(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", "", cell.source,
+                         flags=re.S)
+        for block in _hidden_blocks(cell.source):
+            for line in block.strip().splitlines():
+                if len(line.strip()) > 25 and line not in visible:
+                    assert line not in text, f"hidden test line leaked: {line!r}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_release_has_no_outputs_and_locks_tests(name):
+    for cell in _release(name).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code":
+            assert cell.outputs == []
+        if meta.get("grade"):
+            assert meta["locked"] and "checksum" in meta
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solution_ran_without_errors_or_stderr(name):
+    solution = nbformat.read(SOLUTIONS_DIR / name / f"{name}.ipynb", as_version=4)
+    for cell in solution.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"{name}: error in\n{cell.source[:300]}"
+            if output.output_type == "stream":
+                assert output.name == "stdout", f"{name}: stderr in\n{cell.source[:300]}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_has_the_course_structure(name):
+    text = "\n".join(c.source for c in _release(name).cells if c.cell_type == "markdown")
+    for needed in ("Estimated time", "Learning objectives", "Prerequisites", "## Summary",
+                   "## Going further"):
+        assert needed in text, f"{name} lacks {needed!r}"
+    number = int(name[:2])
+    setup = [c for c in _release(name).cells if c.get("id") == "setup"]
+    assert setup and f"bp.start_notebook({number})" in setup[0].source
+
+
+def test_solution_code_strips_markers_only():
+    source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
+    assert solution_code(source) == "def f():\n    return 1\n"

@@ -1,0 +1,35 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from bplab import explore_losses, numdiff
+
+
+@pytest.mark.parametrize("y_hat, t", [(0.3, 1.0), (0.8, 0.0), (0.5, 0.5)])
+def test_slopes_are_the_derivatives_of_the_losses(y_hat, t):
+    values = explore_losses.loss_values(y_hat, t)
+    for key in ("se", "bce"):
+        slope = numdiff.derivative(lambda p: np.vectorize(
+            lambda q: explore_losses.loss_values(q, t)[key])(p), np.array([y_hat]))
+        assert values[f"{key}_slope"] == pytest.approx(slope[0], rel=1e-7)
+
+
+def test_out_of_range_inputs_are_rejected():
+    with pytest.raises(ValueError, match="must lie in"):
+        explore_losses.loss_values(1.5, 0.0)
+
+
+def test_draw_puts_the_values_in_the_titles():
+    fig, axes = plt.subplots(1, 2)
+    values = explore_losses.draw_losses(axes, y_hat=0.25, t=1.0)
+    assert f"{values['bce']:.3f}" in axes[1].get_title()
+    assert len(axes[0].lines) == 4
+    plt.close(fig)
+
+
+def test_explorer_builds_sliders_and_skips_while_grading(monkeypatch):
+    box = explore_losses.loss_explorer()
+    sliders = box.children[0].children
+    assert [s.description for s in sliders] == ["prediction y_hat", "target t"]
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert explore_losses.loss_explorer() is None

@@ -1,0 +1,28 @@
+"""The test-the-tests gate, through real nbgrader autograde, for every assignment."""
+
+from collections import Counter
+
+import pytest
+
+from autograder import assignments
+from autograder.gate import load_mutants, run_gate
+from autograder.sourcefmt import parse
+from autograder import SOURCE_DIR
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_every_exercise_has_typical_wrong_answers(name):
+    exercises = {c.grade_id for c in parse((SOURCE_DIR / name / f"{name}.py").read_text())
+                 if c.kind == "solution"}
+    counts = Counter(ex for mutant in load_mutants(name) for ex in mutant["loses"])
+    thin = sorted(ex for ex in exercises if counts[ex] < 2)
+    assert not thin, f"{name}: exercises with fewer than 2 mutants: {thin}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", assignments())
+def test_release_scores_zero_solution_full_and_every_mutant_loses(name, tmp_path):
+    outcome = run_gate(name, workdir=tmp_path)
+    assert outcome["failures"] == []
+    expected_students = {"release", "solution"} | {f"mutant-{m['name']}" for m in load_mutants(name)}
+    assert set(outcome["scores"]) == expected_students

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from bplab import course, losses, numdiff
+
+probs = st.floats(0.02, 0.98)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (4, 3), elements=st.floats(-3, 3)),
+       arrays(np.float64, (4, 3), elements=st.floats(-3, 3)))
+def test_mse_gradient_is_the_derivative_of_mse(y_hat, t):
+    exact = numdiff.complex_step_gradient(lambda y: np.sum((y - t) ** 2) / len(y), y_hat)
+    assert np.allclose(losses.mse_grad(y_hat, t), exact, rtol=1e-12, atol=1e-14)
+    assert losses.mse(y_hat, t) == pytest.approx(np.mean(losses.squared_error(y_hat, t)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (5,), elements=probs), arrays(np.float64, (5,), elements=st.floats(0, 1)))
+def test_bce_gradient_is_the_derivative_of_bce(y_hat, t):
+    exact = numdiff.complex_step_gradient(
+        lambda y: -np.sum(t * np.log(y) + (1 - t) * np.log(1 - y)) / len(y), y_hat)
+    assert np.allclose(losses.bce_grad(y_hat, t), exact, rtol=1e-10)
+    assert np.allclose(numdiff.gradient(lambda y: losses.bce(y, t), y_hat), exact, rtol=1e-6)
+
+
+def test_bce_is_finite_and_silent_at_zero_and_one(recwarn):
+    assert losses.bce(np.array([1.0, 0.0]), np.array([1.0, 0.0])) < 1e-11
+    assert losses.bce(np.array([0.0, 1.0]), np.array([1.0, 0.0])) == pytest.approx(27.631, abs=1e-3)
+    assert np.all(np.isfinite(losses.bce_grad(np.array([0.0, 1.0]), np.array([1.0, 0.0]))))
+    assert len(recwarn) == 0
+
+
+def test_bce_with_logits_agrees_with_bce_and_survives_huge_logits(recwarn):
+    z = np.array([[-3.0, 0.5], [2.0, 4.0]])
+    t = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert losses.bce_with_logits(z, t) == pytest.approx(losses.bce(1 / (1 + np.exp(-z)), t), rel=1e-9)
+    assert np.isfinite(losses.bce_with_logits(np.array([1e4]), np.array([0.0])))
+    grad = numdiff.gradient(lambda v: losses.bce_with_logits(v, t), z)
+    assert np.allclose(losses.bce_with_logits_grad(z, t), grad, rtol=1e-7)
+    assert len(recwarn) == 0
+
+
+def test_l2_penalty_and_its_gradient():
+    w = np.array([[0.5, -1.0], [2.0, 0.25]])
+    assert np.allclose(numdiff.gradient(lambda v: losses.l2_penalty(v, 0.3), w),
+                       losses.l2_penalty_grad(w, 0.3), rtol=1e-8)
+
+
+def test_shape_mismatch_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"t must have the same shape as y_hat, \(3,\); got \(2,\)"):
+        losses.mse(np.zeros(3), np.zeros(2))
+
+
+def test_references_are_locked_in_the_notebook_that_teaches_them():
+    course.start_notebook(1)
+    with pytest.raises(course.ReferenceLockedError, match="switched off here"):
+        losses.mse(np.zeros(2), np.zeros(2))
+    with course.references_unlocked():
+        assert losses.mse(np.zeros(2), np.zeros(2)) == 0.0
+    course.start_notebook(2)
+    assert losses.mse(np.zeros(2), np.zeros(2)) == 0.0

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,16 +44,28 @@ def write_course(course_root, names=None):
     return names
 
 
-def nbgrader(course_root, *args, check=True, env=None, capture=True):
-    """Run one nbgrader command in ``course_root`` with this interpreter."""
+def nbgrader(course_root, *args, check=True, env=None, capture=True, timeout=None):
+    """Run one nbgrader command in ``course_root`` with this interpreter.
+
+    With ``timeout`` (seconds), the command and every kernel it started are killed when it
+    runs over, and ``TimeoutError`` is raised.
+    """
     environment = dict(os.environ if env is None else env)
     # nbgrader runs `alembic` and the kernel from PATH: use this interpreter's environment.
     bin_dir = str(Path(sys.executable).parent)
     environment["PATH"] = bin_dir + os.pathsep + environment.get("PATH", "")
-    result = subprocess.run(
+    pipe = subprocess.PIPE if capture else None
+    process = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args, "--CourseDirectory.root=" + str(course_root)],
-        cwd=course_root, env=environment, text=True,
-        capture_output=capture)
+        cwd=course_root, env=environment, text=True, stdout=pipe, stderr=pipe,
+        start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise TimeoutError(f"nbgrader {' '.join(args)} ran over {timeout} s and was stopped")
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result

@@ -1,0 +1,76 @@
+"""Read what each graded test cell said, and make feedback that shows no hidden-test code.
+
+nbgrader's feedback shows restored test cells verbatim, hidden tests included, and a
+traceback prints the source lines around a failing assert. Before feedback is generated,
+:func:`scrub` replaces each test cell's source with its released (visible) version and
+cuts every test cell's traceback down to its last line, which carries the diagnosis.
+"""
+
+import os
+import re
+import stat
+
+import nbformat
+
+__all__ = ["HIDDEN_NOTE", "test_cells", "cell_outcomes", "scrub"]
+
+HIDDEN_NOTE = "# Hidden tests also ran in this cell; their code is not shown."
+_TAG = re.compile(r"\[diagnosis: ([a-z-]+)\]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_cells(nb):
+    """Map grade id to cell for every autograded test cell of ``nb``."""
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+def _outcome(cell):
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            message = _ANSI.sub("", f"{output.ename}: {output.evalue}")
+            tag = _TAG.search(output.evalue)
+            if tag:
+                kind = tag.group(1)
+            elif output.ename in ("NotImplementedError",):
+                kind = "not-implemented"
+            elif output.ename == "AssertionError":
+                kind = "assertion"
+            else:
+                kind = "exception"
+            return kind, message[:1000]
+        if output.output_type == "stream" and output.name == "stderr":
+            return "stderr", "the cell wrote to stderr: " + output.text[:300]
+    return None, ""
+
+
+def cell_outcomes(autograded_path):
+    """Per test cell of an autograded notebook: ``(diagnosis kind or None, message)``."""
+    nb = nbformat.read(autograded_path, as_version=4)
+    return {grade_id: _outcome(cell) for grade_id, cell in test_cells(nb).items()}
+
+
+def scrub(autograded_path, release_nb, source_nb):
+    """Rewrite an autograded notebook so that its feedback reveals no hidden tests.
+
+    Parameters
+    ----------
+    autograded_path : path
+        The notebook nbgrader wrote (read-only; made writable here).
+    release_nb, source_nb : NotebookNode
+        The student release and the instructor's source, to know what is visible.
+    """
+    os.chmod(autograded_path, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+    nb = nbformat.read(autograded_path, as_version=4)
+    visible = test_cells(release_nb)
+    full = test_cells(source_nb)
+    for grade_id, cell in test_cells(nb).items():
+        if grade_id in visible:
+            shown = visible[grade_id].source
+            if "BEGIN HIDDEN TESTS" in full.get(grade_id, cell).source:
+                shown = shown.rstrip() + "\n" + HIDDEN_NOTE
+            cell.source = shown
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output.traceback = [_ANSI.sub("", f"{output.ename}: {output.evalue}")]
+    nbformat.write(nb, autograded_path)

@@ -1,0 +1,243 @@
+"""Grade a whole class in one command: parallel nbgrader workers, resumable, with a report.
+
+``python -m autograder.grade SUBMISSIONS`` (``make grade SUBMISSIONS=...``) grades every
+submission in a folder or zip (see :mod:`autograder.submissions`) and writes, under
+``--out`` (default ``build/grading``):
+
+* ``grades.csv``: one row per student and assignment, one column per graded exercise;
+* ``feedback/<student>/<assignment>.html``: what failed and why, no hidden-test code;
+* ``report.html`` with plots (grade distribution, pass rate per exercise, the mistakes
+  diagnosed most often) and ``problems.csv`` listing what could not be graded;
+* ``results/<assignment>/<student>.json``: one file per graded submission, written
+  atomically when its batch finishes. A run that is killed and started again grades only
+  what has no result yet, so nothing is lost or counted twice.
+
+nbgrader has no parallel autograde, and concurrent writers to one SQLite gradebook are
+unsupported, so each batch of students is graded by its own ``nbgrader autograde`` process
+in its own scratch course root, with a copy of the template gradebook.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import nbformat
+
+from . import COURSE_ID, REPO_ROOT, SOURCE_DIR, assignments
+from .build import nbgrader, write_course
+from .feedback import cell_outcomes, scrub
+from .progress import Progress
+from .submissions import collect, unpack
+
+__all__ = ["prepare_template", "grade_batch", "run", "main"]
+
+
+def _source_hash(names):
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        digest.update((SOURCE_DIR / name / f"{name}.py").read_bytes())
+    digest.update((Path(__file__).parent / "nbgrader_config.py").read_bytes())
+    return digest.hexdigest()
+
+
+def prepare_template(out, names):
+    """Build (or reuse) the template course: config, gradebook, source and release."""
+    template = Path(out) / "template"
+    stamp = template / "READY"
+    fingerprint = _source_hash(names)
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return template
+    shutil.rmtree(template, ignore_errors=True)
+    write_course(template, names)
+    for name in names:
+        nbgrader(template, "generate_assignment", name, "--force")
+    stamp.write_text(fingerprint)
+    return template
+
+
+def _write_json_atomically(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+    os.replace(scratch, path)
+
+
+def _gradebook_cells(root, name):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    cells = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        for submission in gradebook.assignment_submissions(name):
+            try:
+                notebook = gradebook.find_submission_notebook(name, name, submission.student.id)
+            except MissingEntry:
+                continue
+            cells[submission.student.id] = {
+                grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
+    return cells
+
+
+def grade_batch(template, out, name, batch, timeout, cell_timeout=None):
+    """Grade one batch of submissions of assignment ``name`` in a scratch course root.
+
+    Returns
+    -------
+    list of dict
+        One result per submission, each also written to ``results/<name>/<student>.json``.
+    """
+    out = Path(out)
+    root = Path(tempfile.mkdtemp(prefix=f"batch-{name}-", dir=out / "work"))
+    shutil.copy(template / "gradebook.db", root / "gradebook.db")
+    shutil.copy(template / "nbgrader_config.py", root / "nbgrader_config.py")
+    for submission in batch:
+        target = root / "submitted" / submission.student / name
+        target.mkdir(parents=True)
+        shutil.copy(submission.path, target / f"{name}.ipynb")
+    started = time.monotonic()
+    try:
+        extra = [f"--Execute.timeout={int(cell_timeout)}"] if cell_timeout else []
+        run_result = nbgrader(root, "autograde", name, "--force", *extra, check=False,
+                              timeout=timeout)
+        log = run_result.stderr[-4000:]
+    except TimeoutError as error:
+        log = str(error)
+    scores = _gradebook_cells(root, name)
+    max_scores = _max_scores(root, name)
+    release_nb = nbformat.read(template / "release" / name / f"{name}.ipynb", as_version=4)
+    source_nb = nbformat.read(template / "source" / name / f"{name}.ipynb", as_version=4)
+    graded = []
+    for submission in batch:
+        autograded = root / "autograded" / submission.student / name / f"{name}.ipynb"
+        if submission.student in scores and autograded.exists():
+            scrub(autograded, release_nb, source_nb)
+            graded.append(submission.student)
+    if graded:
+        nbgrader(root, "generate_feedback", name, "--force", check=False, timeout=timeout)
+    results = []
+    elapsed = (time.monotonic() - started) / max(len(batch), 1)
+    for submission in batch:
+        results.append(_record(out, root, name, submission, scores.get(submission.student),
+                               max_scores, submission.student in graded, log, elapsed))
+    shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+def _record(out, root, name, submission, cells, max_scores, graded, log, seconds):
+    student = submission.student
+    autograded = root / "autograded" / student / name / f"{name}.ipynb"
+    outcomes = cell_outcomes(autograded) if graded else {}
+    if graded and cells:
+        status, note = "graded", ""
+    else:
+        status = "needs-review"
+        note = ("the notebook could not be graded: its kernel died or it ran out of time "
+                "(look for os._exit, exit() or an endless loop); every cell counts 0 here")
+    result = {
+        "student": student, "assignment": name, "status": status, "note": note,
+        "seconds": round(seconds, 2),
+        "cells": {gid: {"score": (cells or {}).get(gid, (0.0, top))[0] or 0.0, "max": top,
+                        "diagnosis": outcomes.get(gid, (None, ""))[0],
+                        "message": outcomes.get(gid, (None, ""))[1]}
+                  for gid, top in max_scores.items()},
+    }
+    feedback = root / "feedback" / student / name / f"{name}.html"
+    if feedback.exists():
+        target = out / "feedback" / student / f"{name}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(feedback, target)
+    if status != "graded":
+        result["log"] = log[-1500:]
+    _write_json_atomically(out / "results" / name / f"{student}.json", result)
+    return result
+
+
+def _max_scores(root, name):
+    """Grade id to points for every test cell of ``name``, from a course's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        notebook = gradebook.find_notebook(name, name)
+        return {cell.name: cell.max_score for cell in notebook.grade_cells}
+
+
+def _batches(pending, workers, batch_size):
+    by_assignment = {}
+    for submission in pending:
+        by_assignment.setdefault(submission.assignment, []).append(submission)
+    for name, items in by_assignment.items():
+        size = batch_size or max(1, min(8, -(-len(items) // (2 * workers))))
+        for start in range(0, len(items), size):
+            yield name, items[start:start + size]
+
+
+def run(submissions, out, workers=None, batch_size=None, timeout=None, quiet=False,
+        cell_timeout=None):
+    """Grade every submission; return ``(results, problems)``. See the module docstring."""
+    from .report import write_outputs
+
+    out = Path(out)
+    (out / "work").mkdir(parents=True, exist_ok=True)
+    folder = Path(submissions)
+    if folder.suffix == ".zip":
+        folder = unpack(folder, out / "input")
+    found, problems = collect(folder, assignments())
+    names = sorted({s.assignment for s in found})
+    template = prepare_template(out, names) if names else None
+    done = lambda s: (out / "results" / s.assignment / f"{s.student}.json").exists()  # noqa: E731
+    pending = [s for s in found if not done(s)]
+    workers = workers or os.cpu_count() or 1
+    progress = Progress(len(found), already=len(found) - len(pending), quiet=quiet)
+    lock = threading.Lock()
+    failures = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(grade_batch, template, out, name, batch, timeout, cell_timeout)
+                   for name, batch in _batches(pending, workers, batch_size)]
+        for future in as_completed(futures):
+            try:
+                batch_results = future.result()
+            except Exception as error:  # a broken batch is retried on the next run
+                failures.append(str(error))
+                continue
+            with lock:
+                progress.advance(len(batch_results))
+    progress.finish()
+    results = [json.loads((out / "results" / s.assignment / f"{s.student}.json").read_text())
+               for s in found if done(s)]
+    write_outputs(out, results, problems)
+    if failures:
+        raise RuntimeError("some batches failed and will be retried when you run the same "
+                           "command again:\n" + "\n".join(failures))
+    return results, problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Grade a class's submissions with nbgrader.")
+    parser.add_argument("submissions", help="folder (one sub-folder per student) or .zip")
+    parser.add_argument("--out", default=str(REPO_ROOT / "build" / "grading"))
+    parser.add_argument("--workers", type=int, default=None, help="default: one per core")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="students per nbgrader process (default: automatic, at most 8)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds allowed for one batch (cells also time out at 30 s each)")
+    parser.add_argument("--cell-timeout", type=int, default=None,
+                        help="seconds one cell may run (default 30, from nbgrader_config.py)")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    results, problems = run(args.submissions, args.out, args.workers, args.batch_size,
+                            args.timeout, args.quiet, args.cell_timeout)
+    print(f"graded {len(results)} submissions; {len(problems)} problems; "
+          f"see {Path(args.out) / 'report.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,7 +37,7 @@ from .layers import dense_backward, dense_forward
 from .validation import as_array, as_scalar
 
 __all__ = ["LOSSES", "init_params", "n_layers", "forward", "mean_loss", "output_delta", "backward",
-           "loss_and_grads", "loss_of", "step"]
+           "loss_and_grads", "loss_of", "step", "example_problem"]
 
 _ACT = dict(activations.ACTIVATIONS,
             identity=(lambda z: z, lambda z: np.ones_like(np.asarray(z, dtype=np.float64))))
@@ -314,3 +314,40 @@ def step(params, grads, lr):
     lr = as_scalar(lr, "lr", positive=True)
     return {key: params[key] - lr * as_array(grads[key], f"grads[{key!r}]",
                                              shape=params[key].shape) for key in params}
+
+
+def example_problem(sizes, N, seed, loss="mse"):
+    """A deterministic network, batch and targets, for demos and test cells.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, as in :func:`init_params`.
+    N : int
+        Number of examples.
+    seed : int
+    loss : {"mse", "half_mse", "bce"}
+        ``"bce"`` gives 0/1 targets, the others targets in [0, 1).
+
+    Returns
+    -------
+    params : dict of str to ndarray
+        Weights of standard deviation 0.8 and small random biases.
+    X : ndarray of shape (N, sizes[0])
+    t : ndarray of shape (N, sizes[-1])
+
+    Examples
+    --------
+    >>> params, X, t = example_problem([3, 4, 2], 5, seed=0)
+    >>> X.shape, t.shape, params["b1"].shape
+    ((5, 3), (5, 2), (4,))
+    """
+    rng = np.random.default_rng(seed)
+    params = init_params(sizes, rng, scale=0.8)
+    for key in params:
+        if key.startswith("b"):
+            params[key] = 0.2 * rng.standard_normal(params[key].shape)
+    X = rng.standard_normal((N, params["W1"].shape[1]))
+    shape = (N, len(params[f"b{n_layers(params)}"]))
+    t = rng.integers(0, 2, shape).astype(np.float64) if loss == "bce" else rng.uniform(0, 1, shape)
+    return params, X, t

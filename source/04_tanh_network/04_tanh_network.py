@@ -140,6 +140,9 @@ bp.check.true(isinstance(cache_check, dict) and {"Z1", "A1"} <= set(cache_check)
               f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
               "keys")
 expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
+bp.check.true(not bp.diagnosis.diagnose("Z1", cache_check["Z1"], params_check["W1"].T @ x_check).passed,
+              "cache['Z1'] equals W1.T @ x: W1[j, i] is the weight from input i to hidden unit j, "
+              "so row j of W1 holds the weights into unit j and Z1 = W1 @ x + b1.", "transposed")
 for key in ("Z1", "A1"):
     bp.check.close(f"cache[{key!r}]", cache_check[key], expected[key])
 ### BEGIN HIDDEN TESTS
@@ -163,8 +166,12 @@ bp.check.true(isinstance(cache_check, dict) and set(bp.net221.CACHE_KEYS) <= set
               f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
               "keys")
 expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-for key in ("x", "Z2", "y_hat"):
+for key in ("x", "Z2"):
     bp.check.close(f"cache[{key!r}]", cache_check[key], expected[key])
+bp.check.true(not bp.diagnosis.diagnose("y_hat", cache_check["y_hat"], expected["Z2"]).passed,
+              "cache['y_hat'] equals Z2: the output unit applies tanh too, y_hat = tanh(Z2).",
+              "missing-activation")
+bp.check.close("cache['y_hat']", cache_check["y_hat"], expected["y_hat"])
 ### BEGIN HIDDEN TESTS
 for seed in (413, 414):
     x_check = bp.testdata.points(seed, (2,))
@@ -178,7 +185,7 @@ for seed in (413, 414):
 # %% tests id=forward__biases points=1
 """forward adds the biases b1 and b2."""
 x_check = np.array([0.8, -0.5])
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.check.call("forward(x, params) with biases", forward, x_check, params_check)
 expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
@@ -300,11 +307,16 @@ bp.check.true(isinstance(got, dict) and set(bp.net221.FACTOR_KEYS) <= set(got),
               f"got {sorted(got) if isinstance(got, dict) else type(got).__name__}", "keys")
 expected = bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
                                 params_check, 0, 0)
-for key in ("dL_dy_hat", "dy_hat_dZ2"):
-    bp.check.close(key, got[key], expected[key])
+bp.check.close("dL_dy_hat", got["dL_dy_hat"], expected["dL_dy_hat"])
+bp.check.true(not bp.diagnosis.diagnose("dy_hat_dZ2", got["dy_hat_dZ2"],
+                                        1.0 - cache_check["Z2"][0] ** 2).passed,
+              "dy_hat_dZ2 equals 1 - Z2**2: the derivative of tanh is 1 - tanh(Z2)**2, "
+              "written with the output of the tanh, not its input.", "tanh-slip")
+bp.check.close("dy_hat_dZ2", got["dy_hat_dZ2"], expected["dy_hat_dZ2"])
 ### BEGIN HIDDEN TESTS
 for seed in (421, 422):
-    x_check, t_check = bp.testdata.points(seed, (2,)), float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check = bp.testdata.points(seed, (2,))
+    t_check = float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
     cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
     got = bp.check.call("local_derivatives(cache, t, params, 1, 0)", local_derivatives,
@@ -321,26 +333,33 @@ x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-for j in range(2):
-    for i in range(2):
-        got = bp.check.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
-                            cache_check, t_check, params_check, j, i)
-        expected = bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
-                                        params_check, j, i)
-        for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
-            bp.check.close(f"{key} for W1[{j}, {i}]", got[key], expected[key])
+got = [[bp.check.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
+                      cache_check, t_check, params_check, j, i) for i in range(2)] for j in range(2)]
+expected = [[bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+                                  params_check, j, i) for i in range(2)] for j in range(2)]
+slipped = np.array([[1.0 - cache_check["Z1"][j] ** 2] * 2 for j in range(2)])
+for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
+    # one 2 x 2 table per factor: row j, column i, like W1
+    table = np.array([[got[j][i][key] for i in range(2)] for j in range(2)])
+    if key == "dA1_dZ1":
+        bp.check.true(not bp.diagnosis.diagnose(key, table, slipped).passed,
+                      "dA1_dZ1 equals 1 - Z1[j]**2: the derivative of tanh is "
+                      "1 - tanh(Z1[j])**2 = 1 - A1[j]**2, written with the output A1 of the "
+                      "tanh, not its input Z1.", "tanh-slip")
+    bp.check.close(f"{key} for W1[j, i] (row j, column i)", table,
+                   np.array([[expected[j][i][key] for i in range(2)] for j in range(2)]))
 ### BEGIN HIDDEN TESTS
 x_check, t_check = bp.testdata.points(423, (2,)), -0.4
 params_check = bp.net221.init_params(np.random.default_rng(423))
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-for j in range(2):
-    for i in range(2):
-        got = bp.check.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
-                            cache_check, t_check, params_check, j, i)
-        expected = bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
-                                        params_check, j, i)
-        for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
-            bp.check.close(f"{key} for W1[{j}, {i}] at a hidden point", got[key], expected[key])
+got = [[bp.check.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
+                      cache_check, t_check, params_check, j, i) for i in range(2)] for j in range(2)]
+expected = [[bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+                                  params_check, j, i) for i in range(2)] for j in range(2)]
+for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
+    bp.check.close(f"{key} for W1[j, i] at a hidden point",
+                   np.array([[got[j][i][key] for i in range(2)] for j in range(2)]),
+                   np.array([[expected[j][i][key] for i in range(2)] for j in range(2)]))
 ### END HIDDEN TESTS
 
 # %% tests id=local_derivatives__product points=1
@@ -446,12 +465,12 @@ def backward(x, t, params, cache):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it with biases. You should see `W1 [[-0.378819  0.236762] [ 0.341308 -0.213317]]`,
-# `b1 [-0.473524  0.426635]`, `W2 [[-0.858703 -0.793659]]` and `b2 [-1.127507]`. The
+# Try it with biases. You should see `W1 [[-0.279768  0.174855] [ 0.337475 -0.210922]]`,
+# `b1 [-0.34971   0.421844]`, `W2 [[-0.779347 -0.632657]]` and `b2 [-0.973577]`. The
 # last line, without biases, should repeat the product of Exercise 2, `-0.289952...`.
 
 # %%
-params_biased = {**params, "b1": np.array([0.1, -0.2]), "b2": np.array([-0.3])}
+params_biased = {**params, "b1": np.array([0.2, -0.3]), "b2": np.array([-0.3])}
 cache_biased = forward(x, params_biased)
 grads = backward(x, t, params_biased, cache_biased)
 for name, value in grads.items():
@@ -461,7 +480,7 @@ print("without biases, dL/dW1[0, 0] =", backward(x, t, params, cache)["W1"][0, 0
 # %% tests id=backward__keys_shapes points=1
 """backward returns the keys of params, each gradient of its parameter's shape."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
 grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
@@ -480,11 +499,13 @@ print("grads has the keys and shapes of params.")
 # %% tests id=backward__dW2 points=1
 """backward: dL/dW2 passes a gradient check."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
 grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
+bp.check.true(isinstance(grads_check, dict) and "W2" in grads_check,
+              "backward should return a dict with the key 'W2' (dL/dW2)", "keys")
 bp.check.gradient("grads['W2']", grads_check["W2"],
                   lambda W2: bp.net221.loss_at(x_check, t_check, params_check, "W2", W2),
                   params_check["W2"])
@@ -502,11 +523,16 @@ for seed in (431, 432, 433):
 # %% tests id=backward__db2 points=1
 """backward: dL/db2 passes a gradient check."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
 grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
+bp.check.true(isinstance(grads_check, dict) and "b2" in grads_check,
+              "backward should return a dict with the key 'b2' (dL/db2)", "keys")
+bp.check.true(not bp.diagnosis.diagnose("b2", grads_check["b2"], np.zeros((1,))).passed,
+              "grads['b2'] is all zeros, but the loss does change with b2: a bias enters "
+              "its pre-activation with coefficient 1, so db2 = dZ2.", "zeros")
 bp.check.gradient("grads['b2']", grads_check["b2"],
                   lambda b2: bp.net221.loss_at(x_check, t_check, params_check, "b2", b2),
                   params_check["b2"])
@@ -524,11 +550,13 @@ for seed in (434, 435):
 # %% tests id=backward__dW1 points=2
 """backward: dL/dW1 passes a gradient check (W1[j, i] is from input i to hidden unit j)."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
 grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
+bp.check.true(isinstance(grads_check, dict) and "W1" in grads_check,
+              "backward should return a dict with the key 'W1' (dL/dW1)", "keys")
 bp.check.gradient("grads['W1']", grads_check["W1"],
                   lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
                   params_check["W1"])
@@ -546,11 +574,16 @@ for seed in (436, 437, 438):
 # %% tests id=backward__db1 points=1
 """backward: dL/db1 passes a gradient check."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
 grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
+bp.check.true(isinstance(grads_check, dict) and "b1" in grads_check,
+              "backward should return a dict with the key 'b1' (dL/db1)", "keys")
+bp.check.true(not bp.diagnosis.diagnose("b1", grads_check["b1"], np.zeros((2,))).passed,
+              "grads['b1'] is all zeros, but the loss does change with b1: a bias enters "
+              "its pre-activation with coefficient 1, so db1 = dZ1.", "zeros")
 bp.check.gradient("grads['b1']", grads_check["b1"],
                   lambda b1: bp.net221.loss_at(x_check, t_check, params_check, "b1", b1),
                   params_check["b1"])
@@ -654,7 +687,8 @@ check_against_numerical(*gradients_as_in_the_notes(x, t, params))
 
 # %%
 check_against_numerical(*gradients_as_in_the_notes(x, t, params, fix_sign=True))
-print("Z1 =", cache["Z1"], "  1 - Z1**2 =", 1 - cache["Z1"] ** 2, "  1 - A1**2 =", 1 - cache["A1"] ** 2)
+Z1_demo = params["W1"] @ x
+print("Z1 =", Z1_demo, "  1 - Z1**2 =", 1 - Z1_demo ** 2, "  1 - tanh(Z1)**2 =", 1 - np.tanh(Z1_demo) ** 2)
 
 # %% [markdown]
 # Fix the tanh slip alone and keep the wrong sign: now every entry of both matrices is

@@ -1,0 +1,391 @@
+"""Computational graphs: a forward pass and a backward pass in topological order.
+
+A :class:`Graph` holds nodes in the order they were added; every node's parents must
+already exist, so that order is topological. :meth:`Graph.forward` computes values from
+first to last; :meth:`Graph.backward` computes every bar value
+:math:`\\bar v = \\partial L / \\partial v` from last to first, each node passing
+``bar(child) * d child / d parent`` to its parents, where contributions add up.
+
+Values may be arrays (one entry per example); a parent that was broadcast receives the
+sum of its contributions over the broadcast axes. The references of notebook 3 are
+locked there (see :mod:`bplab.course`), and so is :meth:`Graph.backward`; the drawing
+functions compute gradients for their pictures with the references unlocked.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import sigmoid
+from .course import grading, reference, references_unlocked
+from .validation import as_array, as_scalar, same_shape
+
+__all__ = ["Node", "Graph", "backprop", "j_graph", "neuron_graph", "forward_backward_j",
+           "neuron_loss", "neuron_backward", "draw_graph", "draw_j", "draw_neuron",
+           "graph_explorer"]
+
+# kind: (value of the parents' values v, local derivatives d node / d parent)
+_OPS = {
+    "add": (lambda v, p: sum(k * x for k, x in zip(p.get("weights", (1.0,) * len(v)), v)),
+            lambda v, out, p: tuple(p.get("weights", (1.0,) * len(v)))),
+    "mul": (lambda v, p: v[0] * v[1], lambda v, out, p: (v[1], v[0])),
+    "scale": (lambda v, p: p["c"] * v[0], lambda v, out, p: (p["c"],)),
+    "linear": (lambda v, p: v[0] * v[1] + v[2], lambda v, out, p: (v[1], v[0], 1.0)),
+    "sigmoid": (lambda v, p: sigmoid(v[0]), lambda v, out, p: (out * (1.0 - out),)),
+    "half_sq": (lambda v, p: 0.5 * v[0] ** 2, lambda v, out, p: (v[0],)),
+    "mean_half_sq_err": (lambda v, p: np.mean(0.5 * (v[0] - p["t"]) ** 2),
+                         lambda v, out, p: ((v[0] - p["t"]) / np.size(v[0]),)),
+}
+
+
+@dataclass
+class Node:
+    """One node: an input, or an operation ``kind`` applied to its ``parents``."""
+
+    name: str
+    kind: str
+    parents: tuple = ()
+    params: dict = field(default_factory=dict)
+    label: str = ""
+    value: object = None
+
+
+def _sum_to(g, shape):
+    """Sum ``g`` over the axes along which a value of ``shape`` was broadcast."""
+    g = np.asarray(g, dtype=np.float64)
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, n in enumerate(shape):
+        if n == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g
+
+
+def _backprop(order, parents, local, values=None):
+    bar = {name: 0.0 for name in order}
+    last = order[-1]
+    bar[last] = np.ones_like(values[last]) if values is not None else 1.0
+    for name in reversed(order):
+        for parent, d in zip(parents[name], local[name]):
+            contribution = bar[name] * d
+            if values is not None:
+                contribution = _sum_to(contribution, np.shape(values[parent]))
+            bar[parent] = bar[parent] + contribution
+    return bar
+
+
+@reference(3)
+def backprop(order, parents, local):
+    """The backward pass: every bar value of a graph, visiting nodes in reverse order.
+
+    Parameters
+    ----------
+    order : list of str
+        Node names in topological order (parents first); the last is the output L.
+    parents : dict of str to tuple of str
+        Each node's parents (an empty tuple for an input).
+    local : dict of str to tuple of float
+        Each node's local derivatives ``d node / d parent``, in the order of its parents.
+
+    Returns
+    -------
+    dict of str to float
+        ``dL / d node`` for every node; 1 for L itself.
+
+    Notes
+    -----
+    :math:`\\bar L = 1` and :math:`\\bar v_i = \\sum_{j \\in \\mathrm{children}(i)}
+    \\bar v_j\\, \\partial v_j / \\partial v_i`: the multivariable chain rule, with ``+=``.
+
+    Examples
+    --------
+    >>> bars = backprop(["a", "b", "s"], {"a": (), "b": (), "s": ("a", "b")},
+    ...                 {"a": (), "b": (), "s": (2.0, 5.0)})
+    >>> bars["a"], bars["b"], bars["s"]
+    (2.0, 5.0, 1.0)
+    """
+    return _backprop(list(order), parents, local)
+
+
+class Graph:
+    """A computational graph built node by node, in topological order.
+
+    Examples
+    --------
+    >>> g = Graph()
+    >>> g.input("a", 2.0); g.input("b", 3.0)
+    >>> g.op("p", "mul", "a", "b"); g.op("L", "add", "p", "a")
+    >>> float(g.forward())
+    8.0
+    """
+
+    def __init__(self):
+        self.nodes = {}
+
+    def _add(self, node):
+        if node.name in self.nodes:
+            raise ValueError(f"a node named {node.name!r} already exists")
+        missing = [p for p in node.parents if p not in self.nodes]
+        if missing:
+            raise ValueError(f"node {node.name!r}: add its parents {missing} first "
+                             "(nodes go in topological order)")
+        self.nodes[node.name] = node
+
+    def input(self, name, value, label=None):
+        """Add an input node holding ``value`` (a float or an array)."""
+        self._add(Node(name, "input", label=label or name, value=as_array(value, name)))
+
+    def op(self, name, kind, *parents, label=None, **params):
+        """Add the operation ``kind`` (a key of the op table) applied to ``parents``."""
+        if kind not in _OPS:
+            raise ValueError(f"kind must be one of {sorted(_OPS)}; got {kind!r}")
+        self._add(Node(name, kind, tuple(parents), params, label or name))
+
+    @property
+    def order(self):
+        """Node names, parents before children."""
+        return list(self.nodes)
+
+    @property
+    def parents(self):
+        """Each node's parents, as a dict of tuples."""
+        return {name: node.parents for name, node in self.nodes.items()}
+
+    def forward(self):
+        """Compute every value from first to last; return the last node's value."""
+        for node in self.nodes.values():
+            if node.kind != "input":
+                values = [self.nodes[p].value for p in node.parents]
+                node.value = np.asarray(_OPS[node.kind][0](values, node.params), np.float64)
+        return self.nodes[self.order[-1]].value
+
+    def local_derivatives(self):
+        """Each node's ``d node / d parent`` at the current values (forward first)."""
+        out = {}
+        for name, node in self.nodes.items():
+            if node.kind == "input":
+                out[name] = ()
+            else:
+                values = [self.nodes[p].value for p in node.parents]
+                out[name] = tuple(_OPS[node.kind][1](values, node.value, node.params))
+        return out
+
+    @reference(3)
+    def backward(self):
+        """Every bar value ``dL / d node`` (L the last node), by one reverse pass.
+
+        Returns
+        -------
+        dict of str to ndarray
+            Each gradient has the shape of its node's value.
+        """
+        self.forward()
+        values = {name: node.value for name, node in self.nodes.items()}
+        return _backprop(self.order, self.parents, self.local_derivatives(), values)
+
+
+def j_graph(a=5.0, b=3.0, c=2.0):
+    """The graph of J = 3(a + bc): u = bc, v = a + u, J = 3v; forward pass done.
+
+    Examples
+    --------
+    >>> float(j_graph().forward())
+    33.0
+    """
+    g = Graph()
+    for name, value in (("a", a), ("b", b), ("c", c)):
+        g.input(name, value)
+    g.op("u", "mul", "b", "c", label="u = bc")
+    g.op("v", "add", "a", "u", label="v = a + u")
+    g.op("J", "scale", "v", c=3.0, label="J = 3v")
+    g.forward()
+    return g
+
+
+def _neuron_args(w, b, x, t, lam):
+    x, t = as_array(x, "x", ndim=(0, 1)), as_array(t, "t")
+    same_shape(x, "x", t, "t")
+    return (as_scalar(w, "w"), as_scalar(b, "b"), x, t, as_scalar(lam, "lam"))
+
+
+def neuron_graph(w, b, x, t, lam):
+    """Graph of the logistic neuron's regularised loss; forward pass done.
+
+    z = w x + b, y = sigma(z), E = mean of (y - t)^2 / 2, R = w^2 / 2, L = E + lam R.
+    """
+    w, b, x, t, lam = _neuron_args(w, b, x, t, lam)
+    g = Graph()
+    g.input("w", w)
+    g.input("b", b)
+    g.input("x", x)
+    g.op("z", "linear", "w", "x", "b", label="z = wx + b")
+    g.op("R", "half_sq", "w", label="R = w²/2")
+    g.op("y", "sigmoid", "z", label="y = σ(z)")
+    g.op("E", "mean_half_sq_err", "y", t=t, label="E = (y - t)²/2" if x.ndim == 0
+         else "E = mean (y - t)²/2")
+    g.op("L", "add", "E", "R", weights=(1.0, lam), label="L = E + λR")
+    g.forward()
+    return g
+
+
+@reference(3)
+def forward_backward_j(a, b, c):
+    """J = 3(a + bc) and its three partial derivatives, elementwise.
+
+    Returns
+    -------
+    J, dJ_da, dJ_db, dJ_dc : ndarray of the broadcast shape of a, b, c
+        ``3(a + bc)``, ``3``, ``3c`` and ``3b``.
+
+    Examples
+    --------
+    >>> [float(v) for v in forward_backward_j(5.0, 3.0, 2.0)]
+    [33.0, 3.0, 6.0, 9.0]
+    """
+    a, b, c = np.broadcast_arrays(as_array(a, "a"), as_array(b, "b"), as_array(c, "c"))
+    return 3.0 * (a + b * c), np.full(a.shape, 3.0), 3.0 * c, 3.0 * b
+
+
+@reference(3)
+def neuron_loss(w, b, x, t, lam):
+    """Mean half squared error of a logistic neuron, plus the L2 regulariser once.
+
+    Parameters
+    ----------
+    w, b : float
+    x, t : float or ndarray of shape (N,)
+    lam : float
+
+    Returns
+    -------
+    float
+        :math:`\\frac{1}{N}\\sum_n \\tfrac12(\\sigma(w x_n + b) - t_n)^2 + \\tfrac{\\lambda}{2} w^2`.
+
+    Examples
+    --------
+    >>> round(neuron_loss(0.0, 0.0, 1.0, 1.0, 0.0), 6)
+    0.125
+    """
+    return float(neuron_graph(w, b, x, t, lam).forward())
+
+
+@reference(3)
+def neuron_backward(w, b, x, t, lam):
+    """dL/dw and dL/db of :func:`neuron_loss`, by backprop.
+
+    Returns
+    -------
+    dL_dw, dL_db : float
+
+    Notes
+    -----
+    :math:`\\bar y = (y - t)/N`, :math:`\\bar z = \\bar y\\,\\sigma(z)(1 - \\sigma(z))`,
+    :math:`\\bar w = \\sum_n \\bar z_n x_n + \\lambda w`, :math:`\\bar b = \\sum_n \\bar z_n`.
+
+    Examples
+    --------
+    >>> neuron_backward(0.0, 0.0, 1.0, 1.0, 0.5)
+    (-0.125, -0.125)
+    """
+    with references_unlocked():
+        bars = neuron_graph(w, b, x, t, lam).backward()
+    return float(bars["w"]), float(bars["b"])
+
+
+def _text(value):
+    value = np.asarray(value)
+    return f"{float(value):.4g}" if value.size == 1 else f"array {value.shape}"
+
+
+def draw_graph(graph, ax=None, grads=None):
+    """Draw the graph left to right: each node with its value and its bar value.
+
+    Parameters
+    ----------
+    graph : Graph
+        With values (its forward pass done).
+    ax : matplotlib Axes, optional
+    grads : dict of str to ndarray, optional
+        Bar values to show; computed by a backward pass when None.
+
+    Returns
+    -------
+    matplotlib Axes
+        Edges are labelled with the local derivative d child / d parent.
+    """
+    from .plotting import new_axes
+
+    ax = new_axes(ax, figsize=(9, 4))
+    if grads is None:
+        with references_unlocked():
+            grads = graph.backward()
+    depth = {}
+    for name, node in graph.nodes.items():
+        depth[name] = 1 + max((depth[p] for p in node.parents), default=-1)
+    columns = {}
+    for name in graph.order:
+        columns.setdefault(depth[name], []).append(name)
+    pos = {name: (d, (len(col) - 1) / 2 - i) for d, col in columns.items()
+           for i, name in enumerate(col)}
+    local = graph.local_derivatives()
+    for name, node in graph.nodes.items():
+        for parent, d in zip(node.parents, local[name]):
+            (x0, y0), (x1, y1) = pos[parent], pos[name]
+            ax.annotate("", xy=(x1 - 0.28, y1), xytext=(x0 + 0.28, y0),
+                        arrowprops=dict(arrowstyle="->", color="grey", lw=1))
+            ax.text(0.5 * (x0 + x1), 0.5 * (y0 + y1) + 0.08, _text(d), fontsize=7,
+                    color="grey", ha="center")
+    for name, node in graph.nodes.items():
+        ax.text(*pos[name], f"{node.label} = {_text(node.value)}\n"
+                f"$\\bar{{{name}}}$ = {_text(grads[name])}", ha="center", va="center",
+                fontsize=8, bbox=dict(boxstyle="round", fc="C0" if node.kind == "input"
+                                      else "white", alpha=0.25 if node.kind == "input" else 1))
+    heights = [len(col) for col in columns.values()]
+    ax.set(xlim=(-0.6, max(columns) + 0.6), ylim=(-max(heights) / 2 - 0.3, max(heights) / 2 + 0.3))
+    ax.axis("off")
+    return ax
+
+
+def draw_j(ax, a=5.0, b=3.0, c=2.0):
+    """Draw the graph of J = 3(a + bc) at (a, b, c); return its bar values."""
+    graph = j_graph(a, b, c)
+    with references_unlocked():
+        grads = graph.backward()
+    draw_graph(graph, ax=ax, grads=grads)
+    ax.set_title(f"J = {float(graph.forward()):.4g}: dJ/da = {float(grads['a']):.4g}, "
+                 f"dJ/db = {float(grads['b']):.4g}, dJ/dc = {float(grads['c']):.4g}", fontsize=9)
+    return grads
+
+
+def draw_neuron(ax, w=0.5, b=0.0, x=1.5, t=1.0, lam=0.1):
+    """Draw the regularised logistic neuron's graph for one example; return its bar values."""
+    graph = neuron_graph(w, b, x, t, lam)
+    with references_unlocked():
+        grads = graph.backward()
+    draw_graph(graph, ax=ax, grads=grads)
+    ax.set_title(f"L = {float(graph.forward()):.4g}: dL/dw = {float(grads['w']):.4g}, "
+                 f"dL/db = {float(grads['b']):.4g}", fontsize=9)
+    return grads
+
+
+def graph_explorer(which="neuron"):
+    """Sliders for the inputs of ``"j"`` or ``"neuron"``, graph redrawn (None while grading)."""
+    from .widgets import explorer
+
+    if which not in ("j", "neuron"):
+        raise ValueError(f"which must be 'j' or 'neuron'; got {which!r}")
+    if grading():
+        return None
+    import ipywidgets as widgets
+
+    def slider(name, value, low, high, step=0.1):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=name)
+
+    if which == "j":
+        controls = {"a": slider("a", 5.0, -5, 5, 0.5), "b": slider("b", 3.0, -5, 5, 0.5),
+                    "c": slider("c", 2.0, -5, 5, 0.5)}
+        return explorer(draw_j, controls, figsize=(9, 3.6))
+    controls = {"w": slider("w", 0.5, -3, 3), "b": slider("b", 0.0, -3, 3),
+                "x": slider("x", 1.5, -3, 3), "t": slider("t", 1.0, 0, 1, 0.5),
+                "lam": slider("lam", 0.1, 0, 1, 0.05)}
+    return explorer(draw_neuron, controls, figsize=(10, 4.2))

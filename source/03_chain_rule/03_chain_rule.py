@@ -1,0 +1,632 @@
+# Backprop Lab, notebook 3: the chain rule and computational graphs.
+# Source of an nbgrader assignment; `make release` builds notebooks/ and solutions/ from it.
+
+# %% [markdown] readonly
+# # 3. The chain rule and computational graphs
+#
+# *Backpropagation is the chain rule, applied in the right order.*
+#
+# **Estimated time:** 60 to 75 minutes. **Exercises:** 4, worth 13 points.
+#
+# ## Learning objectives
+#
+# By the end of this notebook you can:
+#
+# 1. run a forward and a backward pass by hand on a small graph, in bar notation
+#    ([Exercise 1](#Exercise-1:-forward-and-backward-through-J-(3-points)));
+# 2. write the backward pass for any graph given in topological order, adding up
+#    contributions from several children ([Exercise 2](#Exercise-2:-the-backward-pass-(3-points)));
+# 3. compute the regularised loss of a logistic neuron over a batch
+#    ([Exercise 3](#Exercise-3:-the-neuron's-loss-(2-points)));
+# 4. backpropagate through that neuron and see why backprop beats the naive formula
+#    ([Exercise 4](#Exercise-4:-backprop-through-the-neuron-(5-points))).
+#
+# **Prerequisites:** notebooks 1 and 2 (losses, the L2 regulariser, gradient checks,
+# gradient descent); the derivative of the sigmoid, $\sigma'(z) = \sigma(z)(1 - \sigma(z))$.
+#
+# The checks follow the course's policy: relative error, $10^{-9}$ against an exact value,
+# $10^{-5}$ against a central difference.
+
+# %% setup id=setup
+import time
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+import bplab as bp
+
+rng = bp.start_notebook(3)
+
+# %% [markdown]
+# ## 1. The chain rule, one path
+#
+# If $f$ depends on $x$ and $x$ depends on $t$, a small change in $t$ moves $x$ by
+# about $\frac{dx}{dt}$ times as much, and that moves $f$ by $\frac{df}{dx}$ times the
+# change in $x$. The rates multiply:
+#
+# $$\frac{d}{dt} f\big(x(t)\big) = \frac{df}{dx}\,\frac{dx}{dt}.$$
+#
+# For $f(x) = \sin x$ and $x(t) = t^2$ that is $\cos(t^2) \cdot 2t$. A central
+# difference agrees:
+
+# %%
+t_points = np.array([0.5, 1.0, 2.0])
+print("chain rule:        ", np.cos(t_points ** 2) * 2 * t_points)
+print("central difference:", bp.numdiff.derivative(lambda t: np.sin(t ** 2), t_points))
+
+# %% [markdown]
+# ## 2. Several paths: add them
+#
+# When $t$ reaches $f$ along several paths, say through $x(t)$ and $y(t)$, each path
+# contributes the product of its rates, and the contributions **add**:
+#
+# $$\frac{d}{dt} f\big(x(t), y(t)\big) = \frac{\partial f}{\partial x}\frac{dx}{dt}
+# + \frac{\partial f}{\partial y}\frac{dy}{dt}.$$
+#
+# You used this in notebook 2: $x$ reached Booth's function through both brackets.
+# Here with $f = xy$, $x = \cos t$, $y = t^3$: $\;y \cdot (-\sin t) + x \cdot 3t^2$.
+
+# %%
+x_of_t, y_of_t = np.cos(t_points), t_points ** 3
+print("sum over paths:    ", y_of_t * -np.sin(t_points) + x_of_t * 3 * t_points ** 2)
+print("central difference:", bp.numdiff.derivative(lambda t: np.cos(t) * t ** 3, t_points))
+
+# %% [markdown]
+# ## 3. A computational graph
+#
+# A long formula is a chain of small operations. Writing each one as a **node**, with
+# arrows from the nodes it uses (its **parents**) gives a **computational graph**. For
+#
+# $$J(a, b, c) = 3(a + bc)$$
+#
+# the nodes are the inputs $a, b, c$ and
+#
+# $$u = bc, \qquad v = a + u, \qquad J = 3v .$$
+#
+# The **forward pass** computes the nodes in **topological order**, every node after its
+# parents: with $a = 5$, $b = 3$, $c = 2$ it gives $u = 6$, $v = 11$, $J = 33$.
+#
+# The **backward pass** goes the other way. Write $\bar v$ (read "v bar") for
+# $\partial J / \partial v$, how much the output moves per unit change of node $v$. Start
+# from $\bar J = 1$ and walk the nodes in reverse order; each node's bar is its child's
+# bar times the **local derivative** of the child with respect to it:
+#
+# | node | local derivative | bar | at (5, 3, 2) |
+# | --- | --- | --- | --- |
+# | $J = 3v$ | | $\bar J = 1$ | 1 |
+# | $v = a + u$ | $\partial J / \partial v = 3$ | $\bar v = 3 \bar J$ | 3 |
+# | $u = bc$ | $\partial v / \partial u = 1$ | $\bar u = \bar v$ | 3 |
+# | $a$ | $\partial v / \partial a = 1$ | $\bar a = \bar v$ | 3 |
+# | $b$ | $\partial u / \partial b = c$ | $\bar b = \bar u\, c$ | 6 |
+# | $c$ | $\partial u / \partial c = b$ | $\bar c = \bar u\, b$ | 9 |
+#
+# Each local derivative involves one node and its parents only; the bars carry
+# everything downstream. Here is the graph with every value and every bar, and on each
+# arrow its local derivative:
+
+# %%
+fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
+bp.graph.draw_j(ax, 5.0, 3.0, 2.0)
+plt.show()
+
+# %% [markdown]
+# ### Exercise 1: forward and backward through J (3 points)
+#
+# Write `forward_backward_j(a, b, c)` returning `(J, dJ_da, dJ_db, dJ_dc)`.
+#
+# - `a`, `b`, `c` are floats or arrays whose shapes broadcast together; all four results
+#   have the broadcast shape (so $\partial J / \partial a$ is an array full of 3s, not the
+#   number 3, when the inputs are arrays);
+# - compute the forward pass node by node ($u$, $v$, $J$), then the bars in reverse order,
+#   as in the table.
+
+# %% solution id=forward_backward_j
+def forward_backward_j(a, b, c):
+    """J = 3(a + bc) and its partial derivatives, by a forward and a backward pass.
+
+    Parameters
+    ----------
+    a, b, c : ndarray of shapes that broadcast together (or floats)
+
+    Returns
+    -------
+    J, dJ_da, dJ_db, dJ_dc : ndarray of the broadcast shape of a, b and c
+    """
+    ### BEGIN SOLUTION
+    a, b, c = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
+                                  np.asarray(c, dtype=float))
+    u = b * c
+    v = a + u
+    J = 3.0 * v
+    J_bar = np.ones_like(J)
+    v_bar = J_bar * 3.0
+    u_bar = v_bar * 1.0
+    a_bar = v_bar * 1.0
+    b_bar = u_bar * c
+    c_bar = u_bar * b
+    return J, a_bar, b_bar, c_bar
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: `33.0 3.0 6.0 9.0`, then four arrays of shape `(3,)`.
+
+# %%
+print(*[float(value) for value in forward_backward_j(5.0, 3.0, 2.0)])
+print(*forward_backward_j(np.array([0.0, 1.0, 2.0]), 2.0, np.array([1.0, -1.0, 0.5])), sep="\n")
+
+# %% tests id=forward_backward_j__values points=1
+"""forward_backward_j at a = 5, b = 3, c = 2."""
+results = bp.check.call("forward_backward_j", forward_backward_j, 5.0, 3.0, 2.0)
+bp.check.true(isinstance(results, (tuple, list)) and len(results) == 4,
+              "forward_backward_j should return the four values (J, dJ_da, dJ_db, dJ_dc); "
+              f"got {type(results).__name__}", "shape")
+bp.check.close("(J, dJ_da, dJ_db, dJ_dc) at (5, 3, 2)",
+               np.array([np.squeeze(r) for r in results], dtype=float),
+               np.array(bp.testdata.expected(bp.graph.forward_backward_j, 5.0, 3.0, 2.0)))
+
+# %% tests id=forward_backward_j__matches_numerical points=1
+"""The three derivatives match a central-difference gradient of J."""
+def j_check(p):
+    return 3.0 * (p[0] + p[1] * p[2])
+
+for point in (np.array([-1.5, 0.5, 4.0]), np.array([2.0, -3.0, -0.25])):
+    results = bp.check.call("forward_backward_j", forward_backward_j, *point)
+    bp.check.gradient(f"(dJ_da, dJ_db, dJ_dc) at (a, b, c) = ({point[0]:g}, {point[1]:g}, "
+                      f"{point[2]:g})", np.array([np.squeeze(r) for r in results[1:]], dtype=float),
+                      j_check, point)
+### BEGIN HIDDEN TESTS
+for point in bp.testdata.points(2101, (3, 3), low=-4.0, high=4.0):
+    results = bp.check.call("forward_backward_j", forward_backward_j, *point)
+    bp.check.gradient("(dJ_da, dJ_db, dJ_dc) at a hidden point",
+                      np.array([np.squeeze(r) for r in results[1:]], dtype=float), j_check, point)
+### END HIDDEN TESTS
+
+# %% tests id=forward_backward_j__arrays points=1
+"""forward_backward_j works elementwise on arrays, every result of the broadcast shape."""
+a_check = np.array([0.0, 1.0, 2.0])
+c_check = np.array([1.0, -1.0, 0.5])
+results = bp.check.call("forward_backward_j", forward_backward_j, a_check, 2.0, c_check)
+expected = bp.testdata.expected(bp.graph.forward_backward_j, a_check, 2.0, c_check)
+for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
+    bp.check.close(f"{result_name} for a, c of shape (3,) and b = 2", result, right)
+### BEGIN HIDDEN TESTS
+a_check, b_check = bp.testdata.points(2102, (2, 4, 1))
+c_check = bp.testdata.points(2103, (3,))
+results = bp.check.call("forward_backward_j", forward_backward_j, a_check, b_check, c_check)
+expected = bp.testdata.expected(bp.graph.forward_backward_j, a_check, b_check, c_check)
+for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
+    bp.check.close(f"{result_name} for hidden inputs broadcasting to (4, 3)", result, right)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 4. The backward pass as an algorithm
+#
+# Nothing in the table was special to $J$. For any graph with nodes
+# $v_1, \dots, v_N$ in topological order and the output $L = v_N$:
+#
+# - **forward:** for $i = 1, \dots, N$, compute $v_i$ from its parents;
+# - **backward:** set $\bar v_N = 1$ and every other bar to 0; for $i = N, \dots, 1$, pass
+#   to each parent $p$ of $v_i$ the amount $\bar v_i \, \partial v_i / \partial p$,
+#   **adding** it to $\bar p$.
+#
+# Visiting nodes in reverse topological order guarantees that when a node is visited,
+# every child has already handed over its share, so its bar is complete:
+#
+# $$\bar v_i = \sum_{j \,\in\, \text{children}(i)} \bar v_j \,\frac{\partial v_j}{\partial v_i}.$$
+#
+# That sum is the multivariable chain rule of section 2, and it is why the update is
+# `+=`: a node used twice (like $w$ below, in the neuron and in the regulariser)
+# collects from both uses. `bp.graph` describes a graph with three plain Python objects:
+
+# %%
+g = bp.graph.j_graph(5.0, 3.0, 2.0)
+print("order:  ", g.order)
+print("parents:", g.parents)
+print("local:  ", {name: tuple(float(d) for d in ds) for name, ds in g.local_derivatives().items()})
+
+# %% [markdown]
+# ### Exercise 2: the backward pass (3 points)
+#
+# Write `backprop(order, parents, local)` returning a dict that maps every node name to its
+# bar value $\partial L / \partial v$.
+#
+# - `order`: list of node names in topological order, the output last;
+# - `parents[name]`: tuple of that node's parents (empty for an input);
+# - `local[name]`: tuple of the local derivatives $\partial\, \text{name} / \partial\, \text{parent}$,
+#   in the same order as `parents[name]`;
+# - the output's bar is 1; every other node's bar is the sum over its children.
+
+# %% solution id=backprop
+def backprop(order, parents, local):
+    """Bar values of every node, by one pass over the nodes in reverse topological order.
+
+    Parameters
+    ----------
+    order : list of str
+        Node names, parents before children; the last one is the output L.
+    parents : dict of str to tuple of str
+    local : dict of str to tuple of float
+        local[name][k] is d name / d parents[name][k].
+
+    Returns
+    -------
+    dict of str to float
+        dL/d(node) for every node in order.
+    """
+    ### BEGIN SOLUTION
+    bar = {name: 0.0 for name in order}
+    bar[order[-1]] = 1.0
+    for name in reversed(order):
+        for parent, d in zip(parents[name], local[name]):
+            bar[parent] += bar[name] * d
+    return bar
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: on the graph of $J$ you should see the bars of the table,
+# `{'a': 3.0, 'b': 6.0, 'c': 9.0, 'u': 3.0, 'v': 3.0, 'J': 1.0}`.
+
+# %%
+bars = backprop(g.order, g.parents, g.local_derivatives())
+print({name: float(value) for name, value in bars.items()})
+
+# %% tests id=backprop__j_graph points=1
+"""backprop gives the bars of J = 3(a + bc)."""
+def backprop_check(name, graph):
+    order, parents, local = graph.order, graph.parents, graph.local_derivatives()
+    expected = bp.testdata.expected(bp.graph.backprop, order, parents, local)
+    bars = bp.check.call("backprop", backprop, list(order), dict(parents), dict(local))
+    bp.check.true(isinstance(bars, dict) and set(order) <= set(bars),
+                  f"backprop should return a dict with a bar value for every node of {order}; "
+                  f"got {bars if not isinstance(bars, dict) else sorted(bars)!r:.200}", "shape")
+    bp.check.close(f"the bars of {name}, nodes in the order {order}",
+                   np.array([np.squeeze(bars[n]) for n in order], dtype=float),
+                   np.array([expected[n] for n in order], dtype=float))
+
+backprop_check("J at (5, 3, 2)", bp.graph.j_graph(5.0, 3.0, 2.0))
+### BEGIN HIDDEN TESTS
+backprop_check("J at a hidden point", bp.graph.j_graph(-1.25, 0.5, 3.5))
+### END HIDDEN TESTS
+
+# %% tests id=backprop__shared_node points=2
+"""backprop adds up the contributions of a node used twice."""
+backprop_check("the regularised neuron (w feeds z and R)",
+               bp.graph.neuron_graph(0.8, -0.3, 1.5, 1.0, 0.2))
+### BEGIN HIDDEN TESTS
+hidden_graph = bp.graph.Graph()
+hidden_graph.input("p", 0.7)
+hidden_graph.input("q", -1.3)
+hidden_graph.op("pp", "mul", "p", "p")
+hidden_graph.op("s", "sigmoid", "pp")
+hidden_graph.op("m", "mul", "s", "q")
+hidden_graph.op("out", "add", "m", "pp", "p", weights=(1.0, 0.5, -2.0))
+hidden_graph.forward()
+backprop_check("a hidden graph where one node has three children", hidden_graph)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. A logistic neuron with an L2 regulariser
+#
+# Now a model. One input $x$, one weight $w$, one bias $b$, a sigmoid, and the half
+# squared error against the target $t$, plus notebook 1's regulariser on the weight:
+#
+# $$z = wx + b, \qquad y = \sigma(z), \qquad
+# L = \tfrac12 (y - t)^2 + \tfrac{\lambda}{2} w^2 .$$
+#
+# With a batch of $N$ examples $(x_n, t_n)$, the data part is the **mean** of the
+# per-example losses, and the regulariser, which belongs to the weight and not to any
+# example, is added **once**:
+#
+# $$L = \frac{1}{N}\sum_{n=1}^{N} \tfrac12\big(\sigma(w x_n + b) - t_n\big)^2
+# + \tfrac{\lambda}{2} w^2 .$$
+
+# %% [markdown]
+# ### Exercise 3: the neuron's loss (2 points)
+#
+# Write `neuron_loss(w, b, x, t, lam)`, the forward pass.
+#
+# - `w`, `b`, `lam` are floats; `x` and `t` are floats (one example) or arrays of shape
+#   `(N,)`;
+# - return a float: the mean over examples of $\tfrac12(y - t)^2$, plus
+#   $\tfrac{\lambda}{2} w^2$ once;
+# - you may use `bp.activations.sigmoid`.
+
+# %% solution id=neuron_loss
+def neuron_loss(w, b, x, t, lam):
+    """Regularised loss of a logistic neuron on a batch.
+
+    Parameters
+    ----------
+    w, b, lam : float
+    x, t : float or ndarray of shape (N,)
+
+    Returns
+    -------
+    float
+        mean of (sigmoid(w x + b) - t)**2 / 2, plus lam * w**2 / 2.
+    """
+    ### BEGIN SOLUTION
+    x = np.asarray(x, dtype=float)
+    t = np.asarray(t, dtype=float)
+    y = bp.activations.sigmoid(w * x + b)
+    return float(np.mean(0.5 * (y - t) ** 2) + 0.5 * lam * w ** 2)
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: with $w = b = 0$ the neuron says $y = 0.5$ whatever the input, so against
+# $t = 1$ the loss is $\tfrac12 \cdot 0.25 = 0.125$. Then a batch of three: `0.1008...`.
+
+# %%
+print(neuron_loss(0.0, 0.0, 2.0, 1.0, 0.1))
+print(neuron_loss(0.5, 0.1, np.array([1.0, -2.0, 0.5]), np.array([1.0, 0.0, 1.0]), 0.3))
+
+# %% tests id=neuron_loss__one_example points=1
+"""neuron_loss of one example."""
+bp.check.close("neuron_loss(0.8, -0.3, 1.5, 1.0, 0.2)",
+               bp.check.call("neuron_loss", neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2),
+               bp.testdata.expected(bp.graph.neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2))
+
+# %% tests id=neuron_loss__batch points=1
+"""neuron_loss averages over examples and adds the regulariser once."""
+x_check = np.array([1.0, -2.0, 0.5, 3.0])
+t_check = np.array([1.0, 0.0, 1.0, 0.0])
+bp.check.close("neuron_loss(0.5, 0.1, x, t, 0.3) for 4 examples",
+               bp.check.call("neuron_loss", neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
+               bp.testdata.expected(bp.graph.neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
+               terms={"the regulariser lam * w**2 / 2": 0.5 * 0.3 * 0.5 ** 2})
+### BEGIN HIDDEN TESTS
+x_check, t_check = bp.testdata.probabilities(2301, (9,))
+x_check = 4.0 * x_check - 2.0
+bp.check.close("neuron_loss on a hidden batch of 9",
+               bp.check.call("neuron_loss", neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
+               bp.testdata.expected(bp.graph.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
+               terms={"the regulariser lam * w**2 / 2": 0.5 * 0.7 * 1.2 ** 2})
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 6. Two ways to the gradient
+#
+# **The naive way** differentiates the whole expression at once. For one example,
+# applying the chain rule to the square, then to $\sigma$, then to $wx + b$:
+#
+# $$\frac{\partial L}{\partial w} = \big(\sigma(wx + b) - t\big)\,\sigma'(wx + b)\,x + \lambda w,
+# \qquad
+# \frac{\partial L}{\partial b} = \big(\sigma(wx + b) - t\big)\,\sigma'(wx + b).$$
+#
+# It is right, but look at it: $\sigma(wx + b)$ appears in both formulas, and again inside
+# $\sigma' = \sigma(1 - \sigma)$. Written as it stands, each formula recomputes what the
+# other already knew, and the work grows with every layer you add.
+#
+# **Backprop** computes each quantity once. The graph has the nodes
+# $z = wx + b$, $y = \sigma(z)$, $E = \tfrac12 (y - t)^2$, $R = \tfrac12 w^2$,
+# $L = E + \lambda R$; in bar notation, walking backward:
+#
+# $$\bar L = 1, \quad \bar E = 1, \quad \bar R = \lambda, \quad
+# \bar y = \bar E\,(y - t), \quad \bar z = \bar y\, y(1 - y),$$
+# $$\bar w = \bar z\, x + \bar R\, w = \bar z\, x + \lambda w, \qquad \bar b = \bar z .$$
+#
+# $w$ has two children, $z$ and $R$, so $\bar w$ is a sum of two terms: that is the
+# regulariser's gradient $\lambda w$, exactly the term that is easy to forget. With $N$
+# examples, $E$ is a mean, so $\bar y_n = (y_n - t_n)/N$, and $w$ and $b$ feed every
+# example's $z_n$: their bars sum over examples.
+#
+# $$\bar w = \sum_n \bar z_n x_n + \lambda w, \qquad \bar b = \sum_n \bar z_n .$$
+#
+# Here is the graph for one example, every node with its value and its bar:
+
+# %%
+fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
+bp.graph.draw_neuron(ax, w=0.8, b=-0.3, x=1.5, t=1.0, lam=0.2)
+plt.show()
+
+# %% [markdown]
+# ### Exercise 4: backprop through the neuron (5 points)
+#
+# Write `neuron_backward(w, b, x, t, lam)` returning `(dL_dw, dL_db)` for the loss of
+# Exercise 3.
+#
+# - inputs as in Exercise 3: `x` and `t` may be arrays of $N$ examples, and then the loss
+#   is the **mean** of the per-example losses plus the regulariser **once**;
+# - return two floats;
+# - follow the bars: forward pass ($z$, $y$), then $\bar y$, $\bar z$, $\bar w$, $\bar b$,
+#   each computed once, vectorised over the examples (no Python loop);
+# - no numerical differentiation.
+
+# %% solution id=neuron_backward
+def neuron_backward(w, b, x, t, lam):
+    """dL/dw and dL/db of the regularised logistic neuron, by backprop.
+
+    Parameters
+    ----------
+    w, b, lam : float
+    x, t : float or ndarray of shape (N,)
+
+    Returns
+    -------
+    dL_dw, dL_db : float
+    """
+    ### BEGIN SOLUTION
+    x = np.asarray(x, dtype=float)
+    t = np.asarray(t, dtype=float)
+    n_examples = x.size
+    z = w * x + b
+    y = bp.activations.sigmoid(z)
+    y_bar = (y - t) / n_examples
+    z_bar = y_bar * y * (1.0 - y)
+    w_bar = np.sum(z_bar * x) + lam * w
+    b_bar = np.sum(z_bar)
+    return float(w_bar), float(b_bar)
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: with $w = b = 0$, $x = t = 1$ and $\lambda = 0.5$: $y = 0.5$, $\bar y = -0.5$,
+# $\bar z = -0.125$, so `(-0.125, -0.125)` (the regulariser adds $\lambda w = 0$).
+
+# %%
+print(neuron_backward(0.0, 0.0, 1.0, 1.0, 0.5))
+print(neuron_backward(0.5, 0.1, np.array([1.0, -2.0, 0.5]), np.array([1.0, 0.0, 1.0]), 0.3))
+
+# %% tests id=neuron_backward__one_example points=1
+"""neuron_backward matches a central-difference gradient for one example."""
+grads = bp.check.call("neuron_backward", neuron_backward, 0.8, -0.3, 1.5, 1.0, 0.2)
+bp.check.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
+              f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}", "shape")
+bp.check.gradient("(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = 0.2",
+                  np.array([np.squeeze(g) for g in grads], dtype=float),
+                  lambda p: bp.graph.neuron_loss(p[0], p[1], 1.5, 1.0, 0.2), np.array([0.8, -0.3]),
+                  terms={"the regulariser's gradient lam * w": np.array([0.2 * 0.8, 0.0])})
+
+# %% tests id=neuron_backward__batch points=2
+"""neuron_backward on a batch: the mean over examples, and the regulariser once."""
+def neuron_backward_check(name, w, b, x, t, lam):
+    grads = bp.check.call("neuron_backward", neuron_backward, w, b, x, t, lam)
+    bp.check.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
+                  f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}",
+                  "shape")
+    bp.check.gradient(name, np.array([np.squeeze(g) for g in grads], dtype=float),
+                      lambda p: bp.graph.neuron_loss(p[0], p[1], x, t, lam), np.array([w, b]),
+                      terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
+                      batch_size=np.size(x))
+
+neuron_backward_check("(dL_dw, dL_db) for 4 examples", 0.5, 0.1, np.array([1.0, -2.0, 0.5, 3.0]),
+                      np.array([1.0, 0.0, 1.0, 0.0]), 0.3)
+### BEGIN HIDDEN TESTS
+x_check, t_check = bp.testdata.probabilities(2401, (12,))
+neuron_backward_check("(dL_dw, dL_db) for a hidden batch of 12", -1.1, 0.35,
+                      6.0 * x_check - 3.0, t_check, 0.45)
+x_check, t_check = bp.testdata.probabilities(2402, (5,))
+neuron_backward_check("(dL_dw, dL_db) for a hidden batch of 5, lam = 0", 2.0, -0.5,
+                      2.0 * x_check, t_check, 0.0)
+### END HIDDEN TESTS
+
+# %% tests id=neuron_backward__regulariser points=1
+"""The regulariser adds lam * w to dL_dw, once, and nothing to dL_db."""
+def regulariser_check(w, x, t, lam):
+    with_reg = bp.check.call("neuron_backward", neuron_backward, w, 0.2, x, t, lam)
+    without = bp.check.call("neuron_backward", neuron_backward, w, 0.2, x, t, 0.0)
+    bp.check.close(f"the change in (dL_dw, dL_db) when lam goes from 0 to {lam} "
+                   f"(w = {w}, {np.size(x)} examples)",
+                   np.array(with_reg, dtype=float) - np.array(without, dtype=float),
+                   np.array([lam * w, 0.0]), batch_size=np.size(x))
+
+regulariser_check(1.5, np.array([0.3, -1.0, 2.0]), np.array([1.0, 0.0, 0.0]), 0.4)
+### BEGIN HIDDEN TESTS
+x_check, t_check = bp.testdata.probabilities(2403, (7,))
+regulariser_check(-0.75, 3.0 * x_check, t_check, 0.9)
+### END HIDDEN TESTS
+
+# %% tests id=neuron_backward__exact points=1
+"""neuron_backward is exact, where a finite difference is visibly off."""
+def exact_check(name, w, b, x, t, lam):
+    grads = bp.check.call("neuron_backward", neuron_backward, w, b, x, t, lam)
+    expected = np.array(bp.testdata.expected(bp.graph.neuron_backward, w, b, x, t, lam))
+    bp.check.close(name, np.array(grads, dtype=float), expected,
+                   terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
+                   batch_size=np.size(x))
+
+exact_check("(dL_dw, dL_db) at w = 400, lam = 1, where the loss is about 80000 (a central "
+            "difference is off by about 1e-5 here; backprop is exact)",
+            400.0, 0.5, np.array([0.001, -0.002, 0.0035]), np.array([1.0, 0.0, 1.0]), 1.0)
+### BEGIN HIDDEN TESTS
+x_check, t_check = bp.testdata.probabilities(2404, (6,))
+exact_check("(dL_dw, dL_db) at a hidden large w", -650.0, 0.2, 0.004 * x_check - 0.002,
+            t_check, 2.0)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 7. How much work does backprop save?
+#
+# Here is the naive formula written the way the derivation left it, with a counter on
+# every sigmoid it evaluates. It agrees with your backprop to rounding:
+
+# %%
+sigmoid_calls = {"count": 0}
+
+
+def counted_sigmoid(z):
+    """bp.activations.sigmoid, counting its calls."""
+    sigmoid_calls["count"] += 1
+    return bp.activations.sigmoid(z)
+
+
+def naive_gradients(w, b, x, t, lam):
+    """The naive derivation's two formulas, each evaluated as written."""
+    dL_dw = np.mean((counted_sigmoid(w * x + b) - t) * counted_sigmoid(w * x + b)
+                    * (1 - counted_sigmoid(w * x + b)) * x) + lam * w
+    dL_db = np.mean((counted_sigmoid(w * x + b) - t) * counted_sigmoid(w * x + b)
+                    * (1 - counted_sigmoid(w * x + b)))
+    return float(dL_dw), float(dL_db)
+
+
+x_many = rng.normal(size=200_000)
+t_many = (x_many > 0).astype(float)
+print("naive:   ", naive_gradients(0.5, 0.1, x_many, t_many, 0.3))
+print("backprop:", neuron_backward(0.5, 0.1, x_many, t_many, 0.3))
+print("sigmoid evaluations over the whole batch: naive", sigmoid_calls["count"],
+      "per gradient, backprop 1")
+
+# %% [markdown]
+# Six passes of the sigmoid over the batch against one, and the products
+# $(y - t)\,\sigma'$ formed twice against once. The time follows:
+
+# %%
+def best_time(function, repeats=3):
+    """Fastest of a few runs of function(), in milliseconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return 1000 * min(times)
+
+
+naive_ms = best_time(lambda: naive_gradients(0.5, 0.1, x_many, t_many, 0.3))
+backprop_ms = best_time(lambda: neuron_backward(0.5, 0.1, x_many, t_many, 0.3))
+print(f"naive {naive_ms:.1f} ms, backprop {backprop_ms:.1f} ms on {x_many.size} examples: "
+      f"{naive_ms / backprop_ms:.1f} times faster")
+
+# %% [markdown]
+# One neuron saves a factor of a few. In a network, the naive formula for a weight in the
+# first layer repeats the whole chain of every later layer, once per weight; backprop
+# computes each bar once and shares it with every weight below. The cost of all the
+# gradients together becomes about that of one forward pass, which is what makes training
+# large networks possible.
+#
+# ## 8. Explore
+#
+# Move the neuron's weight, bias, input, target and $\lambda$, and watch every node's value
+# and bar change. Things to look for: $\bar R$ is always $\lambda$; with $\lambda = 0$,
+# $\bar w = \bar z\, x$ exactly; when $y$ is near 0 or 1, $\sigma'$ is tiny and $\bar z$
+# almost vanishes even when $y$ is badly wrong (a first sight of vanishing gradients).
+
+# %%
+bp.graph.graph_explorer("neuron")
+
+# %% [markdown]
+# The same for $J = 3(a + bc)$: $\bar a$ never moves from 3, while $\bar b$ follows $c$ and
+# $\bar c$ follows $b$.
+
+# %%
+bp.graph.graph_explorer("j")
+
+# %% [markdown]
+# ## Summary
+#
+# - Chain rule: rates multiply along a path and add over paths.
+# - A computational graph lists small operations in topological order. The forward pass
+#   computes values first to last; the backward pass computes bars
+#   $\bar v = \partial L / \partial v$ last to first, starting from $\bar L = 1$.
+# - Each node hands its parents $\bar v \cdot$ (local derivative), and a node with several
+#   children adds what it receives: `+=`, the multivariable chain rule.
+# - For the regularised neuron: $\bar y = (y - t)/N$, $\bar z = \bar y\, y(1 - y)$,
+#   $\bar w = \sum_n \bar z_n x_n + \lambda w$, $\bar b = \sum_n \bar z_n$.
+# - Backprop computes every shared quantity once; the naive formula recomputes it in
+#   every derivative.
+#
+# ## Going further
+#
+# - Build your own graph with `bp.graph.Graph()` (`input`, `op`, `forward`) and draw it
+#   with `bp.graph.draw_graph`: try $L = \sigma(a b) + a^2$.
+# - Automatic differentiation libraries (PyTorch's autograd, JAX) record exactly this kind
+#   of graph while your code runs and then call the backward pass for you.
+# - Next: **notebook 4** does this for a 2-2-1 tanh network, one weight at a time.

@@ -1,0 +1,185 @@
+"""Pictures of XOR learning: snapshots over training, an iteration slider, a success study.
+
+Training is computed once (:func:`snapshots`); the explorer's slider only picks a
+snapshot, so redrawing is fast. Drawing functions are pure and take their axes.
+"""
+
+import functools
+
+import numpy as np
+
+from . import xor
+from .course import grading, references_unlocked
+
+__all__ = ["snapshots", "draw_points", "draw_boundary", "draw_hidden", "draw_xor",
+           "xor_explorer", "success_study", "plot_success_study"]
+
+_GRID = np.linspace(-0.5, 1.5, 61)
+_COLORS = np.array(["C0", "C3"])  # target 0, target 1
+
+
+def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
+    """Train one network from ``seed`` and keep its parameters every ``every`` iterations.
+
+    Returns
+    -------
+    dict
+        ``iterations`` (K,), ``params`` (stacked, leading axis K), ``losses`` (K,),
+        ``A1`` (K, 4, 2) hidden activations of the four points, ``grid`` (K, G, G)
+        network output over the input square, with K = n_iterations // every + 1.
+
+    Examples
+    --------
+    >>> snap = snapshots(seed=283, n_iterations=200, every=100)
+    >>> snap["iterations"], snap["A1"].shape
+    (array([  0, 100, 200]), (3, 4, 2))
+    """
+    X, t = xor.xor_data()
+    params = {k: v[None] for k, v in xor.init_params(np.random.default_rng(seed)).items()}
+    kept = [params]
+    with references_unlocked():
+        for _ in range(n_iterations // every):
+            params = xor.train_batch(params, X, t, lr, every)
+            kept.append(params)
+    stacked = {k: np.concatenate([p[k] for p in kept]) for k in xor.PARAMS}
+    gx, gy = np.meshgrid(_GRID, _GRID)
+    A1, _ = xor.forward(stacked, X)
+    _, out = xor.forward(stacked, np.column_stack([gx.ravel(), gy.ravel()]))
+    return {"iterations": every * np.arange(len(kept)), "params": stacked,
+            "losses": xor.loss(stacked, X, t), "A1": A1,
+            "grid": out[:, :, 0].reshape(len(kept), len(_GRID), len(_GRID))}
+
+
+def draw_points(ax=None, points=None, title="XOR: no line puts the red points on one side"):
+    """Scatter the four XOR points (or their images ``points`` (4, 2)) coloured by target."""
+    from .plotting import new_axes
+
+    ax = new_axes(ax, figsize=(4, 4))
+    X, t = xor.xor_data()
+    points = X if points is None else np.asarray(points)
+    ax.scatter(points[:, 0], points[:, 1], c=_COLORS[t[:, 0].astype(int)], s=90,
+               edgecolors="k", zorder=3)
+    for (x0, x1), p in zip(X, points):  # labels point away from the square's centre
+        ax.annotate(f"({x0:.0f},{x1:.0f})", p, textcoords="offset points",
+                    xytext=(6 if x0 else -30, 6 if x1 else -14), fontsize=9)
+    ax.set(title=title, aspect="equal")
+    return ax
+
+
+def draw_boundary(grid, ax=None, title="input space"):
+    """Network output over the input square (G, G) with its 0.5 contour and the points."""
+    from .plotting import new_axes
+
+    ax = new_axes(ax, figsize=(4, 4))
+    ax.contourf(_GRID, _GRID, grid, levels=np.linspace(0, 1, 11), cmap="coolwarm", alpha=0.6)
+    if grid.min() < 0.5 < grid.max():
+        ax.contour(_GRID, _GRID, grid, levels=[0.5], colors="k", linewidths=2)
+    draw_points(ax, title=title)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
+    return ax
+
+
+def draw_hidden(A1, W2, b2, ax=None, title="hidden space"):
+    """The four points as the hidden layer sees them, A1 (4, 2), and the output's 0.5 line.
+
+    The output is 0.5 where W2 @ a + b2 = 0: a straight line in hidden space.
+    """
+    from .plotting import new_axes
+
+    ax = new_axes(ax, figsize=(4, 4))
+    w, b = np.ravel(W2), float(np.ravel(b2)[0])
+    a = np.linspace(-0.05, 1.05, 2)
+    if abs(w[1]) > 1e-12:
+        ax.plot(a, -(w[0] * a + b) / w[1], "k-", lw=2)
+    elif abs(w[0]) > 1e-12:
+        ax.axvline(-b / w[0], color="k", lw=2)
+    draw_points(ax, A1, title=title)
+    ax.set(xlabel="hidden unit 1, $a_1$", ylabel="hidden unit 2, $a_2$",
+           xlim=(-0.05, 1.05), ylim=(-0.05, 1.05))
+    return ax
+
+
+def draw_xor(axes, iteration=0, snap=None):
+    """Boundary, hidden representation and loss curve at ``iteration`` (a snapshot's)."""
+    snap = snapshots() if snap is None else snap
+    k = int(np.argmin(np.abs(snap["iterations"] - iteration)))
+    ax_in, ax_hidden, ax_loss = np.ravel(axes)
+    p = {name: value[k] for name, value in snap["params"].items()}
+    draw_boundary(snap["grid"][k], ax_in, title=f"input space, iteration {snap['iterations'][k]}")
+    draw_hidden(snap["A1"][k], p["W2"], p["b2"], ax_hidden)
+    ax_loss.plot(snap["iterations"], snap["losses"])
+    ax_loss.plot(snap["iterations"][k], snap["losses"][k], "o", color="C3")
+    ax_loss.set(yscale="log", xlabel="iteration", ylabel="loss L",
+                title=f"loss {snap['losses'][k]:.4f}")
+    return k
+
+
+def xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100):
+    """An iteration slider over precomputed snapshots (None while grading)."""
+    from .widgets import explorer
+
+    if grading():
+        return None
+    import ipywidgets as widgets
+
+    snap = snapshots(seed, lr, n_iterations, every)
+    slider = widgets.IntSlider(value=0, min=0, max=n_iterations, step=every,
+                               description="iteration", continuous_update=True)
+    return explorer(functools.partial(draw_xor, snap=snap), {"iteration": slider},
+                    figsize=(12, 4), ncols=3)
+
+
+STUDY = (("baseline: lr 0.5, init scale 0.5", 0.5, 0.5, "sigmoid", "mse"),
+         ("lr 0.1", 0.1, 0.5, "sigmoid", "mse"),
+         ("lr 2", 2.0, 0.5, "sigmoid", "mse"),
+         ("lr 8", 8.0, 0.5, "sigmoid", "mse"),
+         ("init scale 0.1", 0.5, 0.1, "sigmoid", "mse"),
+         ("init scale 2", 0.5, 2.0, "sigmoid", "mse"),
+         ("tanh hidden units", 0.5, 0.5, "tanh", "mse"),
+         ("cross-entropy loss", 0.5, 0.5, "sigmoid", "bce"))
+"""(label, lr, init_scale, hidden, loss) of each row of the success study."""
+
+
+def success_study(n_seeds=200, n_iterations=10_000, seed=0, rows=STUDY):
+    """Success rate of each configuration of ``rows``, ``n_seeds`` networks each.
+
+    Configurations that share the hidden activation and loss are trained together as
+    one stack, with a learning rate per network. Returns None while grading.
+
+    Returns
+    -------
+    dict of str to float
+        Row label to success rate.
+    """
+    if grading():
+        return None
+    rng = np.random.default_rng(seed)
+    X, t = xor.xor_data()
+    rates = {}
+    for kind in sorted({(row[3], row[4]) for row in rows}):
+        group = [row for row in rows if (row[3], row[4]) == kind]
+        inits = [xor.init_batch(rng, n_seeds, row[2]) for row in group]
+        params = {k: np.concatenate([p[k] for p in inits]) for k in xor.PARAMS}
+        lr = np.repeat([row[1] for row in group], n_seeds)
+        with references_unlocked():
+            params = xor.train_batch(params, X, t, lr, n_iterations, *kind)
+        y_hat = xor.forward(params, X, kind[0])[1][:, :, 0]
+        ok = np.all(np.abs(y_hat - t[:, 0]) < xor.SUCCESS_TOL, axis=1)
+        rates.update({row[0]: float(ok[i * n_seeds:(i + 1) * n_seeds].mean())
+                      for i, row in enumerate(group)})
+    return {row[0]: rates[row[0]] for row in rows}
+
+
+def plot_success_study(rates, ax=None):
+    """Horizontal bars of the success rates from :func:`success_study` (None: no plot)."""
+    if rates is None:
+        return None
+    from .plotting import new_axes
+
+    ax = new_axes(ax, figsize=(7, 3.5))
+    labels = list(rates)[::-1]
+    ax.barh(labels, [rates[k] for k in labels], color="C0")
+    for i, k in enumerate(labels):
+        ax.text(rates[k] + 0.01, i, f"{rates[k]:.0%}", va="center")
+    ax.set(xlim=(0, 1.1), xlabel="success rate (all four outputs within 0.1)")
+    return ax

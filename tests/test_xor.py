@@ -1,0 +1,243 @@
+"""Tests of bplab.xor (the 2-2-1 XOR network, one and many at once) and bplab.explore_xor."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bplab import activations, course, explore_xor, losses, numdiff, xor  # noqa: E402
+
+X, T = xor.xor_data()
+
+
+@pytest.fixture(autouse=True)
+def unlocked():
+    """References are locked in notebook 6; these tests call them as the checks do."""
+    with course.references_unlocked():
+        yield
+    plt.close("all")
+
+
+def params_of(seed, scale=1.0, n_seeds=None):
+    rng = np.random.default_rng(seed)
+    return xor.init_params(rng, scale) if n_seeds is None else xor.init_batch(rng, n_seeds, scale)
+
+
+def forward_any(params, X, hidden):
+    """Forward pass written independently of bplab.xor, for one network."""
+    h = {"sigmoid": activations.sigmoid, "tanh": np.tanh}[hidden]
+    A1 = h(X @ params["W1"].T + params["b1"])
+    return activations.sigmoid(A1 @ params["W2"].T + params["b2"])
+
+
+def loss_any(params, X, t, hidden="sigmoid", kind="mse"):
+    y_hat = forward_any(params, X, hidden)
+    return losses.bce(y_hat, t) if kind == "bce" else losses.mse(y_hat, t)
+
+
+def test_data_is_xor():
+    assert X.shape == (4, 2) and T.shape == (4, 1)
+    np.testing.assert_array_equal(T.ravel(), [0, 1, 1, 0])
+    assert X.dtype == np.float64
+
+
+def test_init_shapes_and_determinism():
+    p = params_of(3)
+    assert {k: v.shape for k, v in p.items()} == {"W1": (2, 2), "b1": (2,), "W2": (1, 2),
+                                                  "b2": (1,)}
+    np.testing.assert_array_equal(p["W1"], params_of(3)["W1"])
+    stack = params_of(3, n_seeds=5)
+    assert stack["W2"].shape == (5, 1, 2) and stack["b2"].shape == (5, 1)
+    with pytest.raises(ValueError, match="n_seeds"):
+        xor.init_batch(np.random.default_rng(0), 0)
+
+
+def test_forward_stack_equals_each_network():
+    stack = params_of(4, n_seeds=3)
+    A1, y_hat = xor.forward(stack, X)
+    assert A1.shape == (3, 4, 2) and y_hat.shape == (3, 4, 1)
+    for s in range(3):
+        single = {k: v[s] for k, v in stack.items()}
+        np.testing.assert_allclose(y_hat[s], forward_any(single, X, "sigmoid"), rtol=1e-14)
+    np.testing.assert_allclose(xor.loss(stack, X, T),
+                               [loss_any({k: v[s] for k, v in stack.items()}, X, T)
+                                for s in range(3)], rtol=1e-14)
+
+
+def test_forward_rejects_bad_params():
+    with pytest.raises(TypeError, match="params must be a dict"):
+        xor.forward({"W1": np.eye(2)}, X)
+    with pytest.raises(ValueError, match="X must have shape"):
+        xor.forward(params_of(0), np.ones((4, 3)))
+
+
+def test_fast_sigmoid_is_the_sigmoid():
+    z = np.linspace(-40, 40, 161)
+    np.testing.assert_allclose(xor._fast_sigmoid(z), activations.sigmoid(z), rtol=1e-13,
+                               atol=1e-300)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradients_match_numerical(seed):
+    p = params_of(seed, 1.5)
+    grads, value = xor.gradients(p, X, T)
+    assert value == pytest.approx(loss_any(p, X, T), rel=1e-14)
+    for name in xor.PARAMS:
+        numerical = numdiff.gradient(lambda v: loss_any({**p, name: v}, X, T), p[name])
+        np.testing.assert_allclose(grads[name], numerical, rtol=1e-6, atol=1e-10)
+
+
+def test_step_is_params_minus_lr_grad_and_does_not_mutate():
+    p = params_of(5)
+    saved = {k: v.copy() for k, v in p.items()}
+    grads, _ = xor.gradients(p, X, T)
+    new, value = xor.xor_step(p, X, T, 0.3)
+    for name in xor.PARAMS:
+        np.testing.assert_array_equal(p[name], saved[name])
+        np.testing.assert_allclose(new[name], p[name] - 0.3 * grads[name], rtol=1e-15)
+    implied, loss_value = xor.step_gradients((new, value), p, 0.3)
+    np.testing.assert_allclose(implied["W1"], grads["W1"], rtol=1e-9, atol=1e-15)
+    assert loss_value == value
+
+
+def test_step_gradients_explains_bad_results():
+    p = params_of(0)
+    with pytest.raises(AssertionError, match="pair"):
+        xor.step_gradients(p, p, 0.5)
+    with pytest.raises(AssertionError, match="keys"):
+        xor.step_gradients(({"W1": p["W1"]}, 0.0), p, 0.5)
+    with pytest.raises(AssertionError, match="shape"):
+        xor.step_gradients(({**p, "W2": p["W2"].T}, 0.0), p, 0.5)
+
+
+@pytest.mark.parametrize("hidden,kind", [("sigmoid", "mse"), ("tanh", "mse"),
+                                         ("sigmoid", "bce"), ("tanh", "bce")])
+def test_batched_gradients_of_every_variant_match_numerical(hidden, kind):
+    """dZ2 = 2/N (y-t) y(1-y) for MSE, (y-t)/N for BCE; tanh' = 1 - A1**2."""
+    stack = params_of(6, 1.2, n_seeds=3)
+    grads, _ = xor._batched(stack, X, T, hidden, kind)
+    for s in range(3):
+        single = {k: v[s] for k, v in stack.items()}
+        for name in xor.PARAMS:
+            numerical = numdiff.gradient(
+                lambda v: loss_any({**single, name: v}, X, T, hidden, kind), single[name])
+            np.testing.assert_allclose(grads[name][s], numerical, rtol=1e-6, atol=1e-10)
+
+
+def test_batched_gradients_equal_single_network_gradients():
+    stack = params_of(7, n_seeds=4)
+    grads, batch_losses = xor.batched_gradients(stack, X, T)
+    assert batch_losses.shape == (4,)
+    for s in range(4):
+        single, value = xor.gradients({k: v[s] for k, v in stack.items()}, X, T)
+        assert batch_losses[s] == pytest.approx(value, rel=1e-13)
+        for name in xor.PARAMS:
+            np.testing.assert_allclose(grads[name][s], single[name], rtol=1e-12, atol=1e-16)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_seeds=st.integers(1, 5),
+       scale=st.floats(0.1, 3.0), n=st.integers(1, 6))
+def test_batched_never_mixes_seeds(seed, n_seeds, scale, n):
+    """Changing one network's parameters never changes another network's gradient."""
+    rng = np.random.default_rng(seed)
+    stack = xor.init_batch(rng, n_seeds, scale)
+    Xn, tn = rng.uniform(-1, 2, (n, 2)), rng.integers(0, 2, (n, 1)).astype(float)
+    with course.references_unlocked():
+        grads, _ = xor.batched_gradients(stack, Xn, tn)
+        other = {k: v.copy() for k, v in stack.items()}
+        other["W2"][0] += 1.0
+        changed, _ = xor.batched_gradients(other, Xn, tn)
+        for s in range(n_seeds):
+            single, _ = xor.gradients({k: v[s] for k, v in stack.items()}, Xn, tn)
+            np.testing.assert_allclose(grads["W1"][s], single["W1"], rtol=1e-10, atol=1e-14)
+    for name in xor.PARAMS:
+        np.testing.assert_array_equal(changed[name][1:], grads[name][1:])
+
+
+def test_train_batch_matches_the_single_network_loop():
+    stack = params_of(8, n_seeds=3)
+    trained = xor.train_batch(stack, X, T, 0.7, 150)
+    y_loop = xor.loop_outputs(stack, X, T, 0.7, 150)
+    np.testing.assert_allclose(xor.forward(trained, X)[1][:, :, 0], y_loop, rtol=1e-10)
+    np.testing.assert_array_equal(stack["W1"], params_of(8, n_seeds=3)["W1"])  # not mutated
+
+
+def test_train_batch_accepts_one_learning_rate_per_network():
+    stack = params_of(9, n_seeds=2)
+    both = xor.train_batch(stack, X, T, np.array([0.2, 3.0]), 50)
+    for s, lr in enumerate((0.2, 3.0)):
+        alone = xor.train_batch({k: v[s:s + 1] for k, v in stack.items()}, X, T, lr, 50)
+        np.testing.assert_allclose(both["W1"][s], alone["W1"][0], rtol=1e-12)
+
+
+def test_train_xor_seed_283_plateau_then_escape():
+    """The notebook's table: near 0.5 up to iteration 2000, within 0.1 by 5000."""
+    snap = explore_xor.snapshots(seed=283, lr=0.5, n_iterations=5000, every=1000)
+    outputs = xor.forward(snap["params"], X)[1][:, :, 0]
+    assert np.all(np.abs(outputs[:3] - 0.5) < 0.05)
+    assert np.all(np.abs(outputs[5] - T.ravel()) < 0.1)
+    assert snap["losses"][0] == pytest.approx(0.2501, abs=1e-4)
+    params, train_losses = xor.train_xor(283, 0.5, 1000)
+    assert train_losses.shape == (1000,)
+    assert train_losses[0] == pytest.approx(snap["losses"][0], rel=1e-12)
+    np.testing.assert_allclose(params["W1"], snap["params"]["W1"][1], rtol=1e-9)
+
+
+def test_success_rate_agrees_with_the_loop_and_its_criterion():
+    rate, y_hat = xor.success_rate(6, 0.5, 400, 1.0, np.random.default_rng(10))
+    start = xor.init_batch(np.random.default_rng(10), 6, 1.0)
+    np.testing.assert_allclose(y_hat, xor.loop_outputs(start, X, T, 0.5, 400), rtol=1e-10)
+    assert rate == np.mean(np.all(np.abs(y_hat - T.ravel()) < xor.SUCCESS_TOL, axis=1))
+    rate_late, _ = xor.success_rate(40, 0.5, 3000, 0.5, np.random.default_rng(1))
+    assert 0.0 < rate_late < 1.0
+
+
+def test_references_are_locked_in_notebook_6():
+    saved = course.current_notebook()
+    course.start_notebook(6)
+    try:
+        with course.references_unlocked():
+            pass
+        depth = course._state["unlocked_depth"]
+        course._state["unlocked_depth"] = 0
+        try:
+            with pytest.raises(course.ReferenceLockedError, match="bplab.xor.xor_step"):
+                xor.xor_step(params_of(0), X, T, 0.5)
+            xor.forward(params_of(0), X)  # not an exercise: stays available
+        finally:
+            course._state["unlocked_depth"] = depth
+    finally:
+        course._state["notebook"] = saved
+
+
+def test_snapshots_and_drawing():
+    snap = explore_xor.snapshots(seed=1, n_iterations=300, every=100)
+    assert snap["grid"].shape == (4, 61, 61) and snap["losses"].shape == (4,)
+    fig, axes = plt.subplots(1, 3)
+    assert explore_xor.draw_xor(axes, 240, snap) == 2
+    assert axes[2].get_title().startswith("loss")
+    assert explore_xor.draw_points().get_title().startswith("XOR")
+
+
+def test_study_and_explorer_are_skipped_while_grading(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert explore_xor.success_study(n_seeds=2, n_iterations=5) is None
+    assert explore_xor.plot_success_study(None) is None
+    assert explore_xor.xor_explorer(n_iterations=100, every=50) is None
+
+
+def test_study_rates_and_explorer_widget(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    rates = explore_xor.success_study(n_seeds=3, n_iterations=20)
+    assert list(rates) == [row[0] for row in explore_xor.STUDY]
+    assert all(0.0 <= r <= 1.0 for r in rates.values())
+    assert explore_xor.plot_success_study(rates) is not None
+    box = explore_xor.xor_explorer(n_iterations=200, every=100)
+    slider = box.children[0].children[0]
+    assert (slider.min, slider.max, slider.step) == (0, 200, 100)

@@ -321,7 +321,7 @@ print("db =", db_try)
 A_check, W_check, b_check, G_check = (bp.testdata.points(21, (4, 3)), bp.testdata.points(22, (2, 3)),
                                       bp.testdata.points(23, (2,)), bp.testdata.points(24, (4, 2)))
 result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.check.true(isinstance(result, tuple) and len(result) == 3,
+bp.check.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
 bp.check.gradient("dW from dense_backward", result[1],
@@ -343,7 +343,7 @@ for seed, (N, n_in, n_out) in ((25, (1, 2, 3)), (26, (5, 3, 3))):
 A_check, W_check, b_check, G_check = (bp.testdata.points(21, (4, 3)), bp.testdata.points(22, (2, 3)),
                                       bp.testdata.points(23, (2,)), bp.testdata.points(24, (4, 2)))
 result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.check.true(isinstance(result, tuple) and len(result) == 3,
+bp.check.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
 bp.check.gradient("db from dense_backward", result[2],
@@ -365,7 +365,7 @@ for seed, (N, n_in, n_out) in ((27, (1, 2, 3)), (28, (6, 2, 2))):
 A_check, W_check, b_check, G_check = (bp.testdata.points(21, (4, 3)), bp.testdata.points(22, (2, 3)),
                                       bp.testdata.points(23, (2,)), bp.testdata.points(24, (4, 2)))
 result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.check.true(isinstance(result, tuple) and len(result) == 3,
+bp.check.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
 bp.check.gradient("dA_prev from dense_backward", result[0],
@@ -607,7 +607,7 @@ print(y_hat_deep.shape, list(cache_deep))
 for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
     params_check, X_check, _ = bp.mlp.example_problem(sizes, 5, seed)
     result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
-    bp.check.true(isinstance(result, tuple) and len(result) == 2,
+    bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
                   "mlp_forward should return a pair (y_hat, cache); "
                   f"got {type(result).__name__}", "shape")
     bp.check.close(f"y_hat from mlp_forward ({'-'.join(map(str, sizes))}, {activation_check})",
@@ -626,7 +626,7 @@ for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1],
 """mlp_forward: the cache holds A0 and every layer's Z and A."""
 params_check, X_check, _ = bp.mlp.example_problem([3, 4, 4, 2], 5, 45)
 result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
-bp.check.true(isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict),
+bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
               "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
 cache_expected = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 for key in ("A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"):

@@ -273,7 +273,7 @@ for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 
 # \qquad \Big|\frac{\partial a^L}{\partial a^0}\Big| \le \Big(\frac{|w|}{4}\Big)^L,$$
 #
 # because $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ is at most $\frac14$ (at $z = 0$). With
-# $|w| \le 4$ the gradient shrinks **at least** geometrically. A larger $w$ does not rescue
+# $|w| < 4$ the gradient shrinks **at least** geometrically. A larger $w$ does not rescue
 # it: large weights make $|z|$ large, where $\sigma'$ is tiny. The demo computes the chain's
 # derivative for a few weights and depths.
 

@@ -784,6 +784,10 @@ for key in params_check:
     bp.check.gradient(f"grads[{key!r}] (hidden: 2-5-3-3-2, tanh, mse, N=3)", grads[key],
                       bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
                       params_check[key], batch_size=3)
+grads_exact = bp.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check, loss="mse")
+for key in params_check:
+    bp.check.close(f"grads[{key!r}] (hidden: 2-5-3-3-2) against exact backprop, to 1e-9",
+                   grads[key], grads_exact[key])
 ### END HIDDEN TESTS
 
 # %% tests id=mlp_backward__sigmoid_bce points=1

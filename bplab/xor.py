@@ -184,6 +184,7 @@ def _fast_sigmoid(z):
         return 1.0 / (1.0 + np.exp(-z))
 
 
+@reference(6)
 def _batched(p, X, t, hidden="sigmoid", loss_kind="mse"):
     """Stacked gradients and final outputs; no product ever mixes two seeds s.
 

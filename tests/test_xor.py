@@ -209,6 +209,10 @@ def test_references_are_locked_in_notebook_6():
         try:
             with pytest.raises(course.ReferenceLockedError, match="bplab.xor.xor_step"):
                 xor.xor_step(params_of(0), X, T, 0.5)
+            with pytest.raises(course.ReferenceLockedError, match="bplab.xor._batched"):
+                xor._batched(params_of(0, n_seeds=2), X, T)
+            with pytest.raises(course.ReferenceLockedError, match="success_rate"):
+                xor.success_rate(2, 0.5, 1, 0.5, np.random.default_rng(0))
             xor.forward(params_of(0), X)  # not an exercise: stays available
         finally:
             course._state["unlocked_depth"] = depth

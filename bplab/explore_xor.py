@@ -50,7 +50,7 @@ def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
             "grid": out[:, :, 0].reshape(len(kept), len(_GRID), len(_GRID))}
 
 
-def draw_points(ax=None, points=None, title="XOR: no line puts the red points on one side"):
+def draw_points(ax=None, points=None, title="XOR: no line separates red (t=1) from blue (t=0)"):
     """Scatter the four XOR points (or their images ``points`` (4, 2)) coloured by target."""
     from .plotting import new_axes
 

@@ -24,7 +24,8 @@ __all__ = ["Node", "Graph", "backprop", "j_graph", "neuron_graph", "forward_back
            "neuron_loss", "neuron_backward", "draw_graph", "draw_j", "draw_neuron",
            "graph_explorer"]
 
-# kind: (value of the parents' values v, local derivatives d node / d parent)
+# kind: (forward(v, params) -> value, local(v, value, params) -> d node / d each parent),
+# where v lists the parents' values.
 _OPS = {
     "add": (lambda v, p: sum(k * x for k, x in zip(p.get("weights", (1.0,) * len(v)), v)),
             lambda v, out, p: tuple(p.get("weights", (1.0,) * len(v)))),
@@ -136,7 +137,12 @@ class Graph:
         self._add(Node(name, "input", label=label or name, value=as_array(value, name)))
 
     def op(self, name, kind, *parents, label=None, **params):
-        """Add the operation ``kind`` (a key of the op table) applied to ``parents``."""
+        """Add the operation ``kind`` applied to ``parents`` (names of existing nodes).
+
+        Kinds: ``add`` (optional ``weights``), ``mul``, ``scale`` (constant ``c``),
+        ``linear`` (w x + b from parents w, x, b), ``sigmoid``, ``half_sq`` (v**2 / 2),
+        ``mean_half_sq_err`` (mean of (v - t)**2 / 2, target ``t``).
+        """
         if kind not in _OPS:
             raise ValueError(f"kind must be one of {sorted(_OPS)}; got {kind!r}")
         self._add(Node(name, kind, tuple(parents), params, label or name))
@@ -319,9 +325,14 @@ def draw_graph(graph, ax=None, grads=None):
     if grads is None:
         with references_unlocked():
             grads = graph.backward()
-    depth = {}
+    depth, children = {}, {name: [] for name in graph.order}
     for name, node in graph.nodes.items():
         depth[name] = 1 + max((depth[p] for p in node.parents), default=-1)
+        for parent in node.parents:
+            children[parent].append(name)
+    for name in reversed(graph.order[:-1]):  # inputs on the left, the rest right-aligned
+        if graph.nodes[name].kind != "input" and children[name]:
+            depth[name] = min(depth[child] for child in children[name]) - 1
     columns = {}
     for name in graph.order:
         columns.setdefault(depth[name], []).append(name)
@@ -333,10 +344,10 @@ def draw_graph(graph, ax=None, grads=None):
             (x0, y0), (x1, y1) = pos[parent], pos[name]
             ax.annotate("", xy=(x1 - 0.28, y1), xytext=(x0 + 0.28, y0),
                         arrowprops=dict(arrowstyle="->", color="grey", lw=1))
-            ax.text(0.5 * (x0 + x1), 0.5 * (y0 + y1) + 0.08, _text(d), fontsize=7,
+            ax.text(0.5 * (x0 + x1), 0.5 * (y0 + y1) + 0.06, _text(d), fontsize=7,
                     color="grey", ha="center")
     for name, node in graph.nodes.items():
-        ax.text(*pos[name], f"{node.label} = {_text(node.value)}\n"
+        ax.text(*pos[name], f"{node.label}\n= {_text(node.value)}\n"
                 f"$\\bar{{{name}}}$ = {_text(grads[name])}", ha="center", va="center",
                 fontsize=8, bbox=dict(boxstyle="round", fc="C0" if node.kind == "input"
                                       else "white", alpha=0.25 if node.kind == "input" else 1))
@@ -346,26 +357,23 @@ def draw_graph(graph, ax=None, grads=None):
     return ax
 
 
-def draw_j(ax, a=5.0, b=3.0, c=2.0):
-    """Draw the graph of J = 3(a + bc) at (a, b, c); return its bar values."""
-    graph = j_graph(a, b, c)
+def _draw_titled(ax, graph, output, inputs):
     with references_unlocked():
         grads = graph.backward()
     draw_graph(graph, ax=ax, grads=grads)
-    ax.set_title(f"J = {float(graph.forward()):.4g}: dJ/da = {float(grads['a']):.4g}, "
-                 f"dJ/db = {float(grads['b']):.4g}, dJ/dc = {float(grads['c']):.4g}", fontsize=9)
+    parts = ", ".join(f"d{output}/d{name} = {float(grads[name]):.4g}" for name in inputs)
+    ax.set_title(f"{output} = {float(graph.nodes[output].value):.4g}: {parts}", fontsize=9)
     return grads
+
+
+def draw_j(ax, a=5.0, b=3.0, c=2.0):
+    """Draw the graph of J = 3(a + bc) at (a, b, c); return every node's bar value."""
+    return _draw_titled(ax, j_graph(a, b, c), "J", "abc")
 
 
 def draw_neuron(ax, w=0.5, b=0.0, x=1.5, t=1.0, lam=0.1):
-    """Draw the regularised logistic neuron's graph for one example; return its bar values."""
-    graph = neuron_graph(w, b, x, t, lam)
-    with references_unlocked():
-        grads = graph.backward()
-    draw_graph(graph, ax=ax, grads=grads)
-    ax.set_title(f"L = {float(graph.forward()):.4g}: dL/dw = {float(grads['w']):.4g}, "
-                 f"dL/db = {float(grads['b']):.4g}", fontsize=9)
-    return grads
+    """Draw the regularised logistic neuron's graph for one example; return its bars."""
+    return _draw_titled(ax, neuron_graph(w, b, x, t, lam), "L", "wb")
 
 
 def graph_explorer(which="neuron"):

@@ -202,6 +202,9 @@ for part_name, part in zip(("df_dx", "df_dy"), pair):
 """booth_grad matches a central-difference gradient of Booth's function."""
 for point in (np.array([0.0, 0.0]), np.array([-2.5, 1.5]), np.array([4.0, -3.0])):
     pair = bp.check.call("booth_grad", booth_grad, point[0], point[1])
+    bp.check.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
+                  "booth_grad should return the pair (df_dx, df_dy); "
+                  f"got {type(pair).__name__}", "shape")
     bp.check.gradient(f"[df_dx, df_dy] = booth_grad at (x, y) = ({point[0]:g}, {point[1]:g})",
                       np.array([np.squeeze(part) for part in pair], dtype=float),
                       lambda p: bp.booth.booth(p[0], p[1]), point)
@@ -355,6 +358,12 @@ def booth_point_grad_check(p):
     return np.array(bp.testdata.expected(bp.booth.booth_grad, p[0], p[1]))
 
 start_check = np.array([-6.0, 8.0])
+path = bp.check.call("gradient_descent", gradient_descent, booth_point_grad_check, start_check,
+                     0.05, 1)
+bp.check.true(np.shape(path) == (2, 2), f"gradient_descent(..., n_steps=1) should return shape "
+              f"(2, 2); got {np.shape(path)}", "shape")
+bp.check.close("path[1] - path[0], the first step from (-6, 8) with lr = 0.05", path[1] - path[0],
+               -0.05 * booth_point_grad_check(start_check))
 bp.check.close("gradient_descent(booth gradient, (-6, 8), lr=0.05, n_steps=12)",
                bp.check.call("gradient_descent", gradient_descent, booth_point_grad_check,
                              start_check, 0.05, 12),

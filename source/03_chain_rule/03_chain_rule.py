@@ -468,13 +468,16 @@ print(neuron_backward(0.5, 0.1, np.array([1.0, -2.0, 0.5]), np.array([1.0, 0.0, 
 
 # %% tests id=neuron_backward__one_example points=1
 """neuron_backward matches a central-difference gradient for one example."""
-grads = bp.check.call("neuron_backward", neuron_backward, 0.8, -0.3, 1.5, 1.0, 0.2)
-bp.check.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
-              f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}", "shape")
-bp.check.gradient("(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = 0.2",
-                  np.array([np.squeeze(g) for g in grads], dtype=float),
-                  lambda p: bp.graph.neuron_loss(p[0], p[1], 1.5, 1.0, 0.2), np.array([0.8, -0.3]),
-                  terms={"the regulariser's gradient lam * w": np.array([0.2 * 0.8, 0.0])})
+for lam_check in (0.0, 0.2):
+    grads = bp.check.call("neuron_backward", neuron_backward, 0.8, -0.3, 1.5, 1.0, lam_check)
+    bp.check.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
+                  f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}",
+                  "shape")
+    bp.check.gradient(f"(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = {lam_check}",
+                      np.array([np.squeeze(g) for g in grads], dtype=float),
+                      lambda p: bp.graph.neuron_loss(p[0], p[1], 1.5, 1.0, lam_check),
+                      np.array([0.8, -0.3]),
+                      terms={"the regulariser's gradient lam * w": np.array([lam_check * 0.8, 0.0])})
 
 # %% tests id=neuron_backward__batch points=2
 """neuron_backward on a batch: the mean over examples, and the regulariser once."""

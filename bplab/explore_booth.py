@@ -12,11 +12,14 @@ from .course import grading, references_unlocked
 from .plotting import new_axes
 from .validation import as_array, as_scalar
 
-__all__ = ["WINDOW", "plot_contour", "plot_surface", "descent_values", "draw_descent",
+__all__ = ["WINDOW", "SLOW", "plot_contour", "plot_surface", "descent_values", "draw_descent",
            "descent_explorer"]
 
 WINDOW = (-10.0, 10.0)
 """Both axes of the contour plots span this interval."""
+
+SLOW = 0.97
+"""A worst contraction factor at or above this counts as slow (30 steps keep 40% or more)."""
 
 
 def _grid(n=121):
@@ -102,13 +105,14 @@ def descent_values(lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
         ``path`` (ndarray of shape (n_steps + 1, 2)), ``losses`` (shape (n_steps + 1,)),
         ``factor`` (the worst contraction factor per step, see
         :func:`bplab.booth.contraction_factor`) and ``behaviour``: ``"converges"``,
-        ``"zig-zags"`` (converges while overshooting along the steep direction),
-        ``"oscillates"`` (factor exactly 1) or ``"diverges"``.
+        ``"converges slowly"`` (factor at least ``SLOW``), ``"zig-zags"`` (converges while
+        overshooting across the valley), ``"oscillates"`` (zig-zags with a factor of at
+        least ``SLOW``, up to exactly 1 at lr = 1/9) or ``"diverges"`` (factor above 1).
 
     Examples
     --------
-    >>> [descent_values(lr)["behaviour"] for lr in (0.05, 0.1, 1 / 9, 0.12)]
-    ['converges', 'zig-zags', 'oscillates', 'diverges']
+    >>> [descent_values(lr)["behaviour"] for lr in (0.01, 0.05, 0.1, 0.11, 1 / 9, 0.12)]
+    ['converges slowly', 'converges', 'zig-zags', 'oscillates', 'oscillates', 'diverges']
     """
     lr = as_scalar(lr, "lr", positive=True)
     start = np.array([as_scalar(x0, "x0"), as_scalar(y0, "y0")])
@@ -117,14 +121,13 @@ def descent_values(lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
                                       start, lr, n_steps)
         losses = booth.booth(path[:, 0], path[:, 1])
     factor = float(booth.contraction_factor(lr))
-    if abs(factor - 1.0) < 1e-9:
-        behaviour = "oscillates"
-    elif factor > 1.0:
+    overshoots = lr * booth.hessian_eigenvalues()[-1] > 1.0
+    if factor > 1.0 + 1e-9:
         behaviour = "diverges"
-    elif lr * booth.hessian_eigenvalues()[-1] > 1.0:
-        behaviour = "zig-zags"
+    elif factor >= SLOW:
+        behaviour = "oscillates" if overshoots else "converges slowly"
     else:
-        behaviour = "converges"
+        behaviour = "zig-zags" if overshoots else "converges"
     return {"path": path, "losses": losses, "factor": factor, "behaviour": behaviour}
 
 

@@ -136,6 +136,11 @@ def test_descent_values_classify_behaviour():
     values = explore_booth.descent_values(0.1, 2.0, -4.0, 60)
     assert values["path"].shape == (61, 2) and values["losses"].shape == (61,)
     assert values["losses"][-1] < 1e-8 * values["losses"][0]
+    # at lr = 1/9 the error across the valley flips sign every step and keeps its size
+    error = explore_booth.descent_values(1 / 9, -6.0, 8.0, 200)["path"] - booth.MINIMUM
+    across = error @ np.array([1.0, 1.0]) / np.sqrt(2.0)
+    assert np.allclose(np.abs(across), abs(across[0])) and np.all(across[1:] * across[:-1] < 0)
+    assert explore_booth.descent_values(1 / 9)["behaviour"] == "oscillates"
     diverging = explore_booth.descent_values(0.125, 2.0, -4.0, 100)
     assert diverging["losses"][-1] > 1e6 * diverging["losses"][0]
 

@@ -150,3 +150,33 @@ def test_explorer_is_none_while_grading(monkeypatch):
     assert graph.graph_explorer("j") is None and graph.graph_explorer() is None
     with pytest.raises(ValueError, match="which must be"):
         graph.graph_explorer("xor")
+
+
+_ARITY = {"add": 2, "mul": 2, "scale": 1, "linear": 3, "sigmoid": 1, "half_sq": 1}
+_PARAMS = {"add": {"weights": (0.5, -1.0)}, "scale": {"c": 1.5}}
+
+
+def _random_graph(steps, values):
+    g = graph.Graph()
+    g.input("p", values[0])
+    g.input("q", values[1])
+    for k, (kind, picks) in enumerate(steps):
+        names = g.order
+        parents = [names[i % len(names)] for i in picks][:_ARITY[kind]]
+        g.op(f"n{k}", kind, *parents, **_PARAMS.get(kind, {}))
+    return g
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(_ARITY)),
+                          st.lists(st.integers(0, 50), min_size=3, max_size=3)),
+                min_size=1, max_size=6),
+       st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
+def test_backward_matches_central_differences_on_random_graphs(steps, p, q):
+    g = _random_graph(steps, [p, q])
+    bars = g.backward()
+    numeric = numdiff.gradient(lambda v: float(_random_graph(steps, v).forward()),
+                               np.array([p, q]))
+    assert np.allclose([float(bars["p"]), float(bars["q"])], numeric, rtol=1e-5, atol=1e-7)
+    by_list = graph.backprop(g.order, g.parents, g.local_derivatives())
+    assert np.allclose([by_list["p"], by_list["q"]], [bars["p"], bars["q"]])

@@ -71,7 +71,7 @@ def _backprop(order, parents, local, values=None):
             contribution = bar[name] * d
             if values is not None:
                 contribution = _sum_to(contribution, np.shape(values[parent]))
-            bar[parent] = bar[parent] + contribution
+            bar[parent] += contribution  # several children: their shares add up
     return bar
 
 

@@ -250,6 +250,17 @@ for lr_check in (0.1, 2.0):
     for name in ("W1", "W2"):
         bp.check.close(f"(params['{name}'] - new_params['{name}']) / lr with lr={lr_check}",
                        grads[name], expected_grads[name], tol=1e-7)
+### BEGIN HIDDEN TESTS
+X_check = bp.testdata.points(641, (3, 2))
+t_check = bp.testdata.probabilities(642, (3, 1))[1]
+params_check = bp.xor.init_params(np.random.default_rng(643), init_scale=1.0)
+expected_grads, _ = bp.testdata.expected(bp.xor.gradients, params_check, X_check, t_check)
+result = bp.check.call("xor_step with lr=0.05", xor_step, params_check, X_check, t_check, 0.05)
+grads, _ = bp.xor.step_gradients(result, params_check, 0.05)
+for name in ("b1", "b2"):
+    bp.check.close(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
+                   grads[name], expected_grads[name], tol=1e-7)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Training, the plateau and the escape
@@ -316,6 +327,11 @@ bp.check.close("losses[0] (the loss of init_params(np.random.default_rng(5)))", 
                bp.xor.loss(start, X, t))
 bp.check.close("losses", losses_check, bp.testdata.expected(bp.xor.train_xor, 5, 0.5, 40)[1],
                tol=1e-7)
+### BEGIN HIDDEN TESTS
+_, losses_check = bp.check.call("train_xor", train_xor, 23, 0.9, 25)
+bp.check.close("losses for 25 hidden steps from seed 23 with lr 0.9", losses_check,
+               bp.testdata.expected(bp.xor.train_xor, 23, 0.9, 25)[1], tol=1e-7)
+### END HIDDEN TESTS
 
 # %% tests id=train_xor__learns points=2
 """Training from seed 283 with lr 0.5 learns XOR: all outputs within 0.1 of their targets."""

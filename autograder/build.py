@@ -82,6 +82,8 @@ def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DI
             target = Path(out_dir) / name
             target.mkdir(parents=True, exist_ok=True)
             nb = nbformat.read(built, as_version=4)
+            for cell in nb.cells:  # run timestamps would make every rebuild a change
+                cell.metadata.pop("execution", None)
             nbformat.write(nb, target / f"{name}.ipynb")
     return names
 
@@ -93,7 +95,8 @@ def comparable(path):
     return {
         "metadata": metadata,
         "cells": [{"type": c.cell_type, "id": c.get("id"), "source": c.source,
-                   "metadata": dict(c.metadata)} for c in nb.cells],
+                   "metadata": {k: v for k, v in c.metadata.items() if k != "execution"}}
+                  for c in nb.cells],
     }
 
 

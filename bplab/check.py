@@ -16,7 +16,7 @@ import numpy as np
 from . import diagnosis, numdiff
 from .course import references_unlocked
 
-__all__ = ["call", "close", "gradient", "derivative", "true", "failure"]
+__all__ = ["call", "close", "mapping", "gradient", "derivative", "true", "failure"]
 
 
 class _Failure(AssertionError):
@@ -118,6 +118,44 @@ def close(name, actual, expected, *, tol=diagnosis.EXACT_TOL, terms=None, batch_
     verdict = diagnosis.diagnose(name, actual, expected, tol=tol, terms=terms,
                                  batch_size=batch_size)
     _verdict_or_fail(verdict)
+
+
+def mapping(name, actual, expected, *, tol=diagnosis.EXACT_TOL):
+    """Assert that the dict ``actual`` holds a value close to each value of ``expected``.
+
+    The values are compared together, in the order of ``expected``'s keys, so the
+    diagnosis names the worst key by its position in that order.
+
+    Parameters
+    ----------
+    name : str
+    actual : dict of str to float
+        The student's answer; extra keys are allowed.
+    expected : dict of str to float
+    tol : float, default EXACT_TOL
+
+    Examples
+    --------
+    >>> mapping("bars", {"a": 3.0, "b": 6.0}, {"a": 3.0, "b": 6.0})
+    bars, keys in the order ['a', 'b'] is correct (largest relative error 0, tolerance 1e-09).
+    >>> mapping("bars", {"a": 3.0}, {"a": 3.0, "b": 6.0})
+    Traceback (most recent call last):
+    ...
+    bplab.check._Failure: bars: expected a dict with a value for each of ['a', 'b']; ...
+    """
+    __tracebackhide__ = True
+    keys = list(expected)
+    if not (isinstance(actual, dict) and set(keys) <= set(actual)):
+        found = sorted(map(str, actual)) if isinstance(actual, dict) else type(actual).__name__
+        raise failure(f"{name}: expected a dict with a value for each of {keys}; "
+                      f"got {found!s:.200}", "shape")
+    try:
+        values = np.array([np.squeeze(np.asarray(actual[key], dtype=np.float64)) for key in keys])
+    except (TypeError, ValueError):
+        raise failure(f"{name}: every value should be a single number; got "
+                      f"{ {key: actual[key] for key in keys}!s:.200}", "shape") from None
+    close(f"{name}, keys in the order {keys}", values,
+          np.array([expected[key] for key in keys], dtype=np.float64), tol=tol)
 
 
 def gradient(name, grad, f, x, *, tol=diagnosis.NUMERICAL_TOL, terms=None, batch_size=None,

@@ -157,6 +157,10 @@ class Graph:
         """Each node's parents, as a dict of tuples."""
         return {name: node.parents for name, node in self.nodes.items()}
 
+    def backprop_inputs(self):
+        """Fresh ``(order, parents, local)`` for :func:`backprop`, at the current values."""
+        return list(self.order), dict(self.parents), self.local_derivatives()
+
     def forward(self):
         """Compute every value from first to last; return the last node's value."""
         for node in self.nodes.values():

@@ -1,0 +1,80 @@
+"""The answer process: runs a student's cells and answers calls, nothing else.
+
+Started by :mod:`autograder.verify` with its protocol on the two file descriptors given
+as arguments (in, out); the student's prints go to /dev/null. Whatever the student's code does in here
+(patch NumPy, patch bplab, unlock references) changes only the answers it gives: the
+verdict is reached in the verifier, where no student code runs.
+"""
+
+import contextlib
+import io
+import os
+import sys
+import warnings
+
+from .channel import Channel
+from .wire import WireError, receive, send
+
+
+class _Silent:
+    """Stands in for IPython's shell: magics and shell escapes do nothing here."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def _python_source(cell_source):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(cell_source)
+
+
+def _pack_names(channel, namespace, names):
+    """The values of ``names`` that can cross; a figure or an open file is left out."""
+    packed = {}
+    for name in names:
+        if name in namespace:
+            with contextlib.suppress(TypeError):
+                packed[name] = channel.pack(namespace[name])
+    return {"__dict__": packed}
+
+
+def main():
+    incoming = io.open(int(sys.argv[1]), "rb", buffering=0)
+    outgoing = io.open(int(sys.argv[2]), "wb", buffering=0)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", closefd=False)
+    channel = Channel(incoming, outgoing)
+    namespace = {"__name__": "__main__", "get_ipython": _Silent}
+    while True:
+        try:
+            message = receive(incoming)
+        except WireError:
+            return
+        op = message.get("op")
+        if op == "call":
+            channel.answer_call(message)
+            continue
+        try:
+            if op == "exec":
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    exec(compile(_python_source(message["code"]), "<cell>", "exec"), namespace)
+                value = None
+            elif op == "get":
+                value = _pack_names(channel, namespace, message["names"])
+            else:
+                raise ValueError(f"unknown request {op!r}")
+            reply = {"op": "result", "value": value if op == "get" else channel.pack(value)}
+        except (KeyboardInterrupt, SystemExit) as error:
+            reply = {"op": "error", "type": type(error).__name__, "message": str(error)}
+        except BaseException as error:  # the student's error, reported as an answer
+            reply = {"op": "error", "type": type(error).__name__, "message": str(error)[:2000]}
+        send(outgoing, reply)
+
+
+if __name__ == "__main__":
+    main()

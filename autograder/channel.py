@@ -1,0 +1,95 @@
+"""One end of the verifier <-> answer-process channel: calls both ways over two pipes.
+
+Either side may call a callable of the other (a handle from :mod:`autograder.wire`);
+while waiting for its answer it serves the other side's callbacks, so a student's
+``gradient_descent(grad, ...)`` can call the verifier's ``grad`` as often as it likes.
+"""
+
+import re
+import warnings
+
+from .wire import WireError, decode, encode, receive, send
+
+__all__ = ["Channel", "RemoteError"]
+
+
+class RemoteError(Exception):
+    """The other side raised; the message names its exception type."""
+
+
+def _remote_exception(kind, message):
+    if kind == "NotImplementedError":
+        return NotImplementedError(message)
+    name = kind if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,60}", kind or "") else "Error"
+    return type(name, (RemoteError,), {})(message)
+
+
+class Channel:
+    """Calls across processes on a pair of binary streams."""
+
+    def __init__(self, incoming, outgoing):
+        self.incoming, self.outgoing = incoming, outgoing
+        self._local = {}
+        self.broken = False
+
+    def register(self, function):
+        handle = len(self._local) + 1
+        self._local[handle] = function
+        return handle
+
+    def proxy(self, handle):
+        def remote(*args, **kwargs):
+            return self.request({"op": "call", "handle": handle,
+                                 "args": self.pack(list(args)), "kwargs": self.pack(kwargs)})
+
+        remote.__name__ = f"remote_{handle}"
+        return remote
+
+    def pack(self, value):
+        return encode(value, self.register)
+
+    def unpack(self, data):
+        return decode(data, self.proxy)
+
+    def request(self, message):
+        """Send a request and serve callbacks until its answer arrives."""
+        try:
+            return self._request(message)
+        except (WireError, OSError):
+            self.broken = True  # known at once, before the process can be seen to have ended
+            raise
+
+    def _request(self, message):
+        send(self.outgoing, message)
+        while True:
+            reply = receive(self.incoming)
+            op = reply.get("op")
+            if op == "result":
+                for text in reply.get("warnings", []):
+                    warnings.warn(str(text), RuntimeWarning, stacklevel=2)
+                return self.unpack(reply.get("value"))
+            if op == "error":
+                raise _remote_exception(str(reply.get("type")), str(reply.get("message"))[:2000])
+            if op == "call":
+                self.answer_call(reply)
+                continue
+            raise WireError(f"unexpected message {op!r}")
+
+    def answer_call(self, message):
+        """Run a local callable for the other side and send back its result or error."""
+        function = self._local.get(message.get("handle"))
+        try:
+            if function is None:
+                raise LookupError("no such callable")
+            args = self.unpack(message.get("args", []))
+            kwargs = self.unpack(message.get("kwargs", {"__dict__": {}}))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = function(*args, **kwargs)
+            reply = {"op": "result", "value": self.pack(value),
+                     "warnings": [f"{w.category.__name__}: {w.message}" for w in caught[:5]]}
+        except (WireError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # the student's error, reported as an answer
+            reply = {"op": "error", "type": type(error).__name__, "message": str(error)[:2000]}
+        send(self.outgoing, reply)

@@ -1,0 +1,131 @@
+"""The message format between the trusted verifier and the student's answer process.
+
+Messages are length-prefixed JSON. Values cross as plain data only: numbers, strings,
+None, lists, tuples, string-keyed dicts, NumPy arrays of numeric dtypes (raw bytes in
+base64, so floats arrive bit for bit) and NumPy random generators (their state). A callable crosses as a handle that the other side
+calls back through the same channel. Nothing is unpickled, so an answer process cannot
+run code in the verifier by what it sends.
+"""
+
+import base64
+import json
+import struct
+
+import numpy as np
+
+__all__ = ["WireError", "send", "receive", "encode", "decode"]
+
+_HEADER = struct.Struct(">I")
+_MAX_MESSAGE = 256 * 1024 * 1024
+_NUMERIC = "biufc"
+_BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}
+
+
+class WireError(RuntimeError):
+    """The other side sent something that is not a valid message, or went away."""
+
+
+def send(stream, message):
+    """Write one message (a JSON-able dict) to a binary stream."""
+    data = json.dumps(message, allow_nan=True).encode()
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_exactly(stream, size):
+    chunks, remaining = [], size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise WireError("the other side closed the channel")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def receive(stream):
+    """Read one message from a binary stream."""
+    (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
+    if size > _MAX_MESSAGE:
+        raise WireError(f"a message of {size} bytes is too large")
+    try:
+        message = json.loads(_read_exactly(stream, size))
+    except ValueError as error:
+        raise WireError(f"malformed message: {error}") from None
+    if not isinstance(message, dict):
+        raise WireError("a message must be a JSON object")
+    return message
+
+
+def encode(value, register_callable, depth=0):
+    """Turn ``value`` into JSON-able data; callables become handles via ``register_callable``."""
+    if depth > 20:
+        raise TypeError("the value is nested too deeply to check")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.generic):  # before float: np.float64 is a float subclass
+        return dict(encode(np.asarray(value), register_callable, depth), scalar=True)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"__float__": float(value)} if isinstance(value, float) else {"__int__": str(value)}
+    if isinstance(value, np.random.Generator):
+        # Sent by value: the receiver gets a generator in the same state.
+        return {"__generator__": encode(value.bit_generator.state, register_callable, depth + 1)}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in _NUMERIC:
+            raise TypeError(f"an array of dtype {value.dtype} cannot be checked")
+        return {"__ndarray__": base64.b64encode(value.tobytes(order="C")).decode(),
+                "dtype": value.dtype.str, "shape": list(value.shape)}
+    if isinstance(value, (list, tuple)):
+        items = [encode(v, register_callable, depth + 1) for v in value]
+        return {"__tuple__": items} if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("only dicts with string keys can be checked")
+        return {"__dict__": {k: encode(v, register_callable, depth + 1) for k, v in value.items()}}
+    if callable(value):
+        return {"__callable__": register_callable(value)}
+    raise TypeError(f"a value of type {type(value).__name__} cannot be checked")
+
+
+def decode(data, make_proxy, depth=0):
+    """Inverse of :func:`encode`; handles become callables via ``make_proxy``."""
+    if depth > 22:
+        raise WireError("nested too deeply")
+    if data is None or isinstance(data, (bool, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v, make_proxy, depth + 1) for v in data]
+    if not isinstance(data, dict) or len(data) == 0:
+        raise WireError(f"unexpected value {str(data)[:60]}")
+    if "__float__" in data:
+        return float(data["__float__"])
+    if "__int__" in data:
+        return int(data["__int__"])
+    if "__ndarray__" in data:
+        dtype = np.dtype(data["dtype"])
+        if dtype.kind not in _NUMERIC or dtype.hasobject:
+            raise WireError(f"refused dtype {dtype}")
+        shape = tuple(int(n) for n in data["shape"])
+        array = np.frombuffer(base64.b64decode(data["__ndarray__"]), dtype=dtype).copy()
+        if array.size != int(np.prod(shape)):
+            raise WireError("array data does not match its shape")
+        array = array.reshape(shape)
+        return array[()] if data.get("scalar") else array
+    if "__tuple__" in data:
+        return tuple(decode(v, make_proxy, depth + 1) for v in data["__tuple__"])
+    if "__dict__" in data:
+        return {str(k): decode(v, make_proxy, depth + 1) for k, v in data["__dict__"].items()}
+    if "__generator__" in data:
+        state = decode(data["__generator__"], make_proxy, depth + 1)
+        kind = state.get("bit_generator") if isinstance(state, dict) else None
+        if kind not in _BIT_GENERATORS:
+            raise WireError(f"refused random generator {str(kind)[:40]}")
+        bit_generator = getattr(np.random, kind)()
+        try:
+            bit_generator.state = state
+        except (TypeError, ValueError, KeyError) as error:
+            raise WireError(f"invalid random generator state: {error}") from None
+        return np.random.Generator(bit_generator)
+    if "__callable__" in data:
+        return make_proxy(int(data["__callable__"]))
+    raise WireError(f"unexpected value {str(data)[:60]}")

@@ -1,0 +1,189 @@
+"""The independent check: tests run where the student's code never runs.
+
+Each test builds a submission of notebook 1 from its source (the solution, with one
+change a student could make) and asserts exactly which exercises the verifier passes.
+"""
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import SOURCE_DIR
+from autograder.gate import _answers
+from autograder.sourcefmt import exercise_of, parse, to_notebook
+from autograder.verify import defined_names, verify
+from autograder.wire import WireError, decode, encode
+
+NAME = "01_loss_functions"
+EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference"}
+TIMEOUT = 1.5
+
+
+@pytest.fixture(scope="module")
+def source_nb():
+    return to_notebook(parse((SOURCE_DIR / NAME / f"{NAME}.py").read_text()))
+
+
+def submission(source_nb, answers=None, after=None, tests=None, drop=()):
+    """The solution notebook with answer cells, extra cells or test cells changed.
+
+    ``answers`` replaces answer cells by grade id; ``after`` inserts a code cell after the
+    answer cell named; ``tests`` replaces test cells; ``drop`` deletes cells by grade id.
+    """
+    code = dict(_answers(NAME), **(answers or {}))
+    nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
+    cells = []
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in drop:
+            continue
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = code[grade_id]
+        if grade_id in (tests or {}):
+            cell.source = tests[grade_id]
+        cells.append(cell)
+        if grade_id in (after or {}):
+            cells.append(nbformat.v4.new_code_cell(after[grade_id], id=f"extra-{grade_id}"))
+    nb.cells = cells
+    return nb
+
+
+def passed_exercises(results):
+    """Exercises all of whose test cells passed."""
+    failed = {exercise_of(g) for g, r in results.items() if not r["passed"]}
+    return {exercise_of(g) for g in results} - failed
+
+
+WRONG_MSE = "def mse(y_hat, t):\n    return float(np.sum((y_hat - t) ** 2))\n"
+
+
+def test_the_solution_passes_every_test_cell(source_nb):
+    results = verify(source_nb, submission(source_nb), TIMEOUT)
+    assert set(results) == {c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
+                            if c.metadata.get("nbgrader", {}).get("grade")}
+    assert all(r["passed"] for r in results.values()), results
+
+
+def test_blank_answers_pass_nothing(source_nb):
+    blank = {name: f"def {name}(*args):\n    raise NotImplementedError()\n" for name in EXERCISES}
+    results = verify(source_nb, submission(source_nb, blank), TIMEOUT)
+    assert passed_exercises(results) == set()
+    assert "not written yet" in results["mse__one_output"]["message"]
+
+
+def test_patching_numpy_and_the_checker_changes_nothing(source_nb):
+    cheat = WRONG_MSE + ("bp.check.close = lambda *args, **kwargs: None\n"
+                         "bp.check.true = lambda *args, **kwargs: None\n"
+                         "np.allclose = lambda *args, **kwargs: True\n"
+                         "import bplab.diagnosis\n"
+                         "bplab.diagnosis.diagnose = None\n")
+    results = verify(source_nb, submission(source_nb, {"mse": cheat}), TIMEOUT)
+    assert passed_exercises(results) == EXERCISES - {"mse"}
+    assert "[diagnosis: factor]" in results["mse__one_output"]["message"]
+
+
+def test_edited_test_cells_and_a_redefined_reference_change_nothing(source_nb):
+    # The submission's own test cells are never run: the source's are.
+    emptied = {"mse__one_output": "pass", "mse__several_outputs": "pass"}
+    patch_reference = ("import bplab.losses\n"
+                       "bplab.losses.mse = lambda y_hat, t: float(np.sum((y_hat - t) ** 2))\n"
+                       "bplab.numdiff.gradient = lambda f, x, **kwargs: np.zeros_like(x)\n")
+    zero_grad = "def mse_grad(y_hat, t):\n    return np.zeros_like(y_hat)\n"
+    nb = submission(source_nb, {"mse": WRONG_MSE, "mse_grad": zero_grad},
+                    after={"mse": patch_reference}, tests=emptied)
+    results = verify(source_nb, nb, TIMEOUT)
+    assert passed_exercises(results) == EXERCISES - {"mse", "mse_grad"}
+
+
+def test_an_endless_function_costs_its_own_tests_only(source_nb):
+    loop = "def mse(y_hat, t):\n    while True:\n        pass\n"
+    results = verify(source_nb, submission(source_nb, {"mse": loop}), TIMEOUT)
+    assert passed_exercises(results) == EXERCISES - {"mse"}
+    assert f"ran over {TIMEOUT:g} s" in results["mse__one_output"]["message"]
+
+
+def test_an_endless_cell_and_an_exiting_cell_are_left_out(source_nb):
+    nb = submission(source_nb, after={"mse": "while True:\n    pass\n",
+                                      "bce": "import os\nos._exit(3)\n"})
+    results = verify(source_nb, nb, TIMEOUT)
+    assert passed_exercises(results) == EXERCISES
+
+
+def test_a_function_that_ends_its_process_fails_alone(source_nb):
+    exiting = "def bce(y_hat, t):\n    import os\n    os._exit(1)\n"
+    results = verify(source_nb, submission(source_nb, {"bce": exiting}), TIMEOUT)
+    assert passed_exercises(results) == EXERCISES - {"bce"}
+    assert "ended its own process" in results["bce__value"]["message"]
+
+
+def test_a_flood_of_output_is_harmless(source_nb):
+    flood = "import sys\nfor _ in range(2000):\n    print('x' * 10_000)\n    sys.stderr.write('y' * 10_000)\n"
+    results = verify(source_nb, submission(source_nb, after={"mse": flood}), TIMEOUT)
+    assert passed_exercises(results) == EXERCISES
+
+
+def test_a_deleted_answer_cell_fails_with_a_message_that_says_so(source_nb):
+    results = verify(source_nb, submission(source_nb, drop={"bce"}), TIMEOUT)
+    assert passed_exercises(results) == EXERCISES - {"bce"}
+    assert "answer cell of this exercise is missing" in results["bce__value"]["message"]
+
+
+def test_hard_coded_visible_answers_fail_the_hidden_checks(source_nb):
+    hard_coded = "def mse(y_hat, t):\n    return 0.07\n"
+    results = verify(source_nb, submission(source_nb, {"mse": hard_coded}), TIMEOUT)
+    assert "mse" not in passed_exercises(results)
+
+
+def test_command_line_prints_json(source_nb, tmp_path):
+    nbformat.write(source_nb, tmp_path / "source.ipynb")
+    nbformat.write(submission(source_nb, {"mse": WRONG_MSE}), tmp_path / "submission.ipynb")
+    run = subprocess.run([sys.executable, "-m", "autograder.verify", str(tmp_path / "source.ipynb"),
+                          str(tmp_path / "submission.ipynb"), "--cell-timeout", "5"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    cells = json.loads(run.stdout)["cells"]
+    assert passed_exercises(cells) == EXERCISES - {"mse"}
+
+
+def test_defined_names_reads_functions_and_assignments():
+    assert defined_names("def f():\n    pass\nx = y = 1\na, (b, c) = 1, (2, 3)\n"
+                         "import os\nclass K:\n    pass\n") == ["f", "x", "y", "a", "b", "c", "K"]
+
+
+@pytest.mark.parametrize("value", [
+    1.5, 3, None, "text", True, (1, [2.0, {"k": np.arange(3)}]),
+    np.float64(2.5), np.arange(6, dtype=np.float32).reshape(2, 3), np.array([1 + 2j]),
+    np.array([np.nan, np.inf, -0.0])])
+def test_wire_round_trips_plain_data_bit_for_bit(value):
+    back = decode(json.loads(json.dumps(encode(value, lambda f: 0))), lambda handle: None)
+    assert type(back) is type(value)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and back.shape == value.shape
+        assert back.tobytes() == value.tobytes()
+    elif not isinstance(value, tuple):
+        assert back == value
+
+
+def test_wire_sends_a_random_generator_by_state():
+    rng = np.random.default_rng(7)
+    rng.standard_normal(3)
+    back = decode(json.loads(json.dumps(encode(rng, lambda f: 0))), lambda handle: None)
+    assert np.array_equal(back.standard_normal(5), rng.standard_normal(5))
+
+
+@pytest.mark.parametrize("data", [
+    {"__ndarray__": "AAAA", "dtype": "|O", "shape": [1]},
+    {"__ndarray__": "AAAAAAAAAAA=", "dtype": "<f8", "shape": [3]},
+    {"__generator__": {"__dict__": {"bit_generator": "os.system"}}},
+    {"__pickle__": "x"}, 5])
+def test_wire_refuses_anything_but_plain_data(data):
+    with pytest.raises(WireError):
+        decode(data, lambda handle: None)
+
+
+def test_wire_refuses_objects_it_cannot_check():
+    with pytest.raises(TypeError, match="cannot be checked"):
+        encode(object(), lambda f: 0)

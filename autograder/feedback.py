@@ -12,9 +12,11 @@ import stat
 
 import nbformat
 
-__all__ = ["HIDDEN_NOTE", "test_cells", "cell_outcomes", "scrub"]
+__all__ = ["HIDDEN_NOTE", "UNCONFIRMED_NOTE", "test_cells", "classify", "cell_outcomes", "scrub"]
 
 HIDDEN_NOTE = "# Hidden tests also ran in this cell; their code is not shown."
+UNCONFIRMED_NOTE = ("This cell passed in your notebook, but the same tests, run apart from "
+                    "your code, failed, so it scores 0:")
 _TAG = re.compile(r"\[diagnosis: ([a-z-]+)\]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -25,20 +27,31 @@ def test_cells(nb):
             if cell.metadata.get("nbgrader", {}).get("grade")}
 
 
+def classify(ename, evalue):
+    """``(diagnosis kind, message)`` for a failed test: the check's tag, else the error type.
+
+    Examples
+    --------
+    >>> classify("AssertionError", "g is not right: the sign is flipped [diagnosis: sign]")
+    ('sign', 'AssertionError: g is not right: the sign is flipped [diagnosis: sign]')
+    """
+    message = _ANSI.sub("", f"{ename}: {evalue}")
+    tag = _TAG.search(evalue)
+    if tag:
+        kind = tag.group(1)
+    elif ename == "NotImplementedError":
+        kind = "not-implemented"
+    elif ename == "AssertionError":
+        kind = "assertion"
+    else:
+        kind = "exception"
+    return kind, message[:1000]
+
+
 def _outcome(cell):
     for output in cell.get("outputs", []):
         if output.output_type == "error":
-            message = _ANSI.sub("", f"{output.ename}: {output.evalue}")
-            tag = _TAG.search(output.evalue)
-            if tag:
-                kind = tag.group(1)
-            elif output.ename in ("NotImplementedError",):
-                kind = "not-implemented"
-            elif output.ename == "AssertionError":
-                kind = "assertion"
-            else:
-                kind = "exception"
-            return kind, message[:1000]
+            return classify(output.ename, output.evalue)
         if output.output_type == "stream" and output.name == "stderr":
             return "stderr", "the cell wrote to stderr: " + output.text[:300]
     return None, ""
@@ -50,7 +63,7 @@ def cell_outcomes(autograded_path):
     return {grade_id: _outcome(cell) for grade_id, cell in test_cells(nb).items()}
 
 
-def scrub(autograded_path, release_nb, source_nb):
+def scrub(autograded_path, release_nb, source_nb, unconfirmed=None):
     """Rewrite an autograded notebook so that its feedback reveals no hidden tests.
 
     Parameters
@@ -59,6 +72,9 @@ def scrub(autograded_path, release_nb, source_nb):
         The notebook nbgrader wrote (read-only; made writable here).
     release_nb, source_nb : NotebookNode
         The student release and the instructor's source, to know what is visible.
+    unconfirmed : dict of str to str, optional
+        Test cells that passed in the student's kernel but failed the independent check
+        (see :mod:`autograder.verify`), with its message; each gets an error output.
     """
     os.chmod(autograded_path, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
     nb = nbformat.read(autograded_path, as_version=4)
@@ -73,4 +89,9 @@ def scrub(autograded_path, release_nb, source_nb):
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 output.traceback = [_ANSI.sub("", f"{output.ename}: {output.evalue}")]
+        if grade_id in (unconfirmed or {}):
+            found = _TAG.sub("", unconfirmed[grade_id]).removeprefix("_Failure: ").strip()
+            evalue = f"{UNCONFIRMED_NOTE} {found} [diagnosis: unconfirmed]"
+            cell.outputs.insert(0, nbformat.v4.new_output(
+                "error", ename="NotConfirmed", evalue=evalue, traceback=[f"NotConfirmed: {evalue}"]))
     nbformat.write(nb, autograded_path)

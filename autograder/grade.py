@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,7 +34,7 @@ import nbformat
 
 from . import COURSE_ID, REPO_ROOT, SOURCE_DIR, assignments
 from .build import nbgrader, write_course
-from .feedback import cell_outcomes, scrub
+from .feedback import cell_outcomes, classify, scrub
 from .progress import Progress
 from .submissions import collect, unpack
 
@@ -87,12 +88,33 @@ def _gradebook_cells(root, name):
 
 
 def grade_batch(template, out, name, batch, timeout, cell_timeout=None):
-    """Grade one batch of submissions of assignment ``name`` in a scratch course root.
+    """Grade one batch of submissions of assignment ``name``; see :func:`_grade_together`.
+
+    A student whose notebook could not be graded with the others (their kernel died, or
+    their code stopped the batch's nbgrader process) is graded again on their own, so
+    one submission can never cost another student their grade.
 
     Returns
     -------
     list of dict
         One result per submission, each also written to ``results/<name>/<student>.json``.
+    """
+    results = _grade_together(template, out, name, batch, timeout, cell_timeout,
+                              final=len(batch) == 1)
+    for index, submission in enumerate(batch):
+        if results[index] is None:
+            results[index] = _grade_together(template, out, name, [submission], timeout,
+                                             cell_timeout, final=True)[0]
+    return results
+
+
+def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
+    """Autograde ``batch`` in one scratch course root, confirm it, write feedback and results.
+
+    Every graded submission is also judged by :mod:`autograder.verify`, where the
+    student's code never runs; a test cell that passed in the student's kernel but not
+    there scores 0. With ``final`` false, a submission nbgrader could not grade is left
+    out (None) for the caller to grade alone.
     """
     out = Path(out)
     root = Path(tempfile.mkdtemp(prefix=f"batch-{name}-", dir=out / "work"))
@@ -111,42 +133,123 @@ def grade_batch(template, out, name, batch, timeout, cell_timeout=None):
     except TimeoutError as error:
         log = str(error)
     scores = _gradebook_cells(root, name)
-    max_scores = _max_scores(root, name)
+    source_path = template / "source" / name / f"{name}.ipynb"
     release_nb = nbformat.read(template / "release" / name / f"{name}.ipynb", as_version=4)
-    source_nb = nbformat.read(template / "source" / name / f"{name}.ipynb", as_version=4)
-    graded = []
+    source_nb = nbformat.read(source_path, as_version=4)
+    graded, checks = [], {}
     for submission in batch:
         autograded = root / "autograded" / submission.student / name / f"{name}.ipynb"
         if submission.student in scores and autograded.exists():
-            scrub(autograded, release_nb, source_nb)
             graded.append(submission.student)
+        elif not final:
+            continue
+        checks[submission.student] = _independent_check(source_path, submission.path,
+                                                        cell_timeout)
+    for student in graded:
+        autograded = root / "autograded" / student / name / f"{name}.ipynb"
+        unconfirmed = _unconfirmed(scores[student], checks[student])
+        if unconfirmed:
+            _withdraw_points(root, name, student, unconfirmed)
+        scrub(autograded, release_nb, source_nb, unconfirmed)
     if graded:
+        scores = _gradebook_cells(root, name)
         nbgrader(root, "generate_feedback", name, "--force", check=False, timeout=timeout)
-    results = []
+    max_scores = _max_scores(root, name)
     elapsed = (time.monotonic() - started) / max(len(batch), 1)
+    results = []
     for submission in batch:
+        if submission.student not in checks:
+            results.append(None)
+            continue
         results.append(_record(out, root, name, submission, scores.get(submission.student),
-                               max_scores, submission.student in graded, log, elapsed))
+                               max_scores, submission.student in graded, log, elapsed,
+                               checks[submission.student]))
     shutil.rmtree(root, ignore_errors=True)
     return results
 
 
-def _record(out, root, name, submission, cells, max_scores, graded, log, seconds):
+def _independent_check(source_path, submission_path, cell_timeout):
+    """Run :mod:`autograder.verify` in its own process; ``(cells, None)`` or ``(None, why)``."""
+    per_cell = float(cell_timeout or 30)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "autograder.verify", str(source_path), str(submission_path),
+             "--cell-timeout", str(per_cell)],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60 * per_cell + 120,
+            env=dict(os.environ, PYTHONSAFEPATH="1"))
+        cells = json.loads(run.stdout)["cells"]
+        if not isinstance(cells, dict):
+            raise ValueError("no results")
+        return cells, None
+    except subprocess.TimeoutExpired:
+        return None, "the independent check ran out of time"
+    except (ValueError, KeyError, TypeError):
+        return None, ("the independent check stopped before it finished: "
+                      + (run.stderr.strip().splitlines() or ["no message"])[-1][:300])
+
+
+def _unconfirmed(cell_scores, check):
+    """``{grade_id: message}`` for cells with points in the kernel that the check failed."""
+    cells, _ = check
+    if cells is None:
+        return {}
+    return {grade_id: cells.get(grade_id, {}).get("message") or "no result"
+            for grade_id, (score, _) in cell_scores.items()
+            if score and not cells.get(grade_id, {}).get("passed", False)}
+
+
+def _withdraw_points(root, name, student, unconfirmed):
+    """Set the points of unconfirmed cells to 0 in a batch's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        for grade_id in unconfirmed:
+            gradebook.find_grade(grade_id, name, name, student).manual_score = 0.0
+        gradebook.db.commit()
+
+
+def _checked_outcome(message):
+    """Diagnosis kind and message from an independent check's ``"Type: message"``."""
+    ename, _, evalue = message.partition(": ")
+    if not (evalue and ename.isidentifier()):
+        ename, evalue = "Error", message
+    return classify(ename.removeprefix("_"), evalue)
+
+
+def _record(out, root, name, submission, cells, max_scores, graded, log, seconds, check):
     student = submission.student
     autograded = root / "autograded" / student / name / f"{name}.ipynb"
     outcomes = cell_outcomes(autograded) if graded else {}
-    if graded and cells:
+    checked, check_problem = check
+    if graded and cells and not check_problem:
         status, note = "graded", ""
+    elif graded and cells:
+        status = "needs-review"
+        note = (f"nbgrader graded this notebook but {check_problem}, so its points are not "
+                "confirmed; look at the notebook before you release the grade")
+    elif checked is not None:
+        # nbgrader lost the whole notebook (a dead kernel); the independent check did not.
+        status = "checked-only"
+        note = ("nbgrader could not grade this notebook (its kernel died or ran out of time: "
+                "look for os._exit, exit() or an endless loop), so it is scored by the "
+                "independent check alone and has no feedback file")
+        cells = {gid: (top if checked.get(gid, {}).get("passed") else 0.0, top)
+                 for gid, top in max_scores.items()}
+        outcomes = {gid: _checked_outcome(checked.get(gid, {}).get("message", "no result"))
+                    for gid in max_scores if not checked.get(gid, {}).get("passed")}
     else:
         status = "needs-review"
-        note = ("the notebook could not be graded: its kernel died or it ran out of time "
-                "(look for os._exit, exit() or an endless loop); every cell counts 0 here")
+        note = (f"the notebook could not be graded: its kernel died or it ran out of time "
+                f"(look for os._exit, exit() or an endless loop), and {check_problem}; "
+                "every cell counts 0 here")
     result = {
         "student": student, "assignment": name, "status": status, "note": note,
+        "fingerprint": _fingerprint(submission),
         "seconds": round(seconds, 2),
         "cells": {gid: {"score": (cells or {}).get(gid, (0.0, top))[0] or 0.0, "max": top,
                         "diagnosis": outcomes.get(gid, (None, ""))[0],
-                        "message": outcomes.get(gid, (None, ""))[1]}
+                        "message": outcomes.get(gid, (None, ""))[1],
+                        "checked": (checked or {}).get(gid, {}).get("passed")}
                   for gid, top in max_scores.items()},
     }
     feedback = root / "feedback" / student / name / f"{name}.html"
@@ -167,6 +270,22 @@ def _max_scores(root, name):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
         notebook = gradebook.find_notebook(name, name)
         return {cell.name: cell.max_score for cell in notebook.grade_cells}
+
+
+def _fingerprint(submission):
+    """What a result was graded from: the submission's bytes and its assignment's tests."""
+    digest = hashlib.sha256(Path(submission.path).read_bytes())
+    digest.update(_source_hash([submission.assignment]).encode())
+    return digest.hexdigest()
+
+
+def _has_result(out, submission):
+    """True if this exact submission was graded against these tests by an earlier run."""
+    path = Path(out) / "results" / submission.assignment / f"{submission.student}.json"
+    try:
+        return json.loads(path.read_text()).get("fingerprint") == _fingerprint(submission)
+    except (OSError, ValueError):
+        return False
 
 
 def _batches(pending, workers, batch_size):
@@ -192,7 +311,9 @@ def run(submissions, out, workers=None, batch_size=None, timeout=None, quiet=Fal
     found, problems = collect(folder, assignments())
     names = sorted({s.assignment for s in found})
     template = prepare_template(out, names) if names else None
-    done = lambda s: (out / "results" / s.assignment / f"{s.student}.json").exists()  # noqa: E731
+    for leftover in (out / "work").iterdir():  # scratch roots of a run that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
+    done = lambda s: _has_result(out, s)  # noqa: E731
     pending = [s for s in found if not done(s)]
     workers = workers or os.cpu_count() or 1
     progress = Progress(len(found), already=len(found) - len(pending), quiet=quiet)
@@ -211,7 +332,7 @@ def run(submissions, out, workers=None, batch_size=None, timeout=None, quiet=Fal
                 progress.advance(len(batch_results))
     progress.finish()
     results = [json.loads((out / "results" / s.assignment / f"{s.student}.json").read_text())
-               for s in found if done(s)]
+               for s in found if done(s)]  # a stale result of a changed submission is left out
     write_outputs(out, results, problems)
     if failures:
         raise RuntimeError("some batches failed and will be retried when you run the same "

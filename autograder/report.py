@@ -20,6 +20,11 @@ _PLAIN = {
     "exception": "raised an error", "warning": "NumPy warning (unsafe numerics)",
     "first-order": "first-order difference", "assertion": "failed a check",
     "stderr": "wrote to stderr", "not-callable": "not a function",
+    "unconfirmed": "passed only in the student's own kernel",
+    "approximate": "finite differences instead of a formula", "keys": "wrong dict keys",
+    "zeros": "gradient left at zero", "tanh-slip": "tanh' written with its input",
+    "in-place": "changed its input in place", "not-learned": "training did not converge",
+    "not-a-pair": "wrong return type",
 }
 
 

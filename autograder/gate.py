@@ -34,8 +34,10 @@ import nbformat
 from . import COURSE_ID, SOURCE_DIR
 from .build import nbgrader, write_course
 from .sourcefmt import exercise_of, parse
+from .verify import check_in_subprocess
 
-__all__ = ["load_mutants", "solution_code", "fill_answers", "run_gate", "class_scores"]
+__all__ = ["load_mutants", "solution_code", "fill_answers", "run_gate", "class_scores",
+           "cell_scores"]
 
 _SOLUTION_BLOCK = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
@@ -111,6 +113,40 @@ def class_scores(course_root, name):
     return scores
 
 
+def cell_scores(course_root, name):
+    """Per student, per test cell: ``(score, max_score)`` from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    db_url = f"sqlite:///{Path(course_root) / 'gradebook.db'}"
+    with Gradebook(db_url, course_id=COURSE_ID) as gradebook:
+        return {submission.student.id: {grade.name: (grade.score or 0.0, grade.max_score)
+                                        for notebook in submission.notebooks
+                                        for grade in notebook.grades}
+                for submission in gradebook.assignment_submissions(name)}
+
+
+def _check_agrees(course, name, students):
+    """Failures where the independent check fails a cell that nbgrader passed.
+
+    The grading pipeline withdraws such points, so for honest work, which every
+    synthetic student is, the check must pass everything nbgrader passes.
+    """
+    source = course / "source" / name / f"{name}.ipynb"
+    by_nbgrader = cell_scores(course, name)
+    failures = []
+    for student in students:
+        submitted = course / "submitted" / student / name / f"{name}.ipynb"
+        checked, problem = check_in_subprocess(source, submitted)
+        if problem:
+            failures.append(f"{student}: {problem}")
+            continue
+        for grade_id, (score, top) in sorted(by_nbgrader.get(student, {}).items()):
+            if score >= top and not checked.get(grade_id, {}).get("passed"):
+                failures.append(f"{student}: nbgrader passes {grade_id} but the independent "
+                                f"check does not: {checked.get(grade_id, {}).get('message')}")
+    return failures
+
+
 def run_gate(name, workdir=None):
     """Grade the synthetic class of assignment ``name`` and judge every student.
 
@@ -155,6 +191,7 @@ def run_gate(name, workdir=None):
             elif exercise in per and per[exercise][0] >= per[exercise][1]:
                 failures.append(f"mutant {mutant['name']} keeps full marks on {exercise}: "
                                 "the tests do not catch this mistake")
+    failures += _check_agrees(course, name, students)
     if workdir is None and not failures:
         shutil.rmtree(scratch, ignore_errors=True)
     return {"scores": scores, "failures": failures, "course_root": str(course)}

@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,8 +34,10 @@ import nbformat
 from . import COURSE_ID, REPO_ROOT, SOURCE_DIR, assignments
 from .build import nbgrader, write_course
 from .feedback import cell_outcomes, classify, scrub
+from .gate import cell_scores
 from .progress import Progress
 from .submissions import collect, unpack
+from .verify import check_in_subprocess
 
 __all__ = ["prepare_template", "grade_batch", "run", "main"]
 
@@ -70,21 +71,6 @@ def _write_json_atomically(path, data):
     with os.fdopen(fd, "w") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)
     os.replace(scratch, path)
-
-
-def _gradebook_cells(root, name):
-    from nbgrader.api import Gradebook, MissingEntry
-
-    cells = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
-        for submission in gradebook.assignment_submissions(name):
-            try:
-                notebook = gradebook.find_submission_notebook(name, name, submission.student.id)
-            except MissingEntry:
-                continue
-            cells[submission.student.id] = {
-                grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
-    return cells
 
 
 def grade_batch(template, out, name, batch, timeout, cell_timeout=None):
@@ -132,7 +118,7 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
         log = run_result.stderr[-4000:]
     except TimeoutError as error:
         log = str(error)
-    scores = _gradebook_cells(root, name)
+    scores = cell_scores(root, name)
     source_path = template / "source" / name / f"{name}.ipynb"
     release_nb = nbformat.read(template / "release" / name / f"{name}.ipynb", as_version=4)
     source_nb = nbformat.read(source_path, as_version=4)
@@ -143,7 +129,7 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
             graded.append(submission.student)
         elif not final:
             continue
-        checks[submission.student] = _independent_check(source_path, submission.path,
+        checks[submission.student] = check_in_subprocess(source_path, submission.path,
                                                         cell_timeout)
     for student in graded:
         autograded = root / "autograded" / student / name / f"{name}.ipynb"
@@ -152,7 +138,7 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
             _withdraw_points(root, name, student, unconfirmed)
         scrub(autograded, release_nb, source_nb, unconfirmed)
     if graded:
-        scores = _gradebook_cells(root, name)
+        scores = cell_scores(root, name)
         nbgrader(root, "generate_feedback", name, "--force", check=False, timeout=timeout)
     max_scores = _max_scores(root, name)
     elapsed = (time.monotonic() - started) / max(len(batch), 1)
@@ -166,26 +152,6 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
                                checks[submission.student]))
     shutil.rmtree(root, ignore_errors=True)
     return results
-
-
-def _independent_check(source_path, submission_path, cell_timeout):
-    """Run :mod:`autograder.verify` in its own process; ``(cells, None)`` or ``(None, why)``."""
-    per_cell = float(cell_timeout or 30)
-    try:
-        run = subprocess.run(
-            [sys.executable, "-m", "autograder.verify", str(source_path), str(submission_path),
-             "--cell-timeout", str(per_cell)],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60 * per_cell + 120,
-            env=dict(os.environ, PYTHONSAFEPATH="1"))
-        cells = json.loads(run.stdout)["cells"]
-        if not isinstance(cells, dict):
-            raise ValueError("no results")
-        return cells, None
-    except subprocess.TimeoutExpired:
-        return None, "the independent check ran out of time"
-    except (ValueError, KeyError, TypeError):
-        return None, ("the independent check stopped before it finished: "
-                      + (run.stderr.strip().splitlines() or ["no message"])[-1][:300])
 
 
 def _unconfirmed(cell_scores, check):

@@ -30,11 +30,12 @@ import warnings
 
 import nbformat
 
+from . import REPO_ROOT
 from .channel import Channel
 from .sourcefmt import exercise_of
 from .wire import WireError
 
-__all__ = ["defined_names", "AnswerProcess", "verify"]
+__all__ = ["defined_names", "AnswerProcess", "verify", "check_in_subprocess"]
 
 
 def defined_names(source):
@@ -278,6 +279,35 @@ def _run_test(source, namespace, binder, missing):
             message += (" (the answer cell of this exercise is missing from the submission: "
                         "it was deleted, or its id and metadata were changed)")
         return {"passed": False, "message": message[:1000]}
+
+
+def check_in_subprocess(source_path, submission_path, cell_timeout=None):
+    """Run :func:`verify` in a process of its own, as the grading pipeline does.
+
+    Returns
+    -------
+    cells : dict or None
+        :func:`verify`'s results, or None if the check could not finish.
+    problem : str or None
+        Why it could not, in words for the instructor.
+    """
+    per_cell = float(cell_timeout or 30)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "autograder.verify", str(source_path), str(submission_path),
+             "--cell-timeout", str(per_cell)],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60 * per_cell + 120,
+            env=dict(os.environ, PYTHONSAFEPATH="1"))
+    except subprocess.TimeoutExpired:
+        return None, "the independent check ran out of time"
+    try:
+        cells = json.loads(run.stdout)["cells"]
+        if isinstance(cells, dict):
+            return cells, None
+    except (ValueError, KeyError, TypeError):
+        pass
+    last_line = (run.stderr.strip().splitlines() or ["no message"])[-1][:300]
+    return None, f"the independent check stopped before it finished: {last_line}"
 
 
 def main(argv=None):

@@ -88,6 +88,30 @@ def _figure_png(fig):
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+def _plot_mistakes(ax, exercises, counts, name, top=4):
+    """Stacked bars: per exercise, how many failing test cells had each diagnosis."""
+    kinds = Counter()
+    for (_, _), counter in counts.items():
+        kinds.update(counter)
+    shown = [kind for kind, _ in kinds.most_common(top)]
+    rest = ["other"] if len(kinds) > top else []
+    left = [0] * len(exercises)
+    for colour, kind in enumerate(shown + rest):
+        widths = []
+        for exercise in exercises:
+            counter = counts.get((name, exercise), Counter())
+            widths.append(counter[kind] if kind != "other"
+                          else sum(n for k, n in counter.items() if k not in shown))
+        ax.barh(exercises, widths, left=left, color=f"C{colour}",
+                label=_PLAIN.get(kind, kind))
+        left = [a + b for a, b in zip(left, widths)]
+    ax.set(xlabel="failing test cells", title="mistakes diagnosed most often")
+    ax.invert_yaxis()
+    if shown:
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+
+
 def _plots(results):
     import matplotlib
 
@@ -105,13 +129,15 @@ def _plots(results):
                    for s in scores]
         passed = [sum(1 for s in scores if s.get(ex, (0, 1))[0] >= s.get(ex, (0, 1))[1])
                   / len(scores) for ex in exercises]
-        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
+        fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 3.8), layout="constrained")
         left.hist(percent, bins=range(0, 105, 5), color="C0", edgecolor="white")
         left.set(xlabel="grade (%)", ylabel="students", title=f"{name}: grade distribution")
-        right.barh(exercises, [100 * p for p in passed], color="C2")
-        right.set(xlim=(0, 100), xlabel="students with full marks (%)",
-                  title="pass rate per exercise")
-        right.invert_yaxis()
+        left.yaxis.get_major_locator().set_params(integer=True)
+        middle.barh(exercises, [100 * p for p in passed], color="C2")
+        middle.set(xlim=(0, 100), xlabel="students with full marks (%)",
+                   title="pass rate per exercise")
+        middle.invert_yaxis()
+        _plot_mistakes(right, exercises, mistakes(group), name)
         images.append((name, _figure_png(fig)))
     return images
 

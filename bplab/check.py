@@ -16,7 +16,7 @@ import numpy as np
 from . import diagnosis, numdiff
 from .course import references_unlocked
 
-__all__ = ["call", "close", "mapping", "gradient", "derivative", "true", "failure"]
+__all__ = ["call", "close", "mapping", "gradient", "formula", "derivative", "true", "failure"]
 
 
 class _Failure(AssertionError):
@@ -182,6 +182,47 @@ def gradient(name, grad, f, x, *, tol=diagnosis.NUMERICAL_TOL, terms=None, batch
     with references_unlocked(), _quiet():
         expected = numdiff.gradient(f, x, vectorized=vectorized)
     close(name, grad, expected, tol=tol, terms=terms, batch_size=batch_size)
+
+
+def formula(name, actual, expected, *, batch_size=None):
+    """Assert that a derived gradient equals the exact one, not a finite-difference estimate.
+
+    A real mistake is diagnosed as by :func:`close` first (at ``NUMERICAL_TOL``); then the
+    answer must be within ``FORMULA_TOL`` (1e-12) of ``expected``, which a formula meets
+    and a finite difference does not, at points chosen for it (large values, or values
+    near the edge of the domain).
+
+    Parameters
+    ----------
+    name : str
+    actual : array_like
+        The student's gradient.
+    expected : ndarray
+        The exact gradient, from a reference formula.
+    batch_size : int, optional
+        N, to name factor-of-N mistakes.
+
+    Examples
+    --------
+    >>> formula("g", np.array([2.0, -4.0]), np.array([2.0, -4.0]))
+    g is exact (largest relative error 0, tolerance 1e-12).
+    >>> formula("g", np.array([2.0 + 1e-9, -4.0]), np.array([2.0, -4.0]))
+    Traceback (most recent call last):
+    ...
+    bplab.check._Failure: g is within 5.0e-10 of the exact value, ...
+    """
+    __tracebackhide__ = True
+    verdict = diagnosis.diagnose(name, actual, expected, tol=diagnosis.NUMERICAL_TOL,
+                                 batch_size=batch_size)
+    if not verdict.passed:
+        raise failure(verdict.message, verdict.kind)
+    error = float(np.max(diagnosis.relative_error(actual, expected), initial=0.0))
+    tol = diagnosis.FORMULA_TOL
+    true(error <= tol, f"{name} is within {error:.1e} of the exact value, but a formula is "
+         f"exact to about 1e-15 here (tolerance {tol:g}). An error this size is what a "
+         "finite difference leaves: differentiate the formula instead of approximating the "
+         "derivative numerically.", "approximate")
+    print(f"{name} is exact (largest relative error {error:.2g}, tolerance {tol:g}).")
 
 
 def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):

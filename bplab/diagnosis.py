@@ -10,7 +10,10 @@ The tolerance policy, the same in every notebook:
 * against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``: the
   difference itself is only good to about 1e-10 relative on the course's well-scaled
   examples, and the margin keeps round-off from ever failing a right answer, while every
-  real mistake (a wrong sign, factor or term) is off by 1e-2 or more.
+  real mistake (a wrong sign, factor or term) is off by 1e-2 or more;
+* where a notebook asks for a **derived** gradient, hidden tests also compare it with the
+  exact one at ``FORMULA_TOL = 1e-12``, at points chosen so that a finite difference,
+  however carefully stepped, is off by more: a formula is exact to about 1e-15 there.
 """
 
 from dataclasses import dataclass, field
@@ -19,11 +22,13 @@ import numpy as np
 
 from .validation import shape_str
 
-__all__ = ["FLOOR", "EXACT_TOL", "NUMERICAL_TOL", "relative_error", "Verdict", "diagnose"]
+__all__ = ["FLOOR", "EXACT_TOL", "NUMERICAL_TOL", "FORMULA_TOL", "relative_error", "Verdict",
+           "diagnose"]
 
 FLOOR = 1e-6
 EXACT_TOL = 1e-9
 NUMERICAL_TOL = 1e-5
+FORMULA_TOL = 1e-12
 
 _FACTORS = {
     2.0: "twice the right value (a stray factor of 2)",

@@ -69,3 +69,24 @@ def test_true():
     check.true(True, "never shown")
     with pytest.raises(AssertionError, match=r"message \[diagnosis: shape\]"):
         check.true(False, "message", "shape")
+
+
+def test_formula_tells_a_derived_gradient_from_a_finite_difference(capsys):
+    from bplab import losses, numdiff
+
+    y_hat = np.array([1.0e4, -2.5e4, 3.3e4])
+    t = np.array([2.0e4, 1.0e4, -1.0e4])
+    exact = losses.mse_grad(y_hat, t)
+    check.formula("mse_grad", 2.0 / 3.0 * (y_hat - t), exact)
+    assert "mse_grad is exact" in capsys.readouterr().out
+    estimate = numdiff.gradient(lambda y: losses.mse(y, t), y_hat)
+    with pytest.raises(AssertionError, match=r"differentiate the formula.*\[diagnosis: approximate\]"):
+        check.formula("mse_grad", estimate, exact)
+
+
+def test_formula_diagnoses_a_real_mistake_as_such():
+    exact = np.array([2.0, -4.0, 6.0])
+    with pytest.raises(AssertionError, match=r"\[diagnosis: sign\]"):
+        check.formula("g", -exact, exact)
+    with pytest.raises(AssertionError, match=r"\[diagnosis: factor\]"):
+        check.formula("g", exact / 3, exact, batch_size=3)

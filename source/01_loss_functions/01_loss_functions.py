@@ -183,7 +183,9 @@ bp.check.close("mse([1, 2], [0, 0])", value, 2.5)
 # ### Exercise 2: the gradient of the MSE (3 points)
 #
 # Write `mse_grad(y_hat, t)` returning $\partial L_\text{MSE} / \partial \hat y$, an
-# array of the shape of `y_hat`.
+# array of the shape of `y_hat`. Use the formula above: the graded tests also compare your
+# gradient with the exact one at a tolerance of $10^{-12}$, which a formula meets and a
+# finite-difference estimate of the gradient does not.
 
 # %% solution id=mse_grad
 def mse_grad(y_hat, t):
@@ -231,6 +233,10 @@ for seed, shape in ((201, (6,)), (202, (4, 3))):
     bp.check.gradient(f"mse_grad(y_hat, t) on a hidden {shape} batch",
                       bp.check.call("mse_grad", mse_grad, y_hat_check, t_check),
                       lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=shape[0])
+y_hat_check, t_check = bp.testdata.batch(203, (5, 2), scale=1e4)
+bp.check.formula("mse_grad(y_hat, t) on a hidden batch of large values",
+                 bp.check.call("mse_grad", mse_grad, y_hat_check, t_check),
+                 bp.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=5)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -344,7 +350,8 @@ bp.check.true(np.isfinite(awful) and abs(awful - 27.631) < 1e-3,
 # ### Exercise 4: the gradient of cross-entropy (2 points)
 #
 # Write `bce_grad(y_hat, t, eps=1e-12)` returning $\partial L_\text{BCE} / \partial \hat y$,
-# the shape of `y_hat`, evaluated at the clipped prediction.
+# the shape of `y_hat`, evaluated at the clipped prediction. As for the MSE, the graded
+# tests compare it with the exact gradient at $10^{-12}$: derive it.
 
 # %% solution id=bce_grad
 def bce_grad(y_hat, t, eps=1e-12):
@@ -384,6 +391,11 @@ y_hat_check, t_check = bp.testdata.probabilities(401, (5, 3))
 bp.check.gradient("bce_grad(y_hat, t) on a hidden (5, 3) batch",
                   bp.check.call("bce_grad", bce_grad, y_hat_check, t_check),
                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=5)
+y_hat_check = np.array([[1e-4, 3e-3, 0.02], [0.3, 0.5, 0.9]])
+t_check = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
+bp.check.formula("bce_grad(y_hat, t) on hidden predictions from 1e-4 to 0.9",
+                 bp.check.call("bce_grad", bce_grad, y_hat_check, t_check),
+                 bp.testdata.expected(bp.losses.bce_grad, y_hat_check, t_check), batch_size=2)
 ### END HIDDEN TESTS
 
 # %% [markdown]

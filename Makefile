@@ -45,5 +45,10 @@ check-release: $(VENV)/.runtime
 gate: $(VENV)/.dev
 	$(PY) -m autograder.gate $(A)
 
+## bench: speed benchmarks, each figure beside its baseline; see bench/README.md
+.PHONY: bench
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
 clean:
 	rm -rf build .pytest_cache

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-fast release check-release gate clean
+.PHONY: lab test test-fast release check-release grade gate clean
 
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ release: $(VENV)/.runtime
 ## check-release: report any drift between source/ and the committed notebooks
 check-release: $(VENV)/.runtime
 	$(PY) -m autograder.build --check
+
+## grade: grade a class's submissions (a folder or a zip), e.g. make grade SUBMISSIONS=~/hw
+grade: $(VENV)/.runtime
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [OUT=build/grading]"; exit 2; }
+	$(PY) -m autograder.grade "$(SUBMISSIONS)" --out "$(or $(OUT),build/grading)"
 
 ## gate: the test-the-tests gate for one assignment, e.g. make gate A=01_loss_functions
 gate: $(VENV)/.dev

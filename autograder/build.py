@@ -8,11 +8,13 @@ drift from what is committed, which the test suite also does.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -20,7 +22,8 @@ import nbformat
 from . import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR, assignments
 from .sourcefmt import parse, to_notebook
 
-__all__ = ["write_course", "nbgrader", "release", "comparable", "drift"]
+__all__ = ["write_course", "nbgrader", "release", "reproducible", "stable_widget_ids",
+           "comparable", "drift"]
 
 
 def write_course(course_root, names=None):
@@ -82,10 +85,56 @@ def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DI
             target = Path(out_dir) / name
             target.mkdir(parents=True, exist_ok=True)
             nb = nbformat.read(built, as_version=4)
-            for cell in nb.cells:  # run timestamps would make every rebuild a change
-                cell.metadata.pop("execution", None)
-            nbformat.write(nb, target / f"{name}.ipynb")
+            nbformat.write(reproducible(nb, name), target / f"{name}.ipynb")
     return names
+
+
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def reproducible(nb, name):
+    """An executed notebook without what changes from run to run of the same source.
+
+    Run timestamps go; stream outputs that the kernel happened to flush in pieces are
+    joined; widget model ids are renumbered (:func:`stable_widget_ids`).
+    """
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        joined = []
+        for output in cell.get("outputs", []):
+            if (output.output_type == "stream" and joined
+                    and joined[-1].output_type == "stream" and joined[-1].name == output.name):
+                joined[-1].text += output.text
+            else:
+                joined.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = joined
+    return stable_widget_ids(nb, name)
+
+
+def stable_widget_ids(nb, name):
+    """Rename widget model ids (random per run) to ids that depend only on the notebook.
+
+    Models are numbered in the order the outputs show them, then the order their
+    references are met, so an unchanged notebook rebuilds byte for byte.
+    """
+    state = nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    if not state:
+        return nb
+    outputs = json.dumps([cell.get("outputs", []) for cell in nb.cells])
+    order = [i for i in dict.fromkeys(re.findall(r'"model_id": "([0-9a-f]{32})"', outputs))
+             if i in state]
+    for model_id in order:  # grows while it is walked: a breadth-first walk of references
+        for ref in _MODEL_REF.findall(json.dumps(state[model_id], sort_keys=True)):
+            if ref in state and ref not in order:
+                order.append(ref)
+    unreachable = sorted((i for i in state if i not in order),
+                         key=lambda i: _MODEL_REF.sub("", json.dumps(state[i], sort_keys=True)))
+    renamed = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"backprop-lab/{name}/{n}").hex
+               for n, old in enumerate(order + unreachable)}
+    text = re.sub("|".join(renamed), lambda m: renamed[m.group(0)], json.dumps(nb))
+    return nbformat.from_dict(json.loads(text))
 
 
 def comparable(path):

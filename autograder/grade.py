@@ -259,7 +259,9 @@ def _batches(pending, workers, batch_size):
     for submission in pending:
         by_assignment.setdefault(submission.assignment, []).append(submission)
     for name, items in by_assignment.items():
-        size = batch_size or max(1, min(8, -(-len(items) // (2 * workers))))
+        # One nbgrader process per worker where the class is small (each process pays ~3 s
+        # of imports); at most 12 students per batch, so that a killed run loses little.
+        size = batch_size or max(1, min(12, -(-len(items) // workers)))
         for start in range(0, len(items), size):
             yield name, items[start:start + size]
 
@@ -312,7 +314,7 @@ def main(argv=None):
     parser.add_argument("--out", default=str(REPO_ROOT / "build" / "grading"))
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--batch-size", type=int, default=None,
-                        help="students per nbgrader process (default: automatic, at most 8)")
+                        help="students per nbgrader process (default: automatic, at most 12)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds allowed for one batch (cells also time out at 30 s each)")
     parser.add_argument("--cell-timeout", type=int, default=None,

@@ -27,8 +27,6 @@ the part before the double underscore names the exercise the check belongs to.
 import re
 from dataclasses import dataclass, field
 
-import nbformat
-
 __all__ = ["Cell", "parse", "to_notebook", "exercise_of", "KERNELSPEC"]
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -141,6 +139,8 @@ def _nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, point
 
 def to_notebook(cells):
     """Build an nbgrader source notebook (nbformat 4.5, deterministic cell ids)."""
+    import nbformat  # here, not at the top: its validator's imports cost a second
+
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": dict(KERNELSPEC),
                    "language_info": {"name": "python", "pygments_lexer": "ipython3"}}

@@ -105,3 +105,41 @@ def test_drift_ignores_run_timestamps_but_not_source_or_metadata(tmp_path):
     code.metadata["deletable"] = True
     nbformat.write(nb, tmp_path / "unlocked.ipynb")
     assert comparable(tmp_path / "unlocked.ipynb") != baseline
+
+
+def _executed_with_widgets(ids, chunks):
+    """A tiny executed notebook: a slider model referencing a style model, shown in output."""
+    from autograder.build import _WIDGET_STATE
+
+    slider, style = ids
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show()", id="cell")
+    cell.metadata["execution"] = {"iopub.execute_input": ids[0]}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=c) for c in chunks]
+    cell.outputs.append(nbformat.v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {
+            "model_id": slider, "version_major": 2, "version_minor": 0}}))
+    nb.cells = [cell]
+    nb.metadata["widgets"] = {_WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
+        style: {"model_name": "SliderStyleModel", "state": {"description_width": ""}},
+        slider: {"model_name": "FloatSliderModel", "state": {"style": f"IPY_MODEL_{style}"}}}}}
+    return nb
+
+
+def test_rebuilt_solutions_do_not_depend_on_the_run():
+    import uuid
+
+    from autograder.build import reproducible
+
+    first = _executed_with_widgets([uuid.uuid4().hex, uuid.uuid4().hex], ["a\n", "b\n"])
+    second = _executed_with_widgets([uuid.uuid4().hex, uuid.uuid4().hex], ["a\nb\n"])
+    one, two = reproducible(first, "nb"), reproducible(second, "nb")
+    assert one == two
+    state = one.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = one.cells[0].outputs[-1].data["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert state[shown]["model_name"] == "FloatSliderModel"
+    assert state[shown]["state"]["style"].removeprefix("IPY_MODEL_") in state
+    assert one.cells[0].outputs[0].text == "a\nb\n"
+    assert "execution" not in one.cells[0].metadata
+    other = _executed_with_widgets([uuid.uuid4().hex, uuid.uuid4().hex], ["a\nb\n"])
+    assert reproducible(other, "another notebook") != one

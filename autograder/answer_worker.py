@@ -13,6 +13,7 @@ import sys
 import warnings
 
 from .channel import Channel
+from .lifetime import die_with_parent
 from .wire import WireError, receive, send
 
 
@@ -40,6 +41,7 @@ def _pack_names(channel, namespace, names):
 
 
 def main():
+    die_with_parent()
     incoming = io.open(int(sys.argv[1]), "rb", buffering=0)
     outgoing = io.open(int(sys.argv[2]), "wb", buffering=0)
     null = os.open(os.devnull, os.O_WRONLY)

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from . import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR, assignments
+from .lifetime import PARENT_VARIABLE
 from .sourcefmt import parse, to_notebook
 
 __all__ = ["write_course", "nbgrader", "release", "reproducible", "stable_widget_ids",
@@ -58,8 +59,10 @@ def nbgrader(course_root, *args, check=True, env=None, capture=True, timeout=Non
     bin_dir = str(Path(sys.executable).parent)
     environment["PATH"] = bin_dir + os.pathsep + environment.get("PATH", "")
     pipe = subprocess.PIPE if capture else None
+    environment[PARENT_VARIABLE] = str(os.getpid())
     process = subprocess.Popen(
-        [sys.executable, "-m", "nbgrader", *args, "--CourseDirectory.root=" + str(course_root)],
+        [sys.executable, "-m", "autograder.lifetime", "nbgrader", *args,
+         "--CourseDirectory.root=" + str(course_root)],
         cwd=course_root, env=environment, text=True, stdout=pipe, stderr=pipe,
         start_new_session=True)
     try:

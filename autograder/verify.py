@@ -30,6 +30,7 @@ import warnings
 
 from . import REPO_ROOT
 from .channel import Channel
+from .lifetime import PARENT_VARIABLE, die_with_parent
 from .sourcefmt import exercise_of
 from .wire import WireError
 
@@ -102,7 +103,7 @@ class AnswerProcess:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = dict(os.environ, NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg",
-                   PYTHONSAFEPATH="1")
+                   PYTHONSAFEPATH="1", **{PARENT_VARIABLE: str(os.getpid())})
         workdir = tempfile.mkdtemp(prefix="answers-")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autograder.answer_worker", str(to_child_r), str(from_child_w)],
@@ -304,7 +305,7 @@ def check_in_subprocess(source_path, submission_path, cell_timeout=None):
             [sys.executable, "-m", "autograder.verify", str(source_path), str(submission_path),
              "--cell-timeout", str(per_cell)],
             cwd=REPO_ROOT, capture_output=True, text=True, timeout=60 * per_cell + 120,
-            env=dict(os.environ, PYTHONSAFEPATH="1"))
+            env=dict(os.environ, PYTHONSAFEPATH="1", **{PARENT_VARIABLE: str(os.getpid())}))
     except subprocess.TimeoutExpired:
         return None, "the independent check ran out of time"
     try:
@@ -323,6 +324,7 @@ def main(argv=None):
     parser.add_argument("submission")
     parser.add_argument("--cell-timeout", type=float, default=30.0)
     args = parser.parse_args(argv)
+    die_with_parent()
     # Plain JSON: nbformat's validator costs a second of imports for nothing here.
     with open(args.source) as handle:
         source_nb = json.load(handle)

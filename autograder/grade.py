@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -308,7 +309,15 @@ def run(submissions, out, workers=None, batch_size=None, timeout=None, quiet=Fal
     return results, problems
 
 
+def _stop(signum, frame):
+    """Ctrl-C or a kill: stop at once; finished results stay, and the children die with us."""
+    sys.stderr.write("\nstopped: run the same command again to grade what is left\n")
+    os._exit(128 + signum)
+
+
 def main(argv=None):
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description="Grade a class's submissions with nbgrader.")
     parser.add_argument("submissions", help="folder (one sub-folder per student) or .zip")
     parser.add_argument("--out", default=str(REPO_ROOT / "build" / "grading"))

@@ -6,6 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
 .PHONY: lab test test-fast release check-release grade gate clean
 
@@ -22,8 +23,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 ## lab: open JupyterLab on the course, at notebook 1
 lab: $(VENV)/.runtime
-	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks \
-		01_loss_functions/01_loss_functions.ipynb
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS) \
+		notebooks/01_loss_functions/01_loss_functions.ipynb
 
 ## test: every test: package, course build and drift, nbgrader gate, real browser
 test: $(VENV)/.dev

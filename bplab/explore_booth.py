@@ -5,11 +5,13 @@ the axes. :func:`descent_values` and :func:`draw_descent` are pure, so tests cal
 headless; :func:`descent_explorer` is a thin layer of sliders over them.
 """
 
+import functools
+
 import numpy as np
 
 from . import booth
 from .course import grading, references_unlocked
-from .plotting import new_axes
+from .plotting import new_axes, power_ticks, set_title
 from .validation import as_array, as_scalar
 
 __all__ = ["WINDOW", "SLOW", "plot_contour", "plot_surface", "descent_values", "draw_descent",
@@ -21,12 +23,22 @@ WINDOW = (-10.0, 10.0)
 SLOW = 0.97
 """A worst contraction factor at or above this counts as slow (30 steps keep 40% or more)."""
 
+LEVELS = np.logspace(-1, 3.5, 16)
+"""Contour levels of Booth's function: log-spaced, so the narrow valley shows."""
 
+_TICKS = np.linspace(WINDOW[0], WINDOW[1], 5)
+
+
+@functools.lru_cache(maxsize=2)
 def _grid(n=121):
+    # the function does not change with the sliders: evaluated once per resolution
     side = np.linspace(WINDOW[0], WINDOW[1], n)
     X, Y = np.meshgrid(side, side)
     with references_unlocked():
-        return X, Y, booth.booth(X, Y)
+        F = booth.booth(X, Y)
+    for array in (X, Y, F):
+        array.flags.writeable = False  # shared by every call
+    return X, Y, F
 
 
 def plot_contour(path=None, ax=None, label=None, color="C3"):
@@ -47,13 +59,14 @@ def plot_contour(path=None, ax=None, label=None, color="C3"):
     """
     ax = new_axes(ax, figsize=(5, 4.5))
     X, Y, F = _grid()
-    ax.contour(X, Y, F, levels=np.logspace(-1, 3.5, 16), cmap="viridis", linewidths=0.8)
+    ax.contour(X, Y, F, levels=LEVELS, cmap="viridis", linewidths=0.8)
     ax.plot(*booth.MINIMUM, "*", color="k", ms=12, label="minimum (1, 3)")
     if path is not None:
         path = as_array(path, "path", ndim=2, finite=False)
         ax.plot(path[:, 0], path[:, 1], "o-", color=color, ms=3, lw=1.2, label=label)
         ax.plot(path[0, 0], path[0, 1], "s", color=color, ms=7)
-    ax.set(xlim=WINDOW, ylim=WINDOW, xlabel="x", ylabel="y", aspect="equal")
+    ax.set(xlim=WINDOW, ylim=WINDOW, xlabel="x", ylabel="y", aspect="equal", xticks=_TICKS,
+           yticks=_TICKS)
     ax.legend(loc="lower left", fontsize=8)
     return ax
 
@@ -148,20 +161,21 @@ def draw_descent(axes, lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
     values = descent_values(lr, x0, y0, n_steps)
     left, right = np.ravel(axes)[:2]
     plot_contour(values["path"], ax=left)
-    left.set_title(f"lr = {lr:.3f}: {values['behaviour']}\n"
-                   f"(distance to the minimum x {values['factor']:.3f} per step at worst)",
-                   fontsize=9)
+    set_title(left, f"lr = {lr:.3f}: {values['behaviour']}\n"
+                    f"(distance to the minimum x {values['factor']:.3f} per step at worst)",
+              fontsize=9)
     losses = np.maximum(values["losses"], 1e-300)
     right.semilogy(np.arange(len(losses)), losses, "o-", ms=3, color="C3")
     right.axhline(losses[0], color="grey", lw=0.8, ls=":")
-    right.set(xlabel="step", ylabel="f(x, y), log scale",
-              title=f"loss after {n_steps} steps: {values['losses'][-1]:.3g}")
+    right.set(xlabel="step", ylabel="f(x, y), log scale")
+    power_ticks(right.yaxis, losses)
+    set_title(right, f"loss after {n_steps} steps: {values['losses'][-1]:.3g}")
     return values
 
 
 def descent_explorer():
     """Sliders for learning rate, start point and steps (None while grading)."""
-    from .widgets import explorer
+    from .widgets import explorer, fixed_layout
 
     if grading():
         return None
@@ -177,4 +191,5 @@ def descent_explorer():
                                   style=style),
         "n_steps": widgets.IntSlider(value=30, min=1, max=100, description="steps", style=style),
     }
-    return explorer(draw_descent, controls, figsize=(10, 4.4), ncols=2)
+    draw = fixed_layout(draw_descent, left=0.75, right=0.2, bottom=0.55, top=0.5, gap=1.0)
+    return explorer(draw, controls, figsize=(10, 4.4), ncols=2)

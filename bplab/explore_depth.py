@@ -11,6 +11,8 @@ and a thin widget layer built with :func:`bplab.widgets.explorer`. The gradients
 from :mod:`bplab.mlp`, called with the course's references unlocked.
 """
 
+import functools
+
 import numpy as np
 
 from . import mlp
@@ -22,6 +24,7 @@ __all__ = ["weight_slope_values", "draw_weight_slope", "weight_explorer",
 
 _SIZES = [2, 4, 4, 1]
 _WEIGHT = ("W2", (0, 0))
+_NORM_RANGE = (1e-14, 1e6)
 
 
 def weight_slope_values(w=0.5, N=8):
@@ -49,43 +52,55 @@ def weight_slope_values(w=0.5, N=8):
     """
     w = as_scalar(w, "w")
     N = as_scalar(N, "N", positive=True, integer=True)
-    params, X, t = mlp.example_problem(_SIZES, 16, seed=5, loss="mse")
-    X, t = X[:N], t[:N]
+    grid, curve = _loss_curve(N)
+    loss, grads = _loss_at(w, N)
     key, index = _WEIGHT
-    grid = np.linspace(-3.0, 3.0, 61)
-    with references_unlocked():
-        def at(value):
-            trial = {k: v.copy() for k, v in params.items()}
-            trial[key][index] = value
-            return mlp.loss_and_grads(trial, X, t, hidden="tanh", loss="mse")
-
-        curve = np.array([at(value)[0] for value in grid])
-        loss, grads = at(w)
-    return {"grid": grid, "curve": curve, "loss": loss, "slope": float(grads[key][index]),
+    return {"grid": grid.copy(), "curve": curve.copy(), "loss": loss,
+            "slope": float(grads[key][index]),
             "norms": np.array([np.linalg.norm(grads[f"W{l}"]) for l in (1, 2, 3)])}
+
+
+def _loss_at(w, N):
+    """Loss and gradients with ``W2[0, 0] = w`` on the first N examples of the batch."""
+    params, X, t = mlp.example_problem(_SIZES, 16, seed=5, loss="mse")
+    key, index = _WEIGHT
+    params[key][index] = w
+    with references_unlocked():
+        return mlp.loss_and_grads(params, X[:N], t[:N], hidden="tanh", loss="mse")
+
+
+@functools.lru_cache(maxsize=16)
+def _loss_curve(N):
+    # the curve depends on the batch size alone: once per slider position, not per move
+    grid = np.linspace(-3.0, 3.0, 61)
+    curve = np.array([_loss_at(value, N)[0] for value in grid])
+    grid.flags.writeable = curve.flags.writeable = False
+    return grid, curve
 
 
 def draw_weight_slope(axes, w=0.5, N=8):
     """Left: the loss against ``W2[0, 0]`` with its tangent. Right: ``|dW^l|`` per layer."""
+    from .plotting import set_title
+
     values = weight_slope_values(w, N)
     left, right = np.ravel(axes)
     left.plot(values["grid"], values["curve"], color="C0")
     span = np.array([w - 0.6, w + 0.6])
     left.plot(span, values["loss"] + values["slope"] * (span - w), color="C3", lw=2)
     left.plot([w], [values["loss"]], "o", color="C3")
-    left.set(xlabel="weight W2[0, 0]", ylabel="mean loss", xlim=(-3, 3),
-             title=f"loss {values['loss']:.4f}\nbackprop slope dW2[0, 0] = {values['slope']:+.4f}")
+    left.set(xlabel="weight W2[0, 0]", ylabel="mean loss", xlim=(-3, 3))
+    set_title(left, f"loss {values['loss']:.4f}\nbackprop slope dW2[0, 0] = {values['slope']:+.4f}")
     layers = np.arange(1, 4)
     right.bar(layers, values["norms"], color=["C0", "C3", "C0"])
     right.set(xticks=layers, xticklabels=["dW1", "dW2", "dW3"], ylabel="Frobenius norm",
-              ylim=(0, max(0.05, 1.2 * values["norms"].max())),
-              title=f"gradient of each layer\nbatch of N = {N}")
+              ylim=(0, max(0.05, 1.2 * values["norms"].max())))
+    set_title(right, f"gradient of each layer\nbatch of N = {N}")
     return values
 
 
 def weight_explorer():
     """Sliders for ``W2[0, 0]`` and the batch size (None while grading)."""
-    from .widgets import explorer
+    from .widgets import explorer, fixed_layout
 
     if grading():
         return None
@@ -97,7 +112,8 @@ def weight_explorer():
                                  description="weight W2[0, 0]", style=style),
         "N": widgets.IntSlider(value=8, min=1, max=16, description="batch size N", style=style),
     }
-    return explorer(draw_weight_slope, controls, ncols=2)
+    draw = fixed_layout(draw_weight_slope, left=0.7, right=0.2, bottom=0.55, top=0.55, gap=1.0)
+    return explorer(draw, controls, ncols=2)
 
 
 def depth_norms(depth=10, gain=1.0, activation="sigmoid", width=16, N=32, seed=0):
@@ -123,13 +139,22 @@ def depth_norms(depth=10, gain=1.0, activation="sigmoid", width=16, N=32, seed=0
     >>> depth_norms(8, 1.0, "sigmoid").shape
     (8,)
     """
+    return _depth_norms(int(depth), float(gain), activation, int(width), int(N), int(seed)).copy()
+
+
+@functools.lru_cache(maxsize=32)
+def _depth_norms(depth, gain, activation, width, N, seed):
+    # the explorer draws all three activations at each move; a move of the menu alone
+    # (or back to a value already seen) computes nothing
     from .jacobians import deep_network, gradient_norms
 
     rng = np.random.default_rng(seed)
     params = deep_network(depth, width, gain, rng)
     X, t = rng.standard_normal((N, width)), rng.standard_normal((N, width))
     with references_unlocked():
-        return gradient_norms(params, X, t, activation)
+        norms = gradient_norms(params, X, t, activation)
+    norms.flags.writeable = False
+    return norms
 
 
 def draw_depth_norms(ax, depth=10, gain=1.0, activation="sigmoid"):
@@ -140,6 +165,8 @@ def draw_depth_norms(ax, depth=10, gain=1.0, activation="sigmoid"):
     ndarray of shape (depth,)
         The norms drawn for ``activation``.
     """
+    from .plotting import power_ticks, set_title
+
     ax = np.ravel(ax)[0] if isinstance(ax, np.ndarray) else ax
     layers = np.arange(1, depth + 1)
     chosen = None
@@ -153,16 +180,17 @@ def draw_depth_norms(ax, depth=10, gain=1.0, activation="sigmoid"):
             ax.semilogy(layers, shown, "--", color=f"C{index}", lw=1, alpha=0.5, label=name)
     ratio = chosen[0] / chosen[-1] if chosen[-1] > 0 else 0.0
     ax.set(xlabel="layer l (1 = nearest the input)", ylabel="||dL/dW^l|| (log scale)",
-           ylim=(1e-14, 1e6), xlim=(0.5, depth + 0.5),
-           title=f"{activation}, depth {depth}, Var(W) = {gain ** 2:.2f} / n_in\n"
-                 f"first layer / last layer = {ratio:.2g}")
+           ylim=_NORM_RANGE, xlim=(0.5, depth + 0.5))
+    power_ticks(ax.yaxis, _NORM_RANGE)
+    set_title(ax, f"{activation}, depth {depth}, Var(W) = {gain ** 2:.2f} / n_in\n"
+                  f"first layer / last layer = {ratio:.2g}")
     ax.legend(loc="lower right", fontsize=8)
     return chosen
 
 
 def depth_explorer():
     """Sliders for depth and initial scale, a menu for the activation (None while grading)."""
-    from .widgets import explorer
+    from .widgets import explorer, fixed_layout
 
     if grading():
         return None
@@ -176,4 +204,5 @@ def depth_explorer():
         "activation": widgets.Dropdown(options=["sigmoid", "tanh", "relu"], value="sigmoid",
                                        description="activation", style=style),
     }
-    return explorer(draw_depth_norms, controls, figsize=(8, 4.2))
+    draw = fixed_layout(draw_depth_norms, left=0.8, right=0.2, bottom=0.55, top=0.55)
+    return explorer(draw, controls, figsize=(8, 4.2))

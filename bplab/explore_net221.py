@@ -18,6 +18,7 @@ NODES = {"x1": (0.0, 0.6), "x2": (0.0, -0.6), "h1": (1.0, 0.6), "h2": (1.0, -0.6
 """Where each node sits on the diagram (data coordinates)."""
 
 _RADIUS = 0.17
+_SUB = "\u2080\u2081\u2082"  # subscript digits: plain text draws far faster than mathtext
 
 
 def network_values(x, t, params, forward, backward):
@@ -122,7 +123,7 @@ def draw_network(x, t, params, cache=None, grads=None, ax=None, note=""):
     >>> len(ax.patches)
     6
     """
-    from .plotting import new_axes
+    from .plotting import new_axes, set_title
 
     x = as_array(x, "x", shape=(2,))
     t = as_scalar(t, "t")
@@ -137,28 +138,27 @@ def draw_network(x, t, params, cache=None, grads=None, ax=None, note=""):
         _edge(ax, f"h{j + 1}", "out", p["W2"][0, j], g["W2"][0, j] if "W2" in g else None, 0.5)
     ax.plot([NODES["out"][0], NODES["L"][0]], [0.0, 0.0], color="k", lw=0.8, zorder=1)
     for i in range(2):
-        _node(ax, f"x{i + 1}", f"$x_{i + 1}$", [f"{x[i]:+.3f}"])
+        _node(ax, f"x{i + 1}", f"x{_SUB[i + 1]}", [f"{x[i]:+.3f}"])
     for j in range(2):
         lines = [f"b {p['b1'][j]:+.2f}"]
         if cache is not None:
             lines += [f"Z1 {cache['Z1'][j]:+.3f}", f"A1 {cache['A1'][j]:+.3f}"]
         if "b1" in g:
             lines.append(f"db {g['b1'][j]:+.3f}")
-        _node(ax, f"h{j + 1}", f"tanh\n$h_{j + 1}$", lines)
+        _node(ax, f"h{j + 1}", f"tanh\nh{_SUB[j + 1]}", lines)
     lines = [f"b {p['b2'][0]:+.2f}"]
     if cache is not None:
         lines += [f"Z2 {cache['Z2'][0]:+.3f}", f"y_hat {cache['y_hat'][0]:+.3f}"]
     if "b2" in g:
         lines.append(f"db {g['b2'][0]:+.3f}")
-    _node(ax, "out", "tanh\n$\\hat y$", lines)
+    _node(ax, "out", "tanh\n\u0177", lines)
     lines = [f"t {t:+.2f}"]
     if cache is not None:
         lines.append(f"L {float(np.sum((cache['y_hat'] - t) ** 2)):.4f}")
-    _node(ax, "L", "$L$", lines)
+    _node(ax, "L", "L", lines)
     ax.set(xlim=(-0.35, 3.15), ylim=(-1.45, 1.0), aspect="equal")
     ax.axis("off")
-    title = "2-2-1 tanh network: w = weight, g = dL/dw (red > 0, blue < 0)"
-    ax.set_title(title, fontsize=10)
+    set_title(ax, "2-2-1 tanh network: w = weight, g = dL/dw (red > 0, blue < 0)", fontsize=10)
     if note:
         ax.text(1.4, -1.42, note, ha="center", va="bottom", fontsize=8.5, color="C3")
     return ax
@@ -178,7 +178,7 @@ def network_explorer(forward, backward):
     ipywidgets.VBox or None
         None while grading.
     """
-    from .widgets import explorer
+    from .widgets import explorer, fixed_layout
 
     if grading():
         return None
@@ -202,6 +202,7 @@ def network_explorer(forward, backward):
         cache, grads, note = network_values(x, t, params, forward, backward)
         draw_network(x, t, params, cache, grads, ax=ax, note=note)
 
-    box = explorer(draw, controls, figsize=(8.5, 4.4))
+    box = explorer(fixed_layout(draw, left=0.1, right=0.1, bottom=0.1, top=0.35), controls,
+                   figsize=(8.5, 4.4))
     box.children[0].layout.flex_flow = "row wrap"
     return box

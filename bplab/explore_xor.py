@@ -16,10 +16,15 @@ __all__ = ["snapshots", "draw_points", "draw_boundary", "draw_hidden", "draw_xor
 
 _GRID = np.linspace(-0.5, 1.5, 61)
 _COLORS = np.array(["C0", "C3"])  # target 0, target 1
+_TICKS = (0.0, 1.0)  # where the points sit; every tick label adds to a redraw's time
 
 
 def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
     """Train one network from ``seed`` and keep its parameters every ``every`` iterations.
+
+    Training is deterministic, so a run is computed once per set of arguments and kept
+    (the last few runs): the notebook's table and its explorer show the same run, and
+    the explorer does not train it again. Each call returns its own copy.
 
     Returns
     -------
@@ -34,6 +39,13 @@ def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
     >>> snap["iterations"], snap["A1"].shape
     (array([  0, 100, 200]), (3, 4, 2))
     """
+    kept = _trained(int(seed), float(lr), int(n_iterations), int(every))
+    return {key: ({k: v.copy() for k, v in value.items()} if isinstance(value, dict)
+                  else value.copy()) for key, value in kept.items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _trained(seed, lr, n_iterations, every):
     X, t = xor.xor_data()
     params = {k: v[None] for k, v in xor.init_params(np.random.default_rng(seed)).items()}
     kept = [params]
@@ -52,7 +64,9 @@ def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
 
 def draw_points(ax=None, points=None, title="XOR: no line separates red (t=1) from blue (t=0)"):
     """Scatter the four XOR points (or their images ``points`` (4, 2)) coloured by target."""
-    from .plotting import new_axes
+    from matplotlib.transforms import offset_copy
+
+    from .plotting import new_axes, set_title
 
     ax = new_axes(ax, figsize=(4, 4))
     X, t = xor.xor_data()
@@ -60,9 +74,12 @@ def draw_points(ax=None, points=None, title="XOR: no line separates red (t=1) fr
     ax.scatter(points[:, 0], points[:, 1], c=_COLORS[t[:, 0].astype(int)], s=90,
                edgecolors="k", zorder=3)
     for (x0, x1), p in zip(X, points):  # labels point away from the square's centre
-        ax.annotate(f"({x0:.0f},{x1:.0f})", p, textcoords="offset points",
-                    xytext=(6 if x0 else -30, 6 if x1 else -14), fontsize=9)
-    ax.set(title=title, aspect="equal")
+        # a text shifted by a fixed offset: what an annotation without arrow draws, cheaper
+        shift = offset_copy(ax.transData, fig=ax.figure, x=6 if x0 else -30, y=6 if x1 else -14,
+                            units="points")
+        ax.text(p[0], p[1], f"({x0:.0f},{x1:.0f})", fontsize=9, transform=shift)
+    ax.set_aspect("equal")
+    set_title(ax, title)
     return ax
 
 
@@ -75,7 +92,8 @@ def draw_boundary(grid, ax=None, title="input space"):
     if grid.min() < 0.5 < grid.max():
         ax.contour(_GRID, _GRID, grid, levels=[0.5], colors="k", linewidths=2)
     draw_points(ax, title=title)
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
+    ax.set(xlabel="x\u2081", ylabel="x\u2082", xlim=(-0.5, 1.5), ylim=(-0.5, 1.5),
+           xticks=_TICKS, yticks=_TICKS)
     return ax
 
 
@@ -94,13 +112,15 @@ def draw_hidden(A1, W2, b2, ax=None, title="hidden space"):
     elif abs(w[0]) > 1e-12:
         ax.axvline(-b / w[0], color="k", lw=2)
     draw_points(ax, A1, title=title)
-    ax.set(xlabel="hidden unit 1, $a_1$", ylabel="hidden unit 2, $a_2$",
-           xlim=(-0.05, 1.05), ylim=(-0.05, 1.05))
+    ax.set(xlabel="hidden unit 1, a\u2081", ylabel="hidden unit 2, a\u2082",
+           xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xticks=_TICKS, yticks=_TICKS)
     return ax
 
 
 def draw_xor(axes, iteration=0, snap=None):
     """Boundary, hidden representation and loss curve at ``iteration`` (a snapshot's)."""
+    from .plotting import power_ticks, set_title
+
     snap = snapshots() if snap is None else snap
     k = int(np.argmin(np.abs(snap["iterations"] - iteration)))
     ax_in, ax_hidden, ax_loss = np.ravel(axes)
@@ -109,14 +129,16 @@ def draw_xor(axes, iteration=0, snap=None):
     draw_hidden(snap["A1"][k], p["W2"], p["b2"], ax_hidden)
     ax_loss.plot(snap["iterations"], snap["losses"])
     ax_loss.plot(snap["iterations"][k], snap["losses"][k], "o", color="C3")
-    ax_loss.set(yscale="log", xlabel="iteration", ylabel="loss L",
-                title=f"loss {snap['losses'][k]:.4f}")
+    ax_loss.set(yscale="log", xlabel="iteration", ylabel="loss L")
+    ax_loss.set_xticks(np.linspace(0, snap["iterations"][-1], 3))
+    power_ticks(ax_loss.yaxis, snap["losses"])
+    set_title(ax_loss, f"loss {snap['losses'][k]:.4f}")
     return k
 
 
 def xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100):
     """An iteration slider over precomputed snapshots (None while grading)."""
-    from .widgets import explorer
+    from .widgets import explorer, fixed_layout
 
     if grading():
         return None
@@ -125,8 +147,9 @@ def xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100):
     snap = snapshots(seed, lr, n_iterations, every)
     slider = widgets.IntSlider(value=0, min=0, max=n_iterations, step=every,
                                description="iteration", continuous_update=True)
-    return explorer(functools.partial(draw_xor, snap=snap), {"iteration": slider},
-                    figsize=(12, 4), ncols=3)
+    draw = fixed_layout(functools.partial(draw_xor, snap=snap), left=0.65, right=0.2,
+                        bottom=0.55, top=0.35, gap=0.9)
+    return explorer(draw, {"iteration": slider}, figsize=(12, 4), ncols=3)
 
 
 STUDY = (("baseline: lr 0.5, init scale 0.5", 0.5, 0.5, "sigmoid", "mse"),

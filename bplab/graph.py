@@ -8,8 +8,8 @@ first to last; :meth:`Graph.backward` computes every bar value
 
 Values may be arrays (one entry per example); a parent that was broadcast receives the
 sum of its contributions over the broadcast axes. The references of notebook 3 are
-locked there (see :mod:`bplab.course`), and so is :meth:`Graph.backward`; the drawing
-functions compute gradients for their pictures with the references unlocked.
+locked there (see :mod:`bplab.course`), and so is :meth:`Graph.backward`. Pictures of
+graphs, and notebook 3's explorer, are in :mod:`bplab.graph_drawing`.
 """
 
 from dataclasses import dataclass, field
@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import sigmoid
-from .course import grading, reference, references_unlocked
+from .course import reference, references_unlocked
 from .validation import as_array, as_scalar, same_shape
 
 __all__ = ["Node", "Graph", "backprop", "j_graph", "neuron_graph", "forward_backward_j",
-           "neuron_loss", "neuron_backward", "draw_graph", "draw_j", "draw_neuron",
-           "graph_explorer"]
+           "neuron_loss", "neuron_backward"]
 
 # kind: (forward(v, params) -> value, local(v, value, params) -> d node / d each parent),
 # where v lists the parents' values.
@@ -302,102 +301,11 @@ def neuron_backward(w, b, x, t, lam):
     return float(bars["w"]), float(bars["b"])
 
 
-def _text(value):
-    value = np.asarray(value)
-    return f"{float(value):.4g}" if value.size == 1 else f"array {value.shape}"
-
-
-def draw_graph(graph, ax=None, grads=None):
-    """Draw the graph left to right: each node with its value and its bar value.
-
-    Parameters
-    ----------
-    graph : Graph
-        With values (its forward pass done).
-    ax : matplotlib Axes, optional
-    grads : dict of str to ndarray, optional
-        Bar values to show; computed by a backward pass when None.
-
-    Returns
-    -------
-    matplotlib Axes
-        Edges are labelled with the local derivative d child / d parent.
-    """
-    from .plotting import new_axes
-
-    ax = new_axes(ax, figsize=(9, 4))
-    if grads is None:
-        with references_unlocked():
-            grads = graph.backward()
-    depth, children = {}, {name: [] for name in graph.order}
-    for name, node in graph.nodes.items():
-        depth[name] = 1 + max((depth[p] for p in node.parents), default=-1)
-        for parent in node.parents:
-            children[parent].append(name)
-    for name in reversed(graph.order[:-1]):  # inputs on the left, the rest right-aligned
-        if graph.nodes[name].kind != "input" and children[name]:
-            depth[name] = min(depth[child] for child in children[name]) - 1
-    columns = {}
-    for name in graph.order:
-        columns.setdefault(depth[name], []).append(name)
-    pos = {name: (d, (len(col) - 1) / 2 - i) for d, col in columns.items()
-           for i, name in enumerate(col)}
-    local = graph.local_derivatives()
-    for name, node in graph.nodes.items():
-        for parent, d in zip(node.parents, local[name]):
-            (x0, y0), (x1, y1) = pos[parent], pos[name]
-            ax.annotate("", xy=(x1 - 0.28, y1), xytext=(x0 + 0.28, y0),
-                        arrowprops=dict(arrowstyle="->", color="grey", lw=1))
-            ax.text(0.5 * (x0 + x1), 0.5 * (y0 + y1) + 0.06, _text(d), fontsize=7,
-                    color="grey", ha="center")
-    for name, node in graph.nodes.items():
-        ax.text(*pos[name], f"{node.label}\n= {_text(node.value)}\n"
-                f"$\\bar{{{name}}}$ = {_text(grads[name])}", ha="center", va="center",
-                fontsize=8, bbox=dict(boxstyle="round", fc="C0" if node.kind == "input"
-                                      else "white", alpha=0.25 if node.kind == "input" else 1))
-    heights = [len(col) for col in columns.values()]
-    ax.set(xlim=(-0.6, max(columns) + 0.6), ylim=(-max(heights) / 2 - 0.3, max(heights) / 2 + 0.3))
-    ax.axis("off")
-    return ax
-
-
-def _draw_titled(ax, graph, output, inputs):
-    with references_unlocked():
-        grads = graph.backward()
-    draw_graph(graph, ax=ax, grads=grads)
-    parts = ", ".join(f"d{output}/d{name} = {float(grads[name]):.4g}" for name in inputs)
-    ax.set_title(f"{output} = {float(graph.nodes[output].value):.4g}: {parts}", fontsize=9)
-    return grads
-
-
-def draw_j(ax, a=5.0, b=3.0, c=2.0):
-    """Draw the graph of J = 3(a + bc) at (a, b, c); return every node's bar value."""
-    return _draw_titled(ax, j_graph(a, b, c), "J", "abc")
-
-
-def draw_neuron(ax, w=0.5, b=0.0, x=1.5, t=1.0, lam=0.1):
-    """Draw the regularised logistic neuron's graph for one example; return its bars."""
-    return _draw_titled(ax, neuron_graph(w, b, x, t, lam), "L", "wb")
-
-
 def graph_explorer(which="neuron"):
-    """Sliders for the inputs of ``"j"`` or ``"neuron"``, graph redrawn (None while grading)."""
-    from .widgets import explorer
+    """The explorer of :func:`bplab.graph_drawing.graph_explorer`, by its first address.
 
-    if which not in ("j", "neuron"):
-        raise ValueError(f"which must be 'j' or 'neuron'; got {which!r}")
-    if grading():
-        return None
-    import ipywidgets as widgets
+    The benchmarks time notebook 3's explorers as ``bplab.graph.graph_explorer``.
+    """
+    from .graph_drawing import graph_explorer as build
 
-    def slider(name, value, low, high, step=0.1):
-        return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=name)
-
-    if which == "j":
-        controls = {"a": slider("a", 5.0, -5, 5, 0.5), "b": slider("b", 3.0, -5, 5, 0.5),
-                    "c": slider("c", 2.0, -5, 5, 0.5)}
-        return explorer(draw_j, controls, figsize=(9, 3.6))
-    controls = {"w": slider("w", 0.5, -3, 3), "b": slider("b", 0.0, -3, 3),
-                "x": slider("x", 1.5, -3, 3), "t": slider("t", 1.0, 0, 1, 0.5),
-                "lam": slider("lam", 0.1, 0, 1, 0.05)}
-    return explorer(draw_neuron, controls, figsize=(10, 4.2))
+    return build(which)

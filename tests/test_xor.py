@@ -229,6 +229,25 @@ def test_snapshots_and_drawing():
     assert explore_xor.draw_points().get_title().startswith("XOR")
 
 
+def test_explorer_reuses_the_snapshots_the_notebook_just_computed(monkeypatch):
+    """Notebook 6 prints a table from snapshots(283, ...) and then opens the explorer on the
+    same run: training happens once, and each caller gets its own copy."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    explore_xor._trained.cache_clear()
+    calls = []
+    train_batch = xor.train_batch
+    monkeypatch.setattr(xor, "train_batch", lambda *args: calls.append(1) or train_batch(*args))
+    snap = explore_xor.snapshots(seed=3, lr=0.5, n_iterations=300, every=100)
+    assert len(calls) == 3
+    snap["losses"][:] = -1.0  # a caller's changes stay its own
+    assert explore_xor.xor_explorer(seed=3, lr=0.5, n_iterations=300, every=100) is not None
+    again = explore_xor.snapshots(3, 0.5, 300, 100)
+    assert len(calls) == 3, "the explorer trained the same network again"
+    assert np.all(again["losses"] > 0)
+    explore_xor.snapshots(seed=3, lr=0.25, n_iterations=300, every=100)
+    assert len(calls) == 6  # other arguments, another run
+
+
 def test_study_and_explorer_are_skipped_while_grading(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert explore_xor.success_study(n_seeds=2, n_iterations=5) is None

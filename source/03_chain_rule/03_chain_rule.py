@@ -106,7 +106,7 @@ print("central difference:", bp.numdiff.derivative(lambda t: np.cos(t) * t ** 3,
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
-bp.graph.draw_j(ax, 5.0, 3.0, 2.0)
+bp.graph_drawing.draw_j(ax, 5.0, 3.0, 2.0)
 plt.show()
 
 # %% [markdown]
@@ -415,7 +415,7 @@ bp.check.close("neuron_loss on a hidden batch of 9",
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
-bp.graph.draw_neuron(ax, w=0.8, b=-0.3, x=1.5, t=1.0, lam=0.2)
+bp.graph_drawing.draw_neuron(ax, w=0.8, b=-0.3, x=1.5, t=1.0, lam=0.2)
 plt.show()
 
 # %% [markdown]
@@ -602,14 +602,14 @@ print(f"naive {naive_ms:.1f} ms, backprop {backprop_ms:.1f} ms on {x_many.size} 
 # almost vanishes even when $y$ is badly wrong (a first sight of vanishing gradients).
 
 # %%
-bp.graph.graph_explorer("neuron")
+bp.graph_drawing.graph_explorer("neuron")
 
 # %% [markdown]
 # The same for $J = 3(a + bc)$: $\bar a$ never moves from 3, while $\bar b$ follows $c$ and
 # $\bar c$ follows $b$.
 
 # %%
-bp.graph.graph_explorer("j")
+bp.graph_drawing.graph_explorer("j")
 
 # %% [markdown]
 # ## Summary
@@ -628,7 +628,7 @@ bp.graph.graph_explorer("j")
 # ## Going further
 #
 # - Build your own graph with `bp.graph.Graph()` (`input`, `op`, `forward`) and draw it
-#   with `bp.graph.draw_graph`: try $L = \sigma(a b) + a^2$.
+#   with `bp.graph_drawing.draw_graph`: try $L = \sigma(a b) + a^2$.
 # - Automatic differentiation libraries (PyTorch's autograd, JAX) record exactly this kind
 #   of graph while your code runs and then call the backward pass for you.
 # - Next: **notebook 4** does this for a 2-2-1 tanh network, one weight at a time.

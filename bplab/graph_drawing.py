@@ -1,0 +1,175 @@
+"""Pictures of computational graphs, and the graph explorer of notebook 3.
+
+Each node of a :class:`bplab.graph.Graph` is drawn as a box holding its label, its value
+and its bar value :math:`\\bar v = \\partial L / \\partial v`; each edge is an arrow from
+parent to child labelled with the local derivative ``d child / d parent``. Inputs sit in
+the first column, every other node as far right as its children allow, so the output
+ends the picture. Gradients for the pictures are computed with the references unlocked,
+so drawing works in notebook 3, where the references are locked.
+"""
+
+import numpy as np
+
+from .course import grading, references_unlocked
+from .graph import j_graph, neuron_graph
+
+__all__ = ["layout", "draw_graph", "draw_j", "draw_neuron", "graph_explorer"]
+
+
+def _text(value):
+    value = np.asarray(value)
+    return f"{float(value):.4g}" if value.size == 1 else f"array {value.shape}"
+
+
+def _bar(name):
+    # mathtext parses "\bar w" faster than "\bar{w}", and each parse is a good part of a
+    # redraw; the braces are needed for longer names only
+    return f"$\\bar {name}$" if len(name) == 1 else f"$\\bar{{{name}}}$"
+
+
+def layout(graph):
+    """Where each node of ``graph`` goes: column by depth, centred rows.
+
+    Parameters
+    ----------
+    graph : bplab.graph.Graph
+
+    Returns
+    -------
+    dict of str to tuple of float
+        Node name to ``(column, row)``; columns count from 0 (the inputs), rows are
+        centred on 0 in each column.
+
+    Examples
+    --------
+    >>> pos = layout(j_graph())
+    >>> pos["a"], pos["u"], pos["J"]
+    ((0, 1.0), (1, 0.0), (3, 0.0))
+    """
+    depth, children = {}, {name: [] for name in graph.order}
+    for name, node in graph.nodes.items():
+        depth[name] = 1 + max((depth[p] for p in node.parents), default=-1)
+        for parent in node.parents:
+            children[parent].append(name)
+    for name in reversed(graph.order[:-1]):  # inputs on the left, the rest right-aligned
+        if graph.nodes[name].kind != "input" and children[name]:
+            depth[name] = min(depth[child] for child in children[name]) - 1
+    columns = {}
+    for name in graph.order:
+        columns.setdefault(depth[name], []).append(name)
+    return {name: (d, (len(column) - 1) / 2 - i) for d, column in columns.items()
+            for i, name in enumerate(column)}
+
+
+def draw_graph(graph, ax=None, grads=None):
+    """Draw the graph left to right: each node with its value and its bar value.
+
+    Parameters
+    ----------
+    graph : bplab.graph.Graph
+        With values (its forward pass done).
+    ax : matplotlib Axes, optional
+    grads : dict of str to ndarray, optional
+        Bar values to show, each the shape of its node's value; computed by a backward
+        pass when None.
+
+    Returns
+    -------
+    matplotlib Axes
+        One box per node (``ax.texts``), one arrow per edge (``ax.patches``), edges
+        labelled with the local derivative d child / d parent.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = draw_graph(j_graph(5.0, 3.0, 2.0))
+    >>> len(ax.patches), [t.get_text() for t in ax.texts][-1]
+    (5, 'J = 3v\\n= 33\\n$\\\\bar J$ = 1')
+    """
+    from matplotlib.patches import FancyArrowPatch
+
+    from .plotting import new_axes
+
+    ax = new_axes(ax, figsize=(9, 4))
+    if grads is None:
+        with references_unlocked():
+            grads = graph.backward()
+    pos = layout(graph)
+    local = graph.local_derivatives()
+    for name, node in graph.nodes.items():
+        for parent, d in zip(node.parents, local[name]):
+            (x0, y0), (x1, y1) = pos[parent], pos[name]
+            # a bare arrow patch: what an empty annotation draws, without its text
+            ax.add_patch(FancyArrowPatch((x0 + 0.28, y0), (x1 - 0.28, y1), arrowstyle="->",
+                                         color="grey", lw=1, mutation_scale=10))
+            ax.text(0.5 * (x0 + x1), 0.5 * (y0 + y1) + 0.06, _text(d), fontsize=7,
+                    color="grey", ha="center")
+    for name, node in graph.nodes.items():
+        is_input = node.kind == "input"
+        ax.text(*pos[name], f"{node.label}\n= {_text(node.value)}\n"
+                f"{_bar(name)} = {_text(grads[name])}", ha="center", va="center",
+                fontsize=8, bbox=dict(boxstyle="round", fc="C0" if is_input else "white",
+                                      alpha=0.25 if is_input else 1))
+    columns = max(x for x, _ in pos.values())
+    height = max(abs(y) for _, y in pos.values()) + 0.5
+    ax.set(xlim=(-0.6, columns + 0.6), ylim=(-height - 0.3, height + 0.3))
+    ax.axis("off")
+    return ax
+
+
+def _draw_titled(ax, graph, output, inputs):
+    from .plotting import set_title
+
+    with references_unlocked():
+        grads = graph.backward()
+    draw_graph(graph, ax=ax, grads=grads)
+    parts = ", ".join(f"d{output}/d{name} = {float(grads[name]):.4g}" for name in inputs)
+    set_title(ax, f"{output} = {float(graph.nodes[output].value):.4g}: {parts}", fontsize=9)
+    return grads
+
+
+def draw_j(ax, a=5.0, b=3.0, c=2.0):
+    """Draw the graph of J = 3(a + bc) at (a, b, c).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Every node's bar value dJ/d node, each of shape ().
+    """
+    return _draw_titled(ax, j_graph(a, b, c), "J", "abc")
+
+
+def draw_neuron(ax, w=0.5, b=0.0, x=1.5, t=1.0, lam=0.1):
+    """Draw the regularised logistic neuron's graph for one example (x, t scalars).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Every node's bar value dL/d node, each of shape ().
+    """
+    return _draw_titled(ax, neuron_graph(w, b, x, t, lam), "L", "wb")
+
+
+def graph_explorer(which="neuron"):
+    """Sliders for the inputs of ``"j"`` or ``"neuron"``, graph redrawn (None while grading)."""
+    from .widgets import explorer, fixed_layout
+
+    if which not in ("j", "neuron"):
+        raise ValueError(f"which must be 'j' or 'neuron'; got {which!r}")
+    if grading():
+        return None
+    import ipywidgets as widgets
+
+    def slider(name, value, low, high, step=0.1):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=name)
+
+    margins = dict(left=0.1, right=0.1, bottom=0.1, top=0.35)  # no axes to label: a title
+    if which == "j":
+        controls = {"a": slider("a", 5.0, -5, 5, 0.5), "b": slider("b", 3.0, -5, 5, 0.5),
+                    "c": slider("c", 2.0, -5, 5, 0.5)}
+        return explorer(fixed_layout(draw_j, **margins), controls, figsize=(9, 3.6))
+    controls = {"w": slider("w", 0.5, -3, 3), "b": slider("b", 0.0, -3, 3),
+                "x": slider("x", 1.5, -3, 3), "t": slider("t", 1.0, 0, 1, 0.5),
+                "lam": slider("lam", 0.1, 0, 1, 0.05)}
+    return explorer(fixed_layout(draw_neuron, **margins), controls, figsize=(10, 4.2))

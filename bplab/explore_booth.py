@@ -14,8 +14,8 @@ from .course import grading, references_unlocked
 from .plotting import new_axes, power_ticks, set_title
 from .validation import as_array, as_scalar
 
-__all__ = ["WINDOW", "SLOW", "plot_contour", "plot_surface", "descent_values", "draw_descent",
-           "descent_explorer"]
+__all__ = ["WINDOW", "SLOW", "LEVELS", "plot_contour", "plot_surface", "descent_values",
+           "draw_descent", "descent_explorer"]
 
 WINDOW = (-10.0, 10.0)
 """Both axes of the contour plots span this interval."""
@@ -168,6 +168,7 @@ def draw_descent(axes, lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
     right.semilogy(np.arange(len(losses)), losses, "o-", ms=3, color="C3")
     right.axhline(losses[0], color="grey", lw=0.8, ls=":")
     right.set(xlabel="step", ylabel="f(x, y), log scale")
+    right.locator_params(axis="x", nbins=5)  # a few round step counts are enough
     power_ticks(right.yaxis, losses)
     set_title(right, f"loss after {n_steps} steps: {values['losses'][-1]:.3g}")
     return values

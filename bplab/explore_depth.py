@@ -95,6 +95,8 @@ def draw_weight_slope(axes, w=0.5, N=8):
     right.set(xticks=layers, xticklabels=["dW1", "dW2", "dW3"], ylabel="Frobenius norm",
               ylim=(0, max(0.05, 1.2 * values["norms"].max())))
     set_title(right, f"gradient of each layer\nbatch of N = {N}")
+    for ax in (left, right):
+        ax.locator_params(axis="y", nbins=5)  # four or five labels read as well as nine
     return values
 
 

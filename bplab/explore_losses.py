@@ -86,8 +86,9 @@ def draw_losses(axes, y_hat=0.3, t=1.0):
         ax.plot(span, values[key] + slope * (span - y_hat), color="C3", lw=2)
         ax.plot([y_hat], [values[key]], "o", color="C3")
         ax.axvline(t, color="grey", ls=":", lw=1)
-        ax.set(xlabel="prediction ŷ", ylim=(-0.1, 5), xlim=(0, 1))
+        ax.set(xlabel="prediction ŷ", ylim=(-0.1, 5), xlim=(0, 1), yticks=range(6))
         set_title(ax, f"{titles[key]}\nloss {values[key]:.3f}, slope {slope:+.3f}")
+    np.ravel(axes)[1].tick_params(labelleft=False)  # same scale as on the left
     return values
 
 
@@ -106,5 +107,5 @@ def loss_explorer():
         "t": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.5,
                                  description="target t", style=style),
     }
-    draw = fixed_layout(draw_losses, left=0.45, right=0.2, bottom=0.55, top=0.55, gap=0.6)
+    draw = fixed_layout(draw_losses, left=0.45, right=0.2, bottom=0.55, top=0.55, gap=0.35)
     return explorer(draw, controls, ncols=2)

@@ -1,0 +1,82 @@
+"""The explorers' widget layer: fixed layouts, uncropped PNGs, every explorer laid out."""
+
+import struct
+import types
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from bplab import (explore_booth, explore_depth, explore_losses, explore_net221,  # noqa: E402
+                   explore_xor, graph_drawing, net221, widgets)
+
+
+def test_fixed_layout_places_the_panels_in_inches_and_drops_the_layout_engine():
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    drawn = widgets.fixed_layout(lambda axes, k: k + 1, left=1.0, right=0.5, bottom=0.5,
+                                 top=0.4, gap=1.5)(axes, k=1)
+    assert drawn == 2  # what the drawing function returns
+    assert fig.get_layout_engine() is None
+    (x0, y0), (x1, y1) = axes[0].get_position().get_points() * [10, 4]
+    (u0, _), (u1, _) = axes[1].get_position().get_points() * [10, 4]
+    assert (x0, y0, 4 - y1, 10 - u1) == pytest.approx((1.0, 0.5, 0.4, 0.5))
+    assert u0 - x1 == pytest.approx(1.5) and x1 - x0 == pytest.approx(u1 - u0)
+    plt.close(fig)
+
+
+def test_png_is_the_whole_figure_at_its_dpi():
+    fig, ax = plt.subplots(figsize=(6, 2.5), dpi=80)
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title that cropping would keep")
+    data = widgets.png(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (480, 200)  # IHDR: width, height
+    plt.close(fig)
+
+
+def _captured(build, monkeypatch):
+    """The drawing callback, figure size and panel count an explorer hands to the widget."""
+    seen = {}
+
+    def record(draw, controls, *, figsize=(9, 3.6), ncols=1):
+        seen.update(draw=draw, controls=controls, figsize=figsize, ncols=ncols)
+        return types.SimpleNamespace(children=[types.SimpleNamespace(
+            layout=types.SimpleNamespace())])
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr(widgets, "explorer", record)
+    build()
+    return seen
+
+
+EXPLORERS = {
+    "losses": explore_losses.loss_explorer,
+    "booth": explore_booth.descent_explorer,
+    "net221": lambda: explore_net221.network_explorer(net221.forward, net221.backward),
+    "weights": explore_depth.weight_explorer,
+    "depth": explore_depth.depth_explorer,
+    "xor": lambda: explore_xor.xor_explorer(n_iterations=300, every=100),
+    "graph j": lambda: graph_drawing.graph_explorer("j"),
+    "graph neuron": lambda: graph_drawing.graph_explorer("neuron"),
+}
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_lays_out_its_own_figure_inside_it(name, monkeypatch):
+    """Whatever figure the callback is given, it leaves no layout engine to run at draw
+    time, and everything it draws stays inside the uncropped picture."""
+    seen = _captured(EXPLORERS[name], monkeypatch)
+    fig, axes = plt.subplots(1, seen["ncols"], figsize=seen["figsize"], layout="constrained")
+    seen["draw"](axes, **{key: control.value for key, control in seen["controls"].items()})
+    assert fig.get_layout_engine() is None
+    fig.canvas.draw()
+    inside = fig.bbox.padded(2)  # pixels
+    for ax in np.ravel(axes):
+        extent = ax.get_tightbbox()
+        assert inside.contains(extent.x0, extent.y0) and inside.contains(extent.x1, extent.y1), (
+            f"{name}: a panel's labels reach outside the figure: {extent} in {fig.bbox}")
+    plt.close(fig)

@@ -9,6 +9,7 @@ verdict is reached in the verifier, where no student code runs.
 import contextlib
 import io
 import os
+import resource
 import sys
 import warnings
 
@@ -40,8 +41,12 @@ def _pack_names(channel, namespace, names):
     return {"__dict__": packed}
 
 
+MEMORY_LIMIT = 6 << 30  # bytes of address space, as the nbgrader kernels get
+
+
 def main():
     die_with_parent()
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     incoming = io.open(int(sys.argv[1]), "rb", buffering=0)
     outgoing = io.open(int(sys.argv[2]), "wb", buffering=0)
     null = os.open(os.devnull, os.O_WRONLY)

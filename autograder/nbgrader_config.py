@@ -10,8 +10,14 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # A cell that loops forever costs this many seconds, not the whole class's grading.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
-# A file submitted beside the notebook (numpy.py, bplab.py) must not shadow real modules.
-c.Execute.extra_arguments = ["--InteractiveShellApp.ignore_cwd=True"]
+# A file submitted beside the notebook (numpy.py, bplab.py) must not shadow real modules,
+# and a notebook that allocates without bound gets a MemoryError at 6 GiB instead of
+# starving every other grading process (autograder/answer_worker.py sets the same limit).
+c.Execute.extra_arguments = [
+    "--InteractiveShellApp.ignore_cwd=True",
+    "--InteractiveShellApp.exec_lines="
+    "import resource; resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))",
+]
 
 # Test cells deleted or stripped of their metadata by a student are put back.
 c.OverwriteCells.add_missing_cells = True

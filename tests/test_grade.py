@@ -110,6 +110,8 @@ CLASS = {
         LOSS, after={"mse": "import sys\nfor i in range(20000):\n    print('x' * 100)\n"
                             "    sys.stderr.write('y' * 100 + '\\n')\n"})},
         {LOSS: 14.0}, "graded"),
+    "hogs-memory": ({LOSS: lambda: _notebook(LOSS, after={"mse": "hog = np.ones((40_000, 40_000))\n"})},
+                    {LOSS: 14.0}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
     "exits-the-kernel": ({LOSS: lambda: _notebook(LOSS, after={"bce": "import os\nos._exit(1)\n"})},
                          {LOSS: 14.0}, "checked-only"),
     "kills-the-grader": ({LOSS: lambda: _notebook(

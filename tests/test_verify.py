@@ -187,3 +187,21 @@ def test_wire_refuses_anything_but_plain_data(data):
 def test_wire_refuses_objects_it_cannot_check():
     with pytest.raises(TypeError, match="cannot be checked"):
         encode(object(), lambda f: 0)
+
+
+def test_the_answer_process_has_the_kernels_memory_limit():
+    from autograder.answer_worker import MEMORY_LIMIT
+    from autograder.build import CONFIG_FILE
+    from autograder.verify import AnswerProcess
+
+    answers = AnswerProcess(["import resource\nlimit = resource.getrlimit(resource.RLIMIT_AS)",
+                             "import numpy as np\ntry:\n    np.ones((40_000, 40_000))\n"
+                             "    outcome = 'allocated'\nexcept MemoryError:\n"
+                             "    outcome = 'refused'\n"], TIMEOUT * 4)
+    try:
+        answers.run_until(1)
+        values = answers.get(["limit", "outcome"])
+    finally:
+        answers.kill()
+    assert values == {"limit": (MEMORY_LIMIT, MEMORY_LIMIT), "outcome": "refused"}
+    assert f"({MEMORY_LIMIT >> 30} << 30, {MEMORY_LIMIT >> 30} << 30)" in CONFIG_FILE.read_text()

@@ -47,9 +47,11 @@ EXPLORERS = {
     "explore_xor.xor_explorer": functools.partial(_call, "explore_xor", "xor_explorer"),
     "explore_depth.depth_explorer": functools.partial(_call, "explore_depth", "depth_explorer"),
     # notebook 3's explorers live with the graphs they draw
-    "graph.graph_explorer('j')": functools.partial(_call, "graph", "graph_explorer", "j"),
-    "graph.graph_explorer('neuron')": functools.partial(_call, "graph", "graph_explorer",
-                                                        "neuron"),
+    "graph_drawing.graph_explorer('j')": functools.partial(_call, "graph_drawing",
+                                                          "graph_explorer", "j"),
+    "graph_drawing.graph_explorer('neuron')": functools.partial(_call, "graph_drawing",
+                                                               "graph_explorer",
+                                                               "neuron"),
 }
 """How to build each explorer, by where it lives in ``bplab``."""
 

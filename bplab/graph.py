@@ -9,7 +9,8 @@ first to last; :meth:`Graph.backward` computes every bar value
 Values may be arrays (one entry per example); a parent that was broadcast receives the
 sum of its contributions over the broadcast axes. The references of notebook 3 are
 locked there (see :mod:`bplab.course`), and so is :meth:`Graph.backward`. Pictures of
-graphs, and notebook 3's explorer, are in :mod:`bplab.graph_drawing`.
+graphs, and notebook 3's explorer, are in :mod:`bplab.graph_drawing`; notebook 3's worked
+examples are in :mod:`bplab.graph_examples`.
 """
 
 from dataclasses import dataclass, field
@@ -17,11 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import sigmoid
-from .course import reference, references_unlocked
-from .validation import as_array, as_scalar, same_shape
+from .course import reference
+from .validation import as_array
 
-__all__ = ["Node", "Graph", "backprop", "j_graph", "neuron_graph", "forward_backward_j",
-           "neuron_loss", "neuron_backward"]
+__all__ = ["Node", "Graph", "backprop"]
 
 # kind: (forward(v, params) -> value, local(v, value, params) -> d node / d each parent),
 # where v lists the parents' values.
@@ -191,121 +191,3 @@ class Graph:
         self.forward()
         values = {name: node.value for name, node in self.nodes.items()}
         return _backprop(self.order, self.parents, self.local_derivatives(), values)
-
-
-def j_graph(a=5.0, b=3.0, c=2.0):
-    """The graph of J = 3(a + bc): u = bc, v = a + u, J = 3v; forward pass done.
-
-    Examples
-    --------
-    >>> float(j_graph().forward())
-    33.0
-    """
-    g = Graph()
-    for name, value in (("a", a), ("b", b), ("c", c)):
-        g.input(name, value)
-    g.op("u", "mul", "b", "c", label="u = bc")
-    g.op("v", "add", "a", "u", label="v = a + u")
-    g.op("J", "scale", "v", c=3.0, label="J = 3v")
-    g.forward()
-    return g
-
-
-def _neuron_args(w, b, x, t, lam):
-    x, t = as_array(x, "x", ndim=(0, 1)), as_array(t, "t")
-    same_shape(x, "x", t, "t")
-    return (as_scalar(w, "w"), as_scalar(b, "b"), x, t, as_scalar(lam, "lam"))
-
-
-def neuron_graph(w, b, x, t, lam):
-    """Graph of the logistic neuron's regularised loss; forward pass done.
-
-    z = w x + b, y = sigma(z), E = mean of (y - t)^2 / 2, R = w^2 / 2, L = E + lam R.
-    """
-    w, b, x, t, lam = _neuron_args(w, b, x, t, lam)
-    g = Graph()
-    g.input("w", w)
-    g.input("b", b)
-    g.input("x", x)
-    g.op("z", "linear", "w", "x", "b", label="z = wx + b")
-    g.op("R", "half_sq", "w", label="R = w²/2")
-    g.op("y", "sigmoid", "z", label="y = σ(z)")
-    g.op("E", "mean_half_sq_err", "y", t=t, label="E = (y - t)²/2" if x.ndim == 0
-         else "E = mean (y - t)²/2")
-    g.op("L", "add", "E", "R", weights=(1.0, lam), label="L = E + λR")
-    g.forward()
-    return g
-
-
-@reference(3)
-def forward_backward_j(a, b, c):
-    """J = 3(a + bc) and its three partial derivatives, elementwise.
-
-    Returns
-    -------
-    J, dJ_da, dJ_db, dJ_dc : ndarray of the broadcast shape of a, b, c
-        ``3(a + bc)``, ``3``, ``3c`` and ``3b``.
-
-    Examples
-    --------
-    >>> [float(v) for v in forward_backward_j(5.0, 3.0, 2.0)]
-    [33.0, 3.0, 6.0, 9.0]
-    """
-    a, b, c = np.broadcast_arrays(as_array(a, "a"), as_array(b, "b"), as_array(c, "c"))
-    return 3.0 * (a + b * c), np.full(a.shape, 3.0), 3.0 * c, 3.0 * b
-
-
-@reference(3)
-def neuron_loss(w, b, x, t, lam):
-    """Mean half squared error of a logistic neuron, plus the L2 regulariser once.
-
-    Parameters
-    ----------
-    w, b : float
-    x, t : float or ndarray of shape (N,)
-    lam : float
-
-    Returns
-    -------
-    float
-        :math:`\\frac{1}{N}\\sum_n \\tfrac12(\\sigma(w x_n + b) - t_n)^2 + \\tfrac{\\lambda}{2} w^2`.
-
-    Examples
-    --------
-    >>> round(neuron_loss(0.0, 0.0, 1.0, 1.0, 0.0), 6)
-    0.125
-    """
-    return float(neuron_graph(w, b, x, t, lam).forward())
-
-
-@reference(3)
-def neuron_backward(w, b, x, t, lam):
-    """dL/dw and dL/db of :func:`neuron_loss`, by backprop.
-
-    Returns
-    -------
-    dL_dw, dL_db : float
-
-    Notes
-    -----
-    :math:`\\bar y = (y - t)/N`, :math:`\\bar z = \\bar y\\,\\sigma(z)(1 - \\sigma(z))`,
-    :math:`\\bar w = \\sum_n \\bar z_n x_n + \\lambda w`, :math:`\\bar b = \\sum_n \\bar z_n`.
-
-    Examples
-    --------
-    >>> neuron_backward(0.0, 0.0, 1.0, 1.0, 0.5)
-    (-0.125, -0.125)
-    """
-    with references_unlocked():
-        bars = neuron_graph(w, b, x, t, lam).backward()
-    return float(bars["w"]), float(bars["b"])
-
-
-def graph_explorer(which="neuron"):
-    """The explorer of :func:`bplab.graph_drawing.graph_explorer`, by its first address.
-
-    The benchmarks time notebook 3's explorers as ``bplab.graph.graph_explorer``.
-    """
-    from .graph_drawing import graph_explorer as build
-
-    return build(which)

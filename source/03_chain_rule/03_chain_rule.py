@@ -162,7 +162,7 @@ bp.check.true(isinstance(results, (tuple, list)) and len(results) == 4,
               f"got {type(results).__name__}", "shape")
 bp.check.close("(J, dJ_da, dJ_db, dJ_dc) at (5, 3, 2)",
                np.array([np.squeeze(r) for r in results], dtype=float),
-               np.array(bp.testdata.expected(bp.graph.forward_backward_j, 5.0, 3.0, 2.0)))
+               np.array(bp.testdata.expected(bp.graph_examples.forward_backward_j, 5.0, 3.0, 2.0)))
 
 # %% tests id=forward_backward_j__matches_numerical points=1
 """The three derivatives match a central-difference gradient of J."""
@@ -186,14 +186,14 @@ for point in bp.testdata.points(2101, (3, 3), low=-4.0, high=4.0):
 a_check = np.array([0.0, 1.0, 2.0])
 c_check = np.array([1.0, -1.0, 0.5])
 results = bp.check.call("forward_backward_j", forward_backward_j, a_check, 2.0, c_check)
-expected = bp.testdata.expected(bp.graph.forward_backward_j, a_check, 2.0, c_check)
+expected = bp.testdata.expected(bp.graph_examples.forward_backward_j, a_check, 2.0, c_check)
 for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
     bp.check.close(f"{result_name} for a, c of shape (3,) and b = 2", result, right)
 ### BEGIN HIDDEN TESTS
 a_check, b_check = bp.testdata.points(2102, (2, 4, 1))
 c_check = bp.testdata.points(2103, (3,))
 results = bp.check.call("forward_backward_j", forward_backward_j, a_check, b_check, c_check)
-expected = bp.testdata.expected(bp.graph.forward_backward_j, a_check, b_check, c_check)
+expected = bp.testdata.expected(bp.graph_examples.forward_backward_j, a_check, b_check, c_check)
 for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
     bp.check.close(f"{result_name} for hidden inputs broadcasting to (4, 3)", result, right)
 ### END HIDDEN TESTS
@@ -219,7 +219,7 @@ for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results,
 # collects from both uses. `bp.graph` describes a graph with three plain Python objects:
 
 # %%
-g = bp.graph.j_graph(5.0, 3.0, 2.0)
+g = bp.graph_examples.j_graph(5.0, 3.0, 2.0)
 print("order:  ", g.order)
 print("parents:", g.parents)
 print("local:  ", {name: tuple(float(d) for d in ds) for name, ds in g.local_derivatives().items()})
@@ -272,12 +272,12 @@ print({name: float(value) for name, value in bars.items()})
 
 # %% tests id=backprop__j_graph points=1
 """backprop gives the bars of J = 3(a + bc)."""
-graph_check = bp.graph.j_graph(5.0, 3.0, 2.0)
+graph_check = bp.graph_examples.j_graph(5.0, 3.0, 2.0)
 bp.check.mapping("the bars of J at (5, 3, 2)",
                  bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
                  bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
 ### BEGIN HIDDEN TESTS
-graph_check = bp.graph.j_graph(-1.25, 0.5, 3.5)
+graph_check = bp.graph_examples.j_graph(-1.25, 0.5, 3.5)
 bp.check.mapping("the bars of J at a hidden point",
                  bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
                  bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
@@ -285,7 +285,7 @@ bp.check.mapping("the bars of J at a hidden point",
 
 # %% tests id=backprop__shared_node points=2
 """backprop adds up the contributions of a node used twice."""
-graph_check = bp.graph.neuron_graph(0.8, -0.3, 1.5, 1.0, 0.2)
+graph_check = bp.graph_examples.neuron_graph(0.8, -0.3, 1.5, 1.0, 0.2)
 bp.check.mapping("the bars of the regularised neuron (w feeds z and R)",
                  bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
                  bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
@@ -363,7 +363,7 @@ print(neuron_loss(0.5, 0.1, np.array([1.0, -2.0, 0.5]), np.array([1.0, 0.0, 1.0]
 """neuron_loss of one example."""
 bp.check.close("neuron_loss(0.8, -0.3, 1.5, 1.0, 0.2)",
                bp.check.call("neuron_loss", neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2),
-               bp.testdata.expected(bp.graph.neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2))
+               bp.testdata.expected(bp.graph_examples.neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2))
 
 # %% tests id=neuron_loss__batch points=1
 """neuron_loss averages over examples and adds the regulariser once."""
@@ -371,14 +371,14 @@ x_check = np.array([1.0, -2.0, 0.5, 3.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.0])
 bp.check.close("neuron_loss(0.5, 0.1, x, t, 0.3) for 4 examples",
                bp.check.call("neuron_loss", neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
-               bp.testdata.expected(bp.graph.neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
+               bp.testdata.expected(bp.graph_examples.neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
                terms={"the regulariser lam * w**2 / 2": 0.5 * 0.3 * 0.5 ** 2})
 ### BEGIN HIDDEN TESTS
 x_check, t_check = bp.testdata.probabilities(2301, (9,))
 x_check = 4.0 * x_check - 2.0
 bp.check.close("neuron_loss on a hidden batch of 9",
                bp.check.call("neuron_loss", neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
-               bp.testdata.expected(bp.graph.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
+               bp.testdata.expected(bp.graph_examples.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
                terms={"the regulariser lam * w**2 / 2": 0.5 * 0.7 * 1.2 ** 2})
 ### END HIDDEN TESTS
 
@@ -474,7 +474,7 @@ for lam_check in (0.0, 0.2):
                   "shape")
     bp.check.gradient(f"(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = {lam_check}",
                       np.array([np.squeeze(g) for g in grads], dtype=float),
-                      lambda p: bp.graph.neuron_loss(p[0], p[1], 1.5, 1.0, lam_check),
+                      lambda p: bp.graph_examples.neuron_loss(p[0], p[1], 1.5, 1.0, lam_check),
                       np.array([0.8, -0.3]),
                       terms={"the regulariser's gradient lam * w": np.array([lam_check * 0.8, 0.0])})
 
@@ -486,7 +486,7 @@ def neuron_backward_check(name, w, b, x, t, lam):
                   f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}",
                   "shape")
     bp.check.gradient(name, np.array([np.squeeze(g) for g in grads], dtype=float),
-                      lambda p: bp.graph.neuron_loss(p[0], p[1], x, t, lam), np.array([w, b]),
+                      lambda p: bp.graph_examples.neuron_loss(p[0], p[1], x, t, lam), np.array([w, b]),
                       terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
                       batch_size=np.size(x))
 
@@ -521,7 +521,7 @@ regulariser_check(-0.75, 3.0 * x_check, t_check, 0.9)
 """neuron_backward is exact, where a finite difference is visibly off."""
 def exact_check(name, w, b, x, t, lam):
     grads = bp.check.call("neuron_backward", neuron_backward, w, b, x, t, lam)
-    expected = np.array(bp.testdata.expected(bp.graph.neuron_backward, w, b, x, t, lam))
+    expected = np.array(bp.testdata.expected(bp.graph_examples.neuron_backward, w, b, x, t, lam))
     bp.check.close(name, np.array(grads, dtype=float), expected,
                    terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
                    batch_size=np.size(x))

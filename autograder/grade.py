@@ -112,26 +112,26 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
         target.mkdir(parents=True)
         shutil.copy(submission.path, target / f"{name}.ipynb")
     started = time.monotonic()
-    try:
-        extra = [f"--Execute.timeout={int(cell_timeout)}"] if cell_timeout else []
-        run_result = nbgrader(root, "autograde", name, "--force", *extra, check=False,
-                              timeout=timeout)
-        log = run_result.stderr[-4000:]
-    except TimeoutError as error:
-        log = str(error)
-    scores = cell_scores(root, name)
     source_path = template / "source" / name / f"{name}.ipynb"
+    # The independent checks run while nbgrader does: nbgrader's own process mostly waits
+    # on its kernel, so the two share the cores well.
+    with ThreadPoolExecutor(max_workers=1) as checker:
+        pending = {s.student: checker.submit(check_in_subprocess, source_path, s.path,
+                                             cell_timeout) for s in batch}
+        try:
+            extra = [f"--Execute.timeout={int(cell_timeout)}"] if cell_timeout else []
+            run_result = nbgrader(root, "autograde", name, "--force", *extra, check=False,
+                                  timeout=timeout)
+            log = run_result.stderr[-4000:]
+        except TimeoutError as error:
+            log = str(error)
+        scores = cell_scores(root, name)
+        graded = [s.student for s in batch if s.student in scores and
+                  (root / "autograded" / s.student / name / f"{name}.ipynb").exists()]
+        checks = {student: future.result() for student, future in pending.items()
+                  if final or student in graded}
     release_nb = nbformat.read(template / "release" / name / f"{name}.ipynb", as_version=4)
     source_nb = nbformat.read(source_path, as_version=4)
-    graded, checks = [], {}
-    for submission in batch:
-        autograded = root / "autograded" / submission.student / name / f"{name}.ipynb"
-        if submission.student in scores and autograded.exists():
-            graded.append(submission.student)
-        elif not final:
-            continue
-        checks[submission.student] = check_in_subprocess(source_path, submission.path,
-                                                        cell_timeout)
     for student in graded:
         autograded = root / "autograded" / student / name / f"{name}.ipynb"
         unconfirmed = _unconfirmed(scores[student], checks[student])

@@ -39,16 +39,6 @@ __all__ = ["ASSIGNMENT", "make_class", "recording_nbgrader", "grade_pipeline", "
 ASSIGNMENT = "01_loss_functions"
 
 
-def _mutated(answers, mutant):
-    changed = dict(answers)
-    if "code" in mutant:
-        changed[mutant["cell"]] = mutant["code"]
-    else:
-        changed[mutant["cell"]] = changed[mutant["cell"]].replace(mutant["replace"],
-                                                                  mutant["with"], 1)
-    return changed
-
-
 def make_class(release_nb, answers, mutants, size):
     """Student id to notebook: the blank release, the solution, then ``size - 2`` mutants.
 
@@ -63,11 +53,11 @@ def make_class(release_nb, answers, mutants, size):
     size : int
         Number of students, at least 2.
     """
-    from autograder.gate import fill_answers
+    from autograder.gate import _mutate, fill_answers
 
     students = {"blank": release_nb, "solution": fill_answers(release_nb, answers)}
     for mutant in mutants[:max(0, size - 2)]:
-        students[mutant["name"]] = fill_answers(release_nb, _mutated(answers, mutant))
+        students[mutant["name"]] = fill_answers(release_nb, _mutate(answers, mutant))
     return students
 
 

@@ -15,7 +15,7 @@ import functools
 
 import numpy as np
 
-from . import mlp
+from . import mlp, mlp_problems
 from .course import grading, references_unlocked
 from .validation import as_scalar
 
@@ -62,7 +62,7 @@ def weight_slope_values(w=0.5, N=8):
 
 def _loss_at(w, N):
     """Loss and gradients with ``W2[0, 0] = w`` on the first N examples of the batch."""
-    params, X, t = mlp.example_problem(_SIZES, 16, seed=5, loss="mse")
+    params, X, t = mlp_problems.example_problem(_SIZES, 16, seed=5, loss="mse")
     key, index = _WEIGHT
     params[key][index] = w
     with references_unlocked():

@@ -8,7 +8,7 @@ import functools
 
 import numpy as np
 
-from . import xor
+from . import xor, xor_batch
 from .course import grading, references_unlocked
 
 __all__ = ["snapshots", "draw_points", "draw_boundary", "draw_hidden", "draw_xor",
@@ -51,7 +51,7 @@ def _trained(seed, lr, n_iterations, every):
     kept = [params]
     with references_unlocked():
         for _ in range(n_iterations // every):
-            params = xor.train_batch(params, X, t, lr, every)
+            params = xor_batch.train_batch(params, X, t, lr, every)
             kept.append(params)
     stacked = {k: np.concatenate([p[k] for p in kept]) for k in xor.PARAMS}
     gx, gy = np.meshgrid(_GRID, _GRID)
@@ -185,9 +185,9 @@ def success_study(n_seeds=200, n_iterations=10_000, seed=0, rows=STUDY):
         params = {k: np.concatenate([p[k] for p in inits]) for k in xor.PARAMS}
         lr = np.repeat([row[1] for row in group], n_seeds)
         with references_unlocked():
-            params = xor.train_batch(params, X, t, lr, n_iterations, *kind)
+            params = xor_batch.train_batch(params, X, t, lr, n_iterations, *kind)
         y_hat = xor.forward(params, X, kind[0])[1][:, :, 0]
-        ok = np.all(np.abs(y_hat - t[:, 0]) < xor.SUCCESS_TOL, axis=1)
+        ok = np.all(np.abs(y_hat - t[:, 0]) < xor_batch.SUCCESS_TOL, axis=1)
         rates.update({row[0]: float(ok[i * n_seeds:(i + 1) * n_seeds].mean())
                       for i, row in enumerate(group)})
     return {row[0]: rates[row[0]] for row in rows}

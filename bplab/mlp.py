@@ -1,13 +1,16 @@
 """A fully connected network of any depth: initialisation, forward and backward on a batch.
 
-The API, used from notebook 5 on (notebook 6 trains XOR with it)::
+The API, used from notebook 5 on (notebook 7 measures its gradients layer by layer)::
 
     params = bp.mlp.init_params([2, 2, 1], rng)            # {"W1", "b1", "W2", "b2"}
     y_hat, cache = bp.mlp.forward(params, X, hidden="sigmoid", output="sigmoid")
     grads = bp.mlp.backward(params, cache, t, loss="mse")  # {"W1": dW1, "b1": db1, ...}
     L, grads = bp.mlp.loss_and_grads(params, X, t, hidden="tanh", loss="bce")
-    L = bp.mlp.mean_loss(y_hat, t, "mse")                   # "mse", "half_mse" or "bce"
     params = bp.mlp.step(params, grads, lr=0.5)
+
+The output end (output activations, the mean loss and the output delta) is
+:mod:`bplab.mlp_output`; deterministic problems and the loss as a function of one
+parameter, for demos and checks, are :mod:`bplab.mlp_problems`.
 
 Conventions (DESIGN section 3):
 
@@ -31,23 +34,14 @@ cross-entropy; hidden delta ``dZ{l} = (dZ{l+1} @ W{l+1}) * h'(Z{l})``; then
 
 import numpy as np
 
-from . import activations, losses
 from .course import reference
 from .layers import dense_backward, dense_forward
+from .mlp_output import activation, mean_loss, output_delta
 from .validation import as_array, as_scalar
 
-__all__ = ["LOSSES", "init_params", "n_layers", "forward", "mean_loss", "output_delta", "backward",
-           "loss_and_grads", "loss_of", "step", "example_problem"]
+__all__ = ["init_params", "n_layers", "forward", "backward", "loss_and_grads", "step"]
 
-_ACT = dict(activations.ACTIVATIONS,
-            identity=(lambda z: z, lambda z: np.ones_like(np.asarray(z, dtype=np.float64))))
-LOSSES = ("mse", "half_mse", "bce")
-
-
-def _activation(name, allowed):
-    if name not in allowed:
-        raise ValueError(f"activation must be one of {sorted(allowed)}; got {name!r}")
-    return _ACT[name]
+_HIDDEN = ("sigmoid", "tanh", "relu")
 
 
 def init_params(sizes, rng, scale=None):
@@ -126,8 +120,8 @@ def forward(params, X, hidden="sigmoid", output="sigmoid"):
     array([[0.5]])
     """
     L = n_layers(params)
-    h_hidden, _ = _activation(hidden, ("sigmoid", "tanh", "relu"))
-    h_out, _ = _activation(output, _ACT)
+    h_hidden, _ = activation(hidden, _HIDDEN)
+    h_out, _ = activation(output)
     A = as_array(X, "X", ndim=2)
     cache = {"A0": A, "hidden": hidden, "output": output}
     for l in range(1, L + 1):
@@ -135,79 +129,6 @@ def forward(params, X, hidden="sigmoid", output="sigmoid"):
         A = h_out(Z) if l == L else h_hidden(Z)
         cache[f"Z{l}"], cache[f"A{l}"] = Z, A
     return A, cache
-
-
-def _target(t, y_hat):
-    t = as_array(t, "t")
-    if t.ndim == 1 and y_hat.shape[1] == 1:
-        t = t[:, None]
-    if t.shape != y_hat.shape:
-        raise ValueError(f"t must have shape {y_hat.shape} like y_hat; got {t.shape}")
-    return t
-
-
-def mean_loss(y_hat, t, kind="mse"):
-    """Mean over examples of the per-example loss ``kind`` (see :data:`LOSSES`).
-
-    Examples
-    --------
-    >>> mean_loss(np.array([[1.0], [3.0]]), np.array([0.0, 1.0]), "half_mse")
-    1.25
-    """
-    y_hat = as_array(y_hat, "y_hat", ndim=2)
-    t = _target(t, y_hat)
-    if kind == "mse":
-        return losses.mse(y_hat, t)
-    if kind == "half_mse":
-        return 0.5 * losses.mse(y_hat, t)
-    if kind == "bce":
-        return losses.bce(y_hat, t)
-    raise ValueError(f"kind must be one of {LOSSES}; got {kind!r}")
-
-
-@reference(5)
-def output_delta(Z, t, loss="mse", output="sigmoid"):
-    """Delta of the output layer, ``dL/dZ``, for a mean loss over the batch.
-
-    Parameters
-    ----------
-    Z : ndarray of shape (N, n_out)
-        Pre-activations of the output layer.
-    t : ndarray of shape (N, n_out)
-    loss : {"mse", "half_mse", "bce"}
-    output : {"sigmoid", "tanh", "relu", "identity"}
-        The output activation; ``"bce"`` requires ``"sigmoid"``.
-
-    Returns
-    -------
-    ndarray of shape (N, n_out)
-
-    Notes
-    -----
-    :math:`\\delta^L = \\partial L/\\partial \\hat y \\odot h'(Z^L)`, with
-    :math:`\\partial L/\\partial \\hat y = 2(\\hat y - t)/N` for mse. For a sigmoid output
-    with cross-entropy the factor :math:`\\hat y(1-\\hat y)` cancels and
-    :math:`\\delta^L = (\\hat y - t)/N`.
-
-    Examples
-    --------
-    >>> output_delta(np.array([[0.0], [0.0]]), np.array([[1.0], [0.0]]), loss="bce")
-    array([[-0.25],
-           [ 0.25]])
-    """
-    Z = as_array(Z, "Z", ndim=2)
-    h, h_grad = _activation(output, _ACT)
-    y_hat = h(Z)
-    t = _target(t, y_hat)
-    N = Z.shape[0]
-    if loss == "bce":
-        if output != "sigmoid":
-            raise ValueError(f"loss 'bce' needs a sigmoid output; got output={output!r}")
-        return (y_hat - t) / N
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
-    factor = 2.0 if loss == "mse" else 1.0
-    return factor * (y_hat - t) / N * h_grad(Z)
 
 
 @reference(5)
@@ -242,7 +163,7 @@ def backward(params, cache, t, loss="mse"):
     True
     """
     L = n_layers(params)
-    _, h_grad = _activation(cache["hidden"], _ACT)
+    _, h_grad = activation(cache["hidden"])
     dZ = output_delta(cache[f"Z{L}"], t, loss=loss, output=cache["output"])
     grads = {}
     for l in range(L, 0, -1):
@@ -267,41 +188,6 @@ def loss_and_grads(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse")
     return mean_loss(y_hat, t, loss), backward(params, cache, t, loss=loss)
 
 
-def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
-    """The mean loss as a function of one parameter array, for gradient checks.
-
-    Parameters
-    ----------
-    params : dict of str to ndarray
-    X, t : ndarray
-    key : str
-        Which parameter varies, such as ``"W2"``.
-    hidden, output, loss : str
-        As in :func:`forward` and :func:`mean_loss`.
-
-    Returns
-    -------
-    callable
-        ``f(value) -> float``: the loss with ``params[key]`` replaced by ``value``.
-
-    Examples
-    --------
-    >>> params = init_params([2, 2, 1], np.random.default_rng(1))
-    >>> X, t = np.eye(2), np.array([1.0, 0.0])
-    >>> f = loss_of(params, X, t, "b2")
-    >>> bool(np.isclose(f(params["b2"]), loss_and_grads(params, X, t)[0]))
-    True
-    """
-    if key not in params:
-        raise ValueError(f"key must be one of {sorted(params)}; got {key!r}")
-    def f(value):
-        trial = dict(params)
-        trial[key] = as_array(value, key, shape=params[key].shape)
-        return mean_loss(forward(trial, X, hidden=hidden, output=output)[0], t, loss)
-
-    return f
-
-
 def step(params, grads, lr):
     """One gradient-descent step: a new dict ``{key: params[key] - lr * grads[key]}``.
 
@@ -314,40 +200,3 @@ def step(params, grads, lr):
     lr = as_scalar(lr, "lr", positive=True)
     return {key: params[key] - lr * as_array(grads[key], f"grads[{key!r}]",
                                              shape=params[key].shape) for key in params}
-
-
-def example_problem(sizes, N, seed, loss="mse"):
-    """A deterministic network, batch and targets, for demos and test cells.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        Layer widths, as in :func:`init_params`.
-    N : int
-        Number of examples.
-    seed : int
-    loss : {"mse", "half_mse", "bce"}
-        ``"bce"`` gives 0/1 targets, the others targets in [0, 1).
-
-    Returns
-    -------
-    params : dict of str to ndarray
-        Weights of standard deviation 0.8 and small random biases.
-    X : ndarray of shape (N, sizes[0])
-    t : ndarray of shape (N, sizes[-1])
-
-    Examples
-    --------
-    >>> params, X, t = example_problem([3, 4, 2], 5, seed=0)
-    >>> X.shape, t.shape, params["b1"].shape
-    ((5, 3), (5, 2), (4,))
-    """
-    rng = np.random.default_rng(seed)
-    params = init_params(sizes, rng, scale=0.8)
-    for key in params:
-        if key.startswith("b"):
-            params[key] = 0.2 * rng.standard_normal(params[key].shape)
-    X = rng.standard_normal((N, params["W1"].shape[1]))
-    shape = (N, len(params[f"b{n_layers(params)}"]))
-    t = rng.integers(0, 2, shape).astype(np.float64) if loss == "bce" else rng.uniform(0, 1, shape)
-    return params, X, t

@@ -1,4 +1,4 @@
-"""XOR with a 2-2-1 sigmoid network: data, one network, and many networks at once.
+"""XOR with a 2-2-1 sigmoid network: the data, one network or a stack of them, and training.
 
 Shapes follow DESIGN section 3: ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,),
 inputs stacked as rows ``X`` (N, 2), targets ``t`` (N, 1). A *batch of networks* (one per
@@ -7,25 +7,23 @@ S: ``W1`` (S, 2, 2), ``b1`` (S, 2), ``W2`` (S, 1, 2), ``b2`` (S, 1); activations
 shape (S, N, n). The loss is the mean over examples of the squared error,
 ``L = (1/N) sum_n (y_hat_n - t_n)**2``.
 
-The functions marked as references answer notebook 6's exercises and are locked there.
+:func:`forward` and :func:`loss` take one network or a stack. Training a whole stack in
+one computation, and the success rate, live in :mod:`bplab.xor_batch`; what notebook 6's
+checks compare against lives in :mod:`bplab.xor_checks`. The functions marked as
+references answer notebook 6's exercises and are locked there.
 """
 
 import numpy as np
 
 from .activations import sigmoid, sigmoid_grad, tanh
-from .check import failure
 from .course import reference
 from .validation import as_array, as_scalar
 
-__all__ = ["xor_data", "init_params", "init_batch", "forward", "loss", "gradients",
-           "xor_step", "train_xor", "batched_gradients", "train_batch", "success_rate",
-           "loop_outputs", "step_gradients", "PARAMS", "SUCCESS_TOL"]
+__all__ = ["xor_data", "init_params", "init_batch", "as_params", "forward", "loss",
+           "gradients", "xor_step", "train_xor", "PARAMS"]
 
 PARAMS = ("W1", "b1", "W2", "b2")
 """Parameter names, in the order they are drawn and updated."""
-
-SUCCESS_TOL = 0.1
-"""A run succeeds when every output is within this distance of its target."""
 
 _SHAPES = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
 
@@ -73,7 +71,17 @@ def init_batch(rng, n_seeds, init_scale=0.5):
             for name in PARAMS}
 
 
-def _checked(params):
+def as_params(params):
+    """The four parameter arrays of one network or of a stack, as float64 arrays.
+
+    Raises a TypeError, which names the keys expected, for anything but a dict with
+    exactly the keys of :data:`PARAMS`.
+
+    Examples
+    --------
+    >>> as_params({"W1": [[1, 0], [0, 1]], "b1": [0, 0], "W2": [[1, 1]], "b2": [0]})["W2"]
+    array([[1., 1.]])
+    """
     if not isinstance(params, dict) or set(params) != set(PARAMS):
         raise TypeError(f"params must be a dict with keys {PARAMS}; got {params!r:.80}")
     return {name: as_array(params[name], name) for name in PARAMS}
@@ -100,7 +108,7 @@ def forward(params, X, hidden="sigmoid"):
     Z1 = X @ W1.T + b1, A1 = h(Z1), Z2 = A1 @ W2.T + b2, y_hat = sigmoid(Z2);
     the stacked version does the same for every seed s.
     """
-    p = _checked(params)
+    p = as_params(params)
     X = as_array(X, "X", shape=(None, 2))
     h = {"sigmoid": sigmoid, "tanh": tanh}[hidden]
     A1 = h(np.einsum("ni,...ji->...nj", X, p["W1"]) + p["b1"][..., None, :])
@@ -139,7 +147,7 @@ def gradients(params, X, t):
     dZ2 = 2 (y_hat - t) / N * y_hat (1 - y_hat); dW2 = dZ2.T @ A1; db2 = dZ2.sum(0);
     dZ1 = (dZ2 @ W2) * A1 (1 - A1); dW1 = dZ1.T @ X; db1 = dZ1.sum(0).
     """
-    p = _checked(params)
+    p = as_params(params)
     X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
     Z1 = X @ p["W1"].T + p["b1"]
     A1 = sigmoid(Z1)
@@ -175,147 +183,3 @@ def train_xor(seed, lr=0.5, n_iterations=10_000):
     for i in range(n_iterations):
         params, losses[i] = xor_step(params, X, t, lr)
     return params, losses
-
-
-def _fast_sigmoid(z):
-    # activations.sigmoid without its input checks and masks, for the training loop;
-    # exp(-z) overflows to inf for z < -709, and 1 / inf is the right answer, 0.
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
-
-
-@reference(6)
-def _batched(p, X, t, hidden="sigmoid", loss_kind="mse"):
-    """Stacked gradients and final outputs; no product ever mixes two seeds s.
-
-    The two products with X use np.tensordot, the fastest form here of the einsums
-    "ni,sji->snj" and "snj,ni->sji".
-    """
-    tanh_hidden = hidden == "tanh"
-    A1 = (np.tanh if tanh_hidden else _fast_sigmoid)(
-        np.tensordot(X, p["W1"], axes=(1, 2)).transpose(1, 0, 2) + p["b1"][:, None, :])
-    y_hat = _fast_sigmoid(np.einsum("snj,skj->snk", A1, p["W2"]) + p["b2"][:, None, :])
-    N = len(X)
-    if loss_kind == "bce":  # sigmoid + cross-entropy: dL/dZ2 = (y_hat - t) / N
-        dZ2 = (y_hat - t) / N
-    else:
-        dZ2 = 2.0 / N * (y_hat - t) * y_hat * (1.0 - y_hat)
-    dZ1 = np.einsum("snk,skj->snj", dZ2, p["W2"]) * ((1.0 - A1 * A1) if tanh_hidden
-                                                     else A1 * (1.0 - A1))
-    grads = {"W1": np.tensordot(dZ1, X, axes=(1, 0)),
-             "b1": np.einsum("snj->sj", dZ1),
-             "W2": np.einsum("snk,snj->skj", dZ2, A1),
-             "b2": np.einsum("snk->sk", dZ2)}
-    return grads, y_hat
-
-
-@reference(6)
-def batched_gradients(params, X, t):
-    """Gradients of S networks at once (mean squared error, sigmoid units).
-
-    Returns
-    -------
-    grads : dict of str to ndarray
-        Each the shape of its stacked parameter; ``grads[name][s]`` is the gradient of
-        network s alone.
-    losses : ndarray of shape (S,)
-    """
-    p = _checked(params)
-    X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
-    grads, y_hat = _batched(p, X, t)
-    return grads, ((y_hat - t) ** 2).sum(axis=2).mean(axis=1)
-
-
-@reference(6)
-def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="mse"):
-    """Train S stacked networks together by full-batch gradient descent.
-
-    Parameters
-    ----------
-    params : dict of str to ndarray
-        Stacked parameters (leading axis S); not modified.
-    X : ndarray of shape (N, 2)
-    t : ndarray of shape (N, 1)
-    lr : float or ndarray of shape (S,)
-        One learning rate, or one per network.
-    n_iterations : int
-    hidden : {"sigmoid", "tanh"}
-    loss : {"mse", "bce"}
-        Mean squared error, or binary cross-entropy (mean over examples).
-
-    Returns
-    -------
-    dict of str to ndarray
-        The trained parameters, stacked like ``params``.
-    """
-    p = {name: value.copy() for name, value in _checked(params).items()}
-    X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
-    lr = as_array(lr, "lr")
-    rates = {name: lr.reshape(lr.shape + (1,) * (p[name].ndim - lr.ndim)) for name in PARAMS}
-    for _ in range(int(n_iterations)):
-        grads, _ = _batched(p, X, t, hidden, loss)
-        for name in PARAMS:
-            p[name] -= rates[name] * grads[name]
-    return p
-
-
-@reference(6)
-def success_rate(n_seeds, lr, n_iterations, init_scale, rng):
-    """Fraction of ``n_seeds`` random initialisations that learn XOR.
-
-    Returns
-    -------
-    rate : float
-        Fraction of networks whose four outputs all end within SUCCESS_TOL of the targets.
-    y_hat : ndarray of shape (n_seeds, 4)
-        Every network's final outputs.
-    """
-    X, t = xor_data()
-    params = train_batch(init_batch(rng, n_seeds, init_scale), X, t, lr, n_iterations)
-    y_hat = forward(params, X)[1][:, :, 0]
-    return float(np.mean(np.all(np.abs(y_hat - t[:, 0]) < SUCCESS_TOL, axis=1))), y_hat
-
-
-@reference(6)
-def loop_outputs(params, X, t, lr, n_iterations):
-    """Final outputs (S, N) of S stacked networks trained one by one with :func:`xor_step`.
-
-    The plain loop over seeds that the batched computation must agree with.
-    """
-    p = _checked(params)
-    outputs = []
-    for s in range(len(p["W1"])):
-        single = {name: value[s] for name, value in p.items()}
-        for _ in range(int(n_iterations)):
-            single, _ = xor_step(single, X, t, lr)
-        outputs.append(forward(single, X)[1][:, 0])
-    return np.array(outputs)
-
-
-def step_gradients(result, params, lr):
-    """The gradient that a step's result implies, ``(params - new) / lr``, and its loss.
-
-    For checks: fails with a plain message when ``result`` is not ``(new_params, loss)``
-    with the keys and shapes of ``params``.
-
-    Examples
-    --------
-    >>> p = {"W1": np.ones((2, 2)), "b1": np.ones(2), "W2": np.ones((1, 2)), "b2": np.ones(1)}
-    >>> new = {name: value - 0.5 * 3.0 for name, value in p.items()}
-    >>> grads, value = step_gradients((new, 1.25), p, 0.5)
-    >>> grads["b2"], value
-    (array([3.]), 1.25)
-    """
-    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict)):
-        raise failure("xor_step should return a pair (new_params, loss) with new_params a dict;"
-                      f" got {type(result).__name__}", "not-a-pair")
-    new, value = result
-    if set(new) != set(PARAMS):
-        raise failure(f"new_params should have the keys {PARAMS}; got {tuple(new)}", "keys")
-    grads = {}
-    for name in PARAMS:
-        if np.shape(new[name]) != np.shape(params[name]):
-            raise failure(f"new_params['{name}'] should have shape {np.shape(params[name])} "
-                          f"like params['{name}']; got {np.shape(new[name])}", "shape")
-        grads[name] = (np.asarray(params[name]) - np.asarray(new[name], dtype=float)) / lr
-    return grads, value

@@ -598,14 +598,14 @@ def mlp_forward(params, X, activation="tanh"):
 # keys `['A0', 'Z1', 'A1', 'Z2', 'A2', 'Z3', 'A3']` (in any order).
 
 # %%
-params_deep, X_deep, t_deep = bp.mlp.example_problem([3, 4, 4, 2], 5, seed=0)
+params_deep, X_deep, t_deep = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, seed=0)
 y_hat_deep, cache_deep = mlp_forward(params_deep, X_deep, "tanh")
 print(y_hat_deep.shape, list(cache_deep))
 
 # %% tests id=mlp_forward__output points=1
 """mlp_forward: y_hat of 2-3-2 and 3-4-4-2 networks."""
 for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 5, seed)
+    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 5, seed)
     result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
     bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
                   "mlp_forward should return a pair (y_hat, cache); "
@@ -615,7 +615,7 @@ for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "s
                                                    hidden=activation_check)[0])
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1], "sigmoid", 44)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 3, seed)
+    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 3, seed)
     result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
     bp.check.close(f"y_hat from mlp_forward (hidden {'-'.join(map(str, sizes))}, {activation_check})",
                    result[0], bp.testdata.expected(bp.mlp.forward, params_check, X_check,
@@ -624,7 +624,7 @@ for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1],
 
 # %% tests id=mlp_forward__cache points=1
 """mlp_forward: the cache holds A0 and every layer's Z and A."""
-params_check, X_check, _ = bp.mlp.example_problem([3, 4, 4, 2], 5, 45)
+params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 45)
 result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
 bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
               "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
@@ -698,12 +698,12 @@ def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
 grads_deep = mlp_backward(params_deep, cache_deep, t_deep, "tanh", "mse")
 for key in params_deep:
     bp.check.gradient(f"grads[{key!r}]", grads_deep[key],
-                      bp.mlp.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh"),
+                      bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh"),
                       params_deep[key])
 
 # %% tests id=mlp_backward__keys_and_shapes points=1
 """mlp_backward returns one gradient per parameter, each of its parameter's shape."""
-params_check, X_check, t_check = bp.mlp.example_problem([3, 4, 4, 2], 5, 50)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 50)
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
 bp.check.true(isinstance(grads, dict) and set(grads) == set(params_check),
@@ -717,7 +717,7 @@ for key in params_check:
 
 # %% tests id=mlp_backward__output_layer points=2
 """mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with squared error."""
-params_check, X_check, t_check = bp.mlp.example_problem([2, 2, 1], 4, 51)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 2, 1], 4, 51)
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                       "sigmoid", "mse")
@@ -725,33 +725,34 @@ for key in ("W2", "b2"):
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (2-2-1, sigmoid, mse, N=4)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="sigmoid"),
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
+                                              hidden="sigmoid"),
                       params_check[key], batch_size=4)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp.example_problem([2, 3, 2], 1, 52, loss="bce")
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 2], 1, 52, loss="bce")
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
 for key in ("W2", "b2"):
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (hidden: 2-3-2, tanh, bce, N=1)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="tanh",
-                                     loss="bce"), params_check[key])
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh",
+                                              loss="bce"), params_check[key])
 ### END HIDDEN TESTS
 
 # %% tests id=mlp_backward__first_layer points=2
 """mlp_backward: dW1 and db1 of a 2-3-2 tanh network with squared error."""
-params_check, X_check, t_check = bp.mlp.example_problem([2, 3, 2], 4, 53)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 2], 4, 53)
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
 for key in ("W1", "b1"):
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (2-3-2, tanh, mse, N=4)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
                       params_check[key], batch_size=4)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp.example_problem([3, 2, 1], 1, 54)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 1], 1, 54)
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                       "sigmoid", "mse")
@@ -759,30 +760,31 @@ for key in ("W1", "b1"):
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (hidden: 3-2-1, sigmoid, mse, N=1)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="sigmoid"),
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
+                                              hidden="sigmoid"),
                       params_check[key])
 ### END HIDDEN TESTS
 
 # %% tests id=mlp_backward__deep points=2
 """mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
-params_check, X_check, t_check = bp.mlp.example_problem([3, 4, 4, 2], 5, 55, loss="bce")
+params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 55, loss="bce")
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
 for key in params_check:
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (3-4-4-2, tanh, bce, N=5)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="tanh",
-                                     loss="bce"), params_check[key], batch_size=5)
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh",
+                                              loss="bce"), params_check[key], batch_size=5)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp.example_problem([2, 5, 3, 3, 2], 3, 56)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 5, 3, 3, 2], 3, 56)
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
 for key in params_check:
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (hidden: 2-5-3-3-2, tanh, mse, N=3)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
                       params_check[key], batch_size=3)
 grads_exact = bp.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check, loss="mse")
 for key in params_check:
@@ -792,7 +794,7 @@ for key in params_check:
 
 # %% tests id=mlp_backward__sigmoid_bce points=1
 """mlp_backward: every gradient of a 2-3-3-1 sigmoid network with cross-entropy."""
-params_check, X_check, t_check = bp.mlp.example_problem([2, 3, 3, 1], 6, 57, loss="bce")
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 3, 1], 6, 57, loss="bce")
 cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
 grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                       "sigmoid", "bce")
@@ -800,8 +802,9 @@ for key in params_check:
     bp.check.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
     bp.check.gradient(f"grads[{key!r}] (2-3-3-1, sigmoid, bce, N=6)", grads[key],
-                      bp.mlp.loss_of(params_check, X_check, t_check, key, hidden="sigmoid",
-                                     loss="bce"), params_check[key], batch_size=6)
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
+                                              hidden="sigmoid", loss="bce"),
+                      params_check[key], batch_size=6)
 
 # %% [markdown]
 # ## 9. Explore

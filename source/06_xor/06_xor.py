@@ -179,7 +179,7 @@ print("W2 before:", params["W2"], " after:", new_params["W2"])
 """xor_step returns the loss before the step."""
 params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
 result = bp.check.call("xor_step", xor_step, params_check, X, t, 0.5)
-_, loss_check = bp.xor.step_gradients(result, params_check, 0.5)
+_, loss_check = bp.xor_checks.step_gradients(result, params_check, 0.5)
 bp.check.close("loss returned by xor_step", loss_check, bp.xor.loss(params_check, X, t),
                batch_size=4)
 ### BEGIN HIDDEN TESTS
@@ -187,7 +187,7 @@ X_check = bp.testdata.points(611, (6, 2))
 t_check = bp.testdata.probabilities(612, (6, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(613), init_scale=1.0)
 result = bp.check.call("xor_step", xor_step, params_check, X_check, t_check, 0.3)
-_, loss_check = bp.xor.step_gradients(result, params_check, 0.3)
+_, loss_check = bp.xor_checks.step_gradients(result, params_check, 0.3)
 bp.check.close("loss returned by xor_step on 6 hidden examples", loss_check,
                bp.xor.loss(params_check, X_check, t_check), batch_size=6)
 ### END HIDDEN TESTS
@@ -195,8 +195,8 @@ bp.check.close("loss returned by xor_step on 6 hidden examples", loss_check,
 # %% tests id=xor_step__output_layer points=1
 """The step moves W2 and b2 against a numerical gradient of the loss."""
 params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-grads, _ = bp.xor.step_gradients(bp.check.call("xor_step", xor_step, params_check, X, t, 0.5),
-                                 params_check, 0.5)
+grads, _ = bp.xor_checks.step_gradients(
+    bp.check.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
 for name in ("W2", "b2"):
     bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
                       lambda value: bp.xor.loss({**params_check, name: value}, X, t),
@@ -205,7 +205,7 @@ for name in ("W2", "b2"):
 X_check = bp.testdata.points(621, (5, 2))
 t_check = bp.testdata.probabilities(622, (5, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(623), init_scale=1.2)
-grads, _ = bp.xor.step_gradients(
+grads, _ = bp.xor_checks.step_gradients(
     bp.check.call("xor_step", xor_step, params_check, X_check, t_check, 0.7), params_check, 0.7)
 for name in ("W2", "b2"):
     bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
@@ -217,8 +217,8 @@ for name in ("W2", "b2"):
 # %% tests id=xor_step__hidden_layer points=2
 """The step moves W1 and b1 against a numerical gradient of the loss."""
 params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-grads, _ = bp.xor.step_gradients(bp.check.call("xor_step", xor_step, params_check, X, t, 0.5),
-                                 params_check, 0.5)
+grads, _ = bp.xor_checks.step_gradients(
+    bp.check.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
 for name in ("W1", "b1"):
     bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
                       lambda value: bp.xor.loss({**params_check, name: value}, X, t),
@@ -227,7 +227,7 @@ for name in ("W1", "b1"):
 X_check = bp.testdata.points(631, (7, 2))
 t_check = bp.testdata.probabilities(632, (7, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(633), init_scale=1.2)
-grads, _ = bp.xor.step_gradients(
+grads, _ = bp.xor_checks.step_gradients(
     bp.check.call("xor_step", xor_step, params_check, X_check, t_check, 0.2), params_check, 0.2)
 for name in ("W1", "b1"):
     bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
@@ -246,7 +246,7 @@ for lr_check in (0.1, 2.0):
     bp.check.true(all(np.array_equal(saved[n], params_check[n]) for n in saved),
                   "xor_step changed the arrays in params; build new arrays for new_params "
                   "(params[name] - lr * grad, not params[name] -= ...)", "in-place")
-    grads, _ = bp.xor.step_gradients(result, params_check, lr_check)
+    grads, _ = bp.xor_checks.step_gradients(result, params_check, lr_check)
     for name in ("W1", "W2"):
         bp.check.close(f"(params['{name}'] - new_params['{name}']) / lr with lr={lr_check}",
                        grads[name], expected_grads[name], tol=1e-7)
@@ -256,7 +256,7 @@ t_check = bp.testdata.probabilities(642, (3, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(643), init_scale=1.0)
 expected_grads, _ = bp.testdata.expected(bp.xor.gradients, params_check, X_check, t_check)
 result = bp.check.call("xor_step with lr=0.05", xor_step, params_check, X_check, t_check, 0.05)
-grads, _ = bp.xor.step_gradients(result, params_check, 0.05)
+grads, _ = bp.xor_checks.step_gradients(result, params_check, 0.05)
 for name in ("b1", "b2"):
     bp.check.close(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
                    grads[name], expected_grads[name], tol=1e-7)
@@ -657,23 +657,23 @@ rate_check, y_check = bp.check.call("success_rate", success_rate, n_check, lr_ch
                                     0.5, np.random.default_rng(81))
 start = bp.xor.init_batch(np.random.default_rng(81), n_check, 0.5)
 bp.check.close("y_hat (one row per network)", y_check,
-               bp.testdata.expected(bp.xor.loop_outputs, start, X, t, lr_check, steps_check),
-               tol=1e-7)
+               bp.testdata.expected(bp.xor_checks.loop_outputs, start, X, t, lr_check,
+                                    steps_check), tol=1e-7)
 ### BEGIN HIDDEN TESTS
 n_check, lr_check, steps_check = 4, 2.0, 300
 rate_check, y_check = bp.check.call("success_rate", success_rate, n_check, lr_check, steps_check,
                                     1.0, np.random.default_rng(811))
 start = bp.xor.init_batch(np.random.default_rng(811), n_check, 1.0)
 bp.check.close("y_hat for 4 hidden networks", y_check,
-               bp.testdata.expected(bp.xor.loop_outputs, start, X, t, lr_check, steps_check),
-               tol=1e-7)
+               bp.testdata.expected(bp.xor_checks.loop_outputs, start, X, t, lr_check,
+                                    steps_check), tol=1e-7)
 ### END HIDDEN TESTS
 
 # %% tests id=success_rate__rate points=2
 """The success rate agrees with an independent computation (criterion: all within 0.1)."""
 rate_check, y_check = bp.check.call("success_rate", success_rate, 200, 0.5, 3000, 0.5,
                                     np.random.default_rng(6))
-expected_rate, _ = bp.testdata.expected(bp.xor.success_rate, 200, 0.5, 3000, 0.5,
+expected_rate, _ = bp.testdata.expected(bp.xor_batch.success_rate, 200, 0.5, 3000, 0.5,
                                         np.random.default_rng(6))
 bp.check.true(np.ndim(rate_check) == 0, "rate should be one number", "shape")
 bp.check.close("rate for 200 networks, lr 0.5, 3000 iterations", rate_check, expected_rate,
@@ -681,7 +681,7 @@ bp.check.close("rate for 200 networks, lr 0.5, 3000 iterations", rate_check, exp
 ### BEGIN HIDDEN TESTS
 rate_check, y_check = bp.check.call("success_rate", success_rate, 150, 1.5, 1500, 1.0,
                                     np.random.default_rng(822))
-expected_rate, _ = bp.testdata.expected(bp.xor.success_rate, 150, 1.5, 1500, 1.0,
+expected_rate, _ = bp.testdata.expected(bp.xor_batch.success_rate, 150, 1.5, 1500, 1.0,
                                         np.random.default_rng(822))
 bp.check.close("rate for 150 hidden networks", rate_check, expected_rate, tol=1e-9)
 ### END HIDDEN TESTS

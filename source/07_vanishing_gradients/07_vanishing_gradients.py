@@ -225,12 +225,12 @@ def input_output_jacobian(params, x, activation):
 # Try it on a 3-4-2 tanh network: you should see a matrix of shape `(2, 3)`.
 
 # %%
-params_try, X_try, _ = bp.mlp.example_problem([3, 4, 2], 1, seed=0)
+params_try, X_try, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, seed=0)
 print(input_output_jacobian(params_try, X_try[0], "tanh"))
 
 # %% tests id=input_output_jacobian__two_layers points=1
 """input_output_jacobian of a 3-4-2 tanh network matches central differences."""
-params_check, X_check, _ = bp.mlp.example_problem([3, 4, 2], 1, 86)
+params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, 86)
 bp.check.close("input_output_jacobian(params, x, 'tanh')",
                bp.check.call("input_output_jacobian", input_output_jacobian, params_check,
                              X_check[0], "tanh"),
@@ -242,7 +242,7 @@ bp.check.close("input_output_jacobian(params, x, 'tanh')",
 # %% tests id=input_output_jacobian__deep points=2
 """input_output_jacobian of deeper sigmoid and ReLU networks matches central differences."""
 for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 3, 2], "relu", 88)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
+    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
     bp.check.close(f"input_output_jacobian for {'-'.join(map(str, sizes))}, {activation_check}",
                    bp.check.call("input_output_jacobian", input_output_jacobian, params_check,
                                  X_check[0], activation_check),
@@ -252,7 +252,7 @@ for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 
                    tol=bp.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 2], "sigmoid", 90)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
+    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
     bp.check.close(f"input_output_jacobian for a hidden {'-'.join(map(str, sizes))}, "
                    f"{activation_check} network",
                    bp.check.call("input_output_jacobian", input_output_jacobian, params_check,

@@ -93,26 +93,6 @@ def _mutate(answers, mutant):
     return changed
 
 
-def class_scores(course_root, name):
-    """Per student, per exercise: ``(score, max_score)`` from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    db_url = f"sqlite:///{Path(course_root) / 'gradebook.db'}"
-    scores = {}
-    with Gradebook(db_url, course_id=COURSE_ID) as gradebook:
-        for submission in gradebook.assignment_submissions(name):
-            student = submission.student.id
-            per_exercise = {}
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    exercise = exercise_of(grade.name)
-                    got, top = per_exercise.get(exercise, (0.0, 0.0))
-                    score = grade.score if grade.score is not None else 0.0
-                    per_exercise[exercise] = (got + score, top + grade.max_score)
-            scores[student] = per_exercise
-    return scores
-
-
 def cell_scores(course_root, name):
     """Per student, per test cell: ``(score, max_score)`` from the gradebook."""
     from nbgrader.api import Gradebook
@@ -123,6 +103,17 @@ def cell_scores(course_root, name):
                                         for notebook in submission.notebooks
                                         for grade in notebook.grades}
                 for submission in gradebook.assignment_submissions(name)}
+
+
+def class_scores(course_root, name):
+    """Per student, per exercise: ``(score, max_score)``, the sums of :func:`cell_scores`."""
+    scores = {}
+    for student, cells in cell_scores(course_root, name).items():
+        per_exercise = scores.setdefault(student, {})
+        for grade_id, (score, top) in cells.items():
+            got, most = per_exercise.get(exercise_of(grade_id), (0.0, 0.0))
+            per_exercise[exercise_of(grade_id)] = (got + score, most + top)
+    return scores
 
 
 def _check_agrees(course, name, students):

@@ -17,14 +17,14 @@ The loss is the mean over the batch of the per-example cross-entropy
 import numpy as np
 
 from .activations import relu, relu_grad
-from .course import reference
+from .course import reference, references_unlocked
 from .layers import dense_backward, dense_forward
 from .mlp import n_layers
 from .softmax import softmax_ce, softmax_ce_grad
 from .validation import as_array, as_scalar
 
 __all__ = ["he_init", "logits", "predict", "accuracy", "confusion_matrix", "loss_and_grads",
-           "sgd_step"]
+           "loss_of", "sgd_step"]
 
 
 @reference(9)
@@ -77,6 +77,7 @@ def _forward(params, X):
     return A, cache
 
 
+@reference(9)
 def logits(params, X):
     """The network's outputs before the softmax, shape ``(N, K)``.
 
@@ -103,7 +104,7 @@ def predict(params, X):
     >>> predict(params, np.array([[3.0, 2.0], [0.0, 1.0]]))
     array([0, 1])
     """
-    return np.argmax(logits(params, X), axis=1).astype(np.int64)
+    return np.argmax(_forward(params, X)[0], axis=1).astype(np.int64)
 
 
 def accuracy(labels, y):
@@ -137,6 +138,7 @@ def confusion_matrix(y, labels, K=10):
     return C
 
 
+@reference(9)
 def loss_and_grads(params, X, y):
     """The mean softmax cross-entropy on ``(X, y)`` and its gradient for every parameter.
 
@@ -158,16 +160,45 @@ def loss_and_grads(params, X, y):
     >>> {key: g.shape for key, g in grads.items()}
     {'W1': (4, 3), 'b1': (4,), 'W2': (2, 4), 'b2': (2,)}
     """
+    return _loss_and_grads(params, X, y)
+
+
+def _loss_and_grads(params, X, y):
     Z_out, cache = _forward(params, X)
     L = n_layers(params)
-    dZ = softmax_ce_grad(Z_out, y)
+    with references_unlocked():  # the course's own computation, in any notebook
+        loss, dZ = softmax_ce(Z_out, y), softmax_ce_grad(Z_out, y)
     grads = {}
     for l in range(L, 0, -1):
         dA_prev, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dZ, cache[f"A{l - 1}"],
                                                                  params[f"W{l}"])
         if l > 1:
             dZ = dA_prev * relu_grad(cache[f"Z{l - 1}"])
-    return softmax_ce(Z_out, y), {key: grads[key] for key in params}
+    return loss, {key: grads[key] for key in params}
+
+
+def loss_of(params, X, y, key):
+    """The mean loss on ``(X, y)`` as a function of the one parameter ``params[key]``.
+
+    For gradient checks: ``bp.checks.gradient(name, dW1, loss_of(params, X, y, "W1"),
+    params["W1"])``. The other parameters are copied, so later changes to ``params`` do
+    not move the function.
+
+    Examples
+    --------
+    >>> params = {"W1": np.zeros((3, 2)), "b1": np.zeros(3)}
+    >>> f = loss_of(params, np.ones((2, 2)), np.array([0, 2]), "b1")
+    >>> round(f(np.zeros(3)), 6)  # log(3)
+    1.098612
+    """
+    if key not in params:
+        raise KeyError(f"key must be one of {sorted(params)}; got {key!r}")
+    fixed = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+
+    def loss(value):
+        return _loss_and_grads(dict(fixed, **{key: value}), X, y)[0]
+
+    return loss
 
 
 @reference(9)
@@ -198,5 +229,5 @@ def sgd_step(params, X, y, lr):
     True
     """
     lr = as_scalar(lr, "lr", positive=True)
-    L, grads = loss_and_grads(params, X, y)
+    L, grads = _loss_and_grads(params, X, y)
     return {key: params[key] - lr * grads[key] for key in params}, L

@@ -64,11 +64,15 @@ def softmax(Z):
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    Z = _logits(Z)
+    return _softmax(_logits(Z))
+
+
+def _softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
 
 
+@reference(9)
 def log_softmax(Z):
     """Row-wise logarithm of the softmax, without taking the log of a rounded 0.
 
@@ -86,7 +90,10 @@ def log_softmax(Z):
     >>> log_softmax(np.array([[0.0, -800.0]]))
     array([[   0., -800.]])
     """
-    Z = _logits(Z)
+    return _log_softmax(_logits(Z))
+
+
+def _log_softmax(Z):
     shifted = Z - Z.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
@@ -132,7 +139,7 @@ def softmax_ce(Z, y):
     """
     Z = _logits(Z)
     y = _labels(y, Z)
-    return float(-np.mean(log_softmax(Z)[np.arange(len(y)), y]))
+    return float(-np.mean(_log_softmax(Z)[np.arange(len(y)), y]))
 
 
 @reference(9)
@@ -161,7 +168,7 @@ def softmax_ce_grad(Z, y):
     """
     Z = _logits(Z)
     y = _labels(y, Z)
-    return (softmax(Z) - one_hot(y, Z.shape[1])) / Z.shape[0]
+    return (_softmax(Z) - one_hot(y, Z.shape[1])) / Z.shape[0]
 
 
 def smoothed_targets(y, K, eps):
@@ -205,7 +212,7 @@ def smoothed_ce(Z, y, eps):
     """
     Z = _logits(Z)
     Q = smoothed_targets(_labels(y, Z), Z.shape[1], eps)
-    return float(-np.sum(Q * log_softmax(Z)) / Z.shape[0])
+    return float(-np.sum(Q * _log_softmax(Z)) / Z.shape[0])
 
 
 @reference(9)
@@ -223,4 +230,4 @@ def smoothed_ce_grad(Z, y, eps):
     """
     Z = _logits(Z)
     Q = smoothed_targets(_labels(y, Z), Z.shape[1], eps)
-    return (softmax(Z) - Q) / Z.shape[0]
+    return (_softmax(Z) - Q) / Z.shape[0]

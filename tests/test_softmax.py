@@ -89,7 +89,23 @@ def test_references_are_locked_in_notebook_nine():
             function(*args)
     with course.references_unlocked():
         assert softmax.softmax(np.zeros((1, 2))).shape == (1, 2)
-    assert course.taught_in()["bplab.classifier.sgd_step"] == 9
+    taught = course.taught_in()
+    for name in ("softmax.softmax", "softmax.log_softmax", "softmax.softmax_ce",
+                 "softmax.softmax_ce_grad", "softmax.smoothed_ce_grad", "classifier.he_init",
+                 "classifier.logits", "classifier.predict", "classifier.loss_and_grads",
+                 "classifier.sgd_step", "training.train"):
+        assert taught[f"bplab.{name}"] == 9, name
+
+
+def test_the_helpers_the_checks_use_work_while_notebook_nine_is_open():
+    from bplab import training
+
+    course.start_notebook(9)
+    params = {"W1": np.zeros((3, 2)), "b1": np.zeros(3)}
+    X, y = np.ones((2, 2)), np.array([0, 2])
+    assert classifier.loss_of(params, X, y, "b1")(np.zeros(3)) == pytest.approx(np.log(3))
+    assert training.evaluate(params, X, y)[0] == pytest.approx(np.log(3))
+    assert softmax.smoothed_ce(np.zeros((1, 3)), np.array([0]), 0.1) == pytest.approx(np.log(3))
 
 
 @pytest.mark.parametrize("sizes", [[500, 400, 10], [300, 600]])

@@ -125,3 +125,23 @@ def test_the_solution_notebook_reaches_95_percent_from_a_clean_kernel(tmp_path):
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     accuracy = float(text.strip().splitlines()[-1].split(":")[1].strip(" }"))
     assert accuracy >= 0.95
+
+
+def test_the_pictures_draw_headless():
+    import matplotlib.pyplot as plt
+
+    from bplab import explore_digits
+
+    X, y = digits.load_splits()["test"]
+    labels = np.where(np.arange(len(y)) % 7 == 0, (y + 1) % 10, y)
+    ax = explore_digits.plot_misclassified(X, y, labels, limit=12)
+    assert len(ax.texts) == 12
+    ax = explore_digits.plot_confusion(classifier.confusion_matrix(y, labels))
+    assert "of 359 right" in ax.get_title()
+    history = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "train_acc": [0.5, 0.8],
+               "val_acc": [0.4, 0.7], "best_epoch": 1}
+    axes = explore_digits.plot_learning_curves(history)
+    assert len(axes[0].lines) == 3
+    fig, axes = plt.subplots(1, 2)
+    assert 0.0 <= explore_digits.draw_curves(axes, lr=0.1, width=8, batch_size=256) <= 1.0
+    plt.close("all")

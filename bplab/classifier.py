@@ -14,6 +14,10 @@ The loss is the mean over the batch of the per-example cross-entropy
 (:func:`bplab.softmax.softmax_ce`).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
 from .activations import relu, relu_grad
@@ -28,7 +32,7 @@ __all__ = ["he_init", "logits", "predict", "accuracy", "confusion_matrix", "loss
 
 
 @reference(9)
-def he_init(sizes, rng):
+def he_init(sizes: list, rng: np.random.Generator) -> dict:
     """He initialisation: weights of standard deviation ``sqrt(2 / n_in)``, zero biases.
 
     Parameters
@@ -78,7 +82,7 @@ def _forward(params, X):
 
 
 @reference(9)
-def logits(params, X):
+def logits(params: dict, X: np.ndarray) -> np.ndarray:
     """The network's outputs before the softmax, shape ``(N, K)``.
 
     Examples
@@ -91,7 +95,7 @@ def logits(params, X):
 
 
 @reference(9)
-def predict(params, X):
+def predict(params: dict, X: np.ndarray) -> np.ndarray:
     """The class of highest logit (so of highest probability) for each row of ``X``.
 
     Returns
@@ -107,7 +111,7 @@ def predict(params, X):
     return np.argmax(_forward(params, X)[0], axis=1).astype(np.int64)
 
 
-def accuracy(labels, y):
+def accuracy(labels: np.ndarray, y: np.ndarray) -> float:
     """Share of ``labels`` equal to ``y``, a float in [0, 1].
 
     Examples
@@ -121,7 +125,7 @@ def accuracy(labels, y):
     return float(np.mean(labels == y))
 
 
-def confusion_matrix(y, labels, K=10):
+def confusion_matrix(y: np.ndarray, labels: np.ndarray, K: int = 10) -> np.ndarray:
     """Counts ``C[i, j]`` of examples of true class ``i`` predicted as class ``j``.
 
     Examples
@@ -139,7 +143,7 @@ def confusion_matrix(y, labels, K=10):
 
 
 @reference(9)
-def loss_and_grads(params, X, y):
+def loss_and_grads(params: dict, X: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
     """The mean softmax cross-entropy on ``(X, y)`` and its gradient for every parameter.
 
     Returns
@@ -177,7 +181,7 @@ def _loss_and_grads(params, X, y):
     return loss, {key: grads[key] for key in params}
 
 
-def loss_of(params, X, y, key):
+def loss_of(params: dict, X: np.ndarray, y: np.ndarray, key: str) -> Callable:
     """The mean loss on ``(X, y)`` as a function of the one parameter ``params[key]``.
 
     For gradient checks: ``bp.checks.gradient(name, dW1, loss_of(params, X, y, "W1"),
@@ -202,7 +206,7 @@ def loss_of(params, X, y, key):
 
 
 @reference(9)
-def sgd_step(params, X, y, lr):
+def sgd_step(params: dict, X: np.ndarray, y: np.ndarray, lr: float) -> tuple[dict, float]:
     """One step of stochastic gradient descent on the mini-batch ``(X, y)``.
 
     Parameters

@@ -18,6 +18,8 @@ by hand, reduced to 8x8 blocks whose pixels count the inked bits of a 4x4 block 
 deterministic: the same ``seed`` gives the same split on every machine.
 """
 
+from __future__ import annotations
+
 from functools import lru_cache
 from importlib import resources
 
@@ -43,7 +45,7 @@ def _raw():
     return pixels, labels
 
 
-def load_digits():
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
     """All 1,797 digits as a design matrix and integer labels.
 
     Returns
@@ -70,7 +72,8 @@ def load_digits():
     return pixels.astype(np.float64) / _MAX_PIXEL, labels.astype(np.int64)
 
 
-def split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
+def split(X: np.ndarray, y: np.ndarray, fractions: tuple = (0.6, 0.2, 0.2),
+          seed: int = 0) -> dict:
     """Divide a labelled data set into train, validation and test parts, class by class.
 
     Parameters
@@ -133,7 +136,7 @@ def split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
     return out
 
 
-def load_splits(seed=0):
+def load_splits(seed: int = 0) -> dict:
     """The digits divided 60 / 20 / 20 into train, validation and test, by :func:`split`.
 
     Parameters

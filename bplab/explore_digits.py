@@ -6,6 +6,8 @@ returns what it drew on; none calls ``plt.show()``. The explorer is a pure funct
 drawing (:func:`draw_curves`) and a thin widget layer (:func:`curve_explorer`).
 """
 
+from __future__ import annotations
+
 import functools
 
 import numpy as np
@@ -23,7 +25,7 @@ BATCH_SIZES = (8, 16, 32, 64, 128, 256)
 EXPLORER_EPOCHS = 20
 
 
-def montage(X, ncols=10, pad=1):
+def montage(X: np.ndarray, ncols: int = 10, pad: int = 1) -> np.ndarray:
     """Tile rows of 64 pixels into one image, ``ncols`` digits a row, ``pad`` pixels apart.
 
     Returns
@@ -52,7 +54,8 @@ def _new(ax, figsize):
     return new_axes(ax, figsize=figsize)
 
 
-def plot_digits(X, captions=None, ncols=10, ax=None, title=None):
+def plot_digits(X: np.ndarray, captions: list | None = None, ncols: int = 10, ax=None,
+                title: str | None = None):
     """Draw the images in the rows of ``X`` as a grid, each with an optional caption above it.
 
     Parameters
@@ -83,7 +86,7 @@ def plot_digits(X, captions=None, ncols=10, ax=None, title=None):
     return ax
 
 
-def plot_learning_curves(history, axes=None):
+def plot_learning_curves(history: dict, axes=None):
     """Loss (left) and accuracy (right) per epoch on the training and validation sets.
 
     Parameters
@@ -115,7 +118,7 @@ def plot_learning_curves(history, axes=None):
     return axes
 
 
-def plot_confusion(C, ax=None):
+def plot_confusion(C: np.ndarray, ax=None):
     """The confusion matrix ``C[true, predicted]`` as a grid of counts, the diagonal faded.
 
     Returns
@@ -138,7 +141,8 @@ def plot_confusion(C, ax=None):
     return ax
 
 
-def plot_misclassified(X, y, labels, ax=None, limit=20, ncols=10):
+def plot_misclassified(X: np.ndarray, y: np.ndarray, labels: np.ndarray, ax=None,
+                       limit: int = 20, ncols: int = 10):
     """The images whose predicted label is wrong, captioned ``true -> predicted``.
 
     Returns
@@ -157,7 +161,7 @@ def plot_misclassified(X, y, labels, ax=None, limit=20, ncols=10):
                        title=f"{np.sum(y != labels)} mistakes (true→predicted)")
 
 
-def curve_values(lr=0.1, width=32, batch_size=32):
+def curve_values(lr: float = 0.1, width: int = 32, batch_size: int = 32) -> dict:
     """The learning curves of a 64-``width``-10 network trained for 20 epochs on the digits.
 
     Returns
@@ -188,7 +192,7 @@ def _curve(lr, width, batch_size):
             for key, value in history.items()}
 
 
-def draw_curves(axes, lr=0.1, width=32, batch_size=32):
+def draw_curves(axes, lr: float = 0.1, width: int = 32, batch_size: int = 32) -> float:
     """Draw :func:`curve_values` on two panels; returns the final validation accuracy."""
     history = curve_values(lr, width, batch_size)
     history.pop("best_epoch", None)

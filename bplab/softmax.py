@@ -10,6 +10,8 @@ every function first subtracts each row's largest logit, which changes no probab
 These are locked in notebook 9, where students write them (see :mod:`bplab.course`).
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from .course import reference
@@ -39,7 +41,7 @@ def _labels(y, Z):
 
 
 @reference(9)
-def softmax(Z):
+def softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of logits, safe for logits of any size.
 
     Parameters
@@ -73,7 +75,7 @@ def _softmax(Z):
 
 
 @reference(9)
-def log_softmax(Z):
+def log_softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise logarithm of the softmax, without taking the log of a rounded 0.
 
     Parameters
@@ -98,7 +100,7 @@ def _log_softmax(Z):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-def one_hot(y, K):
+def one_hot(y: np.ndarray, K: int) -> np.ndarray:
     """Integer labels as rows of a ``(N, K)`` matrix with a single 1.0 in column ``y[n]``.
 
     Examples
@@ -115,7 +117,7 @@ def one_hot(y, K):
 
 
 @reference(9)
-def softmax_ce(Z, y):
+def softmax_ce(Z: np.ndarray, y: np.ndarray) -> float:
     """Mean cross-entropy of the softmax of ``Z`` against integer labels ``y``.
 
     Parameters
@@ -143,7 +145,7 @@ def softmax_ce(Z, y):
 
 
 @reference(9)
-def softmax_ce_grad(Z, y):
+def softmax_ce_grad(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Gradient of :func:`softmax_ce` with respect to the logits.
 
     Parameters
@@ -171,7 +173,7 @@ def softmax_ce_grad(Z, y):
     return (_softmax(Z) - one_hot(y, Z.shape[1])) / Z.shape[0]
 
 
-def smoothed_targets(y, K, eps):
+def smoothed_targets(y: np.ndarray, K: int, eps: float) -> np.ndarray:
     """Label-smoothed targets: ``1 - eps`` on the label, ``eps / K`` spread on every class.
 
     Parameters
@@ -196,7 +198,7 @@ def smoothed_targets(y, K, eps):
     return (1.0 - eps) * one_hot(y, K) + eps / K
 
 
-def smoothed_ce(Z, y, eps):
+def smoothed_ce(Z: np.ndarray, y: np.ndarray, eps: float) -> float:
     """Mean cross-entropy of the softmax of ``Z`` against label-smoothed targets.
 
     Returns
@@ -216,7 +218,7 @@ def smoothed_ce(Z, y, eps):
 
 
 @reference(9)
-def smoothed_ce_grad(Z, y, eps):
+def smoothed_ce_grad(Z: np.ndarray, y: np.ndarray, eps: float) -> np.ndarray:
     """Gradient of :func:`smoothed_ce` with respect to the logits, shape ``(N, K)``.
 
     Notes

@@ -13,6 +13,8 @@ recorded. **Early stopping** keeps the parameters of the epoch with the lowest
 validation loss, and stops once ``patience`` epochs in a row have not improved on it.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from .classifier import _loss_and_grads, accuracy, he_init, predict, sgd_step
@@ -25,7 +27,7 @@ __all__ = ["HISTORY_KEYS", "minibatches", "evaluate", "train", "learning_curve"]
 HISTORY_KEYS = ("train_loss", "val_loss", "train_acc", "val_acc")
 
 
-def minibatches(N, batch_size, rng):
+def minibatches(N: int, batch_size: int, rng: np.random.Generator) -> list:
     """Row indices of one epoch: a shuffle of ``range(N)`` cut into batches.
 
     Returns
@@ -44,7 +46,7 @@ def minibatches(N, batch_size, rng):
     return [order[start:start + batch_size] for start in range(0, N, batch_size)]
 
 
-def evaluate(params, X, y):
+def evaluate(params: dict, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """``(loss, accuracy)`` of ``params`` on the whole set ``(X, y)``.
 
     Examples
@@ -60,7 +62,9 @@ def evaluate(params, X, y):
 
 
 @reference(9)
-def train(params, X_train, y_train, X_val, y_val, lr, batch_size, epochs, patience, rng):
+def train(params: dict, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
+          y_val: np.ndarray, lr: float, batch_size: int, epochs: int, patience: int,
+          rng: np.random.Generator) -> tuple[dict, dict]:
     """Mini-batch SGD with early stopping on the validation loss.
 
     Parameters
@@ -120,7 +124,8 @@ def train(params, X_train, y_train, X_val, y_val, lr, batch_size, epochs, patien
     return best_params, history
 
 
-def learning_curve(lr=0.1, width=64, batch_size=32, epochs=30, seed=0, n_train=None):
+def learning_curve(lr: float = 0.1, width: int = 64, batch_size: int = 32, epochs: int = 30,
+                   seed: int = 0, n_train: int | None = None) -> dict:
     """Train a 64-``width``-10 ReLU network on the digits and return its history.
 
     The pure function behind notebook 9's explorer: no early stopping (``patience`` equal to

@@ -130,7 +130,7 @@ def test_the_solution_notebook_reaches_95_percent_from_a_clean_kernel(tmp_path):
 def test_the_pictures_draw_headless():
     import matplotlib.pyplot as plt
 
-    from bplab import explore_digits
+    from bplab.explore import digits as explore_digits
 
     X, y = digits.load_splits()["test"]
     labels = np.where(np.arange(len(y)) % 7 == 0, (y + 1) % 10, y)

@@ -58,7 +58,7 @@
 # accuracy of your classifier is measured by the test itself, on digits your code never
 # trained on.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -93,7 +93,7 @@ for name, (X_part, y_part) in splits.items():
 
 # %%
 if not bp.grading():  # pictures earn no points: the graded run skips them
-    bp.explore_digits.plot_digits(X_train[:20], [str(label) for label in y_train[:20]],
+    bp.explore.digits.plot_digits(X_train[:20], [str(label) for label in y_train[:20]],
                                   title="the first 20 training digits and their labels")
     plt.show()
 
@@ -115,22 +115,22 @@ if not bp.grading():  # pictures earn no points: the graded run skips them
 # answer below before you run the demo after it. (The test only checks that your answer
 # is one of the three; the graded version checks which.)
 
-# %% solution id=predict_shift
+# %% solution id="predict_shift"
 # Your prediction: "grow", "shrink" or "same"
 ### BEGIN SOLUTION
 shift_prediction = "same"
 ### END SOLUTION
 
-# %% tests id=predict_shift__answer points=1
+# %% tests id="predict_shift__answer" points=1
 """Checkpoint 1: your prediction is one of "grow", "shrink" and "same"."""
-bp.check.true("shift_prediction" in globals(),
+bp.checks.true("shift_prediction" in globals(),
               "define shift_prediction in the cell above", "not-implemented")
-bp.check.true(shift_prediction in ("grow", "shrink", "same"),
+bp.checks.true(shift_prediction in ("grow", "shrink", "same"),
               f'shift_prediction should be "grow", "shrink" or "same"; got {shift_prediction!r}',
               "mismatch")
 print(f"You predicted {shift_prediction!r}. Now run the demo below.")
 ### BEGIN HIDDEN TESTS
-bp.check.true(shift_prediction == "same",
+bp.checks.true(shift_prediction == "same",
               "The probabilities stay the same: the demo below and the passage after it "
               "show why.", "mismatch")
 ### END HIDDEN TESTS
@@ -172,7 +172,7 @@ with np.errstate(over="ignore", invalid="ignore"):  # show the failure without a
 # `(N, K)`, row by row. It must give the right answer, with no warning, however large the
 # logits are (the tests use logits near $\pm 1000$). No loop over examples.
 
-# %% solution id=softmax
+# %% solution id="softmax"
 def softmax(Z):
     """Row-wise softmax of a batch of logits.
 
@@ -198,41 +198,41 @@ def softmax(Z):
 # %%
 print(softmax(np.array([[1.0, 2.0, 3.0], [1001.0, 1002.0, 1003.0]])))
 
-# %% tests id=softmax__rows points=1
+# %% tests id="softmax__rows" points=1
 """softmax returns probabilities: the shape of Z, entries in [0, 1], rows summing to 1."""
-Z_check = bp.testdata.points(81, (4, 5))
-P_check = bp.check.call("softmax", softmax, Z_check)
-bp.check.true(np.shape(P_check) == (4, 5),
+Z_check = bp.checks.testdata.points(81, (4, 5))
+P_check = bp.checks.call("softmax", softmax, Z_check)
+bp.checks.true(np.shape(P_check) == (4, 5),
               f"softmax(Z) for Z of shape (4, 5) should have shape (4, 5); got {np.shape(P_check)}",
               "shape")
-bp.check.true(np.all(np.asarray(P_check) >= 0) and np.all(np.asarray(P_check) <= 1),
+bp.checks.true(np.all(np.asarray(P_check) >= 0) and np.all(np.asarray(P_check) <= 1),
               "every probability should lie in [0, 1]", "mismatch")
-bp.check.close("the row sums of softmax(Z)", np.sum(P_check, axis=1), np.ones(4))
+bp.checks.close("the row sums of softmax(Z)", np.sum(P_check, axis=1), np.ones(4))
 
-# %% tests id=softmax__values points=1
+# %% tests id="softmax__values" points=1
 """softmax matches its definition on small logits."""
 Z_check = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, np.log(2.0)], [-1.0, 0.5, 0.0]])
-bp.check.close("softmax(Z)", bp.check.call("softmax", softmax, Z_check),
+bp.checks.close("softmax(Z)", bp.checks.call("softmax", softmax, Z_check),
                np.exp(Z_check) / np.exp(Z_check).sum(axis=1, keepdims=True))
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((82, (6, 10)), (83, (1, 2)), (84, (3, 1))):
-    Z_check = bp.testdata.points(seed, shape, -4.0, 4.0)
-    bp.check.close(f"softmax(Z) on hidden logits of shape {shape}",
-                   bp.check.call("softmax", softmax, Z_check),
-                   bp.testdata.expected(bp.softmax.softmax, Z_check))
+    Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
+    bp.checks.close(f"softmax(Z) on hidden logits of shape {shape}",
+                   bp.checks.call("softmax", softmax, Z_check),
+                   bp.checks.testdata.expected(bp.softmax.softmax, Z_check))
 ### END HIDDEN TESTS
 
-# %% tests id=softmax__large_logits points=1
+# %% tests id="softmax__large_logits" points=1
 """softmax of logits near 1000 equals the softmax of the same logits near 0, with no warning."""
 Z_small = np.array([[0.0, 1.0, 2.0], [-10.0, 5.0, 0.5]])
-bp.check.close("softmax(Z + 1000)", bp.check.call("softmax", softmax, Z_small + 1000.0),
+bp.checks.close("softmax(Z + 1000)", bp.checks.call("softmax", softmax, Z_small + 1000.0),
                np.exp(Z_small) / np.exp(Z_small).sum(axis=1, keepdims=True))
 ### BEGIN HIDDEN TESTS
-Z_small = bp.testdata.points(85, (5, 10), -3.0, 3.0)
+Z_small = bp.checks.testdata.points(85, (5, 10), -3.0, 3.0)
 for shift in (-900.0, 650.0):
-    bp.check.close(f"softmax(Z + {shift:g}) on hidden logits",
-                   bp.check.call("softmax", softmax, Z_small + shift),
-                   bp.testdata.expected(bp.softmax.softmax, Z_small))
+    bp.checks.close(f"softmax(Z + {shift:g}) on hidden logits",
+                   bp.checks.call("softmax", softmax, Z_small + shift),
+                   bp.checks.testdata.expected(bp.softmax.softmax, Z_small))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -262,7 +262,7 @@ for shift in (-900.0, 650.0):
 # Write `softmax_ce(Z, y)` returning the loss $L$ above (one float) for logits `Z` of shape
 # `(N, K)` and labels `y` of shape `(N,)`. It must not overflow for large logits.
 
-# %% solution id=softmax_ce
+# %% solution id="softmax_ce"
 def softmax_ce(Z, y):
     """Mean cross-entropy of the softmax of Z against integer labels y.
 
@@ -294,35 +294,35 @@ def softmax_ce(Z, y):
 Z_try, y_try = np.array([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([0, 2])
 print(f"{softmax_ce(Z_try, y_try):.6f}  {softmax_ce(Z_try + 500.0, y_try):.6f}")
 
-# %% tests id=softmax_ce__value points=1
+# %% tests id="softmax_ce__value" points=1
 """softmax_ce is the mean over the batch of -log p[n, y[n]]."""
 Z_check, y_check = np.array([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1.0, -1.0, 3.0]]), np.array([0, 2, 2])
 expected_ce = np.mean(np.log(np.exp(Z_check).sum(axis=1)) - Z_check[np.arange(3), y_check])
-bp.check.close("softmax_ce(Z, y)", bp.check.call("softmax_ce", softmax_ce, Z_check, y_check),
+bp.checks.close("softmax_ce(Z, y)", bp.checks.call("softmax_ce", softmax_ce, Z_check, y_check),
                expected_ce, batch_size=3)
 ### BEGIN HIDDEN TESTS
 for seed, (N, K) in ((86, (7, 10)), (87, (1, 4))):
-    Z_check = bp.testdata.points(seed, (N, K), -3.0, 3.0)
+    Z_check = bp.checks.testdata.points(seed, (N, K), -3.0, 3.0)
     y_check = np.random.default_rng(seed).integers(0, K, N)
-    bp.check.close(f"softmax_ce(Z, y) on a hidden batch, N={N}, K={K}",
-                   bp.check.call("softmax_ce", softmax_ce, Z_check, y_check),
-                   bp.testdata.expected(bp.softmax.softmax_ce, Z_check, y_check), batch_size=N)
+    bp.checks.close(f"softmax_ce(Z, y) on a hidden batch, N={N}, K={K}",
+                   bp.checks.call("softmax_ce", softmax_ce, Z_check, y_check),
+                   bp.checks.testdata.expected(bp.softmax.softmax_ce, Z_check, y_check), batch_size=N)
 ### END HIDDEN TESTS
 
-# %% tests id=softmax_ce__large_logits points=1
+# %% tests id="softmax_ce__large_logits" points=1
 """softmax_ce of logits near 1000 equals that of the same logits near 0, with no warning."""
 Z_small, y_check = np.array([[0.0, -10.0, 1.0], [3.0, 0.0, 2.0]]), np.array([1, 0])
 expected_ce = np.mean(np.log(np.exp(Z_small).sum(axis=1)) - Z_small[np.arange(2), y_check])
-bp.check.close("softmax_ce(Z + 1000, y)",
-               bp.check.call("softmax_ce", softmax_ce, Z_small + 1000.0, y_check),
+bp.checks.close("softmax_ce(Z + 1000, y)",
+               bp.checks.call("softmax_ce", softmax_ce, Z_small + 1000.0, y_check),
                expected_ce, batch_size=2)
 ### BEGIN HIDDEN TESTS
-Z_small = bp.testdata.points(88, (4, 6), -3.0, 3.0)
+Z_small = bp.checks.testdata.points(88, (4, 6), -3.0, 3.0)
 y_check = np.array([5, 0, 2, 2])
 for shift in (-1000.0, 700.0):
-    bp.check.close(f"softmax_ce(Z + {shift:g}, y) on hidden logits",
-                   bp.check.call("softmax_ce", softmax_ce, Z_small + shift, y_check),
-                   bp.testdata.expected(bp.softmax.softmax_ce, Z_small, y_check), batch_size=4)
+    bp.checks.close(f"softmax_ce(Z + {shift:g}, y) on hidden logits",
+                   bp.checks.call("softmax_ce", softmax_ce, Z_small + shift, y_check),
+                   bp.checks.testdata.expected(bp.softmax.softmax_ce, Z_small, y_check), batch_size=4)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -333,23 +333,23 @@ for shift in (-1000.0, 700.0):
 # Give a number (three decimals are enough), and commit before running the demo. (The
 # test only checks that you gave a number; the graded version checks it.)
 
-# %% solution id=predict_initial_loss
+# %% solution id="predict_initial_loss"
 # Your prediction, a number:
 ### BEGIN SOLUTION
 initial_loss_prediction = 2.303
 ### END SOLUTION
 
-# %% tests id=predict_initial_loss__answer points=1
+# %% tests id="predict_initial_loss__answer" points=1
 """Checkpoint 2: your prediction is one finite number."""
-bp.check.true("initial_loss_prediction" in globals(),
+bp.checks.true("initial_loss_prediction" in globals(),
               "define initial_loss_prediction in the cell above", "not-implemented")
-bp.check.true(np.ndim(initial_loss_prediction) == 0
+bp.checks.true(np.ndim(initial_loss_prediction) == 0
               and np.isfinite(np.asarray(initial_loss_prediction, dtype=float)),
               f"initial_loss_prediction should be one number; got {initial_loss_prediction!r}",
               "shape")
 print(f"You predicted L = {float(initial_loss_prediction):.4g}. Now run the demo below.")
 ### BEGIN HIDDEN TESTS
-bp.check.close("initial_loss_prediction", float(initial_loss_prediction), np.log(10.0), tol=2e-3)
+bp.checks.close("initial_loss_prediction", float(initial_loss_prediction), np.log(10.0), tol=2e-3)
 ### END HIDDEN TESTS
 
 # %%
@@ -402,7 +402,7 @@ for scale in (1.0, 5.0):
 # and remember that $L$ is the **mean** of the $N$ per-example losses.
 # </details>
 
-# %% solution id=softmax_ce_grad
+# %% solution id="softmax_ce_grad"
 def softmax_ce_grad(Z, y):
     """Gradient of softmax_ce(Z, y) with respect to the logits.
 
@@ -436,56 +436,56 @@ Z_try, y_try = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 0.0]]), np.array([0, 2])
 print(softmax_ce_grad(Z_try, y_try))
 print(bp.numdiff.gradient(lambda z: softmax_ce(z, y_try), Z_try))
 
-# %% tests id=softmax_ce_grad__shape points=1
+# %% tests id="softmax_ce_grad__shape" points=1
 """softmax_ce_grad returns one entry per logit: the shape of Z."""
-Z_check, y_check = bp.testdata.points(91, (4, 3)), np.array([0, 2, 1, 2])
-grad_check = bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check)
-bp.check.true(np.shape(grad_check) == (4, 3),
+Z_check, y_check = bp.checks.testdata.points(91, (4, 3)), np.array([0, 2, 1, 2])
+grad_check = bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check)
+bp.checks.true(np.shape(grad_check) == (4, 3),
               f"softmax_ce_grad(Z, y) for Z of shape (4, 3) should have shape (4, 3), the shape "
               f"of Z; got {np.shape(grad_check)}", "shape")
 
-# %% tests id=softmax_ce_grad__numerical points=2
+# %% tests id="softmax_ce_grad__numerical" points=2
 """softmax_ce_grad matches a central-difference gradient of the mean cross-entropy."""
-Z_check, y_check = bp.testdata.points(92, (5, 4)), np.array([3, 0, 1, 1, 2])
-bp.check.gradient("softmax_ce_grad(Z, y)",
-                  bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
+Z_check, y_check = bp.checks.testdata.points(92, (5, 4)), np.array([3, 0, 1, 1, 2])
+bp.checks.gradient("softmax_ce_grad(Z, y)",
+                  bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
                   lambda z: bp.softmax.softmax_ce(z, y_check), Z_check, batch_size=5)
 ### BEGIN HIDDEN TESTS
 for seed, (N, K) in ((93, (7, 10)), (94, (1, 3)), (95, (3, 2))):
-    Z_check = bp.testdata.points(seed, (N, K), -3.0, 3.0)
+    Z_check = bp.checks.testdata.points(seed, (N, K), -3.0, 3.0)
     y_check = np.random.default_rng(seed).integers(0, K, N)
-    bp.check.gradient(f"softmax_ce_grad(Z, y) on a hidden batch, N={N}, K={K}",
-                      bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
+    bp.checks.gradient(f"softmax_ce_grad(Z, y) on a hidden batch, N={N}, K={K}",
+                      bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
                       lambda z: bp.softmax.softmax_ce(z, y_check), Z_check, batch_size=N)
 ### END HIDDEN TESTS
 
-# %% tests id=softmax_ce_grad__large_logits points=1
+# %% tests id="softmax_ce_grad__large_logits" points=1
 """softmax_ce_grad at logits near 900 equals the gradient at the same logits near 0."""
-Z_small, y_check = bp.testdata.points(96, (3, 5)), np.array([4, 0, 2])
-bp.check.gradient("softmax_ce_grad(Z + 900, y)",
-                  bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_small + 900.0, y_check),
+Z_small, y_check = bp.checks.testdata.points(96, (3, 5)), np.array([4, 0, 2])
+bp.checks.gradient("softmax_ce_grad(Z + 900, y)",
+                  bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_small + 900.0, y_check),
                   lambda z: bp.softmax.softmax_ce(z, y_check), Z_small, batch_size=3)
 ### BEGIN HIDDEN TESTS
-Z_small, y_check = bp.testdata.points(97, (4, 10)), np.array([9, 0, 3, 3])
+Z_small, y_check = bp.checks.testdata.points(97, (4, 10)), np.array([9, 0, 3, 3])
 for shift in (-1000.0, 720.0):
-    bp.check.gradient(f"softmax_ce_grad(Z + {shift:g}, y) on hidden logits",
-                      bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_small + shift, y_check),
+    bp.checks.gradient(f"softmax_ce_grad(Z + {shift:g}, y) on hidden logits",
+                      bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_small + shift, y_check),
                       lambda z: bp.softmax.softmax_ce(z, y_check), Z_small, batch_size=4)
 ### END HIDDEN TESTS
 
-# %% tests id=softmax_ce_grad__exact points=1
+# %% tests id="softmax_ce_grad__exact" points=1
 """softmax_ce_grad is exact: a formula, not a finite difference."""
 Z_check, y_check = np.array([[2.5, -1.0, 0.0, 1.5]]), np.array([1])
-bp.check.gradient("softmax_ce_grad(Z, y) for one example",
-                  bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
+bp.checks.gradient("softmax_ce_grad(Z, y) for one example",
+                  bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
                   lambda z: bp.softmax.softmax_ce(z, y_check), Z_check, batch_size=1)
 ### BEGIN HIDDEN TESTS
 for seed, (N, K) in ((98, (6, 10)), (99, (2, 3))):
-    Z_check = bp.testdata.points(seed, (N, K), -4.0, 4.0)
+    Z_check = bp.checks.testdata.points(seed, (N, K), -4.0, 4.0)
     y_check = np.random.default_rng(seed).integers(0, K, N)
-    bp.check.formula(f"softmax_ce_grad(Z, y) on a hidden batch, N={N}, K={K}",
-                     bp.check.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
-                     bp.testdata.expected(bp.softmax.softmax_ce_grad, Z_check, y_check),
+    bp.checks.formula(f"softmax_ce_grad(Z, y) on a hidden batch, N={N}, K={K}",
+                     bp.checks.call("softmax_ce_grad", softmax_ce_grad, Z_check, y_check),
+                     bp.checks.testdata.expected(bp.softmax.softmax_ce_grad, Z_check, y_check),
                      batch_size=N)
 ### END HIDDEN TESTS
 
@@ -539,7 +539,7 @@ for seed, (N, K) in ((98, (6, 10)), (99, (2, 3))):
 # generator `rng` (`rng.standard_normal(shape)` draws from $\mathcal{N}(0, 1)$), and `b{l}`
 # zeros of shape `(n_l,)`.
 
-# %% solution id=he_init
+# %% solution id="he_init"
 def he_init(sizes, rng):
     """He-initialised parameters of a ReLU network with layer widths sizes.
 
@@ -574,33 +574,33 @@ params_try = he_init([64, 64, 10], rng)
 print({key: value.shape for key, value in params_try.items()})
 print(f"std of W1: {params_try['W1'].std():.3f}")
 
-# %% tests id=he_init__shapes points=1
+# %% tests id="he_init__shapes" points=1
 """he_init returns W{l} of shape (n_l, n_{l-1}) and zero biases b{l} of shape (n_l,)."""
 sizes_check = [64, 32, 10]
-params_check = bp.check.call("he_init", he_init, sizes_check, np.random.default_rng(71))
-bp.check.true(isinstance(params_check, dict) and set(params_check) == {"W1", "b1", "W2", "b2"},
+params_check = bp.checks.call("he_init", he_init, sizes_check, np.random.default_rng(71))
+bp.checks.true(isinstance(params_check, dict) and set(params_check) == {"W1", "b1", "W2", "b2"},
               "he_init([64, 32, 10], rng) should return a dict with the keys W1, b1, W2, b2; got "
               f"{sorted(params_check) if isinstance(params_check, dict) else type(params_check).__name__}",
               "keys")
 for l in (1, 2):
-    bp.check.true(np.shape(params_check[f"W{l}"]) == (sizes_check[l], sizes_check[l - 1]),
+    bp.checks.true(np.shape(params_check[f"W{l}"]) == (sizes_check[l], sizes_check[l - 1]),
                   f"W{l} should have shape {(sizes_check[l], sizes_check[l - 1])}, that is "
                   f"(n_{l}, n_{l - 1}); got {np.shape(params_check[f'W{l}'])}", "shape")
-    bp.check.close(f"b{l}", params_check[f"b{l}"], np.zeros(sizes_check[l]))
+    bp.checks.close(f"b{l}", params_check[f"b{l}"], np.zeros(sizes_check[l]))
 
-# %% tests id=he_init__scale points=1
+# %% tests id="he_init__scale" points=1
 """he_init draws weights of mean 0 and standard deviation sqrt(2 / n_in) (a statistical check)."""
 def he_scale_check(sizes_check, seed):
-    params_check = bp.check.call("he_init", he_init, sizes_check, np.random.default_rng(seed))
+    params_check = bp.checks.call("he_init", he_init, sizes_check, np.random.default_rng(seed))
     for l in range(1, len(sizes_check)):
         W_check = np.asarray(params_check[f"W{l}"])
-        bp.check.true(W_check.shape == (sizes_check[l], sizes_check[l - 1]),
+        bp.checks.true(W_check.shape == (sizes_check[l], sizes_check[l - 1]),
                       f"W{l} should have shape {(sizes_check[l], sizes_check[l - 1])}; "
                       f"got {W_check.shape}", "shape")
-        bp.check.true(abs(W_check.mean()) < 0.05 * W_check.std(),
+        bp.checks.true(abs(W_check.mean()) < 0.05 * W_check.std(),
                       f"the entries of W{l} should have mean 0; their mean is "
                       f"{W_check.mean():.3g}", "mismatch")
-        bp.check.close(f"standard deviation of the {W_check.size} entries of W{l} "
+        bp.checks.close(f"standard deviation of the {W_check.size} entries of W{l} "
                        f"(sizes {sizes_check}), to 3%", W_check.std(),
                        np.sqrt(2.0 / sizes_check[l - 1]), tol=0.03)
 
@@ -619,7 +619,7 @@ he_scale_check([200, 800, 50], 73)
 # every row, integer labels of shape `(N,)`. `bp.layers.dense_forward` (from notebook 5)
 # is available.
 
-# %% solution id=forward
+# %% solution id="forward"
 def network_logits(params, X):
     """Logits of a ReLU network with a linear last layer.
 
@@ -659,27 +659,27 @@ params_try = he_init([64, 64, 10], np.random.default_rng(1))
 print(f"accuracy {np.mean(predict(params_try, X_train) == y_train):.1%}, "
       f"loss {softmax_ce(network_logits(params_try, X_train), y_train):.3f}")
 
-# %% tests id=forward__logits points=1
+# %% tests id="forward__logits" points=1
 """network_logits of a 2-3-2 network: ReLU on the hidden layer, none on the last."""
 params_check = {"W1": np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
                 "b1": np.array([0.0, -1.0, 0.5]),
                 "W2": np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 1.0]]), "b2": np.array([0.1, -0.2])}
 X_check = np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, 0.0], [3.0, -2.0]])
 A1_check = np.maximum(X_check @ params_check["W1"].T + params_check["b1"], 0.0)
-bp.check.close("network_logits(params, X)",
-               bp.check.call("network_logits", network_logits, params_check, X_check),
+bp.checks.close("network_logits(params, X)",
+               bp.checks.call("network_logits", network_logits, params_check, X_check),
                A1_check @ params_check["W2"].T + params_check["b2"])
 ### BEGIN HIDDEN TESTS
 params_check = bp.mlp.init_params([5, 7, 6, 4], np.random.default_rng(74))
-params_check.update({f"b{l}": bp.testdata.points(74 + l, (n,), -0.5, 0.5)
+params_check.update({f"b{l}": bp.checks.testdata.points(74 + l, (n,), -0.5, 0.5)
                      for l, n in ((1, 7), (2, 6), (3, 4))})
-X_check = bp.testdata.points(78, (6, 5))
-bp.check.close("network_logits(params, X) of a hidden 5-7-6-4 network",
-               bp.check.call("network_logits", network_logits, params_check, X_check),
-               bp.testdata.expected(bp.classifier.logits, params_check, X_check))
+X_check = bp.checks.testdata.points(78, (6, 5))
+bp.checks.close("network_logits(params, X) of a hidden 5-7-6-4 network",
+               bp.checks.call("network_logits", network_logits, params_check, X_check),
+               bp.checks.testdata.expected(bp.classifier.logits, params_check, X_check))
 ### END HIDDEN TESTS
 
-# %% tests id=forward__predict points=1
+# %% tests id="forward__predict" points=1
 """predict returns the integer label of the largest logit of every row."""
 params_check = {"W1": np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
                 "b1": np.array([0.0, -1.0, 0.5]),
@@ -687,18 +687,18 @@ params_check = {"W1": np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
                 "b2": np.array([0.1, -0.2, 0.0])}
 X_check = np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, 0.0], [3.0, -2.0], [-2.0, -2.0]])
 A1_check = np.maximum(X_check @ params_check["W1"].T + params_check["b1"], 0.0)
-labels_check = bp.check.call("predict", predict, params_check, X_check)
-bp.check.true(np.shape(labels_check) == (5,),
+labels_check = bp.checks.call("predict", predict, params_check, X_check)
+bp.checks.true(np.shape(labels_check) == (5,),
               f"predict should return one label per row of X, shape (5,); got {np.shape(labels_check)}",
               "shape")
-bp.check.close("predict(params, X)", labels_check,
+bp.checks.close("predict(params, X)", labels_check,
                np.argmax(A1_check @ params_check["W2"].T + params_check["b2"], axis=1))
 ### BEGIN HIDDEN TESTS
 params_check = bp.mlp.init_params([5, 7, 6, 4], np.random.default_rng(79))
-X_check = bp.testdata.points(80, (9, 5))
-bp.check.close("predict(params, X) of a hidden 5-7-6-4 network",
-               bp.check.call("predict", predict, params_check, X_check),
-               bp.testdata.expected(bp.classifier.predict, params_check, X_check))
+X_check = bp.checks.testdata.points(80, (9, 5))
+bp.checks.close("predict(params, X) of a hidden 5-7-6-4 network",
+               bp.checks.call("predict", predict, params_check, X_check),
+               bp.checks.testdata.expected(bp.classifier.predict, params_check, X_check))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -729,7 +729,7 @@ bp.check.close("predict(params, X) of a hidden 5-7-6-4 network",
 # new dict with the keys and shapes of `params`, and the batch's loss **before** the step.
 # Use your `softmax_ce` and `softmax_ce_grad`; `bp.layers.dense_backward` is available.
 
-# %% solution id=sgd_step
+# %% solution id="sgd_step"
 def sgd_step(params, X, y, lr):
     """One step of gradient descent on the mean cross-entropy of the batch (X, y).
 
@@ -785,65 +785,65 @@ for _ in range(10):
     losses_try.append(round(loss_try, 3))
 print(losses_try)
 
-# %% tests id=sgd_step__returns points=1
+# %% tests id="sgd_step__returns" points=1
 """sgd_step returns (new_params, loss): a new dict of the same keys and shapes, params unchanged."""
 params_check = bp.mlp.init_params([4, 5, 3], np.random.default_rng(61))
-params_check["b1"] = bp.testdata.points(62, (5,), -0.5, 0.5)
+params_check["b1"] = bp.checks.testdata.points(62, (5,), -0.5, 0.5)
 saved_check = {key: value.copy() for key, value in params_check.items()}
-X_check, y_check = bp.testdata.points(63, (6, 4)), np.array([0, 1, 2, 2, 1, 0])
-result = bp.check.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.1)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+X_check, y_check = bp.checks.testdata.points(63, (6, 4)), np.array([0, 1, 2, 2, 1, 0])
+result = bp.checks.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.1)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               f"sgd_step should return a pair (new_params, loss); got {type(result).__name__}",
-              "shape")
+              "not-a-pair")
 new_check, loss_check = result
-bp.check.true(isinstance(new_check, dict) and set(new_check) == set(params_check),
+bp.checks.true(isinstance(new_check, dict) and set(new_check) == set(params_check),
               f"new_params should be a dict with the keys {sorted(params_check)}", "keys")
 for key in params_check:
-    bp.check.true(np.shape(new_check[key]) == params_check[key].shape,
+    bp.checks.true(np.shape(new_check[key]) == params_check[key].shape,
                   f"new_params[{key!r}] should have the shape {params_check[key].shape}; "
                   f"got {np.shape(new_check[key])}", "shape")
-    bp.check.true(np.array_equal(params_check[key], saved_check[key]),
+    bp.checks.true(np.array_equal(params_check[key], saved_check[key]),
                   f"sgd_step changed params[{key!r}] in place: return new arrays instead, so "
                   "that the caller's parameters (for example the best ones so far) survive",
-                  "mismatch")
-bp.check.true(np.ndim(loss_check) == 0, f"loss should be one number; got {loss_check!r}", "shape")
+                  "in-place")
+bp.checks.true(np.ndim(loss_check) == 0, f"loss should be one number; got {loss_check!r}", "shape")
 
-# %% tests id=sgd_step__update points=2
+# %% tests id="sgd_step__update" points=2
 """sgd_step moves every parameter by -lr times its gradient (checked by central differences)."""
 params_check = bp.mlp.init_params([4, 5, 3], np.random.default_rng(64))
-params_check["b1"] = bp.testdata.points(65, (5,), -0.5, 0.5)
-X_check, y_check, lr_check = bp.testdata.points(66, (6, 4)), np.array([2, 1, 0, 0, 1, 2]), 0.1
-new_check, _ = bp.check.call("sgd_step", sgd_step, params_check, X_check, y_check, lr_check)
+params_check["b1"] = bp.checks.testdata.points(65, (5,), -0.5, 0.5)
+X_check, y_check, lr_check = bp.checks.testdata.points(66, (6, 4)), np.array([2, 1, 0, 0, 1, 2]), 0.1
+new_check, _ = bp.checks.call("sgd_step", sgd_step, params_check, X_check, y_check, lr_check)
 for key in params_check:
-    bp.check.gradient(f"(params[{key!r}] - new_params[{key!r}]) / lr",
+    bp.checks.gradient(f"(params[{key!r}] - new_params[{key!r}]) / lr",
                       (params_check[key] - np.asarray(new_check[key])) / lr_check,
                       bp.classifier.loss_of(params_check, X_check, y_check, key),
                       params_check[key], batch_size=6)
 ### BEGIN HIDDEN TESTS
 params_check = bp.mlp.init_params([6, 8, 5, 4], np.random.default_rng(67))
-params_check.update({f"b{l}": bp.testdata.points(67 + l, (n,), -0.3, 0.3)
+params_check.update({f"b{l}": bp.checks.testdata.points(67 + l, (n,), -0.3, 0.3)
                      for l, n in ((1, 8), (2, 5), (3, 4))})
-X_check = bp.testdata.points(71, (9, 6))
+X_check = bp.checks.testdata.points(71, (9, 6))
 y_check = np.random.default_rng(71).integers(0, 4, 9)
-new_check, _ = bp.check.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.7)
-new_expected, _ = bp.testdata.expected(bp.classifier.sgd_step, params_check, X_check, y_check, 0.7)
+new_check, _ = bp.checks.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.7)
+new_expected, _ = bp.checks.testdata.expected(bp.classifier.sgd_step, params_check, X_check, y_check, 0.7)
 for key in params_check:
-    bp.check.close(f"new_params[{key!r}] of a hidden 6-8-5-4 network, lr 0.7",
+    bp.checks.close(f"new_params[{key!r}] of a hidden 6-8-5-4 network, lr 0.7",
                    new_check[key], new_expected[key])
 ### END HIDDEN TESTS
 
-# %% tests id=sgd_step__loss points=1
+# %% tests id="sgd_step__loss" points=1
 """sgd_step returns the batch's loss before the step."""
 params_check = bp.mlp.init_params([4, 5, 3], np.random.default_rng(64))
-X_check, y_check = bp.testdata.points(66, (6, 4)), np.array([2, 1, 0, 0, 1, 2])
-_, loss_check = bp.check.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.1)
-bp.check.close("the loss sgd_step returns", loss_check,
+X_check, y_check = bp.checks.testdata.points(66, (6, 4)), np.array([2, 1, 0, 0, 1, 2])
+_, loss_check = bp.checks.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.1)
+bp.checks.close("the loss sgd_step returns", loss_check,
                bp.classifier.loss_of(params_check, X_check, y_check, "b1")(params_check["b1"]))
 ### BEGIN HIDDEN TESTS
 params_check = bp.mlp.init_params([3, 4, 2], np.random.default_rng(72))
-X_check, y_check = bp.testdata.points(73, (5, 3)), np.array([1, 0, 0, 1, 1])
-_, loss_check = bp.check.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.3)
-bp.check.close("the loss sgd_step returns on a hidden batch", loss_check,
+X_check, y_check = bp.checks.testdata.points(73, (5, 3)), np.array([1, 0, 0, 1, 1])
+_, loss_check = bp.checks.call("sgd_step", sgd_step, params_check, X_check, y_check, 0.3)
+bp.checks.close("the loss sgd_step returns on a hidden batch", loss_check,
                bp.classifier.loss_of(params_check, X_check, y_check, "b1")(params_check["b1"]))
 ### END HIDDEN TESTS
 
@@ -875,7 +875,7 @@ bp.check.close("the loss sgd_step returns on a hidden batch", loss_check,
 # - it returns the parameters of the best epoch, and `history["best_epoch"]`, that
 #   epoch's index (0 for the first).
 
-# %% solution id=train
+# %% solution id="train"
 def train(params, X_train, y_train, X_val, y_val, lr, batch_size, epochs, patience, rng):
     """Mini-batch SGD with early stopping on the validation loss.
 
@@ -921,77 +921,77 @@ params_try, history_try = train(he_init([64, 32, 10], np.random.default_rng(3)),
 print("validation loss per epoch:", np.round(history_try["val_loss"], 3))
 print("best epoch:", history_try["best_epoch"], "of", len(history_try["val_loss"]))
 
-# %% tests id=train__history points=1
+# %% tests id="train__history" points=1
 """train records four lists of one float per epoch, and the index of the best epoch."""
 splits_check = bp.digits.load_splits()
 X_small, y_small = splits_check["train"][0][:150], splits_check["train"][1][:150]
 X_val_check, y_val_check = splits_check["val"][0][:120], splits_check["val"][1][:120]
 params_check = bp.mlp.init_params([64, 16, 10], np.random.default_rng(51))
-result = bp.check.call("train", train, params_check, X_small, y_small, X_val_check, y_val_check,
+result = bp.checks.call("train", train, params_check, X_small, y_small, X_val_check, y_val_check,
                        0.5, 10, 60, 3, np.random.default_rng(52))
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               f"train should return a pair (best_params, history); got {type(result).__name__}",
-              "shape")
+              "not-a-pair")
 best_check, history_check = result
-bp.check.true(isinstance(history_check, dict)
+bp.checks.true(isinstance(history_check, dict)
               and {"train_loss", "val_loss", "train_acc", "val_acc", "best_epoch"} <= set(history_check),
               "history should be a dict with the keys train_loss, val_loss, train_acc, val_acc "
               "and best_epoch", "keys")
 lengths = {key: len(history_check[key]) for key in ("train_loss", "val_loss", "train_acc", "val_acc")}
-bp.check.true(len(set(lengths.values())) == 1 and 1 <= lengths["val_loss"] <= 60,
+bp.checks.true(len(set(lengths.values())) == 1 and 1 <= lengths["val_loss"] <= 60,
               f"the four lists should hold one value per epoch run (at most 60); got lengths {lengths}",
               "shape")
-bp.check.true(all(0.0 <= acc <= 1.0 for acc in history_check["val_acc"] + history_check["train_acc"]),
+bp.checks.true(all(0.0 <= acc <= 1.0 for acc in history_check["val_acc"] + history_check["train_acc"]),
               "accuracies should be fractions between 0 and 1", "mismatch")
-bp.check.true(history_check["best_epoch"] == int(np.argmin(history_check["val_loss"])),
+bp.checks.true(history_check["best_epoch"] == int(np.argmin(history_check["val_loss"])),
               f"history['best_epoch'] should be the index of the lowest validation loss, "
               f"{int(np.argmin(history_check['val_loss']))}; got {history_check['best_epoch']}",
               "mismatch")
-bp.check.true(history_check["train_loss"][-1] < history_check["train_loss"][0],
+bp.checks.true(history_check["train_loss"][-1] < history_check["train_loss"][0],
               "the training loss should go down over the epochs", "mismatch")
 
-# %% tests id=train__best_weights points=1
+# %% tests id="train__best_weights" points=1
 """train returns the parameters of the epoch with the lowest validation loss, not the last ones."""
 splits_check = bp.digits.load_splits()
 X_small, y_small = splits_check["train"][0][:150], splits_check["train"][1][:150]
 X_val_check, y_val_check = splits_check["val"][0][:120], splits_check["val"][1][:120]
 params_check = bp.mlp.init_params([64, 16, 10], np.random.default_rng(51))
-best_check, history_check = bp.check.call("train", train, params_check, X_small, y_small,
+best_check, history_check = bp.checks.call("train", train, params_check, X_small, y_small,
                                           X_val_check, y_val_check, 0.5, 10, 60, 3,
                                           np.random.default_rng(52))
-bp.check.close("the validation loss of the parameters train returns, against the lowest in "
+bp.checks.close("the validation loss of the parameters train returns, against the lowest in "
                "history['val_loss']",
                bp.training.evaluate(best_check, X_val_check, y_val_check)[0],
                min(history_check["val_loss"]))
 ### BEGIN HIDDEN TESTS
 X_small, y_small = splits_check["train"][0][200:300], splits_check["train"][1][200:300]
 params_check = bp.mlp.init_params([64, 24, 10], np.random.default_rng(53))
-best_check, history_check = bp.check.call("train", train, params_check, X_small, y_small,
+best_check, history_check = bp.checks.call("train", train, params_check, X_small, y_small,
                                           X_val_check, y_val_check, 0.4, 7, 60, 2,
                                           np.random.default_rng(54))
-bp.check.close("the validation loss of the parameters train returns (hidden run)",
+bp.checks.close("the validation loss of the parameters train returns (hidden run)",
                bp.training.evaluate(best_check, X_val_check, y_val_check)[0],
                min(history_check["val_loss"]))
 ### END HIDDEN TESTS
 
-# %% tests id=train__stops points=1
+# %% tests id="train__stops" points=1
 """train stops exactly `patience` epochs after the best one."""
 splits_check = bp.digits.load_splits()
 X_small, y_small = splits_check["train"][0][:150], splits_check["train"][1][:150]
 X_val_check, y_val_check = splits_check["val"][0][:120], splits_check["val"][1][:120]
 params_check = bp.mlp.init_params([64, 16, 10], np.random.default_rng(51))
-_, history_check = bp.check.call("train", train, params_check, X_small, y_small, X_val_check,
+_, history_check = bp.checks.call("train", train, params_check, X_small, y_small, X_val_check,
                                  y_val_check, 0.5, 10, 60, 3, np.random.default_rng(52))
 best_epoch_check = int(np.argmin(history_check["val_loss"]))
-bp.check.true(len(history_check["val_loss"]) == best_epoch_check + 1 + 3,
+bp.checks.true(len(history_check["val_loss"]) == best_epoch_check + 1 + 3,
               f"with patience 3 and the lowest validation loss at epoch {best_epoch_check}, train "
               f"should run {best_epoch_check + 4} epochs (the best one and 3 more); it ran "
               f"{len(history_check['val_loss'])}", "mismatch")
 ### BEGIN HIDDEN TESTS
-_, history_check = bp.check.call("train", train, params_check, X_small, y_small, X_val_check,
+_, history_check = bp.checks.call("train", train, params_check, X_small, y_small, X_val_check,
                                  y_val_check, 0.5, 10, 60, 5, np.random.default_rng(55))
 best_epoch_check = int(np.argmin(history_check["val_loss"]))
-bp.check.true(len(history_check["val_loss"]) == min(best_epoch_check + 1 + 5, 60),
+bp.checks.true(len(history_check["val_loss"]) == min(best_epoch_check + 1 + 5, 60),
               f"with patience 5 (hidden run) and the lowest validation loss at epoch "
               f"{best_epoch_check}, train should run {min(best_epoch_check + 6, 60)} epochs; it ran "
               f"{len(history_check['val_loss'])}", "mismatch")
@@ -1012,7 +1012,7 @@ bp.check.true(len(history_check["val_loss"]) == min(best_epoch_check + 1 + 5, 60
 # one hidden layer of 32 to 128 units, a learning rate between 0.05 and 0.5, batches of
 # 16 to 64 and a patience near 10 all work.
 
-# %% solution id=digits_model
+# %% solution id="digits_model"
 # Choose the architecture and hyperparameters, then train with early stopping. Define
 #   params_digits:  the trained parameters (a dict W1, b1, ..., WL, bL)
 #   history_digits: the history your train returns
@@ -1030,31 +1030,32 @@ print(f"stopped after {len(history_digits['val_loss'])} epochs; best epoch {best
       f"validation loss {history_digits['val_loss'][best]:.4f}, "
       f"validation accuracy {history_digits['val_acc'][best]:.1%}")
 
-# %% tests id=digits_model__accuracy points=3
+# %% tests id="digits_model__accuracy" points=3
 """Your classifier reaches at least 95% accuracy on the test split (computed here)."""
-bp.check.true("params_digits" in globals() and isinstance(params_digits, dict),
+bp.checks.true("params_digits" in globals() and isinstance(params_digits, dict),
               "define params_digits, the dict of your trained parameters, in the cell above",
               "not-implemented")
 X_held, y_held = bp.digits.load_splits()["test"]
-labels_held = np.asarray(bp.check.call("predict", predict, params_digits, X_held))
-bp.check.true(labels_held.shape == y_held.shape,
+labels_held = np.asarray(bp.checks.call("predict", predict, params_digits, X_held))
+bp.checks.true(labels_held.shape == y_held.shape,
               f"predict(params_digits, X_test) should return {y_held.shape[0]} labels; got shape "
               f"{labels_held.shape}", "shape")
 accuracy_held = float(np.mean(labels_held == y_held))
-bp.check.true(accuracy_held >= 0.95,
+bp.checks.true(accuracy_held >= 0.95,
               f"your classifier gets {accuracy_held:.1%} of the {len(y_held)} test digits right; "
               "the target is 95%. Look at the learning curves below: a learning rate too small "
               "or a patience too short stops too early; one too large makes the loss jump.",
-              "mismatch")
+              "not-learned")
 print(f"Your classifier gets {accuracy_held:.1%} of the {len(y_held)} test digits right.")
 ### BEGIN HIDDEN TESTS
-bp.check.true(np.shape(params_digits.get("W1"))[1:] == (64,),
+bp.checks.true(np.shape(params_digits.get("W1"))[1:] == (64,),
               "params_digits['W1'] should take the 64 pixels as inputs", "shape")
 reference_accuracy = float(np.mean(
-    bp.testdata.expected(bp.classifier.predict, params_digits, X_held) == y_held))
-bp.check.true(reference_accuracy >= 0.95,
+    bp.checks.testdata.expected(bp.classifier.predict, params_digits, X_held) == y_held))
+bp.checks.true(reference_accuracy >= 0.95,
               f"run through the course's own ReLU network, params_digits gets "
-              f"{reference_accuracy:.1%} of the test digits right; the target is 95%", "mismatch")
+              f"{reference_accuracy:.1%} of the test digits right; the target is 95%",
+              "not-learned")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1067,7 +1068,7 @@ bp.check.true(reference_accuracy >= 0.95,
 
 # %%
 if not bp.grading():
-    bp.explore_digits.plot_learning_curves(history_digits)
+    bp.explore.digits.plot_learning_curves(history_digits)
     plt.show()
 
 # %% [markdown]
@@ -1087,9 +1088,9 @@ print(f"test accuracy {np.mean(labels_test == y_test):.1%}; the most frequent mi
       f"{true_digit} read as a {predicted_digit}")
 if not bp.grading():
     fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
-    bp.explore_digits.plot_confusion(confusion, ax=ax)
+    bp.explore.digits.plot_confusion(confusion, ax=ax)
     plt.show()
-    bp.explore_digits.plot_misclassified(X_test, y_test, labels_test)
+    bp.explore.digits.plot_misclassified(X_test, y_test, labels_test)
     plt.show()
 
 # %% [markdown]
@@ -1108,7 +1109,7 @@ if not bp.grading():
 #   steps in the title.)
 
 # %%
-bp.explore_digits.curve_explorer()
+bp.explore.digits.curve_explorer()
 
 # %% [markdown]
 # ## 10. Transfer: label smoothing
@@ -1142,7 +1143,7 @@ bp.explore_digits.curve_explorer()
 # The log-sum-exp term is multiplied by $\sum_k q_k$. What is that sum?
 # </details>
 
-# %% solution id=smoothed_ce_grad
+# %% solution id="smoothed_ce_grad"
 def smoothed_ce_grad(Z, y, eps):
     """Gradient of the label-smoothed mean cross-entropy with respect to the logits.
 
@@ -1176,45 +1177,45 @@ Z_try, y_try = np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 0.0]]), np.array([0, 2])
 print(smoothed_ce_grad(Z_try, y_try, 0.1))
 print(bp.numdiff.gradient(lambda z: bp.softmax.smoothed_ce(z, y_try, 0.1), Z_try))
 
-# %% tests id=smoothed_ce_grad__numerical points=2
+# %% tests id="smoothed_ce_grad__numerical" points=2
 """smoothed_ce_grad matches a central-difference gradient of the smoothed loss."""
-Z_check, y_check = bp.testdata.points(41, (5, 4)), np.array([3, 0, 1, 1, 2])
+Z_check, y_check = bp.checks.testdata.points(41, (5, 4)), np.array([3, 0, 1, 1, 2])
 for eps_check in (0.1, 0.3):
-    bp.check.gradient(f"smoothed_ce_grad(Z, y, {eps_check})",
-                      bp.check.call("smoothed_ce_grad", smoothed_ce_grad, Z_check, y_check,
+    bp.checks.gradient(f"smoothed_ce_grad(Z, y, {eps_check})",
+                      bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_check, y_check,
                                     eps_check),
                       lambda z: bp.softmax.smoothed_ce(z, y_check, eps_check), Z_check,
                       batch_size=5)
 ### BEGIN HIDDEN TESTS
 for seed, (N, K), eps_check in ((42, (6, 10), 0.2), (43, (1, 3), 0.5), (44, (4, 2), 0.0)):
-    Z_check = bp.testdata.points(seed, (N, K), -3.0, 3.0)
+    Z_check = bp.checks.testdata.points(seed, (N, K), -3.0, 3.0)
     y_check = np.random.default_rng(seed).integers(0, K, N)
-    bp.check.gradient(f"smoothed_ce_grad(Z, y, {eps_check}) on a hidden batch, N={N}, K={K}",
-                      bp.check.call("smoothed_ce_grad", smoothed_ce_grad, Z_check, y_check,
+    bp.checks.gradient(f"smoothed_ce_grad(Z, y, {eps_check}) on a hidden batch, N={N}, K={K}",
+                      bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_check, y_check,
                                     eps_check),
                       lambda z: bp.softmax.smoothed_ce(z, y_check, eps_check), Z_check,
                       batch_size=N)
 ### END HIDDEN TESTS
 
-# %% tests id=smoothed_ce_grad__exact points=1
+# %% tests id="smoothed_ce_grad__exact" points=1
 """smoothed_ce_grad is exact, and safe at logits near 800."""
-Z_small, y_check = bp.testdata.points(45, (3, 4)), np.array([1, 3, 0])
-bp.check.gradient("smoothed_ce_grad(Z + 800, y, 0.2)",
-                  bp.check.call("smoothed_ce_grad", smoothed_ce_grad, Z_small + 800.0, y_check,
+Z_small, y_check = bp.checks.testdata.points(45, (3, 4)), np.array([1, 3, 0])
+bp.checks.gradient("smoothed_ce_grad(Z + 800, y, 0.2)",
+                  bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_small + 800.0, y_check,
                                 0.2),
                   lambda z: bp.softmax.smoothed_ce(z, y_check, 0.2), Z_small, batch_size=3)
 ### BEGIN HIDDEN TESTS
 for seed, (N, K), eps_check in ((46, (6, 10), 0.1), (47, (3, 5), 0.25)):
-    Z_check = bp.testdata.points(seed, (N, K), -4.0, 4.0)
+    Z_check = bp.checks.testdata.points(seed, (N, K), -4.0, 4.0)
     y_check = np.random.default_rng(seed).integers(0, K, N)
-    bp.check.formula(f"smoothed_ce_grad(Z, y, {eps_check}) on a hidden batch, N={N}, K={K}",
-                     bp.check.call("smoothed_ce_grad", smoothed_ce_grad, Z_check, y_check,
+    bp.checks.formula(f"smoothed_ce_grad(Z, y, {eps_check}) on a hidden batch, N={N}, K={K}",
+                     bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_check, y_check,
                                    eps_check),
-                     bp.testdata.expected(bp.softmax.smoothed_ce_grad, Z_check, y_check,
+                     bp.checks.testdata.expected(bp.softmax.smoothed_ce_grad, Z_check, y_check,
                                           eps_check), batch_size=N)
-Z_small = bp.testdata.points(48, (3, 5))
-bp.check.gradient("smoothed_ce_grad(Z - 900, y, 0.25) on hidden logits",
-                  bp.check.call("smoothed_ce_grad", smoothed_ce_grad, Z_small - 900.0, y_check,
+Z_small = bp.checks.testdata.points(48, (3, 5))
+bp.checks.gradient("smoothed_ce_grad(Z - 900, y, 0.25) on hidden logits",
+                  bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_small - 900.0, y_check,
                                 0.25),
                   lambda z: bp.softmax.smoothed_ce(z, y_check, 0.25), Z_small, batch_size=3)
 ### END HIDDEN TESTS

@@ -12,8 +12,8 @@ import functools
 
 import numpy as np
 
-from .course import grading, references_unlocked
-from .digits import IMAGE_SHAPE
+from ..course import grading, references_unlocked
+from ..digits import IMAGE_SHAPE
 
 __all__ = ["montage", "plot_digits", "plot_learning_curves", "plot_confusion",
            "plot_misclassified", "curve_values", "draw_curves", "curve_explorer",
@@ -182,7 +182,7 @@ def curve_values(lr: float = 0.1, width: int = 32, batch_size: int = 32) -> dict
 
 @functools.lru_cache(maxsize=64)
 def _curve(lr, width, batch_size):
-    from .training import learning_curve
+    from ..training import learning_curve
 
     # a learning rate too large can send the loss to inf: the curve shows it, silently
     with references_unlocked(), np.errstate(all="ignore"):

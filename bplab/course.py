@@ -30,20 +30,24 @@ class ReferenceLockedError(RuntimeError):
     """A reference implementation was called in the notebook that teaches it."""
 
 
-def reference(notebook):
+def reference(notebook, *, also=()):
     """Mark a function as the reference for an exercise of notebook ``notebook``.
 
     Parameters
     ----------
     notebook : int
         Number of the notebook whose exercise the function answers.
+    also : tuple of int, default ()
+        Later notebooks that ask for the same result computed another way (notebook 8
+        rebuilds notebook 4's gradients with an autograd engine); locked there too.
 
     Returns
     -------
     decorator : callable
-        Wraps the function so that it refuses to run while that notebook is open,
-        except inside :func:`references_unlocked`.
+        Wraps the function so that it refuses to run while one of those notebooks is
+        open, except inside :func:`references_unlocked`.
     """
+    locked_in = (notebook, *also)
 
     def decorate(function):
         qualified = f"bplab.{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
@@ -51,7 +55,12 @@ def reference(notebook):
 
         @functools.wraps(function)
         def guarded(*args, **kwargs):
-            if _state["notebook"] == notebook and _state["unlocked_depth"] == 0:
+            if _state["notebook"] in locked_in and _state["unlocked_depth"] == 0:
+                if _state["notebook"] != notebook:
+                    raise ReferenceLockedError(
+                        f"{qualified} gives what an exercise of this notebook asks you to "
+                        "compute another way, so it is switched off here."
+                    )
                 raise ReferenceLockedError(
                     f"{qualified} is the answer to an exercise in this notebook, so it is "
                     "switched off here: write the computation yourself with NumPy."
@@ -59,6 +68,7 @@ def reference(notebook):
             return function(*args, **kwargs)
 
         guarded.taught_in = notebook
+        guarded.locked_in = locked_in
         return guarded
 
     return decorate

@@ -1,8 +1,8 @@
 """A small reverse-mode autograd engine on NumPy arrays: notebook 8's reference.
 
 A :class:`Tensor` holds an array, the tensors it was computed from, and a backward rule
-(:mod:`bplab.autograd`) bound to its forward values; every operation writes its forward
-and its backward side by side. :meth:`Tensor.backward` hands the recorded graph, as plain
+(:mod:`bplab.autograd`, :mod:`bplab.autograd_losses`) bound to its forward values; every
+operation writes its forward and its backward side by side. :meth:`Tensor.backward` hands the recorded graph, as plain
 data, to :func:`bplab.autograd_graph.backward_pass`::
 
     W = Tensor(params["W1"], "W1")
@@ -19,6 +19,7 @@ import itertools
 import numpy as np
 
 from . import autograd as rules
+from . import autograd_losses as loss_rules
 from .activations import sigmoid
 from .course import reference, references_unlocked
 from .losses import bce, mse
@@ -95,17 +96,17 @@ class Tensor:
 
     def mean(self):
         return self._make(self.data.mean(), (self,), "mean",
-                          lambda g: (rules.mean_backward(g, self.data.shape),))
+                          lambda g: (loss_rules.mean_backward(g, self.data.shape),))
 
     def mse(self, t):
         """Squared error against the target array ``t``: sum over outputs, mean over rows."""
         return self._make(mse(self.data, t), (self,), "mse",
-                          lambda g: (rules.mse_backward(g, self.data, t),))
+                          lambda g: (loss_rules.mse_backward(g, self.data, t),))
 
     def bce(self, t):
         """Binary cross-entropy of the probabilities ``self`` against ``t``."""
         return self._make(bce(self.data, t), (self,), "bce",
-                          lambda g: (rules.bce_backward(g, self.data, t),))
+                          lambda g: (loss_rules.bce_backward(g, self.data, t),))
 
     @reference(8)
     def backward(self):

@@ -7,44 +7,16 @@ from (an input has none; a node used twice by one operation is listed twice), an
 
 :func:`topological_order` lists the ancestors of the output with every node after its
 parents; :func:`backward_pass` walks that list backwards, so that a node passes its
-gradient on only once every consumer has added its share (``+=``). :func:`naive_backward`
-is what goes wrong without the order: a recursion from the output that pushes a node's
-gradient on each time it is reached counts shared paths more than once.
-The references of notebook 8 are locked there (see :mod:`bplab.course`).
+gradient on only once every consumer has added its share (``+=``). Example graphs, and
+what goes wrong without the order, are in :mod:`bplab.autograd_examples`. The references
+of notebook 8 are locked there (see :mod:`bplab.course`).
 """
-
-from collections import Counter
 
 import numpy as np
 
 from .course import reference
 
-__all__ = ["EXAMPLES", "example_parents", "topological_order", "backward_steps",
-           "backward_pass", "naive_backward", "order_problem"]
-
-EXAMPLES = {
-    "chain": {"L": ["c"], "c": ["b"], "b": ["a"], "a": []},
-    "diamond": {"L": ["u", "v"], "u": ["h"], "v": ["h"], "h": ["x"], "x": []},
-    "double_diamond": {"L": ["s"], "s": ["d", "e"], "d": ["c"], "e": ["c"], "c": ["a", "b"],
-                       "a": ["x"], "b": ["x"], "x": []},
-    "skip": {"L": ["c", "a"], "c": ["b"], "b": ["a"], "a": ["x", "w"], "x": [], "w": []},
-}
-"""Small graphs as ``parents`` dicts, each with the output ``"L"``: a chain; a diamond
-(``h`` feeds two nodes that meet again); two diamonds in a row; a skip connection (``a``
-feeds ``L`` directly and through ``b`` and ``c``)."""
-
-
-def example_parents(name: str) -> dict:
-    """A fresh copy of the graph ``name`` of :data:`EXAMPLES` (its output is ``"L"``).
-
-    Examples
-    --------
-    >>> example_parents("diamond")["L"]
-    ['u', 'v']
-    """
-    if name not in EXAMPLES:
-        raise ValueError(f"name must be one of {sorted(EXAMPLES)}; got {name!r}")
-    return {node: list(ps) for node, ps in EXAMPLES[name].items()}
+__all__ = ["topological_order", "backward_steps", "backward_pass"]
 
 
 def _check_graph(parents, root):
@@ -100,7 +72,7 @@ def topological_order(parents: dict, root: str) -> list:
 
     Examples
     --------
-    >>> topological_order(example_parents("diamond"), "L")
+    >>> topological_order({"L": ["u", "v"], "u": ["h"], "v": ["h"], "h": ["x"], "x": []}, "L")
     ['x', 'h', 'u', 'v', 'L']
     """
     _check_graph(parents, root)
@@ -171,70 +143,3 @@ def backward_pass(parents: dict, root: str, rules: dict, root_grad) -> dict:
     for _, grads in backward_steps(parents, root, rules, root_grad):
         pass
     return grads
-
-
-def naive_backward(parents: dict, root: str, rules: dict, root_grad) -> tuple:
-    """A recursion without a topological order, and how often it reaches each node.
-
-    From ``root``, each call adds the node's rule's shares to its parents, then recurses
-    into each parent at once. A node reached along two paths passes its gradient on
-    twice, the second time including what it passed on the first time.
-
-    Returns
-    -------
-    grads : dict of str to ndarray
-        Wrong wherever a node has more than one consumer upstream of shared paths.
-    visits : collections.Counter
-        How many times the recursion entered each node.
-
-    Examples
-    --------
-    >>> rules = {n: (lambda g: (g,) * 2) if n in ("s", "c") else (lambda g: (g,))
-    ...          for n in ("L", "s", "d", "e", "c", "a", "b")}
-    >>> grads, visits = naive_backward(example_parents("double_diamond"), "L", rules, 1.0)
-    >>> visits["x"], visits["c"]
-    (4, 2)
-    """
-    _check_graph(parents, root)
-    grads, visits = {root: np.asarray(root_grad, dtype=np.float64)}, Counter()
-
-    def visit(name):
-        visits[name] += 1
-        shares = rules[name](grads[name]) if parents[name] else ()
-        for parent, share in zip(parents[name], shares):
-            grads[parent] = grads.get(parent, 0.0) + np.asarray(share, dtype=np.float64)
-            visit(parent)
-
-    visit(root)
-    return grads, visits
-
-
-def order_problem(order, parents: dict, root: str):
-    """What is wrong with ``order`` as a topological order of ``root``'s graph, or None.
-
-    Examples
-    --------
-    >>> order_problem(["x", "h", "u", "v", "L"], example_parents("diamond"), "L") is None
-    True
-    >>> order_problem(["L", "u", "v", "h", "x"], example_parents("diamond"), "L")
-    "'L' comes before its parent 'u': a node must come after every node it was computed from."
-    """
-    if not isinstance(order, (list, tuple)):
-        return f"the order should be a list of node names; got {type(order).__name__}"
-    repeated = sorted(n for n, k in Counter(order).items() if k > 1)
-    if repeated:
-        return (f"{repeated[0]!r} appears {order.count(repeated[0])} times: each node must "
-                "appear once (remember which nodes are done)")
-    needed = set(_order(parents, root))
-    missing, extra = sorted(needed - set(order)), sorted(set(order) - needed)
-    if missing:
-        return f"the order leaves out {missing}, which {root!r} depends on"
-    if extra:
-        return f"the order holds {extra}, which {root!r} does not depend on"
-    position = {name: i for i, name in enumerate(order)}
-    for name in order:
-        for parent in parents[name]:
-            if position[parent] > position[name]:
-                return (f"{name!r} comes before its parent {parent!r}: a node must come "
-                        "after every node it was computed from.")
-    return None

@@ -29,7 +29,7 @@ def expression(which="two diamonds"):
 
     ``"two diamonds"``: x -> a = tanh x, b = sigmoid x -> c = a + b -> d = tanh c,
     e = sigmoid c -> s = d + e -> L = mean(s), the graph of
-    ``bplab.autograd_graph.EXAMPLES["double_diamond"]``. ``"shared hidden layer"``:
+    ``bplab.autograd_examples.EXAMPLES["double_diamond"]``. ``"shared hidden layer"``:
     H = X W feeds both tanh(H) and sigmoid(H). ``"2-2-1 network"``: notebook 4's network
     on one example, its loss the squared error.
 

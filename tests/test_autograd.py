@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bplab import (activations, autograd, autograd_engine, autograd_graph, course, losses, mlp,
-                   mlp_problems, net221, numdiff)
+from bplab import (activations, autograd, autograd_engine, autograd_examples, autograd_graph,
+                   autograd_losses, course, losses, mlp, mlp_problems, net221, numdiff)
 from bplab.autograd_engine import Tensor
 
 
@@ -79,7 +79,7 @@ def test_relu_slope_at_zero_is_zero_like_relu_grad():
 @pytest.mark.parametrize("shape", [(3,), (4, 2), ()])
 def test_mean_backward(shape):
     x = G(12, shape)
-    np.testing.assert_allclose(autograd.mean_backward(-0.7, shape),
+    np.testing.assert_allclose(autograd_losses.mean_backward(-0.7, shape),
                                numerical(lambda v: -0.7 * np.mean(v), x), rtol=1e-8)
 
 
@@ -87,7 +87,7 @@ def test_mean_backward(shape):
 def test_loss_rules_are_gradients_of_the_course_losses(shape):
     y_hat, t = np.random.default_rng(13).uniform(0.05, 0.95, (2,) + shape)
     t = (t > 0.5).astype(float)
-    for rule, loss in ((autograd.mse_backward, losses.mse), (autograd.bce_backward, losses.bce)):
+    for rule, loss in ((autograd_losses.mse_backward, losses.mse), (autograd_losses.bce_backward, losses.bce)):
         np.testing.assert_allclose(rule(1.3, y_hat, t),
                                    numerical(lambda v: 1.3 * loss(v, t), y_hat), rtol=1e-7)
 
@@ -113,13 +113,20 @@ def dags(draw):
     return parents, names[-1]
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_random_graph_orders_are_valid(seed):
+    parents = autograd_examples.random_graph(seed, 9)
+    assert autograd_examples.order_problem(
+        autograd_graph.topological_order(parents, "v8"), parents, "v8") is None
+
+
 @settings(max_examples=60, deadline=None)
 @given(dags())
 def test_topological_order_is_valid_on_random_graphs(graph):
     parents, root = graph
     order = autograd_graph.topological_order(parents, root)
     assert order[-1] == root
-    assert autograd_graph.order_problem(order, parents, root) is None
+    assert autograd_examples.order_problem(order, parents, root) is None
 
 
 def reversed_bfs(parents, root):
@@ -133,24 +140,24 @@ def reversed_bfs(parents, root):
     return seen[::-1]
 
 
-@pytest.mark.parametrize("name", sorted(autograd_graph.EXAMPLES))
+@pytest.mark.parametrize("name", sorted(autograd_examples.EXAMPLES))
 def test_examples_have_valid_orders_and_reversed_bfs_fails_only_on_skip(name):
-    parents = autograd_graph.example_parents(name)
-    assert autograd_graph.order_problem(
+    parents = autograd_examples.example_parents(name)
+    assert autograd_examples.order_problem(
         autograd_graph.topological_order(parents, "L"), parents, "L") is None
-    problem = autograd_graph.order_problem(reversed_bfs(parents, "L"), parents, "L")
+    problem = autograd_examples.order_problem(reversed_bfs(parents, "L"), parents, "L")
     assert (problem is None) == (name != "skip")
     if name == "skip":
         assert problem.startswith("'b' comes before its parent 'a'")
 
 
 def test_order_problem_names_each_mistake():
-    parents = autograd_graph.example_parents("diamond")
-    assert "appears 2 times" in autograd_graph.order_problem(
+    parents = autograd_examples.example_parents("diamond")
+    assert "appears 2 times" in autograd_examples.order_problem(
         ["x", "h", "u", "h", "v", "L"], parents, "L")
-    assert "leaves out ['x']" in autograd_graph.order_problem(["h", "u", "v", "L"], parents, "L")
+    assert "leaves out ['x']" in autograd_examples.order_problem(["h", "u", "v", "L"], parents, "L")
     parents["y"] = []
-    assert "does not depend on" in autograd_graph.order_problem(
+    assert "does not depend on" in autograd_examples.order_problem(
         ["y", "x", "h", "u", "v", "L"], parents, "L")
     with pytest.raises(ValueError, match="cycle"):
         autograd_graph.topological_order({"a": ["b"], "b": ["a"]}, "a")
@@ -158,44 +165,36 @@ def test_order_problem_names_each_mistake():
         autograd_graph.topological_order({"a": ["b"]}, "a")
 
 
-def linear_rules(parents, seed):
-    """Rules d node / d parent = a fixed number per edge; returns (rules, weights)."""
-    rng = np.random.default_rng(seed)
-    weights = {n: rng.uniform(-2, 2, len(ps)) for n, ps in parents.items() if ps}
-    return {n: (lambda g, w=w: tuple(c * g for c in w)) for n, w in weights.items()}, weights
-
-
-def path_sums(parents, root, weights):
-    """dL/d node as the sum over paths of the products of edge weights (exponential)."""
-    total = {}
-
-    def walk(node, product):
-        total[node] = total.get(node, 0.0) + product
-        for parent, w in zip(parents[node], weights.get(node, ())):
-            walk(parent, product * w)
-
-    walk(root, 1.0)
-    return total
-
-
 @settings(max_examples=40, deadline=None)
 @given(dags(), st.integers(0, 1000))
 def test_backward_pass_equals_the_sum_over_paths(graph, seed):
     parents, root = graph
-    rules, weights = linear_rules(parents, seed)
+    rules, weights = autograd_examples.edge_rules(parents, seed)
     grads = autograd_graph.backward_pass(parents, root, rules, 1.0)
-    expected = path_sums(parents, root, weights)
+    expected = autograd_examples.path_sums(parents, root, weights)
     assert set(grads) == set(expected)
     for name in expected:
-        assert float(grads[name]) == pytest.approx(expected[name], rel=1e-12, abs=1e-12)
+        assert float(grads[name]) == pytest.approx(float(expected[name]), rel=1e-12, abs=1e-12)
+
+
+def test_backward_pass_with_array_gradients_and_a_parent_used_twice():
+    parents = {"L": ["a", "a", "x"], "a": ["x"], "x": []}
+    rules, weights = autograd_examples.edge_rules(parents, 3, shape=(4,))
+    root_grad = np.arange(1.0, 5.0)
+    grads = autograd_graph.backward_pass(parents, "L", rules, root_grad)
+    w = weights
+    np.testing.assert_allclose(grads["x"], root_grad * ((w["L"][0] + w["L"][1]) * w["a"][0]
+                                                        + w["L"][2]), rtol=1e-14)
+    expected = autograd_examples.path_sums(parents, "L", weights, root_grad)
+    np.testing.assert_allclose(grads["a"], expected["a"], rtol=1e-14)
 
 
 def test_naive_recursion_double_counts_and_visits_shared_nodes_per_path():
-    parents = autograd_graph.example_parents("double_diamond")
-    rules, weights = linear_rules(parents, 0)
-    grads, visits = autograd_graph.naive_backward(parents, "L", rules, 1.0)
+    parents = autograd_examples.example_parents("double_diamond")
+    rules, weights = autograd_examples.edge_rules(parents, 0)
+    grads, visits = autograd_examples.naive_backward(parents, "L", rules, 1.0)
     assert visits["x"] == 4 and visits["c"] == 2 and visits["L"] == 1
-    right = path_sums(parents, "L", weights)
+    right = autograd_examples.path_sums(parents, "L", weights)
     assert float(grads["c"]) == pytest.approx(right["c"])  # complete when last reached
     assert float(grads["x"]) != pytest.approx(right["x"])  # but pushed on twice
     steps = list(autograd_graph.backward_steps(parents, "L", rules, 1.0))

@@ -231,11 +231,12 @@ for seed, (n, k, m) in ((814, (1, 2, 3)), (815, (5, 3, 3)), (816, (2, 2, 2))):
 # and `b` of shape `(4,)`. The addition's backward rule receives `grad_out` $=
 # \partial L/\partial Z$. For the product `X @ W.T`, which has the shape of `Z`, that very
 # array is the gradient. Suppose the rule handed the same array to `b` as well. **What
-# shape would that "gradient of b" have?** Before running anything below, replace the
-# contents of the next cell with one line, `shape_handed_to_b = (..., ...)`, your
-# prediction as a tuple of whole numbers.
+# shape would that "gradient of b" have?** Before running anything below, replace the two
+# lines under the comment of the next cell with one line,
+# `shape_handed_to_b = (..., ...)`, your prediction as a tuple of whole numbers.
 
 # %% solution id=predict_grad_shape
+# Your prediction, a tuple such as (2, 3), in place of the two lines below:
 ### BEGIN SOLUTION
 shape_handed_to_b = (5, 4)
 ### END SOLUTION
@@ -724,11 +725,12 @@ def naive_backward(parents, root, rules, root_grad):
 # ### Checkpoint B: predict, then run (1 point)
 #
 # Run `naive_backward` on the graph above, from `L`. **How many times does the recursion
-# enter the node `x`?** Replace the contents of the next cell with one line,
-# `visits_of_x = ...`, your prediction as a whole number, before running the cell after
-# the test.
+# enter the node `x`?** Replace the two lines under the comment of the next cell with
+# one line, `visits_of_x = ...`, your prediction as a whole number, before running the
+# cell after the test.
 
 # %% solution id=predict_visits
+# Your prediction, a whole number, in place of the two lines below:
 ### BEGIN SOLUTION
 visits_of_x = 4
 ### END SOLUTION

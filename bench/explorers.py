@@ -46,6 +46,8 @@ EXPLORERS = {
     "explore_depth.weight_explorer": functools.partial(_call, "explore_depth", "weight_explorer"),
     "explore_xor.xor_explorer": functools.partial(_call, "explore_xor", "xor_explorer"),
     "explore_depth.depth_explorer": functools.partial(_call, "explore_depth", "depth_explorer"),
+    "explore_autograd.backward_explorer": functools.partial(_call, "explore_autograd",
+                                                            "backward_explorer"),
     # notebook 3's explorers live with the graphs they draw
     "graph_drawing.graph_explorer('j')": functools.partial(_call, "graph_drawing",
                                                           "graph_explorer", "j"),

@@ -14,7 +14,7 @@ from .autograd_engine import Tensor, graph_of
 from .autograd_graph import backward_steps, topological_order
 from .course import grading, references_unlocked
 
-__all__ = ["EXPRESSIONS", "expression", "steps_of", "draw_step", "backward_explorer"]
+__all__ = ["EXPRESSIONS", "expression", "steps_of", "positions", "draw_step", "backward_explorer"]
 
 EXPRESSIONS = ("two diamonds", "shared hidden layer", "2-2-1 network")
 
@@ -89,6 +89,32 @@ def steps_of(root):
     return nodes, parents, order, snapshots
 
 
+def positions(order, parents):
+    """Where each node goes: one column per step from the inputs, each node (inputs too)
+    in the column just left of its first consumer, a column's operations above its inputs.
+
+    Examples
+    --------
+    >>> pos = positions(["x", "w", "p", "L"], {"x": [], "w": [], "p": ["x"], "L": ["p", "w"]})
+    >>> pos["x"], pos["w"], pos["L"]
+    ((0, 0.0), (1, -0.5), (2, 0.0))
+    """
+    column, children = {}, {name: [] for name in order}
+    for name in order:
+        column[name] = 1 + max((column[p] for p in parents[name]), default=-1)
+        for parent in parents[name]:
+            children[parent].append(name)
+    for name in reversed(order):
+        if children[name]:
+            column[name] = min(column[child] for child in children[name]) - 1
+    pos = {}
+    for c in sorted(set(column.values())):
+        members = sorted((name for name in order if column[name] == c),
+                         key=lambda name: not parents[name])  # stable: operations first
+        pos.update({name: (c, (len(members) - 1) / 2 - i) for i, name in enumerate(members)})
+    return pos
+
+
 def _text(value):
     value = np.asarray(value)
     if value.size == 1:
@@ -123,21 +149,15 @@ def draw_step(ax, which="two diamonds", step=0):
     ['L', 'c', 'd', 'e', 's']
     >>> plt.close(fig)
     """
-    from types import SimpleNamespace
-
     from matplotlib.patches import FancyArrowPatch
 
-    from .graph_drawing import layout
     from .plotting import set_title
 
     nodes, parents, order, snapshots = steps_of(expression(which))
     step = int(np.clip(step, 0, len(order)))
     grads, visited = snapshots[step], order[::-1][:step]
     current = visited[-1] if visited else None
-    shape = SimpleNamespace(order=order, nodes={n: SimpleNamespace(
-        parents=tuple(parents[n]), kind="input" if not parents[n] else nodes[n].op)
-        for n in order})
-    pos = layout(shape)
+    pos = positions(order, parents)
     for name in order:
         for parent in dict.fromkeys(parents[name]):
             (x0, y0), (x1, y1) = pos[parent], pos[name]

@@ -270,3 +270,32 @@ def test_references_are_locked_in_notebook_8_and_earlier_answers_too():
         net221.backward(x, 0.5, params, cache)
     course.start_notebook(6)
     assert net221.backward(x, 0.5, params, cache)["W1"].shape == (2, 2)
+
+
+# ---------------------------------------------------------------- the explorer
+
+@pytest.mark.parametrize("which", ["two diamonds", "shared hidden layer", "2-2-1 network"])
+def test_explorer_steps_end_with_every_gradient_of_the_engine(which):
+    import matplotlib.pyplot as plt
+
+    from bplab import explore_autograd
+
+    L = explore_autograd.expression(which)
+    nodes, parents, order, snapshots = explore_autograd.steps_of(L)
+    with course.references_unlocked():
+        L.backward()
+    assert set(snapshots[-1]) == set(order)
+    for name in order:
+        np.testing.assert_allclose(snapshots[-1][name], nodes[name].grad, rtol=1e-14)
+    fig, ax = plt.subplots()
+    grads = explore_autograd.draw_step(ax, which, step=99)  # clipped to the last step
+    assert len(ax.texts) == len(order) and set(grads) == set(order)
+    assert "an input" in ax.get_title()
+    plt.close(fig)
+
+
+def test_explorer_is_not_built_while_grading(monkeypatch):
+    from bplab import explore_autograd
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert explore_autograd.backward_explorer() is None

@@ -79,8 +79,8 @@ rng = bp.start_notebook(8)
 #
 # a sum over every entry of the output that $x_i$ touches. The rule computes that sum
 # directly, in a line or two of NumPy, without ever building the matrix of all
-# $\partial\, \text{out}_j / \partial x_i$ (which for a $1000 \times 1000$ layer would have
-# $10^{12}$ entries). Two facts hold for every rule:
+# $\partial\, \text{out}_j / \partial x_i$ (which, for a $1000 \times 1000$ array in and
+# out, would have $10^{12}$ entries). Two facts hold for every rule:
 #
 # - the gradient it returns has **the shape of the input** it belongs to;
 # - it is **linear in $G$**: twice the gradient from above, twice the gradient below.

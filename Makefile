@@ -1,5 +1,5 @@
 # Backprop Lab. `make lab` opens the course; `make test` runs every test. Both set up
-# the virtual environment in .venv on first use (Python 3.10 or newer).
+# the virtual environment in .venv on first use (Python 3.11 or newer).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -36,20 +36,20 @@ test-fast: $(VENV)/.dev
 
 ## release: rebuild notebooks/ and solutions/ from source/
 release: $(VENV)/.runtime
-	$(PY) -m autograder.build
+	$(PY) -m autograder.authoring.build
 
 ## check-release: report any drift between source/ and the committed notebooks
 check-release: $(VENV)/.runtime
-	$(PY) -m autograder.build --check
+	$(PY) -m autograder.authoring.build --check
 
 ## grade: grade a class's submissions (a folder or a zip), e.g. make grade SUBMISSIONS=~/hw
 grade: $(VENV)/.runtime
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [OUT=build/grading]"; exit 2; }
-	$(PY) -m autograder.grade "$(SUBMISSIONS)" --out "$(or $(OUT),build/grading)"
+	$(PY) -m autograder.pipeline.grade "$(SUBMISSIONS)" --out "$(or $(OUT),build/grading)"
 
 ## gate: the test-the-tests gate for one assignment, e.g. make gate A=01_loss_functions
 gate: $(VENV)/.dev
-	$(PY) -m autograder.gate $(A)
+	$(PY) -m autograder.authoring.gate $(A)
 
 ## bench: speed benchmarks, each figure beside its baseline; see bench/README.md
 .PHONY: bench

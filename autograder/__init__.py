@@ -10,6 +10,11 @@ CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 COURSE_ID = "backprop-lab"
 
 
+def exercise_of(grade_id):
+    """The exercise a test id belongs to: ``"mse__value"`` -> ``"mse"``."""
+    return grade_id.split("__", 1)[0]
+
+
 def assignments():
     """Names of the course's assignments, in course order (``01_loss_functions``, ...)."""
     return sorted(p.name for p in SOURCE_DIR.iterdir() if (p / f"{p.name}.py").is_file())

@@ -1,10 +1,10 @@
 """Explorers: the time from a slider change to the redrawn figure, against 100 ms.
 
-When a slider moves, :func:`bplab.widgets.explorer`'s callback makes a new figure, calls
+When a slider moves, :func:`bplab.explore.widgets.explorer`'s callback makes a new figure, calls
 the explorer's pure drawing function with the slider values, and displays the figure,
 which in JupyterLab means rendering it to PNG (IPython's ``print_figure``, as the inline
 backend does). This module captures each explorer's drawing function, figure size and
-sliders by building the explorer with a recording stand-in for ``bplab.widgets.explorer``,
+sliders by building the explorer with a recording stand-in for ``bplab.explore.widgets.explorer``,
 then times exactly that callback with matplotlib's Agg backend. Each repeat moves one
 slider to a new value, so no two consecutive redraws are alike.
 
@@ -29,29 +29,29 @@ GOAL_MS = 100.0
 
 
 def _net221():
-    from bplab import explore_net221, net221
+    from bplab import net221
+    from bplab.explore import net221 as explore_net221
 
     return explore_net221.network_explorer(net221.forward, net221.backward)
 
 
 def _call(module, name, *args):
-    return getattr(importlib.import_module(f"bplab.{module}"), name)(*args)
+    return getattr(importlib.import_module(f"bplab.explore.{module}"), name)(*args)
 
 
 EXPLORERS = {
-    "explore_losses.loss_explorer": functools.partial(_call, "explore_losses", "loss_explorer"),
-    "explore_booth.descent_explorer": functools.partial(_call, "explore_booth",
+    "losses.loss_explorer": functools.partial(_call, "losses", "loss_explorer"),
+    "booth.descent_explorer": functools.partial(_call, "booth",
                                                         "descent_explorer"),
-    "explore_net221.network_explorer": _net221,
-    "explore_depth.weight_explorer": functools.partial(_call, "explore_depth", "weight_explorer"),
-    "explore_xor.xor_explorer": functools.partial(_call, "explore_xor", "xor_explorer"),
-    "explore_depth.depth_explorer": functools.partial(_call, "explore_depth", "depth_explorer"),
-    "explore_autograd.backward_explorer": functools.partial(_call, "explore_autograd",
-                                                            "backward_explorer"),
+    "net221.network_explorer": _net221,
+    "depth.weight_explorer": functools.partial(_call, "depth", "weight_explorer"),
+    "xor.xor_explorer": functools.partial(_call, "xor", "xor_explorer"),
+    "depth.depth_explorer": functools.partial(_call, "depth", "depth_explorer"),
+    "autograd.backward_explorer": functools.partial(_call, "autograd", "backward_explorer"),
     # notebook 3's explorers live with the graphs they draw
-    "graph_drawing.graph_explorer('j')": functools.partial(_call, "graph_drawing",
+    "graph.graph_explorer('j')": functools.partial(_call, "graph",
                                                           "graph_explorer", "j"),
-    "graph_drawing.graph_explorer('neuron')": functools.partial(_call, "graph_drawing",
+    "graph.graph_explorer('neuron')": functools.partial(_call, "graph",
                                                                "graph_explorer",
                                                                "neuron"),
 }
@@ -59,15 +59,14 @@ EXPLORERS = {
 
 
 def discover():
-    """Every ``*_explorer`` function of the ``bplab.explore_*`` modules, as ``module.name``."""
-    import bplab
+    """Every ``*_explorer`` function of the ``bplab.explore`` modules, as ``module.name``."""
+    import bplab.explore
 
     found = set()
-    for info in pkgutil.iter_modules(bplab.__path__):
-        if info.name.startswith("explore_"):
-            module = importlib.import_module(f"bplab.{info.name}")
-            found |= {f"{info.name}.{name}" for name in getattr(module, "__all__", dir(module))
-                      if name.endswith("_explorer")}
+    for info in pkgutil.iter_modules(bplab.explore.__path__):
+        module = importlib.import_module(f"bplab.explore.{info.name}")
+        found |= {f"{info.name}.{name}" for name in getattr(module, "__all__", dir(module))
+                  if name.endswith("_explorer")}
     return found
 
 
@@ -78,9 +77,9 @@ def capture(build):
     -------
     dict
         ``draw`` (the callback's drawing function), ``controls`` (name to widget),
-        ``figsize`` and ``ncols``, as passed to ``bplab.widgets.explorer``.
+        ``figsize`` and ``ncols``, as passed to ``bplab.explore.widgets.explorer``.
     """
-    import bplab.widgets
+    import bplab.explore.widgets
 
     seen = {}
 
@@ -92,7 +91,7 @@ def capture(build):
 
     saved = os.environ.pop("NBGRADER_EXECUTION", None)  # explorers build nothing while grading
     try:
-        with mock.patch.object(bplab.widgets, "explorer", record):
+        with mock.patch.object(bplab.explore.widgets, "explorer", record):
             build()
     finally:
         if saved is not None:

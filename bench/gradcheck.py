@@ -1,7 +1,7 @@
 """Gradient checking: the course's checker against a plain loop, for speed and accuracy.
 
-The course checks a gradient with ``bplab.check`` (central differences from
-``bplab.numdiff``, a step chosen for float64, judged by ``bplab.diagnosis``). The
+The course checks a gradient with ``bplab.checks`` (central differences from
+``bplab.numdiff``, a step chosen for float64, judged by ``bplab.checks.diagnosis``). The
 baseline is the textbook checker: one entry at a time, a fixed step of 1e-5, judged by
 the same relative error with the same tolerance, so that only the way the derivative is
 estimated differs. Three of the course's functions (see :mod:`bench.problems`):
@@ -18,11 +18,12 @@ whether every planted mistake is caught, by each checker.
 
 import contextlib
 import io
-import re
 
 import numpy as np
 
-from bplab import check, diagnosis, numdiff
+from bplab import numdiff
+from bplab.checks import CheckFailure, diagnosis
+from bplab.checks import assertions as check
 
 from . import problems
 from .table import Row
@@ -76,19 +77,20 @@ def course_verdict(checks):
     Parameters
     ----------
     checks : iterable of callable
-        Each calls ``bplab.check.gradient`` or ``bplab.check.derivative``.
+        Each calls ``bplab.checks.gradient`` or ``bplab.checks.derivative``.
     """
     with contextlib.redirect_stdout(io.StringIO()):
         for one in checks:
             try:
                 one()
-            except AssertionError as failure:
-                found = re.search(r"\[diagnosis: ([\w-]+)\]", str(failure))
-                return found.group(1) if found else "failed"
+            except CheckFailure as failure:
+                return failure.kind
+            except AssertionError:
+                return "failed"
     return None
 
 
-def _course_checks(problem, grads):
+def course_checks(problem, grads):
     if problem.elementwise:
         return [lambda k=k: check.derivative(k, grads[k], problem.functions[k], problem.points[k])
                 for k in problem.keys]
@@ -130,7 +132,7 @@ def _worst_entry(numerical, exact):
 
 
 def _speed_row(problem, repeats):
-    course = lambda: course_verdict(_course_checks(problem, problem.exact))  # noqa: E731
+    course = lambda: course_verdict(course_checks(problem, problem.exact))  # noqa: E731
     loop = lambda: _loop_verdicts(problem, problem.exact)  # noqa: E731
     number = {"course": autonumber(course), "loop": autonumber(loop)}
     times = interleave({"course": course, "loop": loop}, repeats, number)
@@ -143,11 +145,11 @@ def _accuracy_row(problem):
     course_numerical = _course_numerical(problem)
     course_error = _max_error(course_numerical, problem.exact)
     loop_error = _max_error(_loop_numerical(problem), problem.exact)
-    correct_course = course_verdict(_course_checks(problem, problem.exact)) is None
+    correct_course = course_verdict(course_checks(problem, problem.exact)) is None
     correct_loop = _loop_verdicts(problem, problem.exact)
     kinds, caught_loop = [], 0
     for mistake, grads in problem.mistakes.items():
-        kinds.append((mistake, course_verdict(_course_checks(problem, grads))))
+        kinds.append((mistake, course_verdict(course_checks(problem, grads))))
         caught_loop += not _loop_verdicts(problem, grads)
     caught = sum(kind is not None for _, kind in kinds)
     total = len(problem.mistakes)

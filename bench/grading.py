@@ -2,13 +2,13 @@
 
 The synthetic class hands in notebook 01: one blank release, one solution, and wrong
 answers made from the mutants in ``source/01_loss_functions/mutants.toml``, each filled
-in with ``autograder.gate.fill_answers``. Timed side by side, each from nothing:
+in with ``autograder.authoring.mutants.fill_answers``. Timed side by side, each from nothing:
 
-* the pipeline: ``autograder.grade.run(submissions, out=<fresh folder>, workers=2,
+* the pipeline: ``autograder.pipeline.grade.run(submissions, out=<fresh folder>, workers=2,
   quiet=True)``, which builds its own template course, grades in parallel batches and
   writes feedback, a grades CSV and a report;
 * the baseline: what an instructor would type by hand: a course root from
-  ``autograder.build.write_course`` and ``nbgrader generate_assignment``, the
+  ``autograder.authoring.build.write_course`` and ``nbgrader generate_assignment``, the
   submissions copied in, and one ``nbgrader autograde`` process for the whole class;
 * the floor: one submission (the solution) run top to bottom with nbclient in a fresh
   kernel, as nbgrader runs it (``NBGRADER_EXECUTION=autograde``): no grader can grade a
@@ -16,7 +16,7 @@ in with ``autograder.gate.fill_answers``. Timed side by side, each from nothing:
 
 Both graders must agree on every student's score before their times mean anything. To
 say where the pipeline's time goes, the nbgrader processes it starts are counted and
-timed (by watching ``autograder.grade``'s call to its nbgrader helper, unchanged).
+timed (by watching ``autograder.pipeline.grade``'s call to its nbgrader helper, unchanged).
 """
 
 import contextlib
@@ -49,20 +49,21 @@ def make_class(release_nb, answers, mutants, size):
     answers : dict of str to str
         Answer cell id to solution code.
     mutants : list of dict
-        As ``autograder.gate.load_mutants`` returns them.
+        As ``autograder.authoring.mutants.load_mutants`` returns them.
     size : int
         Number of students, at least 2.
     """
-    from autograder.gate import _mutate, fill_answers
+    from autograder.authoring.mutants import fill_answers, mutate
 
     students = {"blank": release_nb, "solution": fill_answers(release_nb, answers)}
     for mutant in mutants[:max(0, size - 2)]:
-        students[mutant["name"]] = fill_answers(release_nb, _mutate(answers, mutant))
+        students[mutant["name"]] = fill_answers(release_nb, mutate(answers, mutant))
     return students
 
 
 def _course(root, name=ASSIGNMENT):
-    from autograder.build import nbgrader, write_course
+    from autograder.nbgrader_cli import nbgrader
+    from autograder.authoring.build import write_course
 
     write_course(root, [name])
     nbgrader(root, "generate_assignment", name, "--force")
@@ -94,18 +95,18 @@ def recording_nbgrader(module, calls):
 
 def grade_pipeline(submissions, out, workers, calls=None):
     """Grade with the pipeline; student id to total score (``calls``: see recording_nbgrader)."""
-    import autograder.grade
+    import autograder.pipeline.grade
 
-    with recording_nbgrader(autograder.grade, calls if calls is not None else []):
-        results, _ = autograder.grade.run(submissions, out=out, workers=workers, quiet=True)
+    with recording_nbgrader(autograder.pipeline.grade, calls if calls is not None else []):
+        results, _ = autograder.pipeline.grade.run(submissions, out=out, workers=workers, quiet=True)
     return {r["student"]: (sum(c["score"] for c in r["cells"].values())
                            if r["status"] == "graded" else None) for r in results}
 
 
 def grade_sequential(submissions, root, name=ASSIGNMENT, calls=None):
     """Build a course root, copy the class in, run one ``nbgrader autograde``; student to total."""
-    from autograder.build import nbgrader
-    from autograder.gate import class_scores
+    from autograder.nbgrader_cli import nbgrader
+    from autograder.gradebook import class_scores
 
     _course(root, name)
     for folder in Path(submissions).iterdir():
@@ -123,7 +124,7 @@ def grade_sequential(submissions, root, name=ASSIGNMENT, calls=None):
 def _processes(calls, runs):
     """Words on the nbgrader processes of one run: how many of each, and their mean time."""
     if not calls:
-        return "none seen from autograder.grade"
+        return "none seen from autograder.pipeline.grade"
     by_command = {}
     for command, seconds in calls:
         by_command.setdefault(command, []).append(seconds)
@@ -172,7 +173,7 @@ def run(quick=False, repeats=None, size=None, workers=2):
     workers : int
         The pipeline's parallel workers (the machine's two cores).
     """
-    from autograder.gate import _answers, load_mutants
+    from autograder.authoring.mutants import answers, load_mutants
 
     size = size or (3 if quick else 8)
     repeats = repeats or (1 if quick else 3)
@@ -180,7 +181,7 @@ def run(quick=False, repeats=None, size=None, workers=2):
     try:
         log(f"grading: building a class of {size}")
         release = _course(scratch / "release-course")
-        students = make_class(release, _answers(ASSIGNMENT), load_mutants(ASSIGNMENT), size)
+        students = make_class(release, answers(ASSIGNMENT), load_mutants(ASSIGNMENT), size)
         submissions = scratch / "submissions"
         for student, nb in students.items():
             (submissions / student).mkdir(parents=True)

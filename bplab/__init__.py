@@ -6,24 +6,14 @@ Submodules are imported on first use so that a notebook pays only for what it us
 (ipywidgets and matplotlib are never imported by the numerical core).
 """
 
-from importlib import import_module
+from .lazy import submodule_getattr
 
 __version__ = "1.0.0"
 
 __all__ = ["__version__", "start_notebook", "grading"]
 
 
-def __getattr__(name):
-    if name.startswith("_"):
-        raise AttributeError(name)
-    try:
-        module = import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__name__}.{name}":
-            raise
-        raise AttributeError(f"module 'bplab' has no attribute {name!r}") from None
-    globals()[name] = module
-    return module
+__getattr__ = submodule_getattr(__name__, globals())
 
 
 def start_notebook(number):

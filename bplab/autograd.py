@@ -21,11 +21,18 @@ import numpy as np
 from .course import reference
 from .validation import as_array, shape_str
 
-__all__ = ["unbroadcast", "matmul_backward", "add_backward", "div_backward", "tanh_backward",
+__all__ = ["as_grad_out", "unbroadcast", "matmul_backward", "add_backward", "div_backward", "tanh_backward",
            "sigmoid_backward", "relu_backward"]
 
 
-def _grad(grad_out, shape):
+def as_grad_out(grad_out, shape):
+    """``grad_out`` as an array, checked to have the shape of the operation's output.
+
+    Examples
+    --------
+    >>> as_grad_out(1.0, ()).shape
+    ()
+    """
     grad_out = as_array(grad_out, "grad_out")
     if grad_out.shape != tuple(shape):
         raise ValueError(f"grad_out must have the shape of the operation's output, "
@@ -111,7 +118,7 @@ def matmul_backward(grad_out: np.ndarray, A: np.ndarray, B: np.ndarray) -> tuple
     if A.shape[1] != B.shape[0]:
         raise ValueError(f"A @ B needs A's columns to match B's rows; got {shape_str(A.shape)} "
                          f"and {shape_str(B.shape)}")
-    grad_out = _grad(grad_out, (A.shape[0], B.shape[1]))
+    grad_out = as_grad_out(grad_out, (A.shape[0], B.shape[1]))
     return grad_out @ B.T, A.T @ grad_out
 
 
@@ -140,7 +147,7 @@ def add_backward(grad_out: np.ndarray, a_shape: tuple, b_shape: tuple) -> tuple:
     >>> da.shape, db
     ((4, 3), array([4., 4., 4.]))
     """
-    grad_out = _grad(grad_out, _broadcast(a_shape, b_shape))
+    grad_out = as_grad_out(grad_out, _broadcast(a_shape, b_shape))
     return unbroadcast(grad_out, a_shape), unbroadcast(grad_out, b_shape)
 
 
@@ -165,7 +172,7 @@ def div_backward(grad_out: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
     (array([0.5, 0.5]), array([-1.]))
     """
     a, b = as_array(a, "a"), as_array(b, "b")
-    grad_out = _grad(grad_out, _broadcast(a.shape, b.shape))
+    grad_out = as_grad_out(grad_out, _broadcast(a.shape, b.shape))
     return (unbroadcast(grad_out / b, a.shape),
             unbroadcast(-grad_out * a / b**2, b.shape))
 
@@ -184,7 +191,7 @@ def tanh_backward(grad_out: np.ndarray, out: np.ndarray) -> np.ndarray:
     array([1.5])
     """
     out = as_array(out, "out")
-    return _grad(grad_out, out.shape) * (1.0 - out**2)
+    return as_grad_out(grad_out, out.shape) * (1.0 - out**2)
 
 
 @reference(8)
@@ -201,7 +208,7 @@ def sigmoid_backward(grad_out: np.ndarray, out: np.ndarray) -> np.ndarray:
     array([0.5])
     """
     out = as_array(out, "out")
-    return _grad(grad_out, out.shape) * out * (1.0 - out)
+    return as_grad_out(grad_out, out.shape) * out * (1.0 - out)
 
 
 @reference(8)
@@ -219,4 +226,4 @@ def relu_backward(grad_out: np.ndarray, out: np.ndarray) -> np.ndarray:
     array([0., 2.])
     """
     out = as_array(out, "out")
-    return _grad(grad_out, out.shape) * (out > 0)
+    return as_grad_out(grad_out, out.shape) * (out > 0)

@@ -13,10 +13,11 @@ from collections import Counter
 
 import numpy as np
 
-from .autograd_graph import _check_graph, _order
+from .autograd_graph import check_graph, topological_order
+from .course import references_unlocked
 
 __all__ = ["EXAMPLES", "example_parents", "random_graph", "edge_rules", "path_sums",
-           "naive_backward", "order_problem"]
+           "naive_backward", "looks_naive", "order_problem"]
 
 EXAMPLES = {
     "chain": {"L": ["c"], "c": ["b"], "b": ["a"], "a": []},
@@ -97,7 +98,7 @@ def path_sums(parents: dict, root: str, weights: dict, root_grad=1.0) -> dict:
     ...                 {n: [1.0] * len(ps) for n, ps in EXAMPLES["double_diamond"].items()})["x"])
     4.0
     """
-    _check_graph(parents, root)
+    check_graph(parents, root)
     total = {}
 
     def walk(node, product):
@@ -131,7 +132,7 @@ def naive_backward(parents: dict, root: str, rules: dict, root_grad) -> tuple:
     >>> visits["x"], visits["c"]
     (4, 2)
     """
-    _check_graph(parents, root)
+    check_graph(parents, root)
     grads, visits = {root: np.asarray(root_grad, dtype=np.float64)}, Counter()
 
     def visit(name):
@@ -143,6 +144,32 @@ def naive_backward(parents: dict, root: str, rules: dict, root_grad) -> tuple:
 
     visit(root)
     return grads, visits
+
+
+def looks_naive(grads, naive: dict, expected: dict) -> bool:
+    """True when ``grads`` holds :func:`naive_backward`'s values where those are wrong.
+
+    Parameters
+    ----------
+    grads : object
+        A student's gradients, a dict of node name to value (anything else is not naive).
+    naive, expected : dict of str to ndarray
+        The naive recursion's gradients and the right ones, for the same graph and rules.
+
+    Examples
+    --------
+    >>> looks_naive({"x": 8.0}, {"x": 8.0}, {"x": 4.0}), looks_naive({"x": 4.0}, {"x": 8.0},
+    ...                                                              {"x": 4.0})
+    (True, False)
+    """
+    wrong = [n for n in expected if not np.allclose(naive[n], expected[n], rtol=1e-9, atol=0)]
+    if not wrong or not isinstance(grads, dict):
+        return False
+    try:
+        return all(n in grads and np.allclose(np.asarray(grads[n], dtype=np.float64), naive[n],
+                                              rtol=1e-9, atol=0) for n in wrong)
+    except (TypeError, ValueError):
+        return False
 
 
 def order_problem(order, parents: dict, root: str):
@@ -161,7 +188,8 @@ def order_problem(order, parents: dict, root: str):
     if repeated:
         return (f"{repeated[0]!r} appears {order.count(repeated[0])} times: each node must "
                 "appear once (remember which nodes are done)")
-    needed = set(_order(parents, root))
+    with references_unlocked():  # checking an answer needs the reference
+        needed = set(topological_order(parents, root))
     missing, extra = sorted(needed - set(order)), sorted(set(order) - needed)
     if missing:
         return f"the order leaves out {missing}, which {root!r} depends on"

@@ -16,10 +16,12 @@ import numpy as np
 
 from .course import reference
 
-__all__ = ["topological_order", "backward_steps", "backward_pass"]
+__all__ = ["check_graph", "topological_order", "backward_steps", "backward_pass"]
 
 
-def _check_graph(parents, root):
+def check_graph(parents: dict, root: str) -> None:
+    """Raise a clear error unless ``parents`` is a graph (a dict of name to parent names)
+    that holds ``root`` and every parent it names."""
     if not isinstance(parents, dict):
         raise TypeError(f"parents must be a dict of node name to list of names; "
                         f"got {type(parents).__name__}")
@@ -75,7 +77,7 @@ def topological_order(parents: dict, root: str) -> list:
     >>> topological_order({"L": ["u", "v"], "u": ["h"], "v": ["h"], "h": ["x"], "x": []}, "L")
     ['x', 'h', 'u', 'v', 'L']
     """
-    _check_graph(parents, root)
+    check_graph(parents, root)
     return _order(parents, root)
 
 
@@ -96,7 +98,7 @@ def backward_steps(parents: dict, root: str, rules: dict, root_grad):
     ...  backward_steps({"L": ["a"], "a": []}, "L", rules, 1.0) if "a" in grads]
     [('L', 2.0), ('a', 2.0)]
     """
-    _check_graph(parents, root)
+    check_graph(parents, root)
     grads = {root: np.asarray(root_grad, dtype=np.float64)}
     for name in reversed(_order(parents, root)):
         shares = rules[name](grads[name]) if parents[name] else ()

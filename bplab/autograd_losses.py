@@ -9,7 +9,7 @@ locked in notebook 8, where students write them.
 
 import numpy as np
 
-from .autograd import _grad
+from .autograd import as_grad_out
 from .course import reference
 from .losses import BCE_EPS
 from .validation import as_array, shape_str
@@ -33,7 +33,7 @@ def mean_backward(grad_out: float, x_shape: tuple) -> np.ndarray:
            [0.25, 0.25]])
     """
     x_shape = tuple(int(n) for n in x_shape)
-    grad_out = _grad(grad_out, ())
+    grad_out = as_grad_out(grad_out, ())
     return np.full(x_shape, grad_out / max(int(np.prod(x_shape)), 1))
 
 
@@ -62,7 +62,7 @@ def mse_backward(grad_out: float, y_hat: np.ndarray, t: np.ndarray) -> np.ndarra
     array([1., 2.])
     """
     y_hat, t = _pair(y_hat, t)
-    return _grad(grad_out, ()) * 2.0 * (y_hat - t) / len(y_hat)
+    return as_grad_out(grad_out, ()) * 2.0 * (y_hat - t) / len(y_hat)
 
 
 @reference(8)
@@ -83,4 +83,4 @@ def bce_backward(grad_out: float, y_hat: np.ndarray, t: np.ndarray) -> np.ndarra
     """
     y_hat, t = _pair(y_hat, t)
     p = np.clip(y_hat, BCE_EPS, 1.0 - BCE_EPS)
-    return _grad(grad_out, ()) * (p - t) / (p * (1.0 - p) * len(y_hat))
+    return as_grad_out(grad_out, ()) * (p - t) / (p * (1.0 - p) * len(y_hat))

@@ -17,6 +17,7 @@ __all__ = [
     "reference",
     "start_notebook",
     "current_notebook",
+    "close_notebook",
     "references_unlocked",
     "grading",
     "taught_in",
@@ -50,7 +51,7 @@ def reference(notebook, *, also=()):
     locked_in = (notebook, *also)
 
     def decorate(function):
-        qualified = f"bplab.{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
+        qualified = f"{function.__module__}.{function.__name__}"
         _TAUGHT_IN[qualified] = notebook
 
         @functools.wraps(function)
@@ -99,6 +100,11 @@ def start_notebook(number):
     _state["notebook"] = number
     np.set_printoptions(precision=6, suppress=True)
     return np.random.default_rng(number)
+
+
+def close_notebook():
+    """Declare that no notebook is running: every reference is callable again."""
+    _state["notebook"] = None
 
 
 def current_notebook():

@@ -9,7 +9,7 @@ first to last; :meth:`Graph.backward` computes every bar value
 Values may be arrays (one entry per example); a parent that was broadcast receives the
 sum of its contributions over the broadcast axes. The references of notebook 3 are
 locked there (see :mod:`bplab.course`), and so is :meth:`Graph.backward`. Pictures of
-graphs, and notebook 3's explorer, are in :mod:`bplab.graph_drawing`; notebook 3's worked
+graphs, and notebook 3's explorer, are in :mod:`bplab.explore.graph`; notebook 3's worked
 examples are in :mod:`bplab.graph_examples`.
 """
 

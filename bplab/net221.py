@@ -232,7 +232,7 @@ def loss_at(x, t, params, name=None, value=None):
     Notes
     -----
     It runs the reference :func:`forward`, so in notebook 4 it works inside the course's
-    checks (``bp.check.gradient``) and nowhere else.
+    checks (``bp.checks.gradient``) and nowhere else.
 
     Examples
     --------

@@ -9,7 +9,7 @@ shape (S, N, n). The loss is the mean over examples of the squared error,
 
 :func:`forward` and :func:`loss` take one network or a stack. Training a whole stack in
 one computation, and the success rate, live in :mod:`bplab.xor_batch`; what notebook 6's
-checks compare against lives in :mod:`bplab.xor_checks`. The functions marked as
+checks compare against lives in :mod:`bplab.checks.xor`. The functions marked as
 references answer notebook 6's exercises and are locked there.
 """
 

@@ -18,30 +18,42 @@ from .course import reference
 from .validation import as_array
 from .xor import PARAMS, as_params, forward, init_batch, xor_data
 
-__all__ = ["batched_gradients", "train_batch", "success_rate", "SUCCESS_TOL"]
+__all__ = ["unchecked_sigmoid", "stacked_gradients", "batched_gradients", "train_batch", "success_rate", "SUCCESS_TOL"]
 
 SUCCESS_TOL = 0.1
 """A run succeeds when every output is within this distance of its target."""
 
 
-def _fast_sigmoid(z):
-    # activations.sigmoid without its input checks and masks, for the training loop;
-    # exp(-z) overflows to inf for z < -709, and 1 / inf is the right answer, 0.
+def unchecked_sigmoid(z):
+    """The logistic sigmoid for the training loop: no input checks, no warnings.
+
+    ``activations.sigmoid`` checks its input and masks large values; in a loop that runs a
+    thousand networks for ten thousand steps that costs more than the arithmetic. Here
+    exp(-z) overflows to inf for z < -709, and 1 / inf is the right answer, 0.
+
+    Parameters
+    ----------
+    z : ndarray
+
+    Returns
+    -------
+    ndarray of the shape of z
+    """
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(-z))
 
 
 @reference(6)
-def _batched(p, X, t, hidden="sigmoid", loss_kind="mse"):
+def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="mse"):
     """Stacked gradients and final outputs; no product ever mixes two seeds s.
 
     The two products with X use np.tensordot, the fastest form here of the einsums
     "ni,sji->snj" and "snj,ni->sji".
     """
     tanh_hidden = hidden == "tanh"
-    A1 = (np.tanh if tanh_hidden else _fast_sigmoid)(
+    A1 = (np.tanh if tanh_hidden else unchecked_sigmoid)(
         np.tensordot(X, p["W1"], axes=(1, 2)).transpose(1, 0, 2) + p["b1"][:, None, :])
-    y_hat = _fast_sigmoid(np.einsum("snj,skj->snk", A1, p["W2"]) + p["b2"][:, None, :])
+    y_hat = unchecked_sigmoid(np.einsum("snj,skj->snk", A1, p["W2"]) + p["b2"][:, None, :])
     N = len(X)
     if loss_kind == "bce":  # sigmoid + cross-entropy: dL/dZ2 = (y_hat - t) / N
         dZ2 = (y_hat - t) / N
@@ -69,7 +81,7 @@ def batched_gradients(params, X, t):
     """
     p = as_params(params)
     X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
-    grads, y_hat = _batched(p, X, t)
+    grads, y_hat = stacked_gradients(p, X, t)
     return grads, ((y_hat - t) ** 2).sum(axis=2).mean(axis=1)
 
 
@@ -100,7 +112,7 @@ def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="mse"):
     lr = as_array(lr, "lr")
     rates = {name: lr.reshape(lr.shape + (1,) * (p[name].ndim - lr.ndim)) for name in PARAMS}
     for _ in range(int(n_iterations)):
-        grads, _ = _batched(p, X, t, hidden, loss)
+        grads, _ = stacked_gradients(p, X, t, hidden, loss)
         for name in PARAMS:
             p[name] -= rates[name] * grads[name]
     return p

@@ -14,7 +14,10 @@ def _fresh_course_state():
     """Each test starts with no notebook open, so locked references are callable."""
     from bplab import course
 
-    saved = dict(course._state)
-    course._state.update(notebook=None, unlocked_depth=0)
+    saved = course.current_notebook()
+    course.close_notebook()
     yield
-    course._state.update(saved)
+    if saved is None:
+        course.close_notebook()
+    else:
+        course.start_notebook(saved)

@@ -278,7 +278,7 @@ def test_references_are_locked_in_notebook_8_and_earlier_answers_too():
 def test_explorer_steps_end_with_every_gradient_of_the_engine(which):
     import matplotlib.pyplot as plt
 
-    from bplab import explore_autograd
+    from bplab.explore import autograd as explore_autograd
 
     L = explore_autograd.expression(which)
     nodes, parents, order, snapshots = explore_autograd.steps_of(L)
@@ -295,7 +295,18 @@ def test_explorer_steps_end_with_every_gradient_of_the_engine(which):
 
 
 def test_explorer_is_not_built_while_grading(monkeypatch):
-    from bplab import explore_autograd
+    from bplab.explore import autograd as explore_autograd
 
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert explore_autograd.backward_explorer() is None
+
+
+def test_the_naive_recursion_is_recognised_only_where_it_is_wrong():
+    for name in ("double_diamond", "skip", "chain"):
+        parents = autograd_examples.example_parents(name)
+        rules, weights = autograd_examples.edge_rules(parents, 1)
+        naive = autograd_examples.naive_backward(parents, "L", rules, 1.0)[0]
+        right = autograd_examples.path_sums(parents, "L", weights)
+        assert autograd_examples.looks_naive(naive, naive, right) == (name != "chain")
+        assert not autograd_examples.looks_naive(right, naive, right)
+    assert not autograd_examples.looks_naive(None, naive, right)

@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import booth, course, explore_booth, numdiff  # noqa: E402
+from bplab import booth, course, numdiff  # noqa: E402
+from bplab.explore import booth as explore_booth  # noqa: E402
 
 coordinate = st.floats(-50, 50, allow_nan=False)
 
@@ -127,7 +128,7 @@ def test_references_locked_in_notebook_2_but_usable_in_checks():
         # the explorer works while the references are locked
         assert explore_booth.descent_values(0.05)["behaviour"] == "converges"
     finally:
-        course._state["notebook"] = saved
+        course.close_notebook() if saved is None else course.start_notebook(saved)
 
 
 def test_descent_values_classify_behaviour():

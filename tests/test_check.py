@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bplab import check
+from bplab.checks import assertions as check
 
 
 def test_call_returns_the_result():

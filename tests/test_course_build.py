@@ -6,9 +6,9 @@ import nbformat
 import pytest
 
 from autograder import NOTEBOOKS_DIR, SOLUTIONS_DIR, SOURCE_DIR, assignments
-from autograder.build import drift
-from autograder.gate import solution_code
-from autograder.sourcefmt import parse
+from autograder.authoring.build import drift
+from autograder.authoring.mutants import solution_code
+from autograder.authoring.sourcefmt import parse
 
 NAMES = assignments()
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
@@ -89,7 +89,7 @@ def test_solution_code_strips_markers_only():
 
 
 def test_drift_ignores_run_timestamps_but_not_source_or_metadata(tmp_path):
-    from autograder.build import comparable
+    from autograder.authoring.build import comparable
 
     original = SOLUTIONS_DIR / NAMES[0] / f"{NAMES[0]}.ipynb"
     nb = nbformat.read(original, as_version=4)
@@ -109,7 +109,7 @@ def test_drift_ignores_run_timestamps_but_not_source_or_metadata(tmp_path):
 
 def _executed_with_widgets(ids, chunks):
     """A tiny executed notebook: a slider model referencing a style model, shown in output."""
-    from autograder.build import _WIDGET_STATE
+    from autograder.authoring.build import WIDGET_STATE
 
     slider, style = ids
     nb = nbformat.v4.new_notebook()
@@ -120,7 +120,7 @@ def _executed_with_widgets(ids, chunks):
         "display_data", data={"application/vnd.jupyter.widget-view+json": {
             "model_id": slider, "version_major": 2, "version_minor": 0}}))
     nb.cells = [cell]
-    nb.metadata["widgets"] = {_WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
+    nb.metadata["widgets"] = {WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
         style: {"model_name": "SliderStyleModel", "state": {"description_width": ""}},
         slider: {"model_name": "FloatSliderModel", "state": {"style": f"IPY_MODEL_{style}"}}}}}
     return nb
@@ -129,7 +129,7 @@ def _executed_with_widgets(ids, chunks):
 def test_rebuilt_solutions_do_not_depend_on_the_run():
     import uuid
 
-    from autograder.build import reproducible
+    from autograder.authoring.build import reproducible
 
     first = _executed_with_widgets([uuid.uuid4().hex, uuid.uuid4().hex], ["a\n", "b\n"])
     second = _executed_with_widgets([uuid.uuid4().hex, uuid.uuid4().hex], ["a\nb\n"])

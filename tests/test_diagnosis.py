@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from bplab.diagnosis import EXACT_TOL, FLOOR, diagnose, relative_error
+from bplab.checks.diagnosis import EXACT_TOL, FLOOR, diagnose, relative_error
 
 RIGHT = np.array([[0.5, -1.25, 2.0], [0.75, 3.0, -0.4]])
 nonzero = st.floats(0.1, 10) | st.floats(-10, -0.1)

@@ -22,12 +22,21 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import CONFIG_FILE, COURSE_ID, REPO_ROOT
-from autograder import exchange
-from autograder.build import nbgrader, write_course
-from autograder.gate import _answers, class_scores, fill_answers
+from autograder.pipeline import exchange
+from autograder.nbgrader_cli import nbgrader
+from autograder.authoring.build import write_course
+from autograder.authoring import mutants
+from autograder.authoring.mutants import fill_answers
+from autograder.gradebook import class_scores
 
 NAME = "01_loss_functions"
 HUB_DIR = REPO_ROOT / "autograder" / "jupyterhub"
+
+
+@pytest.fixture(autouse=True)
+def this_checkout(monkeypatch):
+    """The instructor config finds the course's settings in this checkout, not /opt."""
+    monkeypatch.setenv("BACKPROP_LAB_CHECKOUT", str(REPO_ROOT))
 
 
 def _load(path):
@@ -45,7 +54,7 @@ def _home(root, user, config_name):
 
 def _solve(notebook):
     nb = nbformat.read(notebook, as_version=4)
-    nbformat.write(fill_answers(nb, _answers(NAME)), notebook)
+    nbformat.write(fill_answers(nb, mutants.answers(NAME)), notebook)
 
 
 def test_hub_and_nbgrader_configs_name_the_same_course_and_exchange():
@@ -183,7 +192,7 @@ def test_two_graders_share_one_gradebook_on_postgresql(postgres, tmp_path):
     first, second = graders["grader1"], graders["grader2"]
     nbgrader(first[0], "generate_assignment", NAME, "--force", *options, env=first[1])
     release = nbformat.read(first[0] / "release" / NAME / f"{NAME}.ipynb", as_version=4)
-    work = {"ada": (first, fill_answers(release, _answers(NAME))), "bob": (second, release)}
+    work = {"ada": (first, fill_answers(release, mutants.answers(NAME))), "bob": (second, release)}
     for student, ((course, _), notebook) in work.items():
         folder = course / "submitted" / student / NAME
         folder.mkdir(parents=True)

@@ -2,7 +2,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from bplab import explore_losses, numdiff
+from bplab import numdiff
+from bplab.explore import losses as explore_losses
 
 
 @pytest.mark.parametrize("y_hat, t", [(0.3, 1.0), (0.8, 0.0), (0.5, 0.5)])

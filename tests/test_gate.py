@@ -5,8 +5,9 @@ from collections import Counter
 import pytest
 
 from autograder import assignments
-from autograder.gate import load_mutants, run_gate
-from autograder.sourcefmt import parse
+from autograder.authoring.gate import run_gate
+from autograder.authoring.mutants import load_mutants
+from autograder.authoring.sourcefmt import parse
 from autograder import SOURCE_DIR
 
 

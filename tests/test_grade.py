@@ -18,17 +18,18 @@ import nbformat
 import pytest
 
 from autograder import NOTEBOOKS_DIR, SOURCE_DIR
-from autograder.gate import _answers, fill_answers
-from autograder.grade import run
+from autograder.authoring import mutants
+from autograder.authoring.mutants import fill_answers
+from autograder.pipeline.grade import run
 
 pytestmark = pytest.mark.slow
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
 FULL = {LOSS: 14.0, DESCENT: 15.0}
 WRONG_MSE = "def mse(y_hat, t):\n    return float(np.sum((np.asarray(y_hat) - t) ** 2))\n"
-PATCH_CHECKS = ("bp.check.close = lambda *args, **kwargs: None\n"
-                "bp.check.true = lambda *args, **kwargs: None\n"
-                "bp.check.gradient = lambda *args, **kwargs: None\n")
+PATCH_CHECKS = ("bp.checks.close = lambda *args, **kwargs: None\n"
+                "bp.checks.true = lambda *args, **kwargs: None\n"
+                "bp.checks.gradient = lambda *args, **kwargs: None\n")
 FINITE_DIFFERENCE_GRAD = '''def booth_grad(x, y):
     h = 1e-6
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -47,7 +48,7 @@ def _notebook(name, answers=None, after=None, edit=None):
     ``answers`` replaces answer cells; ``after`` adds a code cell after the cell with that
     grade id; ``edit(cell)`` may return a replacement cell, or None to delete it.
     """
-    nb = fill_answers(_release(name), dict(_answers(name), **(answers or {})))
+    nb = fill_answers(_release(name), dict(mutants.answers(name), **(answers or {})))
     cells = []
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -87,8 +88,8 @@ CLASS = {
                             {LOSS: 11.0}, "graded"),
     "patches-numpy": ({LOSS: lambda: _notebook(
         LOSS, {"mse": WRONG_MSE + "np.allclose = lambda *a, **k: True\n"
-                                  "import bplab.diagnosis\n"
-                                  "bplab.diagnosis.relative_error = lambda a, b: 0 * a\n"})},
+                                  "import bplab.checks.diagnosis\n"
+                                  "bplab.checks.diagnosis.relative_error = lambda a, b: 0 * a\n"})},
         {LOSS: 11.0}, "graded"),
     "edits-test-cells": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                   edit=_mse_tests(_blank_tests))},
@@ -222,7 +223,7 @@ def test_a_killed_run_resumes_with_nothing_lost_or_counted_twice(tmp_path, stop)
                 "redefines-the-reference", "floods-output"]
     folder, out = tmp_path / "submissions", tmp_path / "grading"
     _write_class(folder, students)
-    command = [sys.executable, "-m", "autograder.grade", str(folder), "--out", str(out),
+    command = [sys.executable, "-m", "autograder.pipeline.grade", str(folder), "--out", str(out),
                "--workers", "1", "--batch-size", "1", "--quiet"]
     first = subprocess.Popen(command, start_new_session=True)
     results_dir = out / "results" / LOSS

@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import activations, course, graph, graph_drawing, graph_examples, numdiff  # noqa: E402
+from bplab import activations, course, graph, graph_examples, numdiff  # noqa: E402
+from bplab.explore import graph as graph_drawing  # noqa: E402
 
 value = st.floats(-3, 3, allow_nan=False)
 
@@ -125,7 +126,7 @@ def test_references_and_backward_locked_in_notebook_3():
         assert float(grads["c"]) == 9.0
         plt.close(fig)
     finally:
-        course._state["notebook"] = saved
+        course.close_notebook() if saved is None else course.start_notebook(saved)
 
 
 def test_drawings_show_values_and_gradients_and_respond():

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bplab import activations, course, explore_depth, jacobians, mlp, mlp_problems
+from bplab import activations, course, jacobians, mlp, mlp_problems
+from bplab.explore import depth as explore_depth
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu"]
 

@@ -1,4 +1,4 @@
-"""Tests of the 2-2-1 tanh network reference (bplab.net221) and its diagram (bplab.explore_net221)."""
+"""Tests of the 2-2-1 tanh network reference (bplab.net221) and its diagram (bplab.explore.net221)."""
 
 import matplotlib
 
@@ -10,8 +10,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import check, course, diagnosis, net221, numdiff  # noqa: E402
-from bplab import explore_net221 as explore  # noqa: E402
+from bplab import course, net221, numdiff  # noqa: E402
+from bplab.checks import assertions as check, diagnosis  # noqa: E402
+from bplab.explore import net221 as explore  # noqa: E402
 
 PARAMS = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
           "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
@@ -127,8 +128,8 @@ def test_the_two_slips_are_diagnosed():
                        lambda W1: net221.loss_at(X, T, params, "W1", W1), params["W1"])
 
 
-def test_references_are_locked_in_notebook_4(monkeypatch):
-    monkeypatch.setitem(course._state, "notebook", 4)
+def test_references_are_locked_in_notebook_4():
+    course.start_notebook(4)  # the autouse fixture closes it again
     with pytest.raises(course.ReferenceLockedError, match="switched off"):
         net221.forward(X, PARAMS)
     with pytest.raises(course.ReferenceLockedError):

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
-from bplab import plotting  # noqa: E402
+from bplab.explore import plotting  # noqa: E402
 
 
 def _labels(axis):

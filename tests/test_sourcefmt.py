@@ -1,21 +1,22 @@
 import pytest
 
 from autograder import assignments
-from autograder.sourcefmt import exercise_of, parse, to_notebook
+from autograder import exercise_of
+from autograder.authoring.sourcefmt import parse, to_notebook
 
 SAMPLE = '''# preamble ignored
 # %% [markdown] readonly
 # # Title
 #
 # text
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
-# %% solution id=f
+# %% solution id="f"
 def f(x):
     ### BEGIN SOLUTION
     return x
     ### END SOLUTION
-# %% tests id=f__value points=2
+# %% tests id="f__value" points=2
 """f returns its input."""
 assert f(1) == 1
 '''
@@ -25,7 +26,7 @@ def test_parse_reads_kinds_ids_and_markdown():
     cells = parse(SAMPLE)
     assert [c.kind for c in cells] == ["markdown", "setup", "solution", "tests"]
     assert cells[0].source == "# Title\n\ntext"
-    assert cells[3].attrs == {"id": "f__value", "points": "2"}
+    assert cells[3].attrs == {"id": "f__value", "points": 2}
 
 
 def test_notebook_metadata_is_what_nbgrader_expects():
@@ -41,11 +42,12 @@ def test_notebook_metadata_is_what_nbgrader_expects():
 
 @pytest.mark.parametrize("text, error", [
     ("# %% solution\nx = 1\n", "needs id"),
-    ("# %% tests id=a__b\nx = 1\n", "needs points"),
+    ('# %% tests id="a__b"\nx = 1\n', "needs points"),
     ("# %% frobnicate\n", "unknown cell header word"),
     ("# %% [markdown]\nnot a comment\n", "must start with '# '"),
-    ("# %% solution id=a\n\n# %% solution id=a\n", "duplicate id"),
-    ("# %% solution id=a.b\n", "may hold only"),
+    ('# %% solution id="a"\n\n# %% solution id="a"\n', "duplicate id"),
+    ('# %% solution id="a.b"\n', "may hold only"),
+    ('# %% solution id="a" weight=3\n', "unknown cell header word 'weight'"),
 ])
 def test_malformed_source_is_reported_with_its_line(text, error):
     with pytest.raises(ValueError, match=error):
@@ -67,6 +69,6 @@ def test_every_test_cell_belongs_to_an_answer_cell_and_asserts_through_checks(na
     for cell in tests:
         assert exercise_of(cell.grade_id) in answers, f"{cell.grade_id} grades no answer cell"
         assert cell.source.startswith('"""'), f"{cell.grade_id} must open with a docstring"
-        assert "bp.check." in cell.source, f"{cell.grade_id} must assert through bp.check"
+        assert "bp.checks." in cell.source, f"{cell.grade_id} must assert through bp.check"
     graded = {exercise_of(c.grade_id) for c in tests}
     assert answers <= graded, f"answer cells with no tests: {answers - graded}"

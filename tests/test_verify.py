@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 
 from autograder import SOURCE_DIR
-from autograder.gate import _answers
-from autograder.sourcefmt import exercise_of, parse, to_notebook
-from autograder.verify import defined_names, verify
-from autograder.wire import WireError, decode, encode
+from autograder.authoring import mutants
+from autograder import exercise_of
+from autograder.authoring.sourcefmt import parse, to_notebook
+from autograder.sandbox.verify import defined_names, verify
+from autograder.sandbox.wire import WireError, decode, encode
 
 NAME = "01_loss_functions"
 EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference"}
@@ -34,7 +35,7 @@ def submission(source_nb, answers=None, after=None, tests=None, drop=()):
     ``answers`` replaces answer cells by grade id; ``after`` inserts a code cell after the
     answer cell named; ``tests`` replaces test cells; ``drop`` deletes cells by grade id.
     """
-    code = dict(_answers(NAME), **(answers or {}))
+    code = dict(mutants.answers(NAME), **(answers or {}))
     nb = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     cells = []
     for cell in nb.cells:
@@ -76,11 +77,11 @@ def test_blank_answers_pass_nothing(source_nb):
 
 
 def test_patching_numpy_and_the_checker_changes_nothing(source_nb):
-    cheat = WRONG_MSE + ("bp.check.close = lambda *args, **kwargs: None\n"
-                         "bp.check.true = lambda *args, **kwargs: None\n"
+    cheat = WRONG_MSE + ("bp.checks.close = lambda *args, **kwargs: None\n"
+                         "bp.checks.true = lambda *args, **kwargs: None\n"
                          "np.allclose = lambda *args, **kwargs: True\n"
-                         "import bplab.diagnosis\n"
-                         "bplab.diagnosis.diagnose = None\n")
+                         "import bplab.checks.diagnosis\n"
+                         "bplab.checks.diagnosis.diagnose = None\n")
     results = verify(source_nb, submission(source_nb, {"mse": cheat}), TIMEOUT)
     assert passed_exercises(results) == EXERCISES - {"mse"}
     assert "[diagnosis: factor]" in results["mse__one_output"]["message"]
@@ -141,7 +142,7 @@ def test_hard_coded_visible_answers_fail_the_hidden_checks(source_nb):
 def test_command_line_prints_json(source_nb, tmp_path):
     nbformat.write(source_nb, tmp_path / "source.ipynb")
     nbformat.write(submission(source_nb, {"mse": WRONG_MSE}), tmp_path / "submission.ipynb")
-    run = subprocess.run([sys.executable, "-m", "autograder.verify", str(tmp_path / "source.ipynb"),
+    run = subprocess.run([sys.executable, "-m", "autograder.sandbox.verify", str(tmp_path / "source.ipynb"),
                           str(tmp_path / "submission.ipynb"), "--cell-timeout", "5"],
                          capture_output=True, text=True, timeout=120, check=True)
     cells = json.loads(run.stdout)["cells"]
@@ -190,9 +191,9 @@ def test_wire_refuses_objects_it_cannot_check():
 
 
 def test_the_answer_process_has_the_kernels_memory_limit():
-    from autograder.answer_worker import MEMORY_LIMIT
-    from autograder.build import CONFIG_FILE
-    from autograder.verify import AnswerProcess
+    from autograder.sandbox.answer_worker import MEMORY_LIMIT
+    from autograder import CONFIG_FILE
+    from autograder.sandbox.verify import AnswerProcess
 
     answers = AnswerProcess(["import resource\nlimit = resource.getrlimit(resource.RLIMIT_AS)",
                              "import numpy as np\ntry:\n    np.ones((40_000, 40_000))\n"

@@ -11,8 +11,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bplab import (explore_booth, explore_depth, explore_losses, explore_net221,  # noqa: E402
-                   explore_xor, graph_drawing, net221, widgets)
+from bplab import net221  # noqa: E402
+from bplab.explore import booth as explore_booth  # noqa: E402
+from bplab.explore import depth as explore_depth  # noqa: E402
+from bplab.explore import graph as graph_drawing  # noqa: E402
+from bplab.explore import losses as explore_losses  # noqa: E402
+from bplab.explore import net221 as explore_net221  # noqa: E402
+from bplab.explore import widgets  # noqa: E402
+from bplab.explore import xor as explore_xor  # noqa: E402
 
 
 def test_fixed_layout_places_the_panels_in_inches_and_drops_the_layout_engine():

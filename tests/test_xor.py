@@ -1,5 +1,7 @@
 """Tests of bplab.xor (the 2-2-1 XOR network), bplab.xor_batch (many at once),
-bplab.xor_checks and bplab.explore_xor."""
+bplab.checks.xor and bplab.explore.xor."""
+
+import contextlib
 
 import matplotlib
 
@@ -11,16 +13,19 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import (activations, course, explore_xor, losses, numdiff, xor,  # noqa: E402
-                   xor_batch, xor_checks)
+from bplab import activations, course, losses, numdiff, xor, xor_batch  # noqa: E402
+from bplab.checks import xor as xor_checks  # noqa: E402
+from bplab.explore import xor as explore_xor  # noqa: E402
 
 X, T = xor.xor_data()
 
 
 @pytest.fixture(autouse=True)
-def unlocked():
+def unlocked(request):
     """References are locked in notebook 6; these tests call them as the checks do."""
-    with course.references_unlocked():
+    context = (contextlib.nullcontext() if request.node.get_closest_marker("locked")
+               else course.references_unlocked())
+    with context:
         yield
     plt.close("all")
 
@@ -80,7 +85,7 @@ def test_forward_rejects_bad_params():
 
 def test_fast_sigmoid_is_the_sigmoid():
     z = np.linspace(-40, 40, 161)
-    np.testing.assert_allclose(xor_batch._fast_sigmoid(z), activations.sigmoid(z), rtol=1e-13,
+    np.testing.assert_allclose(xor_batch.unchecked_sigmoid(z), activations.sigmoid(z), rtol=1e-13,
                                atol=1e-300)
 
 
@@ -122,7 +127,7 @@ def test_step_gradients_explains_bad_results():
 def test_batched_gradients_of_every_variant_match_numerical(hidden, kind):
     """dZ2 = 2/N (y-t) y(1-y) for MSE, (y-t)/N for BCE; tanh' = 1 - A1**2."""
     stack = params_of(6, 1.2, n_seeds=3)
-    grads, _ = xor_batch._batched(stack, X, T, hidden, kind)
+    grads, _ = xor_batch.stacked_gradients(stack, X, T, hidden, kind)
     for s in range(3):
         single = {k: v[s] for k, v in stack.items()}
         for name in xor.PARAMS:
@@ -200,26 +205,16 @@ def test_success_rate_agrees_with_the_loop_and_its_criterion():
     assert 0.0 < rate_late < 1.0
 
 
+@pytest.mark.locked
 def test_references_are_locked_in_notebook_6():
-    saved = course.current_notebook()
-    course.start_notebook(6)
-    try:
-        with course.references_unlocked():
-            pass
-        depth = course._state["unlocked_depth"]
-        course._state["unlocked_depth"] = 0
-        try:
-            with pytest.raises(course.ReferenceLockedError, match="bplab.xor.xor_step"):
-                xor.xor_step(params_of(0), X, T, 0.5)
-            with pytest.raises(course.ReferenceLockedError, match="bplab.xor_batch._batched"):
-                xor_batch._batched(params_of(0, n_seeds=2), X, T)
-            with pytest.raises(course.ReferenceLockedError, match="success_rate"):
-                xor_batch.success_rate(2, 0.5, 1, 0.5, np.random.default_rng(0))
-            xor.forward(params_of(0), X)  # not an exercise: stays available
-        finally:
-            course._state["unlocked_depth"] = depth
-    finally:
-        course._state["notebook"] = saved
+    course.start_notebook(6)  # the autouse fixture closes it again
+    with pytest.raises(course.ReferenceLockedError, match="bplab.xor.xor_step"):
+        xor.xor_step(params_of(0), X, T, 0.5)
+    with pytest.raises(course.ReferenceLockedError, match="bplab.xor_batch.stacked_gradients"):
+        xor_batch.stacked_gradients(params_of(0, n_seeds=2), X, T)
+    with pytest.raises(course.ReferenceLockedError, match="success_rate"):
+        xor_batch.success_rate(2, 0.5, 1, 0.5, np.random.default_rng(0))
+    xor.forward(params_of(0), X)  # not an exercise: stays available
 
 
 def test_snapshots_and_drawing():
@@ -235,7 +230,7 @@ def test_explorer_reuses_the_snapshots_the_notebook_just_computed(monkeypatch):
     """Notebook 6 prints a table from snapshots(283, ...) and then opens the explorer on the
     same run: training happens once, and each caller gets its own copy."""
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    explore_xor._trained.cache_clear()
+    explore_xor.trained_snapshots.cache_clear()
     calls = []
     train_batch = xor_batch.train_batch
     monkeypatch.setattr(xor_batch, "train_batch",

@@ -2,13 +2,14 @@
 # (on the hub, the shared account that runs the formgrader service).
 import os
 
-from autograder import CONFIG_FILE  # the course's own settings, installed with the course
-
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+
+# The checkout of the course that the hub's servers use (see jupyterhub_config.py).
+COURSE_CHECKOUT = os.environ.get("BACKPROP_LAB_CHECKOUT", "/opt/backprop-lab")
 
 # First the course's settings (per-cell timeout, restored test cells, a kernel that ignores
 # files shipped beside the notebook), so that grading here is grading as the tests check it.
-load_subconfig(str(CONFIG_FILE))  # noqa: F821 (provided by traitlets)
+load_subconfig(os.path.join(COURSE_CHECKOUT, "autograder", "nbgrader_config.py"))  # noqa: F821
 
 # Then what belongs to this hub. The formgrader runs in the home folder, not in the course
 # root, so the course root must be named here.

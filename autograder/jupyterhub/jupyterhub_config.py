@@ -24,7 +24,7 @@
 #   jupyter labextension enable --level=user @jupyter/nbgrader:create-assignment
 #   jupyter server extension enable --user nbgrader.server_extensions.formgrader
 #   cp instructor_nbgrader_config.py ~/.jupyter/nbgrader_config.py
-#   python -c "from autograder.build import write_course; write_course('$HOME/backprop-lab')"
+#   python -c "from autograder.authoring.build import write_course; write_course('$HOME/backprop-lab')"
 #   (the course root: source/ and the course's own nbgrader_config.py)
 c = get_config()  # noqa: F821 (provided by traitlets when JupyterHub loads this file)
 

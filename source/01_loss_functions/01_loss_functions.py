@@ -8,6 +8,9 @@
 #
 # **Estimated time:** 60 to 75 minutes. **Exercises:** 5, worth 14 points.
 #
+# **Loss:** this notebook defines them: per-example losses $\ell$, and the loss of a dataset as their mean, $L = \frac1N \sum_n \ell_n$.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+#
 # ## Learning objectives
 #
 # By the end of this notebook you can:
@@ -37,7 +40,7 @@
 # also tries points you cannot see, so make your code right, not just the visible
 # example.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -103,7 +106,7 @@ print("np.mean of every entry:    ", np.mean((Y_hat - T) ** 2), "(half as much: 
 # - return a Python `float`;
 # - use NumPy only (`bp.losses.mse` is switched off in this notebook).
 
-# %% solution id=mse
+# %% solution id="mse"
 def mse(y_hat, t):
     """Mean squared error of a batch of predictions.
 
@@ -133,38 +136,38 @@ def mse(y_hat, t):
 print(mse(np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0])))
 print(mse(Y_hat, T))
 
-# %% tests id=mse__one_output points=1
+# %% tests id="mse__one_output" points=1
 """mse of a batch with one output per example."""
 y_hat_check = np.array([0.9, 0.2, 0.6, -1.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.5])
-bp.check.close("mse(y_hat, t)", bp.check.call("mse", mse, y_hat_check, t_check),
-               bp.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=4)
+bp.checks.close("mse(y_hat, t)", bp.checks.call("mse", mse, y_hat_check, t_check),
+               bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed in (101, 102):
-    y_hat_check, t_check = bp.testdata.batch(seed, (7,))
-    bp.check.close("mse(y_hat, t) on a hidden batch of 7",
-                   bp.check.call("mse", mse, y_hat_check, t_check),
-                   bp.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=7)
+    y_hat_check, t_check = bp.checks.testdata.batch(seed, (7,))
+    bp.checks.close("mse(y_hat, t) on a hidden batch of 7",
+                   bp.checks.call("mse", mse, y_hat_check, t_check),
+                   bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=7)
 ### END HIDDEN TESTS
 
-# %% tests id=mse__several_outputs points=1
+# %% tests id="mse__several_outputs" points=1
 """mse sums over outputs and averages over examples."""
-bp.check.close("mse(Y_hat, T) for 2 examples with 2 outputs",
-               bp.check.call("mse", mse, Y_hat, T), bp.testdata.expected(bp.losses.mse, Y_hat, T),
+bp.checks.close("mse(Y_hat, T) for 2 examples with 2 outputs",
+               bp.checks.call("mse", mse, Y_hat, T), bp.checks.testdata.expected(bp.losses.mse, Y_hat, T),
                batch_size=2)
 ### BEGIN HIDDEN TESTS
-y_hat_check, t_check = bp.testdata.batch(103, (5, 3))
-bp.check.close("mse(y_hat, t) on a hidden (5, 3) batch",
-               bp.check.call("mse", mse, y_hat_check, t_check),
-               bp.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=5)
+y_hat_check, t_check = bp.checks.testdata.batch(103, (5, 3))
+bp.checks.close("mse(y_hat, t) on a hidden (5, 3) batch",
+               bp.checks.call("mse", mse, y_hat_check, t_check),
+               bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=5)
 ### END HIDDEN TESTS
 
-# %% tests id=mse__returns_float points=1
+# %% tests id="mse__returns_float" points=1
 """mse returns one number."""
-value = bp.check.call("mse", mse, np.array([1.0, 2.0]), np.array([0.0, 0.0]))
-bp.check.true(np.ndim(value) == 0,
+value = bp.checks.call("mse", mse, np.array([1.0, 2.0]), np.array([0.0, 0.0]))
+bp.checks.true(np.ndim(value) == 0,
               f"mse should return a single number; it returned shape {np.shape(value)}", "shape")
-bp.check.close("mse([1, 2], [0, 0])", value, 2.5)
+bp.checks.close("mse([1, 2], [0, 0])", value, 2.5)
 
 # %% [markdown]
 # ## 3. The gradient of the MSE
@@ -187,7 +190,7 @@ bp.check.close("mse([1, 2], [0, 0])", value, 2.5)
 # gradient with the exact one at a tolerance of $10^{-12}$, which a formula meets and a
 # finite-difference estimate of the gradient does not.
 
-# %% solution id=mse_grad
+# %% solution id="mse_grad"
 def mse_grad(y_hat, t):
     """Gradient of the mean squared error with respect to the predictions.
 
@@ -214,29 +217,29 @@ def mse_grad(y_hat, t):
 # %%
 print(mse_grad(np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0])))
 
-# %% tests id=mse_grad__shape points=1
+# %% tests id="mse_grad__shape" points=1
 """mse_grad has the shape of y_hat."""
-grad = bp.check.call("mse_grad", mse_grad, Y_hat, T)
-bp.check.true(np.shape(grad) == Y_hat.shape,
+grad = bp.checks.call("mse_grad", mse_grad, Y_hat, T)
+bp.checks.true(np.shape(grad) == Y_hat.shape,
               f"mse_grad(Y_hat, T) should have shape {Y_hat.shape}, like Y_hat; "
               f"got {np.shape(grad)}", "shape")
 
-# %% tests id=mse_grad__matches_numerical points=2
+# %% tests id="mse_grad__matches_numerical" points=2
 """mse_grad matches a central-difference gradient of the MSE."""
 y_hat_check = np.array([0.9, 0.2, 0.6, -1.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.5])
-bp.check.gradient("mse_grad(y_hat, t)", bp.check.call("mse_grad", mse_grad, y_hat_check, t_check),
+bp.checks.gradient("mse_grad(y_hat, t)", bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
                   lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((201, (6,)), (202, (4, 3))):
-    y_hat_check, t_check = bp.testdata.batch(seed, shape)
-    bp.check.gradient(f"mse_grad(y_hat, t) on a hidden {shape} batch",
-                      bp.check.call("mse_grad", mse_grad, y_hat_check, t_check),
+    y_hat_check, t_check = bp.checks.testdata.batch(seed, shape)
+    bp.checks.gradient(f"mse_grad(y_hat, t) on a hidden {shape} batch",
+                      bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
                       lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=shape[0])
-y_hat_check, t_check = bp.testdata.batch(203, (5, 2), scale=1e4)
-bp.check.formula("mse_grad(y_hat, t) on a hidden batch of large values",
-                 bp.check.call("mse_grad", mse_grad, y_hat_check, t_check),
-                 bp.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=5)
+y_hat_check, t_check = bp.checks.testdata.batch(203, (5, 2), scale=1e4)
+bp.checks.formula("mse_grad(y_hat, t) on a hidden batch of large values",
+                 bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                 bp.checks.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=5)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -276,7 +279,7 @@ with np.errstate(divide="ignore", invalid="ignore"):
 # (summed over outputs), as a `float`. It must give no warning and no `nan` when
 # `y_hat` holds exact zeros and ones.
 
-# %% solution id=bce
+# %% solution id="bce"
 def bce(y_hat, t, eps=1e-12):
     """Binary cross-entropy of predicted probabilities, safe at 0 and 1.
 
@@ -307,29 +310,29 @@ def bce(y_hat, t, eps=1e-12):
 print(bce(np.array([0.5, 0.5]), np.array([0.0, 1.0])))
 print(bce(np.array([1.0, 0.0]), np.array([1.0, 0.0])))
 
-# %% tests id=bce__value points=1
+# %% tests id="bce__value" points=1
 """bce of a batch of probabilities."""
 y_hat_check = np.array([0.9, 0.2, 0.6, 0.35])
 t_check = np.array([1.0, 0.0, 1.0, 0.0])
-expected = bp.testdata.expected(bp.losses.bce, y_hat_check, t_check)
-bp.check.close("bce(y_hat, t)", bp.check.call("bce", bce, y_hat_check, t_check), expected,
+expected = bp.checks.testdata.expected(bp.losses.bce, y_hat_check, t_check)
+bp.checks.close("bce(y_hat, t)", bp.checks.call("bce", bce, y_hat_check, t_check), expected,
                batch_size=4)
 ### BEGIN HIDDEN TESTS
-y_hat_check, t_check = bp.testdata.probabilities(301, (6, 2))
-expected = bp.testdata.expected(bp.losses.bce, y_hat_check, t_check)
-bp.check.close("bce(y_hat, t) on a hidden (6, 2) batch",
-               bp.check.call("bce", bce, y_hat_check, t_check), expected, batch_size=6)
+y_hat_check, t_check = bp.checks.testdata.probabilities(301, (6, 2))
+expected = bp.checks.testdata.expected(bp.losses.bce, y_hat_check, t_check)
+bp.checks.close("bce(y_hat, t) on a hidden (6, 2) batch",
+               bp.checks.call("bce", bce, y_hat_check, t_check), expected, batch_size=6)
 ### END HIDDEN TESTS
 
-# %% tests id=bce__safe points=2
+# %% tests id="bce__safe" points=2
 """bce is finite and warning-free at predictions of exactly 0 and 1."""
-perfect = bp.check.call("bce on perfect predictions [1, 0]", bce,
+perfect = bp.checks.call("bce on perfect predictions [1, 0]", bce,
                         np.array([1.0, 0.0]), np.array([1.0, 0.0]))
-bp.check.true(np.isfinite(perfect) and 0.0 <= perfect < 1e-9,
+bp.checks.true(np.isfinite(perfect) and 0.0 <= perfect < 1e-9,
               f"bce of perfect predictions should be about 1e-12; got {perfect}", "non-finite")
-awful = bp.check.call("bce on perfectly wrong predictions [0, 1]", bce,
+awful = bp.checks.call("bce on perfectly wrong predictions [0, 1]", bce,
                       np.array([0.0, 1.0]), np.array([1.0, 0.0]))
-bp.check.true(np.isfinite(awful) and abs(awful - 27.631) < 1e-3,
+bp.checks.true(np.isfinite(awful) and abs(awful - 27.631) < 1e-3,
               "bce of perfectly wrong predictions should be about -log(1e-12) = 27.631 "
               f"(clip y_hat into [eps, 1 - eps]); got {awful}", "non-finite")
 
@@ -353,7 +356,7 @@ bp.check.true(np.isfinite(awful) and abs(awful - 27.631) < 1e-3,
 # the shape of `y_hat`, evaluated at the clipped prediction. As for the MSE, the graded
 # tests compare it with the exact gradient at $10^{-12}$: derive it.
 
-# %% solution id=bce_grad
+# %% solution id="bce_grad"
 def bce_grad(y_hat, t, eps=1e-12):
     """Gradient of the binary cross-entropy with respect to the predictions.
 
@@ -380,22 +383,22 @@ def bce_grad(y_hat, t, eps=1e-12):
 # %%
 print(bce_grad(np.array([0.5, 0.5]), np.array([0.0, 1.0])))
 
-# %% tests id=bce_grad__matches_numerical points=2
+# %% tests id="bce_grad__matches_numerical" points=2
 """bce_grad matches a central-difference gradient of the cross-entropy."""
 y_hat_check = np.array([0.9, 0.2, 0.6, 0.35])
 t_check = np.array([1.0, 0.0, 1.0, 0.0])
-bp.check.gradient("bce_grad(y_hat, t)", bp.check.call("bce_grad", bce_grad, y_hat_check, t_check),
+bp.checks.gradient("bce_grad(y_hat, t)", bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
-y_hat_check, t_check = bp.testdata.probabilities(401, (5, 3))
-bp.check.gradient("bce_grad(y_hat, t) on a hidden (5, 3) batch",
-                  bp.check.call("bce_grad", bce_grad, y_hat_check, t_check),
+y_hat_check, t_check = bp.checks.testdata.probabilities(401, (5, 3))
+bp.checks.gradient("bce_grad(y_hat, t) on a hidden (5, 3) batch",
+                  bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=5)
 y_hat_check = np.array([[1e-4, 3e-3, 0.02], [0.3, 0.5, 0.9]])
 t_check = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
-bp.check.formula("bce_grad(y_hat, t) on hidden predictions from 1e-4 to 0.9",
-                 bp.check.call("bce_grad", bce_grad, y_hat_check, t_check),
-                 bp.testdata.expected(bp.losses.bce_grad, y_hat_check, t_check), batch_size=2)
+bp.checks.formula("bce_grad(y_hat, t) on hidden predictions from 1e-4 to 0.9",
+                 bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
+                 bp.checks.testdata.expected(bp.losses.bce_grad, y_hat_check, t_check), batch_size=2)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -436,7 +439,7 @@ print("gradient lam * w:\n", bp.losses.l2_penalty_grad(w, lam))
 # point of the array `x`, for an elementwise function `f` such as `np.sin`. Call `f` on
 # whole arrays (two calls in all), not in a loop over points.
 
-# %% solution id=central_difference
+# %% solution id="central_difference"
 def central_difference(f, x, h=1e-5):
     """Central-difference derivative of an elementwise function.
 
@@ -465,25 +468,25 @@ def central_difference(f, x, h=1e-5):
 # %%
 print(central_difference(np.sin, np.array([0.0, np.pi / 3])))
 
-# %% tests id=central_difference__accuracy points=1
+# %% tests id="central_difference__accuracy" points=1
 """central_difference of sin is close to cos."""
 x_check = np.linspace(-2.0, 2.0, 9)
-estimate = bp.check.call("central_difference", central_difference, np.sin, x_check, 1e-5)
-bp.check.close("central_difference(np.sin, x, 1e-5)", estimate, np.cos(x_check), tol=1e-8)
+estimate = bp.checks.call("central_difference", central_difference, np.sin, x_check, 1e-5)
+bp.checks.close("central_difference(np.sin, x, 1e-5)", estimate, np.cos(x_check), tol=1e-8)
 ### BEGIN HIDDEN TESTS
 x_check = np.linspace(-1.0, 3.0, 6).reshape(2, 3)
-estimate = bp.check.call("central_difference", central_difference, np.exp, x_check, 1e-5)
-bp.check.close("central_difference(np.exp, x, 1e-5) on a hidden (2, 3) grid", estimate,
+estimate = bp.checks.call("central_difference", central_difference, np.exp, x_check, 1e-5)
+bp.checks.close("central_difference(np.exp, x, 1e-5) on a hidden (2, 3) grid", estimate,
                np.exp(x_check), tol=1e-8)
 ### END HIDDEN TESTS
 
-# %% tests id=central_difference__second_order points=2
+# %% tests id="central_difference__second_order" points=2
 """central_difference is second order: halving h divides the error by 4."""
 x_check = np.array([0.3, 1.1, 2.0])
-errors = [np.abs(bp.check.call("central_difference", central_difference, np.sin, x_check, h)
+errors = [np.abs(bp.checks.call("central_difference", central_difference, np.sin, x_check, h)
                  - np.cos(x_check)) for h in (1e-2, 5e-3)]
 ratio = errors[0] / errors[1]
-bp.check.true(np.all(np.abs(ratio - 4.0) < 0.2),
+bp.checks.true(np.all(np.abs(ratio - 4.0) < 0.2),
               f"Halving h divided your error by {np.round(ratio, 2)} at x = {x_check}, "
               "not by 4. A ratio of 2 is a forward difference (first order); "
               "use (f(x + h) - f(x - h)) / (2h).", "first-order")
@@ -508,7 +511,7 @@ steps = np.logspace(-14, -1, 40)
 x0 = 1.0
 central_errors = [abs(central_difference(np.sin, np.array([x0]), h)[0] - np.cos(x0)) for h in steps]
 forward_errors = [abs((np.sin(x0 + h) - np.sin(x0)) / h - np.cos(x0)) for h in steps]
-bp.plotting.plot_error_vs_step(steps, {"forward difference": forward_errors,
+bp.explore.plotting.plot_error_vs_step(steps, {"forward difference": forward_errors,
                                        "central difference": central_errors})
 plt.show()
 
@@ -526,7 +529,7 @@ plt.show()
 # steepness is what makes cross-entropy learn fast from confident mistakes.
 
 # %%
-bp.explore_losses.loss_explorer()
+bp.explore.losses.loss_explorer()
 
 # %% [markdown]
 # ## Summary

@@ -8,6 +8,9 @@
 #
 # **Estimated time:** 60 to 75 minutes. **Exercises:** 5, worth 15 points.
 #
+# **Loss:** none; the function descended is Booth's $f(x, y)$ itself.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+#
 # ## Learning objectives
 #
 # By the end of this notebook you can:
@@ -27,7 +30,7 @@
 # $10^{-5}$ against a central difference. One check in this notebook is stricter still,
 # and section 3 explains why.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -67,7 +70,7 @@ print("x + 2y - 7 on the grid =\n", X + 2 * Y - 7)
 # - return an array of the broadcast shape, $f$ at every point;
 # - NumPy only (`bp.booth.booth` is switched off in this notebook).
 
-# %% solution id=booth
+# %% solution id="booth"
 def booth(x, y):
     """Booth's function, elementwise.
 
@@ -94,28 +97,28 @@ def booth(x, y):
 print(booth(1.0, 3.0), booth(0.0, 0.0))
 print(booth(X, Y))
 
-# %% tests id=booth__values points=1
+# %% tests id="booth__values" points=1
 """booth at a few points, and on a hidden grid."""
 x_check = np.array([1.0, 0.0, -2.5, 4.0])
 y_check = np.array([3.0, 0.0, 1.5, -3.0])
-bp.check.close("booth(x, y)", bp.check.call("booth", booth, x_check, y_check),
-               bp.testdata.expected(bp.booth.booth, x_check, y_check))
+bp.checks.close("booth(x, y)", bp.checks.call("booth", booth, x_check, y_check),
+               bp.checks.testdata.expected(bp.booth.booth, x_check, y_check))
 ### BEGIN HIDDEN TESTS
-x_check, y_check = bp.testdata.points(1101, (2, 3, 4), low=-8.0, high=8.0)
-bp.check.close("booth(x, y) on a hidden (3, 4) grid", bp.check.call("booth", booth, x_check, y_check),
-               bp.testdata.expected(bp.booth.booth, x_check, y_check))
+x_check, y_check = bp.checks.testdata.points(1101, (2, 3, 4), low=-8.0, high=8.0)
+bp.checks.close("booth(x, y) on a hidden (3, 4) grid", bp.checks.call("booth", booth, x_check, y_check),
+               bp.checks.testdata.expected(bp.booth.booth, x_check, y_check))
 ### END HIDDEN TESTS
 
-# %% tests id=booth__broadcasts points=1
+# %% tests id="booth__broadcasts" points=1
 """booth broadcasts a column of x against a row of y."""
 x_column = np.linspace(-2.0, 2.0, 4).reshape(4, 1)
 y_row = np.linspace(0.0, 5.0, 3)
-value = bp.check.call("booth", booth, x_column, y_row)
-bp.check.true(np.shape(value) == (4, 3),
+value = bp.checks.call("booth", booth, x_column, y_row)
+bp.checks.true(np.shape(value) == (4, 3),
               f"booth(x of shape (4, 1), y of shape (3,)) should have the broadcast shape "
               f"(4, 3); got {np.shape(value)}", "shape")
-bp.check.close("booth(x_column, y_row)", value,
-               bp.testdata.expected(bp.booth.booth, x_column, y_row))
+bp.checks.close("booth(x_column, y_row)", value,
+               bp.checks.testdata.expected(bp.booth.booth, x_column, y_row))
 
 # %% [markdown]
 # Now you can look at it. The contours are log-spaced, because $f$ climbs from 0 to
@@ -123,7 +126,7 @@ bp.check.close("booth(x_column, y_row)", value,
 # top left to bottom right. It will matter.
 
 # %%
-ax = bp.explore_booth.plot_contour()
+ax = bp.explore.booth.plot_contour()
 ax.set_title("Booth's function: contours of f(x, y)")
 plt.show()
 
@@ -153,7 +156,7 @@ plt.show()
 # - return a tuple of two arrays (so `df_dx, df_dy = booth_grad(X, Y)` works on a grid);
 # - use the formulas above: **no numerical differentiation** (the checks can tell).
 
-# %% solution id=booth_grad
+# %% solution id="booth_grad"
 def booth_grad(x, y):
     """Gradient of Booth's function, elementwise.
 
@@ -186,32 +189,32 @@ print(df_dx, df_dy)
 print(*booth_grad(1.0, 3.0))
 print(booth_grad(X, Y)[0].shape, booth_grad(X, Y)[1].shape)
 
-# %% tests id=booth_grad__shape points=1
+# %% tests id="booth_grad__shape" points=1
 """booth_grad returns a pair of arrays of the broadcast shape."""
-pair = bp.check.call("booth_grad", booth_grad, np.linspace(-2.0, 2.0, 4).reshape(4, 1),
+pair = bp.checks.call("booth_grad", booth_grad, np.linspace(-2.0, 2.0, 4).reshape(4, 1),
                      np.linspace(0.0, 5.0, 3))
-bp.check.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
+bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
               "booth_grad should return the pair (df_dx, df_dy), a tuple of two arrays; "
               f"got {type(pair).__name__}", "shape")
 for part_name, part in zip(("df_dx", "df_dy"), pair):
-    bp.check.true(np.shape(part) == (4, 3),
+    bp.checks.true(np.shape(part) == (4, 3),
                   f"{part_name} from booth_grad(x of shape (4, 1), y of shape (3,)) should have "
                   f"the broadcast shape (4, 3); got {np.shape(part)}", "shape")
 
-# %% tests id=booth_grad__matches_numerical points=2
+# %% tests id="booth_grad__matches_numerical" points=2
 """booth_grad matches a central-difference gradient of Booth's function."""
 for point in (np.array([0.0, 0.0]), np.array([-2.5, 1.5]), np.array([4.0, -3.0])):
-    pair = bp.check.call("booth_grad", booth_grad, point[0], point[1])
-    bp.check.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
+    pair = bp.checks.call("booth_grad", booth_grad, point[0], point[1])
+    bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
                   "booth_grad should return the pair (df_dx, df_dy); "
                   f"got {type(pair).__name__}", "shape")
-    bp.check.gradient(f"[df_dx, df_dy] = booth_grad at (x, y) = ({point[0]:g}, {point[1]:g})",
+    bp.checks.gradient(f"[df_dx, df_dy] = booth_grad at (x, y) = ({point[0]:g}, {point[1]:g})",
                       np.array([np.squeeze(part) for part in pair], dtype=float),
                       lambda p: bp.booth.booth(p[0], p[1]), point)
 ### BEGIN HIDDEN TESTS
-for point in bp.testdata.points(1201, (4, 2), low=-9.0, high=9.0):
-    pair = bp.check.call("booth_grad", booth_grad, point[0], point[1])
-    bp.check.gradient("[df_dx, df_dy] = booth_grad at a hidden point",
+for point in bp.checks.testdata.points(1201, (4, 2), low=-9.0, high=9.0):
+    pair = bp.checks.call("booth_grad", booth_grad, point[0], point[1])
+    bp.checks.gradient("[df_dx, df_dy] = booth_grad at a hidden point",
                       np.array([np.squeeze(part) for part in pair], dtype=float),
                       lambda p: bp.booth.booth(p[0], p[1]), point)
 ### END HIDDEN TESTS
@@ -243,18 +246,18 @@ for h in (1e-3, 1e-5, 1e-7):
 # (the course's own `bp.numdiff.gradient` included), cannot pass it; the formula passes
 # with room to spare. Backprop, from notebook 3 on, is exact in the same way.
 
-# %% tests id=booth_grad__exact points=2
+# %% tests id="booth_grad__exact" points=2
 """booth_grad is exact, not a finite-difference approximation."""
 x_check = np.array([1234.5, 2718.3, 3141.6, 987.6, 150.25])
 y_check = np.array([2345.6, 1414.2, 577.2, 4321.0, 75.5])
-bp.check.formula("[df_dx, df_dy] = booth_grad(x, y) far from the origin",
-                 bp.check.call("booth_grad", booth_grad, x_check, y_check),
-                 np.array(bp.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
+bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) far from the origin",
+                 bp.checks.call("booth_grad", booth_grad, x_check, y_check),
+                 np.array(bp.checks.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
 ### BEGIN HIDDEN TESTS
-x_check, y_check = bp.testdata.points(1301, (2, 6), low=200.0, high=5000.0)
-bp.check.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points far from the origin",
-                 bp.check.call("booth_grad", booth_grad, x_check, y_check),
-                 np.array(bp.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
+x_check, y_check = bp.checks.testdata.points(1301, (2, 6), low=200.0, high=5000.0)
+bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points far from the origin",
+                 bp.checks.call("booth_grad", booth_grad, x_check, y_check),
+                 np.array(bp.checks.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -265,7 +268,7 @@ bp.check.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points far from th
 G_x, G_y = np.meshgrid(np.linspace(-9.0, 9.0, 13), np.linspace(-9.0, 9.0, 13))
 U, V = booth_grad(G_x, G_y)
 length = np.hypot(U, V) + 1e-12
-ax = bp.explore_booth.plot_contour()
+ax = bp.explore.booth.plot_contour()
 ax.quiver(G_x, G_y, -U / length, -V / length, color="grey", width=0.003)
 ax.set_title("-grad f: the way downhill at every point")
 plt.show()
@@ -292,7 +295,7 @@ plt.show()
 #   $k + 1$ is row $k$ after one update;
 # - do not change the caller's `start` array (watch out for `-=` on it).
 
-# %% solution id=gradient_descent
+# %% solution id="gradient_descent"
 def gradient_descent(grad, start, lr, n_steps):
     """Plain gradient descent with a constant learning rate, keeping the path.
 
@@ -327,31 +330,31 @@ def gradient_descent(grad, start, lr, n_steps):
 # %%
 print(gradient_descent(lambda p: 2 * p, np.array([1.0, -2.0]), 0.25, 2))
 
-# %% tests id=gradient_descent__shape points=1
+# %% tests id="gradient_descent__shape" points=1
 """gradient_descent returns n_steps + 1 points, starting at start."""
 start_check = np.array([-6.0, 8.0])
-path = bp.check.call("gradient_descent", gradient_descent, lambda p: 2 * p, start_check, 0.1, 5)
-bp.check.true(np.shape(path) == (6, 2),
+path = bp.checks.call("gradient_descent", gradient_descent, lambda p: 2 * p, start_check, 0.1, 5)
+bp.checks.true(np.shape(path) == (6, 2),
               f"gradient_descent(..., n_steps=5) should return the path of shape (6, 2): the "
               f"start and 5 more points; got shape {np.shape(path)}", "shape")
-bp.check.close("path[0] (the start)", path[0], start_check)
+bp.checks.close("path[0] (the start)", path[0], start_check)
 
-# %% tests id=gradient_descent__steps points=2
+# %% tests id="gradient_descent__steps" points=2
 """gradient_descent follows p <- p - lr * grad(p) on Booth's function."""
 def booth_point_grad_check(p):
-    return np.array(bp.testdata.expected(bp.booth.booth_grad, p[0], p[1]))
+    return np.array(bp.checks.testdata.expected(bp.booth.booth_grad, p[0], p[1]))
 
 start_check = np.array([-6.0, 8.0])
-path = bp.check.call("gradient_descent", gradient_descent, booth_point_grad_check, start_check,
+path = bp.checks.call("gradient_descent", gradient_descent, booth_point_grad_check, start_check,
                      0.05, 1)
-bp.check.true(np.shape(path) == (2, 2), f"gradient_descent(..., n_steps=1) should return shape "
+bp.checks.true(np.shape(path) == (2, 2), f"gradient_descent(..., n_steps=1) should return shape "
               f"(2, 2); got {np.shape(path)}", "shape")
-bp.check.close("path[1] - path[0], the first step from (-6, 8) with lr = 0.05", path[1] - path[0],
+bp.checks.close("path[1] - path[0], the first step from (-6, 8) with lr = 0.05", path[1] - path[0],
                -0.05 * booth_point_grad_check(start_check))
-bp.check.close("gradient_descent(booth gradient, (-6, 8), lr=0.05, n_steps=12)",
-               bp.check.call("gradient_descent", gradient_descent, booth_point_grad_check,
+bp.checks.close("gradient_descent(booth gradient, (-6, 8), lr=0.05, n_steps=12)",
+               bp.checks.call("gradient_descent", gradient_descent, booth_point_grad_check,
                              start_check, 0.05, 12),
-               bp.testdata.expected(bp.booth.gradient_descent, booth_point_grad_check,
+               bp.checks.testdata.expected(bp.booth.gradient_descent, booth_point_grad_check,
                                     start_check, 0.05, 12))
 ### BEGIN HIDDEN TESTS
 def other_grad_check(p):
@@ -359,24 +362,24 @@ def other_grad_check(p):
 
 for start_check, lr_check, n_check in ((np.array([0.7, -1.3]), 0.2, 9),
                                        (np.array([2.0, 1.0]), 0.03, 0)):
-    bp.check.close(f"gradient_descent on a hidden function, lr={lr_check}, n_steps={n_check}",
-                   bp.check.call("gradient_descent", gradient_descent, other_grad_check,
+    bp.checks.close(f"gradient_descent on a hidden function, lr={lr_check}, n_steps={n_check}",
+                   bp.checks.call("gradient_descent", gradient_descent, other_grad_check,
                                  start_check, lr_check, n_check),
-                   bp.testdata.expected(bp.booth.gradient_descent, other_grad_check,
+                   bp.checks.testdata.expected(bp.booth.gradient_descent, other_grad_check,
                                         start_check, lr_check, n_check))
 start_check = np.array([3.0, -7.0])
-bp.check.close("gradient_descent(booth gradient, hidden start, lr=0.1, n_steps=20)",
-               bp.check.call("gradient_descent", gradient_descent, booth_point_grad_check,
+bp.checks.close("gradient_descent(booth gradient, hidden start, lr=0.1, n_steps=20)",
+               bp.checks.call("gradient_descent", gradient_descent, booth_point_grad_check,
                              start_check, 0.1, 20),
-               bp.testdata.expected(bp.booth.gradient_descent, booth_point_grad_check,
+               bp.checks.testdata.expected(bp.booth.gradient_descent, booth_point_grad_check,
                                     start_check, 0.1, 20))
 ### END HIDDEN TESTS
 
-# %% tests id=gradient_descent__start_untouched points=1
+# %% tests id="gradient_descent__start_untouched" points=1
 """gradient_descent leaves the caller's start array as it was."""
 start_check = np.array([-6.0, 8.0])
-bp.check.call("gradient_descent", gradient_descent, lambda p: 2 * p, start_check, 0.1, 3)
-bp.check.true(np.array_equal(start_check, [-6.0, 8.0]),
+bp.checks.call("gradient_descent", gradient_descent, lambda p: 2 * p, start_check, 0.1, 3)
+bp.checks.true(np.array_equal(start_check, [-6.0, 8.0]),
               f"gradient_descent changed the start array it was given into {start_check}: "
               "`point -= lr * g` updates the caller's array (and every row that shares it); "
               "copy it first, or write `point = point - lr * g`.", "in-place")
@@ -394,8 +397,8 @@ def booth_point_grad(point):
 path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), 0.05, 40)
 print("last point:", path[-1], " f there:", booth(path[-1, 0], path[-1, 1]))
 fig = plt.figure(figsize=(11, 4.5), layout="constrained")
-bp.explore_booth.plot_contour(path, ax=fig.add_subplot(1, 2, 1), label="lr = 0.05")
-bp.explore_booth.plot_surface(path, ax=fig.add_subplot(1, 2, 2, projection="3d"))
+bp.explore.booth.plot_contour(path, ax=fig.add_subplot(1, 2, 1), label="lr = 0.05")
+bp.explore.booth.plot_surface(path, ax=fig.add_subplot(1, 2, 2, projection="3d"))
 plt.show()
 
 # %% [markdown]
@@ -406,7 +409,7 @@ plt.show()
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for lr in (0.01, 0.05, 0.1, 0.11, 0.115):
     path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), lr, 60)
-    bp.plotting.plot_loss_curve(booth(path[:, 0], path[:, 1]), ax=ax, label=f"lr = {lr}")
+    bp.explore.plotting.plot_loss_curve(booth(path[:, 0], path[:, 1]), ax=ax, label=f"lr = {lr}")
 ax.set_title("f along the path, log scale")
 plt.show()
 
@@ -451,7 +454,7 @@ print("grad f(p) =", booth_point_grad(p), "   H (p - p*) =", H @ (p - bp.booth.M
 # of a symmetric matrix, in ascending order). It must work for any such matrix, not only
 # Booth's.
 
-# %% solution id=max_stable_lr
+# %% solution id="max_stable_lr"
 def max_stable_lr(H):
     """Largest constant learning rate for which descent on a quadratic converges.
 
@@ -476,41 +479,41 @@ def max_stable_lr(H):
 # %%
 print(max_stable_lr(H), max_stable_lr(np.diag([1.0, 4.0])))
 
-# %% tests id=max_stable_lr__value points=1
+# %% tests id="max_stable_lr__value" points=1
 """max_stable_lr is 2 over the largest eigenvalue."""
-bp.check.close("max_stable_lr(Booth's Hessian)",
-               bp.check.call("max_stable_lr", max_stable_lr, bp.booth.hessian()),
-               bp.testdata.expected(bp.booth.max_stable_lr, bp.booth.hessian()))
+bp.checks.close("max_stable_lr(Booth's Hessian)",
+               bp.checks.call("max_stable_lr", max_stable_lr, bp.booth.hessian()),
+               bp.checks.testdata.expected(bp.booth.max_stable_lr, bp.booth.hessian()))
 ### BEGIN HIDDEN TESTS
 for seed, n in ((1401, 2), (1402, 3)):
-    M = bp.testdata.points(seed, (n, n))
+    M = bp.checks.testdata.points(seed, (n, n))
     H_check = M @ M.T + 0.5 * np.eye(n)
-    bp.check.close(f"max_stable_lr of a hidden {n}x{n} Hessian",
-                   bp.check.call("max_stable_lr", max_stable_lr, H_check),
-                   bp.testdata.expected(bp.booth.max_stable_lr, H_check))
+    bp.checks.close(f"max_stable_lr of a hidden {n}x{n} Hessian",
+                   bp.checks.call("max_stable_lr", max_stable_lr, H_check),
+                   bp.checks.testdata.expected(bp.booth.max_stable_lr, H_check))
 ### END HIDDEN TESTS
 
-# %% tests id=max_stable_lr__confirmed points=1
+# %% tests id="max_stable_lr__confirmed" points=1
 """Descent converges just below max_stable_lr and diverges just above it."""
 def descent_growth_check(H_check, center, lr):
     def grad(p):
         return H_check @ (p - center)
     start = center + np.array([-7.0, 5.0])
     with np.errstate(all="ignore"):
-        path = bp.testdata.expected(bp.booth.gradient_descent, grad, start, lr, 300)
+        path = bp.checks.testdata.expected(bp.booth.gradient_descent, grad, start, lr, 300)
         return np.linalg.norm(path[-1] - center) / np.linalg.norm(start - center)
 
 def confirm_check(name, H_check, center):
-    lr_max = bp.check.call("max_stable_lr", max_stable_lr, H_check)
-    bp.check.true(np.ndim(lr_max) == 0 and np.isfinite(lr_max) and lr_max > 0,
+    lr_max = bp.checks.call("max_stable_lr", max_stable_lr, H_check)
+    bp.checks.true(np.ndim(lr_max) == 0 and np.isfinite(lr_max) and lr_max > 0,
                   f"max_stable_lr({name}) should be one positive number; got {lr_max!r}", "shape")
     below = descent_growth_check(H_check, center, 0.98 * float(lr_max))
     above = descent_growth_check(H_check, center, 1.02 * float(lr_max))
-    bp.check.true(below < 1.0,
+    bp.checks.true(below < 1.0,
                   f"300 steps of descent on {name} at 0.98 * max_stable_lr = "
                   f"{0.98 * lr_max:.4g} grew the distance to the minimum {below:.3g}-fold: "
                   "your limit is too large.", "mismatch")
-    bp.check.true(above > 1.0,
+    bp.checks.true(above > 1.0,
                   f"300 steps of descent on {name} at 1.02 * max_stable_lr = "
                   f"{1.02 * lr_max:.4g} still shrank the distance to the minimum (to "
                   f"{above:.3g} of it): your limit is too small.", "mismatch")
@@ -573,7 +576,7 @@ plt.show()
 # Write `best_lr(H)`: for a symmetric positive definite `H` of shape `(n, n)`, return
 # the float $2 / (\lambda_\min + \lambda_\max)$. Again, any such matrix, of any size.
 
-# %% solution id=best_lr
+# %% solution id="best_lr"
 def best_lr(H):
     """The constant learning rate with the fastest worst-case convergence.
 
@@ -598,28 +601,28 @@ def best_lr(H):
 # %%
 print(best_lr(H), best_lr(np.diag([1.0, 4.0])))
 
-# %% tests id=best_lr__value points=1
+# %% tests id="best_lr__value" points=1
 """best_lr is 2 over the sum of the extreme eigenvalues."""
-bp.check.close("best_lr(Booth's Hessian)", bp.check.call("best_lr", best_lr, bp.booth.hessian()),
-               bp.testdata.expected(bp.booth.best_constant_lr, bp.booth.hessian()))
+bp.checks.close("best_lr(Booth's Hessian)", bp.checks.call("best_lr", best_lr, bp.booth.hessian()),
+               bp.checks.testdata.expected(bp.booth.best_constant_lr, bp.booth.hessian()))
 ### BEGIN HIDDEN TESTS
 for seed, n in ((1501, 2), (1502, 3), (1503, 4)):
-    M = bp.testdata.points(seed, (n, n))
+    M = bp.checks.testdata.points(seed, (n, n))
     H_check = M @ M.T + 0.5 * np.eye(n)
-    bp.check.close(f"best_lr of a hidden {n}x{n} Hessian",
-                   bp.check.call("best_lr", best_lr, H_check),
-                   bp.testdata.expected(bp.booth.best_constant_lr, H_check))
+    bp.checks.close(f"best_lr of a hidden {n}x{n} Hessian",
+                   bp.checks.call("best_lr", best_lr, H_check),
+                   bp.checks.testdata.expected(bp.booth.best_constant_lr, H_check))
 ### END HIDDEN TESTS
 
-# %% tests id=best_lr__minimises_factor points=1
+# %% tests id="best_lr__minimises_factor" points=1
 """best_lr gives a smaller slowest factor than any nearby learning rate."""
 def minimises_check(name, H_check):
-    lr_best = bp.check.call("best_lr", best_lr, H_check)
-    bp.check.true(np.ndim(lr_best) == 0 and np.isfinite(lr_best) and lr_best > 0,
+    lr_best = bp.checks.call("best_lr", best_lr, H_check)
+    bp.checks.true(np.ndim(lr_best) == 0 and np.isfinite(lr_best) and lr_best > 0,
                   f"best_lr({name}) should be one positive number; got {lr_best!r}", "shape")
     eig = np.linalg.eigvalsh(H_check)
     factors = bp.booth.contraction_factor(float(lr_best) * np.array([1.0, 0.99, 1.01]), eig)
-    bp.check.true(factors[0] < min(factors[1], factors[2]),
+    bp.checks.true(factors[0] < min(factors[1], factors[2]),
                   f"On {name}, best_lr = {float(lr_best):.4g} gives a slowest factor "
                   f"{factors[0]:.4f}, but 0.99 times it gives {factors[1]:.4f} and 1.01 times it "
                   f"{factors[2]:.4f}: the best rate balances |1 - lr lam_min| and "
@@ -643,7 +646,7 @@ minimises_check("a hidden 3x3 Hessian", np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.
 # $y - 3 = -(x - 1)$ (along it) and only one of the two factors shows.
 
 # %%
-bp.explore_booth.descent_explorer()
+bp.explore.booth.descent_explorer()
 
 # %% [markdown]
 # ## Summary

@@ -8,6 +8,9 @@
 #
 # **Estimated time:** 60 to 75 minutes. **Exercises:** 4, worth 13 points.
 #
+# **Loss:** half squared error with an L2 regulariser, $L = \frac1N \sum_n \tfrac12 (y_n - t_n)^2 + \tfrac{\lambda}{2} w^2$.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+#
 # ## Learning objectives
 #
 # By the end of this notebook you can:
@@ -27,7 +30,7 @@
 # The checks follow the course's policy: relative error, $10^{-9}$ against an exact value,
 # $10^{-5}$ against a central difference.
 
-# %% setup id=setup
+# %% setup id="setup"
 import time
 
 import numpy as np
@@ -106,7 +109,7 @@ print("central difference:", bp.numdiff.derivative(lambda t: np.cos(t) * t ** 3,
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
-bp.graph_drawing.draw_j(ax, 5.0, 3.0, 2.0)
+bp.explore.graph.draw_j(ax, 5.0, 3.0, 2.0)
 plt.show()
 
 # %% [markdown]
@@ -120,7 +123,7 @@ plt.show()
 # - compute the forward pass node by node ($u$, $v$, $J$), then the bars in reverse order,
 #   as in the table.
 
-# %% solution id=forward_backward_j
+# %% solution id="forward_backward_j"
 def forward_backward_j(a, b, c):
     """J = 3(a + bc) and its partial derivatives, by a forward and a backward pass.
 
@@ -154,48 +157,48 @@ def forward_backward_j(a, b, c):
 print(*[float(value) for value in forward_backward_j(5.0, 3.0, 2.0)])
 print(*forward_backward_j(np.array([0.0, 1.0, 2.0]), 2.0, np.array([1.0, -1.0, 0.5])), sep="\n")
 
-# %% tests id=forward_backward_j__values points=1
+# %% tests id="forward_backward_j__values" points=1
 """forward_backward_j at a = 5, b = 3, c = 2."""
-results = bp.check.call("forward_backward_j", forward_backward_j, 5.0, 3.0, 2.0)
-bp.check.true(isinstance(results, (tuple, list)) and len(results) == 4,
+results = bp.checks.call("forward_backward_j", forward_backward_j, 5.0, 3.0, 2.0)
+bp.checks.true(isinstance(results, (tuple, list)) and len(results) == 4,
               "forward_backward_j should return the four values (J, dJ_da, dJ_db, dJ_dc); "
               f"got {type(results).__name__}", "shape")
-bp.check.close("(J, dJ_da, dJ_db, dJ_dc) at (5, 3, 2)",
+bp.checks.close("(J, dJ_da, dJ_db, dJ_dc) at (5, 3, 2)",
                np.array([np.squeeze(r) for r in results], dtype=float),
-               np.array(bp.testdata.expected(bp.graph_examples.forward_backward_j, 5.0, 3.0, 2.0)))
+               np.array(bp.checks.testdata.expected(bp.graph_examples.forward_backward_j, 5.0, 3.0, 2.0)))
 
-# %% tests id=forward_backward_j__matches_numerical points=1
+# %% tests id="forward_backward_j__matches_numerical" points=1
 """The three derivatives match a central-difference gradient of J."""
 def j_check(p):
     return 3.0 * (p[0] + p[1] * p[2])
 
 for point in (np.array([-1.5, 0.5, 4.0]), np.array([2.0, -3.0, -0.25])):
-    results = bp.check.call("forward_backward_j", forward_backward_j, *point)
-    bp.check.gradient(f"(dJ_da, dJ_db, dJ_dc) at (a, b, c) = ({point[0]:g}, {point[1]:g}, "
+    results = bp.checks.call("forward_backward_j", forward_backward_j, *point)
+    bp.checks.gradient(f"(dJ_da, dJ_db, dJ_dc) at (a, b, c) = ({point[0]:g}, {point[1]:g}, "
                       f"{point[2]:g})", np.array([np.squeeze(r) for r in results[1:]], dtype=float),
                       j_check, point)
 ### BEGIN HIDDEN TESTS
-for point in bp.testdata.points(2101, (3, 3), low=-4.0, high=4.0):
-    results = bp.check.call("forward_backward_j", forward_backward_j, *point)
-    bp.check.gradient("(dJ_da, dJ_db, dJ_dc) at a hidden point",
+for point in bp.checks.testdata.points(2101, (3, 3), low=-4.0, high=4.0):
+    results = bp.checks.call("forward_backward_j", forward_backward_j, *point)
+    bp.checks.gradient("(dJ_da, dJ_db, dJ_dc) at a hidden point",
                       np.array([np.squeeze(r) for r in results[1:]], dtype=float), j_check, point)
 ### END HIDDEN TESTS
 
-# %% tests id=forward_backward_j__arrays points=1
+# %% tests id="forward_backward_j__arrays" points=1
 """forward_backward_j works elementwise on arrays, every result of the broadcast shape."""
 a_check = np.array([0.0, 1.0, 2.0])
 c_check = np.array([1.0, -1.0, 0.5])
-results = bp.check.call("forward_backward_j", forward_backward_j, a_check, 2.0, c_check)
-expected = bp.testdata.expected(bp.graph_examples.forward_backward_j, a_check, 2.0, c_check)
+results = bp.checks.call("forward_backward_j", forward_backward_j, a_check, 2.0, c_check)
+expected = bp.checks.testdata.expected(bp.graph_examples.forward_backward_j, a_check, 2.0, c_check)
 for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
-    bp.check.close(f"{result_name} for a, c of shape (3,) and b = 2", result, right)
+    bp.checks.close(f"{result_name} for a, c of shape (3,) and b = 2", result, right)
 ### BEGIN HIDDEN TESTS
-a_check, b_check = bp.testdata.points(2102, (2, 4, 1))
-c_check = bp.testdata.points(2103, (3,))
-results = bp.check.call("forward_backward_j", forward_backward_j, a_check, b_check, c_check)
-expected = bp.testdata.expected(bp.graph_examples.forward_backward_j, a_check, b_check, c_check)
+a_check, b_check = bp.checks.testdata.points(2102, (2, 4, 1))
+c_check = bp.checks.testdata.points(2103, (3,))
+results = bp.checks.call("forward_backward_j", forward_backward_j, a_check, b_check, c_check)
+expected = bp.checks.testdata.expected(bp.graph_examples.forward_backward_j, a_check, b_check, c_check)
 for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
-    bp.check.close(f"{result_name} for hidden inputs broadcasting to (4, 3)", result, right)
+    bp.checks.close(f"{result_name} for hidden inputs broadcasting to (4, 3)", result, right)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -236,7 +239,7 @@ print("local:  ", {name: tuple(float(d) for d in ds) for name, ds in g.local_der
 #   in the same order as `parents[name]`;
 # - the output's bar is 1; every other node's bar is the sum over its children.
 
-# %% solution id=backprop
+# %% solution id="backprop"
 def backprop(order, parents, local):
     """Bar values of every node, by one pass over the nodes in reverse topological order.
 
@@ -270,25 +273,25 @@ def backprop(order, parents, local):
 bars = backprop(g.order, g.parents, g.local_derivatives())
 print({name: float(value) for name, value in bars.items()})
 
-# %% tests id=backprop__j_graph points=1
+# %% tests id="backprop__j_graph" points=1
 """backprop gives the bars of J = 3(a + bc)."""
 graph_check = bp.graph_examples.j_graph(5.0, 3.0, 2.0)
-bp.check.mapping("the bars of J at (5, 3, 2)",
-                 bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
-                 bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
+bp.checks.mapping("the bars of J at (5, 3, 2)",
+                 bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
+                 bp.checks.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
 ### BEGIN HIDDEN TESTS
 graph_check = bp.graph_examples.j_graph(-1.25, 0.5, 3.5)
-bp.check.mapping("the bars of J at a hidden point",
-                 bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
-                 bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
+bp.checks.mapping("the bars of J at a hidden point",
+                 bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
+                 bp.checks.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
 ### END HIDDEN TESTS
 
-# %% tests id=backprop__shared_node points=2
+# %% tests id="backprop__shared_node" points=2
 """backprop adds up the contributions of a node used twice."""
 graph_check = bp.graph_examples.neuron_graph(0.8, -0.3, 1.5, 1.0, 0.2)
-bp.check.mapping("the bars of the regularised neuron (w feeds z and R)",
-                 bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
-                 bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
+bp.checks.mapping("the bars of the regularised neuron (w feeds z and R)",
+                 bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
+                 bp.checks.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
 ### BEGIN HIDDEN TESTS
 graph_check = bp.graph.Graph()
 graph_check.input("p", 0.7)
@@ -298,9 +301,9 @@ graph_check.op("s", "sigmoid", "pp")
 graph_check.op("m", "mul", "s", "q")
 graph_check.op("out", "add", "m", "pp", "p", weights=(1.0, 0.5, -2.0))
 graph_check.forward()
-bp.check.mapping("the bars of a hidden graph where one node has three children",
-                 bp.check.call("backprop", backprop, *graph_check.backprop_inputs()),
-                 bp.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
+bp.checks.mapping("the bars of a hidden graph where one node has three children",
+                 bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
+                 bp.checks.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -330,7 +333,7 @@ bp.check.mapping("the bars of a hidden graph where one node has three children",
 #   $\tfrac{\lambda}{2} w^2$ once;
 # - you may use `bp.activations.sigmoid`.
 
-# %% solution id=neuron_loss
+# %% solution id="neuron_loss"
 def neuron_loss(w, b, x, t, lam):
     """Regularised loss of a logistic neuron on a batch.
 
@@ -359,26 +362,26 @@ def neuron_loss(w, b, x, t, lam):
 print(neuron_loss(0.0, 0.0, 2.0, 1.0, 0.1))
 print(neuron_loss(0.5, 0.1, np.array([1.0, -2.0, 0.5]), np.array([1.0, 0.0, 1.0]), 0.3))
 
-# %% tests id=neuron_loss__one_example points=1
+# %% tests id="neuron_loss__one_example" points=1
 """neuron_loss of one example."""
-bp.check.close("neuron_loss(0.8, -0.3, 1.5, 1.0, 0.2)",
-               bp.check.call("neuron_loss", neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2),
-               bp.testdata.expected(bp.graph_examples.neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2))
+bp.checks.close("neuron_loss(0.8, -0.3, 1.5, 1.0, 0.2)",
+               bp.checks.call("neuron_loss", neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2),
+               bp.checks.testdata.expected(bp.graph_examples.neuron_loss, 0.8, -0.3, 1.5, 1.0, 0.2))
 
-# %% tests id=neuron_loss__batch points=1
+# %% tests id="neuron_loss__batch" points=1
 """neuron_loss averages over examples and adds the regulariser once."""
 x_check = np.array([1.0, -2.0, 0.5, 3.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.0])
-bp.check.close("neuron_loss(0.5, 0.1, x, t, 0.3) for 4 examples",
-               bp.check.call("neuron_loss", neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
-               bp.testdata.expected(bp.graph_examples.neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
+bp.checks.close("neuron_loss(0.5, 0.1, x, t, 0.3) for 4 examples",
+               bp.checks.call("neuron_loss", neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
+               bp.checks.testdata.expected(bp.graph_examples.neuron_loss, 0.5, 0.1, x_check, t_check, 0.3),
                terms={"the regulariser lam * w**2 / 2": 0.5 * 0.3 * 0.5 ** 2})
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.testdata.probabilities(2301, (9,))
+x_check, t_check = bp.checks.testdata.probabilities(2301, (9,))
 x_check = 4.0 * x_check - 2.0
-bp.check.close("neuron_loss on a hidden batch of 9",
-               bp.check.call("neuron_loss", neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
-               bp.testdata.expected(bp.graph_examples.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
+bp.checks.close("neuron_loss on a hidden batch of 9",
+               bp.checks.call("neuron_loss", neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
+               bp.checks.testdata.expected(bp.graph_examples.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
                terms={"the regulariser lam * w**2 / 2": 0.5 * 0.7 * 1.2 ** 2})
 ### END HIDDEN TESTS
 
@@ -415,7 +418,7 @@ bp.check.close("neuron_loss on a hidden batch of 9",
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
-bp.graph_drawing.draw_neuron(ax, w=0.8, b=-0.3, x=1.5, t=1.0, lam=0.2)
+bp.explore.graph.draw_neuron(ax, w=0.8, b=-0.3, x=1.5, t=1.0, lam=0.2)
 plt.show()
 
 # %% [markdown]
@@ -431,7 +434,7 @@ plt.show()
 #   each computed once, vectorised over the examples (no Python loop);
 # - no numerical differentiation.
 
-# %% solution id=neuron_backward
+# %% solution id="neuron_backward"
 def neuron_backward(w, b, x, t, lam):
     """dL/dw and dL/db of the regularised logistic neuron, by backprop.
 
@@ -465,27 +468,27 @@ def neuron_backward(w, b, x, t, lam):
 print(neuron_backward(0.0, 0.0, 1.0, 1.0, 0.5))
 print(neuron_backward(0.5, 0.1, np.array([1.0, -2.0, 0.5]), np.array([1.0, 0.0, 1.0]), 0.3))
 
-# %% tests id=neuron_backward__one_example points=1
+# %% tests id="neuron_backward__one_example" points=1
 """neuron_backward matches a central-difference gradient for one example."""
 for lam_check in (0.0, 0.2):
-    grads = bp.check.call("neuron_backward", neuron_backward, 0.8, -0.3, 1.5, 1.0, lam_check)
-    bp.check.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
+    grads = bp.checks.call("neuron_backward", neuron_backward, 0.8, -0.3, 1.5, 1.0, lam_check)
+    bp.checks.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
                   f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}",
                   "shape")
-    bp.check.gradient(f"(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = {lam_check}",
+    bp.checks.gradient(f"(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = {lam_check}",
                       np.array([np.squeeze(g) for g in grads], dtype=float),
                       lambda p: bp.graph_examples.neuron_loss(p[0], p[1], 1.5, 1.0, lam_check),
                       np.array([0.8, -0.3]),
                       terms={"the regulariser's gradient lam * w": np.array([lam_check * 0.8, 0.0])})
 
-# %% tests id=neuron_backward__batch points=2
+# %% tests id="neuron_backward__batch" points=2
 """neuron_backward on a batch: the mean over examples, and the regulariser once."""
 def neuron_backward_check(name, w, b, x, t, lam):
-    grads = bp.check.call("neuron_backward", neuron_backward, w, b, x, t, lam)
-    bp.check.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
+    grads = bp.checks.call("neuron_backward", neuron_backward, w, b, x, t, lam)
+    bp.checks.true(isinstance(grads, (tuple, list)) and len(grads) == 2,
                   f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}",
                   "shape")
-    bp.check.gradient(name, np.array([np.squeeze(g) for g in grads], dtype=float),
+    bp.checks.gradient(name, np.array([np.squeeze(g) for g in grads], dtype=float),
                       lambda p: bp.graph_examples.neuron_loss(p[0], p[1], x, t, lam), np.array([w, b]),
                       terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
                       batch_size=np.size(x))
@@ -493,36 +496,36 @@ def neuron_backward_check(name, w, b, x, t, lam):
 neuron_backward_check("(dL_dw, dL_db) for 4 examples", 0.5, 0.1, np.array([1.0, -2.0, 0.5, 3.0]),
                       np.array([1.0, 0.0, 1.0, 0.0]), 0.3)
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.testdata.probabilities(2401, (12,))
+x_check, t_check = bp.checks.testdata.probabilities(2401, (12,))
 neuron_backward_check("(dL_dw, dL_db) for a hidden batch of 12", -1.1, 0.35,
                       6.0 * x_check - 3.0, t_check, 0.45)
-x_check, t_check = bp.testdata.probabilities(2402, (5,))
+x_check, t_check = bp.checks.testdata.probabilities(2402, (5,))
 neuron_backward_check("(dL_dw, dL_db) for a hidden batch of 5, lam = 0", 2.0, -0.5,
                       2.0 * x_check, t_check, 0.0)
 ### END HIDDEN TESTS
 
-# %% tests id=neuron_backward__regulariser points=1
+# %% tests id="neuron_backward__regulariser" points=1
 """The regulariser adds lam * w to dL_dw, once, and nothing to dL_db."""
 def regulariser_check(w, x, t, lam):
-    with_reg = bp.check.call("neuron_backward", neuron_backward, w, 0.2, x, t, lam)
-    without = bp.check.call("neuron_backward", neuron_backward, w, 0.2, x, t, 0.0)
-    bp.check.close(f"the change in (dL_dw, dL_db) when lam goes from 0 to {lam} "
+    with_reg = bp.checks.call("neuron_backward", neuron_backward, w, 0.2, x, t, lam)
+    without = bp.checks.call("neuron_backward", neuron_backward, w, 0.2, x, t, 0.0)
+    bp.checks.close(f"the change in (dL_dw, dL_db) when lam goes from 0 to {lam} "
                    f"(w = {w}, {np.size(x)} examples)",
                    np.array(with_reg, dtype=float) - np.array(without, dtype=float),
                    np.array([lam * w, 0.0]), batch_size=np.size(x))
 
 regulariser_check(1.5, np.array([0.3, -1.0, 2.0]), np.array([1.0, 0.0, 0.0]), 0.4)
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.testdata.probabilities(2403, (7,))
+x_check, t_check = bp.checks.testdata.probabilities(2403, (7,))
 regulariser_check(-0.75, 3.0 * x_check, t_check, 0.9)
 ### END HIDDEN TESTS
 
-# %% tests id=neuron_backward__exact points=1
+# %% tests id="neuron_backward__exact" points=1
 """neuron_backward is exact, where a finite difference is visibly off."""
 def exact_check(name, w, b, x, t, lam):
-    grads = bp.check.call("neuron_backward", neuron_backward, w, b, x, t, lam)
-    expected = np.array(bp.testdata.expected(bp.graph_examples.neuron_backward, w, b, x, t, lam))
-    bp.check.close(name, np.array(grads, dtype=float), expected,
+    grads = bp.checks.call("neuron_backward", neuron_backward, w, b, x, t, lam)
+    expected = np.array(bp.checks.testdata.expected(bp.graph_examples.neuron_backward, w, b, x, t, lam))
+    bp.checks.close(name, np.array(grads, dtype=float), expected,
                    terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
                    batch_size=np.size(x))
 
@@ -530,7 +533,7 @@ exact_check("(dL_dw, dL_db) at w = 400, lam = 1, where the loss is about 80000 (
             "difference is off by about 1e-5 here; backprop is exact)",
             400.0, 0.5, np.array([0.001, -0.002, 0.0035]), np.array([1.0, 0.0, 1.0]), 1.0)
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.testdata.probabilities(2404, (6,))
+x_check, t_check = bp.checks.testdata.probabilities(2404, (6,))
 exact_check("(dL_dw, dL_db) at a hidden large w", -650.0, 0.2, 0.004 * x_check - 0.002,
             t_check, 2.0)
 ### END HIDDEN TESTS
@@ -602,14 +605,14 @@ print(f"naive {naive_ms:.1f} ms, backprop {backprop_ms:.1f} ms on {x_many.size} 
 # almost vanishes even when $y$ is badly wrong (a first sight of vanishing gradients).
 
 # %%
-bp.graph_drawing.graph_explorer("neuron")
+bp.explore.graph.graph_explorer("neuron")
 
 # %% [markdown]
 # The same for $J = 3(a + bc)$: $\bar a$ never moves from 3, while $\bar b$ follows $c$ and
 # $\bar c$ follows $b$.
 
 # %%
-bp.graph_drawing.graph_explorer("j")
+bp.explore.graph.graph_explorer("j")
 
 # %% [markdown]
 # ## Summary
@@ -628,7 +631,7 @@ bp.graph_drawing.graph_explorer("j")
 # ## Going further
 #
 # - Build your own graph with `bp.graph.Graph()` (`input`, `op`, `forward`) and draw it
-#   with `bp.graph_drawing.draw_graph`: try $L = \sigma(a b) + a^2$.
+#   with `bp.explore.graph.draw_graph`: try $L = \sigma(a b) + a^2$.
 # - Automatic differentiation libraries (PyTorch's autograd, JAX) record exactly this kind
 #   of graph while your code runs and then call the backward pass for you.
 # - Next: **notebook 4** does this for a 2-2-1 tanh network, one weight at a time.

@@ -8,6 +8,9 @@
 #
 # **Estimated time:** 60 to 75 minutes. **Exercises:** 3, worth 12 points.
 #
+# **Loss:** one example, squared error $L = (\hat y - t)^2$.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+#
 # ## Learning objectives
 #
 # By the end of this notebook you can:
@@ -28,7 +31,7 @@
 # Every answer is checked by the small test cells under it; a failing check names the
 # variable, the entry that is furthest off, both values, and the likely mistake.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -73,7 +76,7 @@ params = {"W1": np.array([[0.5, -1.0],
           "b2": np.zeros(1)}
 x = np.array([0.8, -0.5])
 t = 0.5
-bp.explore_net221.draw_network(x, t, params)
+bp.explore.net221.draw_network(x, t, params)
 plt.show()
 
 # %% [markdown]
@@ -96,7 +99,7 @@ print("Z1[0] =", Z1_first, "  A1[0] = tanh(Z1[0]) =", np.tanh(Z1_first))
 # Use the biases in `params` (they are zero for now). Matrix-vector products with `@`;
 # `bp.net221.forward` is switched off in this notebook.
 
-# %% solution id=forward
+# %% solution id="forward"
 def forward(x, params):
     """Forward pass of the 2-2-1 tanh network for one example.
 
@@ -129,75 +132,75 @@ cache = forward(x, params)
 for name, value in cache.items():
     print(f"{name:6s}", value)
 
-# %% tests id=forward__hidden points=1
+# %% tests id="forward__hidden" points=1
 """forward computes the hidden layer, Z1 and A1."""
 x_check = np.array([0.8, -0.5])
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.check.call("forward(x, params)", forward, x_check, params_check)
-bp.check.true(isinstance(cache_check, dict) and {"Z1", "A1"} <= set(cache_check),
+cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
+bp.checks.true(isinstance(cache_check, dict) and {"Z1", "A1"} <= set(cache_check),
               "forward should return a dict with keys 'x', 'Z1', 'A1', 'Z2', 'y_hat'; got "
               f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
               "keys")
-expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-bp.check.true(not bp.diagnosis.diagnose("Z1", cache_check["Z1"], params_check["W1"].T @ x_check).passed,
+expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+bp.checks.true(not bp.checks.diagnosis.diagnose("Z1", cache_check["Z1"], params_check["W1"].T @ x_check).passed,
               "cache['Z1'] equals W1.T @ x: W1[j, i] is the weight from input i to hidden unit j, "
               "so row j of W1 holds the weights into unit j and Z1 = W1 @ x + b1.", "transposed")
 for key in ("Z1", "A1"):
-    bp.check.close(f"cache[{key!r}]", cache_check[key], expected[key])
+    bp.checks.close(f"cache[{key!r}]", cache_check[key], expected[key])
 ### BEGIN HIDDEN TESTS
 for seed in (411, 412):
-    x_check = bp.testdata.points(seed, (2,))
+    x_check = bp.checks.testdata.points(seed, (2,))
     params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
-    cache_check = bp.check.call("forward(x, params)", forward, x_check, params_check)
-    expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
+    cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
+    expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
     for key in ("Z1", "A1"):
-        bp.check.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
+        bp.checks.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
 ### END HIDDEN TESTS
 
-# %% tests id=forward__output points=1
+# %% tests id="forward__output" points=1
 """forward computes the output, Z2 and y_hat, and keeps x."""
 x_check = np.array([0.8, -0.5])
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.check.call("forward(x, params)", forward, x_check, params_check)
-bp.check.true(isinstance(cache_check, dict) and set(bp.net221.CACHE_KEYS) <= set(cache_check),
+cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
+bp.checks.true(isinstance(cache_check, dict) and set(bp.net221.CACHE_KEYS) <= set(cache_check),
               "forward should return a dict with keys 'x', 'Z1', 'A1', 'Z2', 'y_hat'; got "
               f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
               "keys")
-expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
+expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
 for key in ("x", "Z2"):
-    bp.check.close(f"cache[{key!r}]", cache_check[key], expected[key])
-bp.check.true(not bp.diagnosis.diagnose("y_hat", cache_check["y_hat"], expected["Z2"]).passed,
+    bp.checks.close(f"cache[{key!r}]", cache_check[key], expected[key])
+bp.checks.true(not bp.checks.diagnosis.diagnose("y_hat", cache_check["y_hat"], expected["Z2"]).passed,
               "cache['y_hat'] equals Z2: the output unit applies tanh too, y_hat = tanh(Z2).",
               "missing-activation")
-bp.check.close("cache['y_hat']", cache_check["y_hat"], expected["y_hat"])
+bp.checks.close("cache['y_hat']", cache_check["y_hat"], expected["y_hat"])
 ### BEGIN HIDDEN TESTS
 for seed in (413, 414):
-    x_check = bp.testdata.points(seed, (2,))
+    x_check = bp.checks.testdata.points(seed, (2,))
     params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
-    cache_check = bp.check.call("forward(x, params)", forward, x_check, params_check)
-    expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
+    cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
+    expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
     for key in ("Z2", "y_hat"):
-        bp.check.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
+        bp.checks.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
 ### END HIDDEN TESTS
 
-# %% tests id=forward__biases points=1
+# %% tests id="forward__biases" points=1
 """forward adds the biases b1 and b2."""
 x_check = np.array([0.8, -0.5])
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.check.call("forward(x, params) with biases", forward, x_check, params_check)
-expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
+cache_check = bp.checks.call("forward(x, params) with biases", forward, x_check, params_check)
+expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
 for key in ("Z1", "A1", "Z2", "y_hat"):
-    bp.check.close(f"cache[{key!r}] with biases", cache_check[key], expected[key])
+    bp.checks.close(f"cache[{key!r}] with biases", cache_check[key], expected[key])
 ### BEGIN HIDDEN TESTS
-x_check = bp.testdata.points(415, (2,))
+x_check = bp.checks.testdata.points(415, (2,))
 params_check = bp.net221.init_params(np.random.default_rng(415))
-cache_check = bp.check.call("forward(x, params) with biases", forward, x_check, params_check)
-expected = bp.testdata.expected(bp.net221.forward, x_check, params_check)
+cache_check = bp.checks.call("forward(x, params) with biases", forward, x_check, params_check)
+expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
 for key in ("Z1", "A1", "Z2", "y_hat"):
-    bp.check.close(f"cache[{key!r}] with biases at a hidden point", cache_check[key],
+    bp.checks.close(f"cache[{key!r}] with biases at a hidden point", cache_check[key],
                    expected[key])
 ### END HIDDEN TESTS
 
@@ -252,7 +255,7 @@ print("L =", loss(cache["y_hat"], t))
 # `"dy_hat_dZ2"`, `"dZ2_dA1"`, `"dA1_dZ1"` and `"dZ1_dW1"`. Take every value you need
 # from `cache` (made by `forward`) and `params`; `t` is a float.
 
-# %% solution id=local_derivatives
+# %% solution id="local_derivatives"
 def local_derivatives(cache, t, params, j, i):
     """The five local derivatives whose product is dL/dW1[j, i].
 
@@ -294,94 +297,94 @@ for name, value in factors.items():
     print(f"{name:11s} {value:.6f}")
 print("product, dL/dW1[0, 0]:", round(np.prod(list(factors.values())), 6))
 
-# %% tests id=local_derivatives__output_side points=1
+# %% tests id="local_derivatives__output_side" points=1
 """local_derivatives: the output-side factors dL_dy_hat and dy_hat_dZ2."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-got = bp.check.call("local_derivatives(cache, t, params, 0, 0)", local_derivatives,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+got = bp.checks.call("local_derivatives(cache, t, params, 0, 0)", local_derivatives,
                     cache_check, t_check, params_check, 0, 0)
-bp.check.true(isinstance(got, dict) and set(bp.net221.FACTOR_KEYS) <= set(got),
+bp.checks.true(isinstance(got, dict) and set(bp.net221.FACTOR_KEYS) <= set(got),
               f"local_derivatives should return a dict with keys {list(bp.net221.FACTOR_KEYS)}; "
               f"got {sorted(got) if isinstance(got, dict) else type(got).__name__}", "keys")
-expected = bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
                                 params_check, 0, 0)
-bp.check.close("dL_dy_hat", got["dL_dy_hat"], expected["dL_dy_hat"])
-bp.check.true(not bp.diagnosis.diagnose("dy_hat_dZ2", got["dy_hat_dZ2"],
+bp.checks.close("dL_dy_hat", got["dL_dy_hat"], expected["dL_dy_hat"])
+bp.checks.true(not bp.checks.diagnosis.diagnose("dy_hat_dZ2", got["dy_hat_dZ2"],
                                         1.0 - cache_check["Z2"][0] ** 2).passed,
               "dy_hat_dZ2 equals 1 - Z2**2: the derivative of tanh is 1 - tanh(Z2)**2, "
               "written with the output of the tanh, not its input.", "tanh-slip")
-bp.check.close("dy_hat_dZ2", got["dy_hat_dZ2"], expected["dy_hat_dZ2"])
+bp.checks.close("dy_hat_dZ2", got["dy_hat_dZ2"], expected["dy_hat_dZ2"])
 ### BEGIN HIDDEN TESTS
 for seed in (421, 422):
-    x_check = bp.testdata.points(seed, (2,))
-    t_check = float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check = bp.checks.testdata.points(seed, (2,))
+    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-    got = bp.check.call("local_derivatives(cache, t, params, 1, 0)", local_derivatives,
+    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+    got = bp.checks.call("local_derivatives(cache, t, params, 1, 0)", local_derivatives,
                         cache_check, t_check, params_check, 1, 0)
-    expected = bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+    expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
                                     params_check, 1, 0)
     for key in ("dL_dy_hat", "dy_hat_dZ2"):
-        bp.check.close(f"{key} at a hidden point", got[key], expected[key])
+        bp.checks.close(f"{key} at a hidden point", got[key], expected[key])
 ### END HIDDEN TESTS
 
-# %% tests id=local_derivatives__hidden_side points=1
+# %% tests id="local_derivatives__hidden_side" points=1
 """local_derivatives: dZ2_dA1, dA1_dZ1 and dZ1_dW1 for every weight W1[j, i]."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-got = [[bp.check.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+got = [[bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
                       cache_check, t_check, params_check, j, i) for i in range(2)] for j in range(2)]
-expected = [[bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+expected = [[bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
                                   params_check, j, i) for i in range(2)] for j in range(2)]
 slipped = np.array([[1.0 - cache_check["Z1"][j] ** 2] * 2 for j in range(2)])
 for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
     # one 2 x 2 table per factor: row j, column i, like W1
     table = np.array([[got[j][i][key] for i in range(2)] for j in range(2)])
     if key == "dA1_dZ1":
-        bp.check.true(not bp.diagnosis.diagnose(key, table, slipped).passed,
+        bp.checks.true(not bp.checks.diagnosis.diagnose(key, table, slipped).passed,
                       "dA1_dZ1 equals 1 - Z1[j]**2: the derivative of tanh is "
                       "1 - tanh(Z1[j])**2 = 1 - A1[j]**2, written with the output A1 of the "
                       "tanh, not its input Z1.", "tanh-slip")
-    bp.check.close(f"{key} for W1[j, i] (row j, column i)", table,
+    bp.checks.close(f"{key} for W1[j, i] (row j, column i)", table,
                    np.array([[expected[j][i][key] for i in range(2)] for j in range(2)]))
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.testdata.points(423, (2,)), -0.4
+x_check, t_check = bp.checks.testdata.points(423, (2,)), -0.4
 params_check = bp.net221.init_params(np.random.default_rng(423))
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-got = [[bp.check.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+got = [[bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
                       cache_check, t_check, params_check, j, i) for i in range(2)] for j in range(2)]
-expected = [[bp.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+expected = [[bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
                                   params_check, j, i) for i in range(2)] for j in range(2)]
 for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
-    bp.check.close(f"{key} for W1[j, i] at a hidden point",
+    bp.checks.close(f"{key} for W1[j, i] at a hidden point",
                    np.array([[got[j][i][key] for i in range(2)] for j in range(2)]),
                    np.array([[expected[j][i][key] for i in range(2)] for j in range(2)]))
 ### END HIDDEN TESTS
 
-# %% tests id=local_derivatives__product points=1
+# %% tests id="local_derivatives__product" points=1
 """The products of the factors pass a gradient check of dL/dW1."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-dW1_from_products = np.array([[np.prod([float(v) for v in bp.check.call(
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+dW1_from_products = np.array([[np.prod([float(v) for v in bp.checks.call(
     "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values()])
     for i in range(2)] for j in range(2)])
-bp.check.gradient("dW1 built from your products", dW1_from_products,
+bp.checks.gradient("dW1 built from your products", dW1_from_products,
                   lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
                   params_check["W1"])
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.testdata.points(424, (2,)), 0.7
+x_check, t_check = bp.checks.testdata.points(424, (2,)), 0.7
 params_check = bp.net221.init_params(np.random.default_rng(424), biases=False)
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-dW1_from_products = np.array([[np.prod([float(v) for v in bp.check.call(
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+dW1_from_products = np.array([[np.prod([float(v) for v in bp.checks.call(
     "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values()])
     for i in range(2)] for j in range(2)])
-bp.check.gradient("dW1 built from your products at a hidden point", dW1_from_products,
+bp.checks.gradient("dW1 built from your products at a hidden point", dW1_from_products,
                   lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
                   params_check["W1"])
 ### END HIDDEN TESTS
@@ -435,7 +438,7 @@ bp.check.gradient("dW1 built from your products at a hidden point", dW1_from_pro
 # the graded tests also compare them with exact backprop at $10^{-12}$, which products of
 # local derivatives meet and finite differences do not.
 
-# %% solution id=backward
+# %% solution id="backward"
 def backward(x, t, params, cache):
     """Gradients of L = (y_hat - t)**2 with respect to every parameter, for one example.
 
@@ -479,132 +482,132 @@ for name, value in grads.items():
     print(f"{name:3s}", value)
 print("without biases, dL/dW1[0, 0] =", backward(x, t, params, cache)["W1"][0, 0])
 
-# %% tests id=backward__keys_shapes points=1
+# %% tests id="backward__keys_shapes" points=1
 """backward returns the keys of params, each gradient of its parameter's shape."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
-bp.check.true(isinstance(grads_check, dict) and set(grads_check) == set(params_check),
+bp.checks.true(isinstance(grads_check, dict) and set(grads_check) == set(params_check),
               "backward should return a dict with the keys of params, "
               f"{sorted(params_check)}; got "
               f"{sorted(grads_check) if isinstance(grads_check, dict) else type(grads_check).__name__}",
               "keys")
 for key, value in params_check.items():
-    bp.check.true(np.shape(grads_check[key]) == value.shape,
+    bp.checks.true(np.shape(grads_check[key]) == value.shape,
                   f"grads[{key!r}] should have shape {value.shape}, like params[{key!r}]; "
                   f"got {np.shape(grads_check[key])}", "shape")
 print("grads has the keys and shapes of params.")
 
-# %% tests id=backward__dW2 points=1
+# %% tests id="backward__dW2" points=1
 """backward: dL/dW2 passes a gradient check."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
-bp.check.true(isinstance(grads_check, dict) and "W2" in grads_check,
+bp.checks.true(isinstance(grads_check, dict) and "W2" in grads_check,
               "backward should return a dict with the key 'W2' (dL/dW2)", "keys")
-bp.check.gradient("grads['W2']", grads_check["W2"],
+bp.checks.gradient("grads['W2']", grads_check["W2"],
                   lambda W2: bp.net221.loss_at(x_check, t_check, params_check, "W2", W2),
                   params_check["W2"])
 ### BEGIN HIDDEN TESTS
 for seed in (431, 432, 433):
-    x_check, t_check = bp.testdata.points(seed, (2,)), float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
-    bp.check.formula("grads['W2'] at a hidden point", grads_check["W2"], expected["W2"])
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    bp.checks.formula("grads['W2'] at a hidden point", grads_check["W2"], expected["W2"])
 ### END HIDDEN TESTS
 
-# %% tests id=backward__db2 points=1
+# %% tests id="backward__db2" points=1
 """backward: dL/db2 passes a gradient check."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
-bp.check.true(isinstance(grads_check, dict) and "b2" in grads_check,
+bp.checks.true(isinstance(grads_check, dict) and "b2" in grads_check,
               "backward should return a dict with the key 'b2' (dL/db2)", "keys")
-bp.check.true(not bp.diagnosis.diagnose("b2", grads_check["b2"], np.zeros((1,))).passed,
+bp.checks.true(not bp.checks.diagnosis.diagnose("b2", grads_check["b2"], np.zeros((1,))).passed,
               "grads['b2'] is all zeros, but the loss does change with b2: a bias enters "
               "its pre-activation with coefficient 1, so db2 = dZ2.", "zeros")
-bp.check.gradient("grads['b2']", grads_check["b2"],
+bp.checks.gradient("grads['b2']", grads_check["b2"],
                   lambda b2: bp.net221.loss_at(x_check, t_check, params_check, "b2", b2),
                   params_check["b2"])
 ### BEGIN HIDDEN TESTS
 for seed in (434, 435):
-    x_check, t_check = bp.testdata.points(seed, (2,)), float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
-    bp.check.formula("grads['b2'] at a hidden point", grads_check["b2"], expected["b2"])
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    bp.checks.formula("grads['b2'] at a hidden point", grads_check["b2"], expected["b2"])
 ### END HIDDEN TESTS
 
-# %% tests id=backward__dW1 points=2
+# %% tests id="backward__dW1" points=2
 """backward: dL/dW1 passes a gradient check (W1[j, i] is from input i to hidden unit j)."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
-bp.check.true(isinstance(grads_check, dict) and "W1" in grads_check,
+bp.checks.true(isinstance(grads_check, dict) and "W1" in grads_check,
               "backward should return a dict with the key 'W1' (dL/dW1)", "keys")
-bp.check.gradient("grads['W1']", grads_check["W1"],
+bp.checks.gradient("grads['W1']", grads_check["W1"],
                   lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
                   params_check["W1"])
 ### BEGIN HIDDEN TESTS
 for seed in (436, 437, 438):
-    x_check, t_check = bp.testdata.points(seed, (2,)), float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
-    bp.check.formula("grads['W1'] at a hidden point", grads_check["W1"], expected["W1"])
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    bp.checks.formula("grads['W1'] at a hidden point", grads_check["W1"], expected["W1"])
 ### END HIDDEN TESTS
 
-# %% tests id=backward__db1 points=1
+# %% tests id="backward__db1" points=1
 """backward: dL/db1 passes a gradient check."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
-bp.check.true(isinstance(grads_check, dict) and "b1" in grads_check,
+bp.checks.true(isinstance(grads_check, dict) and "b1" in grads_check,
               "backward should return a dict with the key 'b1' (dL/db1)", "keys")
-bp.check.true(not bp.diagnosis.diagnose("b1", grads_check["b1"], np.zeros((2,))).passed,
+bp.checks.true(not bp.checks.diagnosis.diagnose("b1", grads_check["b1"], np.zeros((2,))).passed,
               "grads['b1'] is all zeros, but the loss does change with b1: a bias enters "
               "its pre-activation with coefficient 1, so db1 = dZ1.", "zeros")
-bp.check.gradient("grads['b1']", grads_check["b1"],
+bp.checks.gradient("grads['b1']", grads_check["b1"],
                   lambda b1: bp.net221.loss_at(x_check, t_check, params_check, "b1", b1),
                   params_check["b1"])
 ### BEGIN HIDDEN TESTS
 for seed in (439, 440):
-    x_check, t_check = bp.testdata.points(seed, (2,)), float(bp.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.check.call("backward(x, t, params, cache)", backward, x_check, t_check,
+    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
-    bp.check.formula("grads['b1'] at a hidden point", grads_check["b1"], expected["b1"])
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    bp.checks.formula("grads['b1'] at a hidden point", grads_check["b1"], expected["b1"])
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. Check every gradient, in one loop
 #
 # Because `grads` has the keys of `params`, one loop checks them all. For each parameter,
-# `bp.check.gradient` nudges every entry up and down by a tiny step, reruns the forward
+# `bp.checks.gradient` nudges every entry up and down by a tiny step, reruns the forward
 # pass and compares the central difference of the loss with your gradient (tolerance
 # $10^{-5}$). Here the loss is computed by your own `forward`, so this cell checks your
 # two functions against each other, at a random point with random weights.
@@ -619,7 +622,7 @@ x_random, t_random = rng.uniform(-2.0, 2.0, 2), 0.3
 params_random = {key: rng.standard_normal(value.shape) for key, value in params.items()}
 grads_random = backward(x_random, t_random, params_random, forward(x_random, params_random))
 for name in params_random:
-    bp.check.gradient(f"grads[{name!r}]", grads_random[name],
+    bp.checks.gradient(f"grads[{name!r}]", grads_random[name],
                       lambda value: loss_with(name, value, x_random, t_random, params_random),
                       params_random[name])
 
@@ -666,7 +669,7 @@ def check_against_numerical(dW1, dW2):
     """Gradient-check both matrices and print the verdicts, failures included."""
     for name, grad in (("W1", dW1), ("W2", dW2)):
         try:
-            bp.check.gradient(f"d{name}", grad,
+            bp.checks.gradient(f"d{name}", grad,
                               lambda value: bp.net221.loss_at(x, t, params, name, value),
                               params[name])
         except AssertionError as failure:
@@ -724,7 +727,7 @@ check_against_numerical(*gradients_as_in_the_notes(x, t, params, fix_tanh=True, 
 #   vanishing gradients.
 
 # %%
-bp.explore_net221.network_explorer(forward, backward)
+bp.explore.net221.network_explorer(forward, backward)
 
 # %% [markdown]
 # ## Summary

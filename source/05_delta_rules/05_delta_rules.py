@@ -8,6 +8,9 @@
 #
 # **Estimated time:** 75 to 90 minutes. **Exercises:** 5, worth 20 points.
 #
+# **Loss:** the mean over the batch of the squared error, $L = \frac1N \sum_n \lVert \hat y_n - t_n \rVert^2$, or of binary cross-entropy.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+#
 # ## Learning objectives
 #
 # By the end of this notebook you can:
@@ -36,7 +39,7 @@
 # central difference at a relative tolerance of $10^{-5}$; exact values at $10^{-9}$.
 # The graded version of each test also tries other shapes and seeds.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -146,7 +149,7 @@ def loss_of_W1(W1_trial):
     return float(((sigma(W2 @ a1_trial + b2) - t_one) ** 2).sum())
 
 
-bp.check.gradient("dW1 from the delta rules", dW1, loss_of_W1, W1)
+bp.checks.gradient("dW1 from the delta rules", dW1, loss_of_W1, W1)
 
 # %% [markdown]
 # ## 4. Folding the bias into the weights
@@ -203,7 +206,7 @@ print("last column of d[W1 | b1] equals db1:", np.allclose(dWb1[:, -1:], db1),
 # shape `(n_out,)`. One line of NumPy, no loop (`bp.layers.dense_forward` is switched off
 # in this notebook).
 
-# %% solution id=dense_forward
+# %% solution id="dense_forward"
 def dense_forward(A_prev, W, b):
     """Pre-activations of a dense layer for a batch.
 
@@ -234,30 +237,30 @@ W_try = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
 b_try = np.array([0.5, 0.0, -1.0])
 print(dense_forward(A_try, W_try, b_try))
 
-# %% tests id=dense_forward__shape points=1
+# %% tests id="dense_forward__shape" points=1
 """dense_forward returns one row per example and one column per output."""
-A_check, W_check, b_check = (bp.testdata.points(11, (4, 3)), bp.testdata.points(12, (2, 3)),
-                             bp.testdata.points(13, (2,)))
-Z_check = bp.check.call("dense_forward", dense_forward, A_check, W_check, b_check)
-bp.check.true(np.shape(Z_check) == (4, 2),
+A_check, W_check, b_check = (bp.checks.testdata.points(11, (4, 3)), bp.checks.testdata.points(12, (2, 3)),
+                             bp.checks.testdata.points(13, (2,)))
+Z_check = bp.checks.call("dense_forward", dense_forward, A_check, W_check, b_check)
+bp.checks.true(np.shape(Z_check) == (4, 2),
               f"dense_forward(A_prev, W, b) with A_prev (4, 3) and W (2, 3) should have shape "
               f"(4, 2), that is (N, n_out); got {np.shape(Z_check)}", "shape")
 
-# %% tests id=dense_forward__values points=1
+# %% tests id="dense_forward__values" points=1
 """dense_forward computes A_prev @ W.T + b."""
-A_check, W_check, b_check = (bp.testdata.points(11, (4, 3)), bp.testdata.points(12, (2, 3)),
-                             bp.testdata.points(13, (2,)))
-bp.check.close("dense_forward(A_prev, W, b)",
-               bp.check.call("dense_forward", dense_forward, A_check, W_check, b_check),
-               bp.testdata.expected(bp.layers.dense_forward, A_check, W_check, b_check))
+A_check, W_check, b_check = (bp.checks.testdata.points(11, (4, 3)), bp.checks.testdata.points(12, (2, 3)),
+                             bp.checks.testdata.points(13, (2,)))
+bp.checks.close("dense_forward(A_prev, W, b)",
+               bp.checks.call("dense_forward", dense_forward, A_check, W_check, b_check),
+               bp.checks.testdata.expected(bp.layers.dense_forward, A_check, W_check, b_check))
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((14, (1, 2, 3)), (15, (6, 3, 3))):
-    A_check, W_check, b_check = (bp.testdata.points(seed, (N, n_in)),
-                                 bp.testdata.points(seed + 100, (n_out, n_in)),
-                                 bp.testdata.points(seed + 200, (n_out,)))
-    bp.check.close(f"dense_forward on a hidden batch with N={N}, n_in={n_in}, n_out={n_out}",
-                   bp.check.call("dense_forward", dense_forward, A_check, W_check, b_check),
-                   bp.testdata.expected(bp.layers.dense_forward, A_check, W_check, b_check))
+    A_check, W_check, b_check = (bp.checks.testdata.points(seed, (N, n_in)),
+                                 bp.checks.testdata.points(seed + 100, (n_out, n_in)),
+                                 bp.checks.testdata.points(seed + 200, (n_out,)))
+    bp.checks.close(f"dense_forward on a hidden batch with N={N}, n_in={n_in}, n_out={n_out}",
+                   bp.checks.call("dense_forward", dense_forward, A_check, W_check, b_check),
+                   bp.checks.testdata.expected(bp.layers.dense_forward, A_check, W_check, b_check))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -273,7 +276,7 @@ for seed, (N, n_in, n_out) in ((14, (1, 2, 3)), (15, (6, 3, 3))):
 #
 # Use the table of section 5; no loop over examples.
 
-# %% solution id=dense_backward
+# %% solution id="dense_backward"
 def dense_backward(dZ, A_prev, W):
     """Gradients of a dense layer for a batch, given the deltas dZ.
 
@@ -316,67 +319,67 @@ print("db =", db_try)
 # `dense_backward(G, A_prev, W)` must return the gradient of that $L$, which a central
 # difference can check for each of `W`, `b` and `A_prev`.
 
-# %% tests id=dense_backward__dW points=2
+# %% tests id="dense_backward__dW" points=2
 """dense_backward: dW matches a central-difference gradient."""
-A_check, W_check, b_check, G_check = (bp.testdata.points(21, (4, 3)), bp.testdata.points(22, (2, 3)),
-                                      bp.testdata.points(23, (2,)), bp.testdata.points(24, (4, 2)))
-result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 3,
+A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
+                                      bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
+result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
-bp.check.gradient("dW from dense_backward", result[1],
+bp.checks.gradient("dW from dense_backward", result[1],
                   lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)),
                   W_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((25, (1, 2, 3)), (26, (5, 3, 3))):
-    A_check, W_check = bp.testdata.points(seed, (N, n_in)), bp.testdata.points(seed + 1, (n_out, n_in))
-    b_check, G_check = bp.testdata.points(seed + 2, (n_out,)), bp.testdata.points(seed + 3, (N, n_out))
-    result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-    bp.check.gradient(f"dW from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
+    A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
+    b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
+    result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
+    bp.checks.gradient(f"dW from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
                       result[1],
                       lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)),
                       W_check, batch_size=N)
 ### END HIDDEN TESTS
 
-# %% tests id=dense_backward__db points=1
+# %% tests id="dense_backward__db" points=1
 """dense_backward: db matches a central-difference gradient (summed over the batch)."""
-A_check, W_check, b_check, G_check = (bp.testdata.points(21, (4, 3)), bp.testdata.points(22, (2, 3)),
-                                      bp.testdata.points(23, (2,)), bp.testdata.points(24, (4, 2)))
-result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 3,
+A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
+                                      bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
+result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
-bp.check.gradient("db from dense_backward", result[2],
+bp.checks.gradient("db from dense_backward", result[2],
                   lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)),
                   b_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((27, (1, 2, 3)), (28, (6, 2, 2))):
-    A_check, W_check = bp.testdata.points(seed, (N, n_in)), bp.testdata.points(seed + 1, (n_out, n_in))
-    b_check, G_check = bp.testdata.points(seed + 2, (n_out,)), bp.testdata.points(seed + 3, (N, n_out))
-    result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-    bp.check.gradient(f"db from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
+    A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
+    b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
+    result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
+    bp.checks.gradient(f"db from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
                       result[2],
                       lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)),
                       b_check, batch_size=N)
 ### END HIDDEN TESTS
 
-# %% tests id=dense_backward__dA_prev points=2
+# %% tests id="dense_backward__dA_prev" points=2
 """dense_backward: dA_prev matches a central-difference gradient."""
-A_check, W_check, b_check, G_check = (bp.testdata.points(21, (4, 3)), bp.testdata.points(22, (2, 3)),
-                                      bp.testdata.points(23, (2,)), bp.testdata.points(24, (4, 2)))
-result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 3,
+A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
+                                      bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
+result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
-bp.check.gradient("dA_prev from dense_backward", result[0],
+bp.checks.gradient("dA_prev from dense_backward", result[0],
                   lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)),
                   A_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((29, (1, 3, 2)), (30, (5, 3, 3))):
-    A_check, W_check = bp.testdata.points(seed, (N, n_in)), bp.testdata.points(seed + 1, (n_out, n_in))
-    b_check, G_check = bp.testdata.points(seed + 2, (n_out,)), bp.testdata.points(seed + 3, (N, n_out))
-    result = bp.check.call("dense_backward", dense_backward, G_check, A_check, W_check)
-    bp.check.gradient(f"dA_prev from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
+    A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
+    b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
+    result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
+    bp.checks.gradient(f"dA_prev from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
                       result[0],
                       lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)),
                       A_check, batch_size=N)
@@ -438,7 +441,7 @@ print("dA_prev = stacked (W^T delta_n)^T:", np.allclose(dA_rows, np.hstack(da_co
 Z_out = np.array([[-4.0], [0.0], [3.0]])
 t_out = np.array([[1.0], [1.0], [0.0]])
 y_out = bp.activations.sigmoid(Z_out)
-long_way = bp.testdata.expected(bp.losses.bce_grad, y_out, t_out) * y_out * (1 - y_out)
+long_way = bp.checks.testdata.expected(bp.losses.bce_grad, y_out, t_out) * y_out * (1 - y_out)
 shortcut = (y_out - t_out) / len(Z_out)
 print("dL/dy_hat * sigma'(z):", long_way.ravel())
 print("(y_hat - t) / N:      ", shortcut.ravel())
@@ -458,7 +461,7 @@ print("squared error delta:  ", (2 * (y_out - t_out) / len(Z_out) * y_out * (1 -
 # `bp.activations.sigmoid` and `bp.activations.sigmoid_grad` (which takes $z$) are
 # available.
 
-# %% solution id=output_delta
+# %% solution id="output_delta"
 def output_delta(Z, t, loss="mse"):
     """Delta dL/dZ of a sigmoid output layer, for a loss averaged over the batch.
 
@@ -494,47 +497,47 @@ def output_delta(Z, t, loss="mse"):
 print(output_delta(Z_out, t_out, "mse"))
 print(output_delta(Z_out, t_out, "bce"))
 
-# %% tests id=output_delta__mse points=1
+# %% tests id="output_delta__mse" points=1
 """output_delta with squared error matches a central-difference gradient."""
-Z_check = bp.testdata.points(31, (4, 2))
-t_check = bp.testdata.probabilities(32, (4, 2))[0]
-bp.check.gradient("output_delta(Z, t, 'mse')",
-                  bp.check.call("output_delta", output_delta, Z_check, t_check, "mse"),
+Z_check = bp.checks.testdata.points(31, (4, 2))
+t_check = bp.checks.testdata.probabilities(32, (4, 2))[0]
+bp.checks.gradient("output_delta(Z, t, 'mse')",
+                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "mse"),
                   lambda z: bp.losses.mse(bp.activations.sigmoid(z), t_check), Z_check,
                   batch_size=4)
 ### BEGIN HIDDEN TESTS
-Z_check = bp.testdata.points(33, (6, 3), -3.0, 3.0)
-t_check = bp.testdata.probabilities(34, (6, 3))[1]
-bp.check.gradient("output_delta(Z, t, 'mse') on a hidden (6, 3) batch",
-                  bp.check.call("output_delta", output_delta, Z_check, t_check, "mse"),
+Z_check = bp.checks.testdata.points(33, (6, 3), -3.0, 3.0)
+t_check = bp.checks.testdata.probabilities(34, (6, 3))[1]
+bp.checks.gradient("output_delta(Z, t, 'mse') on a hidden (6, 3) batch",
+                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "mse"),
                   lambda z: bp.losses.mse(bp.activations.sigmoid(z), t_check), Z_check,
                   batch_size=6)
 ### END HIDDEN TESTS
 
-# %% tests id=output_delta__bce points=1
+# %% tests id="output_delta__bce" points=1
 """output_delta with cross-entropy matches a central-difference gradient."""
-Z_check = bp.testdata.points(35, (4, 2))
-t_check = bp.testdata.probabilities(36, (4, 2))[1]
-bp.check.gradient("output_delta(Z, t, 'bce')",
-                  bp.check.call("output_delta", output_delta, Z_check, t_check, "bce"),
+Z_check = bp.checks.testdata.points(35, (4, 2))
+t_check = bp.checks.testdata.probabilities(36, (4, 2))[1]
+bp.checks.gradient("output_delta(Z, t, 'bce')",
+                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce"),
                   lambda z: bp.losses.bce(bp.activations.sigmoid(z), t_check), Z_check,
                   batch_size=4)
 ### BEGIN HIDDEN TESTS
-Z_check = bp.testdata.points(37, (5, 1), -3.0, 3.0)
-t_check = bp.testdata.probabilities(38, (5, 1))[1]
-bp.check.gradient("output_delta(Z, t, 'bce') on a hidden (5, 1) batch",
-                  bp.check.call("output_delta", output_delta, Z_check, t_check, "bce"),
+Z_check = bp.checks.testdata.points(37, (5, 1), -3.0, 3.0)
+t_check = bp.checks.testdata.probabilities(38, (5, 1))[1]
+bp.checks.gradient("output_delta(Z, t, 'bce') on a hidden (5, 1) batch",
+                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce"),
                   lambda z: bp.losses.bce(bp.activations.sigmoid(z), t_check), Z_check,
                   batch_size=5)
 ### END HIDDEN TESTS
 
-# %% tests id=output_delta__one_example points=1
+# %% tests id="output_delta__one_example" points=1
 """output_delta on a batch of one example, for both losses."""
 Z_check = np.array([[1.5, -0.5]])
 t_check = np.array([[0.0, 1.0]])
 for loss_check, loss_fn in (("mse", bp.losses.mse), ("bce", bp.losses.bce)):
-    bp.check.gradient(f"output_delta(Z, t, {loss_check!r}) for N = 1",
-                      bp.check.call("output_delta", output_delta, Z_check, t_check, loss_check),
+    bp.checks.gradient(f"output_delta(Z, t, {loss_check!r}) for N = 1",
+                      bp.checks.call("output_delta", output_delta, Z_check, t_check, loss_check),
                       lambda z: loss_fn(bp.activations.sigmoid(z), t_check), Z_check)
 
 # %% [markdown]
@@ -561,7 +564,7 @@ print(h(np.array([0.0, 1.0])), h_grad(np.array([0.0, 1.0])))
 # Write `mlp_forward(params, X, activation)` returning `(y_hat, cache)`: `y_hat` of shape
 # `(N, n_L)` and the cache described above. Use your `dense_forward`.
 
-# %% solution id=mlp_forward
+# %% solution id="mlp_forward"
 def mlp_forward(params, X, activation="tanh"):
     """Forward pass of a network of any depth on a batch.
 
@@ -602,37 +605,37 @@ params_deep, X_deep, t_deep = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, s
 y_hat_deep, cache_deep = mlp_forward(params_deep, X_deep, "tanh")
 print(y_hat_deep.shape, list(cache_deep))
 
-# %% tests id=mlp_forward__output points=1
+# %% tests id="mlp_forward__output" points=1
 """mlp_forward: y_hat of 2-3-2 and 3-4-4-2 networks."""
 for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 5, seed)
-    result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
-    bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+    result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
+    bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
                   "mlp_forward should return a pair (y_hat, cache); "
                   f"got {type(result).__name__}", "shape")
-    bp.check.close(f"y_hat from mlp_forward ({'-'.join(map(str, sizes))}, {activation_check})",
-                   result[0], bp.testdata.expected(bp.mlp.forward, params_check, X_check,
+    bp.checks.close(f"y_hat from mlp_forward ({'-'.join(map(str, sizes))}, {activation_check})",
+                   result[0], bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check,
                                                    hidden=activation_check)[0])
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1], "sigmoid", 44)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 3, seed)
-    result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
-    bp.check.close(f"y_hat from mlp_forward (hidden {'-'.join(map(str, sizes))}, {activation_check})",
-                   result[0], bp.testdata.expected(bp.mlp.forward, params_check, X_check,
+    result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
+    bp.checks.close(f"y_hat from mlp_forward (hidden {'-'.join(map(str, sizes))}, {activation_check})",
+                   result[0], bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check,
                                                    hidden=activation_check)[0])
 ### END HIDDEN TESTS
 
-# %% tests id=mlp_forward__cache points=1
+# %% tests id="mlp_forward__cache" points=1
 """mlp_forward: the cache holds A0 and every layer's Z and A."""
 params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 45)
-result = bp.check.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
+result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
               "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
-cache_expected = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
+cache_expected = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 for key in ("A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"):
-    bp.check.true(key in result[1], f"the cache should have the key {key!r}; "
+    bp.checks.true(key in result[1], f"the cache should have the key {key!r}; "
                   f"it has {sorted(result[1])}", "keys")
-    bp.check.close(f"cache[{key!r}]", result[1][key], cache_expected[key])
+    bp.checks.close(f"cache[{key!r}]", result[1][key], cache_expected[key])
 
 # %% [markdown]
 # ## 8. Any depth: the backward pass
@@ -656,7 +659,7 @@ for key in ("A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"):
 # activation and `loss` is `"mse"` or `"bce"`. Use your `output_delta` and
 # `dense_backward`.
 
-# %% solution id=mlp_backward
+# %% solution id="mlp_backward"
 def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
     """Gradients of the mean loss with respect to every parameter of the network.
 
@@ -697,111 +700,111 @@ def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
 # %%
 grads_deep = mlp_backward(params_deep, cache_deep, t_deep, "tanh", "mse")
 for key in params_deep:
-    bp.check.gradient(f"grads[{key!r}]", grads_deep[key],
+    bp.checks.gradient(f"grads[{key!r}]", grads_deep[key],
                       bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh"),
                       params_deep[key])
 
-# %% tests id=mlp_backward__keys_and_shapes points=1
+# %% tests id="mlp_backward__keys_and_shapes" points=1
 """mlp_backward returns one gradient per parameter, each of its parameter's shape."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 50)
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
-bp.check.true(isinstance(grads, dict) and set(grads) == set(params_check),
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
+bp.checks.true(isinstance(grads, dict) and set(grads) == set(params_check),
               "mlp_backward should return a dict with the keys of params, "
               f"{sorted(params_check)}; got "
               f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}", "keys")
 for key in params_check:
-    bp.check.true(np.shape(grads[key]) == params_check[key].shape,
+    bp.checks.true(np.shape(grads[key]) == params_check[key].shape,
                   f"grads[{key!r}] should have the shape of params[{key!r}], "
                   f"{params_check[key].shape}; got {np.shape(grads[key])}", "shape")
 
-# %% tests id=mlp_backward__output_layer points=2
+# %% tests id="mlp_backward__output_layer" points=2
 """mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with squared error."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 2, 1], 4, 51)
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                       "sigmoid", "mse")
 for key in ("W2", "b2"):
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (2-2-1, sigmoid, mse, N=4)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-2-1, sigmoid, mse, N=4)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
                                               hidden="sigmoid"),
                       params_check[key], batch_size=4)
 ### BEGIN HIDDEN TESTS
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 2], 1, 52, loss="bce")
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
 for key in ("W2", "b2"):
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (hidden: 2-3-2, tanh, bce, N=1)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (hidden: 2-3-2, tanh, bce, N=1)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh",
                                               loss="bce"), params_check[key])
 ### END HIDDEN TESTS
 
-# %% tests id=mlp_backward__first_layer points=2
+# %% tests id="mlp_backward__first_layer" points=2
 """mlp_backward: dW1 and db1 of a 2-3-2 tanh network with squared error."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 2], 4, 53)
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
 for key in ("W1", "b1"):
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (2-3-2, tanh, mse, N=4)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-3-2, tanh, mse, N=4)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
                       params_check[key], batch_size=4)
 ### BEGIN HIDDEN TESTS
 params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 1], 1, 54)
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                       "sigmoid", "mse")
 for key in ("W1", "b1"):
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (hidden: 3-2-1, sigmoid, mse, N=1)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (hidden: 3-2-1, sigmoid, mse, N=1)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
                                               hidden="sigmoid"),
                       params_check[key])
 ### END HIDDEN TESTS
 
-# %% tests id=mlp_backward__deep points=2
+# %% tests id="mlp_backward__deep" points=2
 """mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 55, loss="bce")
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
 for key in params_check:
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (3-4-4-2, tanh, bce, N=5)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (3-4-4-2, tanh, bce, N=5)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh",
                                               loss="bce"), params_check[key], batch_size=5)
 ### BEGIN HIDDEN TESTS
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 5, 3, 3, 2], 3, 56)
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
 for key in params_check:
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (hidden: 2-5-3-3-2, tanh, mse, N=3)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (hidden: 2-5-3-3-2, tanh, mse, N=3)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
                       params_check[key], batch_size=3)
-grads_exact = bp.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check, loss="mse")
+grads_exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check, loss="mse")
 for key in params_check:
-    bp.check.close(f"grads[{key!r}] (hidden: 2-5-3-3-2) against exact backprop, to 1e-9",
+    bp.checks.close(f"grads[{key!r}] (hidden: 2-5-3-3-2) against exact backprop, to 1e-9",
                    grads[key], grads_exact[key])
 ### END HIDDEN TESTS
 
-# %% tests id=mlp_backward__sigmoid_bce points=1
+# %% tests id="mlp_backward__sigmoid_bce" points=1
 """mlp_backward: every gradient of a 2-3-3-1 sigmoid network with cross-entropy."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 3, 1], 6, 57, loss="bce")
-cache_check = bp.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
-grads = bp.check.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                       "sigmoid", "bce")
 for key in params_check:
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (2-3-3-1, sigmoid, bce, N=6)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-3-3-1, sigmoid, bce, N=6)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
                                               hidden="sigmoid", loss="bce"),
                       params_check[key], batch_size=6)
@@ -819,7 +822,7 @@ for key in params_check:
 # and watch the curve move (a different batch is a different loss).
 
 # %%
-bp.explore_depth.weight_explorer()
+bp.explore.depth.weight_explorer()
 
 # %% [markdown]
 # ## Summary

@@ -6,7 +6,10 @@
 #
 # *The smallest problem that needs a hidden layer, and what that layer learns.*
 #
-# **Estimated time:** 75 to 90 minutes. **Exercises:** 4, worth 15 points.
+# **Estimated time:** 75 to 90 minutes. **Exercises:** 4, worth 16 points.
+#
+# **Loss:** the mean over the four examples of the squared error, $L = \frac14 \sum_n (\hat y_n - t_n)^2$.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
 #
 # ## Learning objectives
 #
@@ -18,7 +21,7 @@
 # 3. train it, and read the plateau and the escape in its outputs and loss
 #    ([Exercise 2](#Exercise-2:-training-from-a-seed-(3-points)));
 # 4. compute the gradients of many networks at once, with a seed axis that no product
-#    ever mixes ([Exercise 3](#Exercise-3:-gradients-of-many-networks-at-once-(4-points)));
+#    ever mixes ([Exercise 3](#Exercise-3:-gradients-of-many-networks-at-once-(5-points)));
 # 5. measure how often training succeeds over 1000 random initialisations, in one array
 #    computation ([Exercise 4](#Exercise-4:-the-success-rate-(3-points))).
 #
@@ -29,7 +32,7 @@
 # value, below $10^{-5}$ against a numerical derivative, and a diagnosis when an answer
 # is off. Graded versions of the checks also use inputs you cannot see.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -61,7 +64,7 @@ rng = bp.start_notebook(6)
 X, t = bp.xor.xor_data()
 print("X =\n", X)
 print("t =", t.ravel())
-ax = bp.explore_xor.draw_points()
+ax = bp.explore.xor.draw_points()
 ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
 plt.show()
 
@@ -133,7 +136,7 @@ print("loss L:", bp.xor.loss(params, X, t))
 # - use `bp.activations.sigmoid` and NumPy (`bp.xor.xor_step` and `bp.xor.gradients`
 #   are switched off in this notebook).
 
-# %% solution id=xor_step
+# %% solution id="xor_step"
 def xor_step(params, X, t, lr):
     """One full-batch gradient-descent step of a 2-2-1 sigmoid network.
 
@@ -175,90 +178,90 @@ new_params, loss = xor_step(params, X, t, 0.5)
 print("loss before the step:", loss)
 print("W2 before:", params["W2"], " after:", new_params["W2"])
 
-# %% tests id=xor_step__loss points=1
+# %% tests id="xor_step__loss" points=1
 """xor_step returns the loss before the step."""
 params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-result = bp.check.call("xor_step", xor_step, params_check, X, t, 0.5)
-_, loss_check = bp.xor_checks.step_gradients(result, params_check, 0.5)
-bp.check.close("loss returned by xor_step", loss_check, bp.xor.loss(params_check, X, t),
+result = bp.checks.call("xor_step", xor_step, params_check, X, t, 0.5)
+_, loss_check = bp.checks.xor.step_gradients(result, params_check, 0.5)
+bp.checks.close("loss returned by xor_step", loss_check, bp.xor.loss(params_check, X, t),
                batch_size=4)
 ### BEGIN HIDDEN TESTS
-X_check = bp.testdata.points(611, (6, 2))
-t_check = bp.testdata.probabilities(612, (6, 1))[1]
+X_check = bp.checks.testdata.points(611, (6, 2))
+t_check = bp.checks.testdata.probabilities(612, (6, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(613), init_scale=1.0)
-result = bp.check.call("xor_step", xor_step, params_check, X_check, t_check, 0.3)
-_, loss_check = bp.xor_checks.step_gradients(result, params_check, 0.3)
-bp.check.close("loss returned by xor_step on 6 hidden examples", loss_check,
+result = bp.checks.call("xor_step", xor_step, params_check, X_check, t_check, 0.3)
+_, loss_check = bp.checks.xor.step_gradients(result, params_check, 0.3)
+bp.checks.close("loss returned by xor_step on 6 hidden examples", loss_check,
                bp.xor.loss(params_check, X_check, t_check), batch_size=6)
 ### END HIDDEN TESTS
 
-# %% tests id=xor_step__output_layer points=1
+# %% tests id="xor_step__output_layer" points=1
 """The step moves W2 and b2 against a numerical gradient of the loss."""
 params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-grads, _ = bp.xor_checks.step_gradients(
-    bp.check.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
+grads, _ = bp.checks.xor.step_gradients(
+    bp.checks.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
 for name in ("W2", "b2"):
-    bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
+    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
                       lambda value: bp.xor.loss({**params_check, name: value}, X, t),
                       params_check[name], batch_size=4)
 ### BEGIN HIDDEN TESTS
-X_check = bp.testdata.points(621, (5, 2))
-t_check = bp.testdata.probabilities(622, (5, 1))[1]
+X_check = bp.checks.testdata.points(621, (5, 2))
+t_check = bp.checks.testdata.probabilities(622, (5, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(623), init_scale=1.2)
-grads, _ = bp.xor_checks.step_gradients(
-    bp.check.call("xor_step", xor_step, params_check, X_check, t_check, 0.7), params_check, 0.7)
+grads, _ = bp.checks.xor.step_gradients(
+    bp.checks.call("xor_step", xor_step, params_check, X_check, t_check, 0.7), params_check, 0.7)
 for name in ("W2", "b2"):
-    bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
+    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
                       grads[name],
                       lambda value: bp.xor.loss({**params_check, name: value}, X_check, t_check),
                       params_check[name], batch_size=5)
 ### END HIDDEN TESTS
 
-# %% tests id=xor_step__hidden_layer points=2
+# %% tests id="xor_step__hidden_layer" points=2
 """The step moves W1 and b1 against a numerical gradient of the loss."""
 params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-grads, _ = bp.xor_checks.step_gradients(
-    bp.check.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
+grads, _ = bp.checks.xor.step_gradients(
+    bp.checks.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
 for name in ("W1", "b1"):
-    bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
+    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
                       lambda value: bp.xor.loss({**params_check, name: value}, X, t),
                       params_check[name], batch_size=4)
 ### BEGIN HIDDEN TESTS
-X_check = bp.testdata.points(631, (7, 2))
-t_check = bp.testdata.probabilities(632, (7, 1))[1]
+X_check = bp.checks.testdata.points(631, (7, 2))
+t_check = bp.checks.testdata.probabilities(632, (7, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(633), init_scale=1.2)
-grads, _ = bp.xor_checks.step_gradients(
-    bp.check.call("xor_step", xor_step, params_check, X_check, t_check, 0.2), params_check, 0.2)
+grads, _ = bp.checks.xor.step_gradients(
+    bp.checks.call("xor_step", xor_step, params_check, X_check, t_check, 0.2), params_check, 0.2)
 for name in ("W1", "b1"):
-    bp.check.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
+    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
                       grads[name],
                       lambda value: bp.xor.loss({**params_check, name: value}, X_check, t_check),
                       params_check[name], batch_size=7)
 ### END HIDDEN TESTS
 
-# %% tests id=xor_step__update points=1
+# %% tests id="xor_step__update" points=1
 """new_params is params - lr * gradient for any lr, and params is left unchanged."""
 params_check = bp.xor.init_params(np.random.default_rng(62), init_scale=1.5)
 saved = {name: value.copy() for name, value in params_check.items()}
-expected_grads, _ = bp.testdata.expected(bp.xor.gradients, params_check, X, t)
+expected_grads, _ = bp.checks.testdata.expected(bp.xor.gradients, params_check, X, t)
 for lr_check in (0.1, 2.0):
-    result = bp.check.call(f"xor_step with lr={lr_check}", xor_step, params_check, X, t, lr_check)
-    bp.check.true(all(np.array_equal(saved[n], params_check[n]) for n in saved),
+    result = bp.checks.call(f"xor_step with lr={lr_check}", xor_step, params_check, X, t, lr_check)
+    bp.checks.true(all(np.array_equal(saved[n], params_check[n]) for n in saved),
                   "xor_step changed the arrays in params; build new arrays for new_params "
                   "(params[name] - lr * grad, not params[name] -= ...)", "in-place")
-    grads, _ = bp.xor_checks.step_gradients(result, params_check, lr_check)
+    grads, _ = bp.checks.xor.step_gradients(result, params_check, lr_check)
     for name in ("W1", "W2"):
-        bp.check.close(f"(params['{name}'] - new_params['{name}']) / lr with lr={lr_check}",
+        bp.checks.close(f"(params['{name}'] - new_params['{name}']) / lr with lr={lr_check}",
                        grads[name], expected_grads[name], tol=1e-7)
 ### BEGIN HIDDEN TESTS
-X_check = bp.testdata.points(641, (3, 2))
-t_check = bp.testdata.probabilities(642, (3, 1))[1]
+X_check = bp.checks.testdata.points(641, (3, 2))
+t_check = bp.checks.testdata.probabilities(642, (3, 1))[1]
 params_check = bp.xor.init_params(np.random.default_rng(643), init_scale=1.0)
-expected_grads, _ = bp.testdata.expected(bp.xor.gradients, params_check, X_check, t_check)
-result = bp.check.call("xor_step with lr=0.05", xor_step, params_check, X_check, t_check, 0.05)
-grads, _ = bp.xor_checks.step_gradients(result, params_check, 0.05)
+expected_grads, _ = bp.checks.testdata.expected(bp.xor.gradients, params_check, X_check, t_check)
+result = bp.checks.call("xor_step with lr=0.05", xor_step, params_check, X_check, t_check, 0.05)
+grads, _ = bp.checks.xor.step_gradients(result, params_check, 0.05)
 for name in ("b1", "b2"):
-    bp.check.close(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
+    bp.checks.close(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
                    grads[name], expected_grads[name], tol=1e-7)
 ### END HIDDEN TESTS
 
@@ -280,7 +283,7 @@ for name in ("b1", "b2"):
 #   (so `losses[0]` is the loss of the initial parameters);
 # - `params` are the parameters after the last step.
 
-# %% solution id=train_xor
+# %% solution id="train_xor"
 def train_xor(seed, lr, n_iterations):
     """Train a 2-2-1 sigmoid network on XOR by full-batch gradient descent.
 
@@ -316,45 +319,45 @@ trained, losses = train_xor(283, 0.5, 10_000)
 print("outputs after 10,000 steps:", bp.xor.forward(trained, X)[1].ravel())
 print("final loss:", losses[-1])
 
-# %% tests id=train_xor__losses points=1
+# %% tests id="train_xor__losses" points=1
 """train_xor records the loss before each step, starting from the seed's parameters."""
-_, losses_check = bp.check.call("train_xor", train_xor, 5, 0.5, 40)
-bp.check.true(np.shape(losses_check) == (40,),
+_, losses_check = bp.checks.call("train_xor", train_xor, 5, 0.5, 40)
+bp.checks.true(np.shape(losses_check) == (40,),
               f"losses should have shape (40,) for 40 iterations; got {np.shape(losses_check)}",
               "shape")
 start = bp.xor.init_params(np.random.default_rng(5))
-bp.check.close("losses[0] (the loss of init_params(np.random.default_rng(5)))", losses_check[0],
+bp.checks.close("losses[0] (the loss of init_params(np.random.default_rng(5)))", losses_check[0],
                bp.xor.loss(start, X, t))
-bp.check.close("losses", losses_check, bp.testdata.expected(bp.xor.train_xor, 5, 0.5, 40)[1],
+bp.checks.close("losses", losses_check, bp.checks.testdata.expected(bp.xor.train_xor, 5, 0.5, 40)[1],
                tol=1e-7)
 ### BEGIN HIDDEN TESTS
-_, losses_check = bp.check.call("train_xor", train_xor, 23, 0.9, 25)
-bp.check.close("losses for 25 hidden steps from seed 23 with lr 0.9", losses_check,
-               bp.testdata.expected(bp.xor.train_xor, 23, 0.9, 25)[1], tol=1e-7)
+_, losses_check = bp.checks.call("train_xor", train_xor, 23, 0.9, 25)
+bp.checks.close("losses for 25 hidden steps from seed 23 with lr 0.9", losses_check,
+               bp.checks.testdata.expected(bp.xor.train_xor, 23, 0.9, 25)[1], tol=1e-7)
 ### END HIDDEN TESTS
 
-# %% tests id=train_xor__learns points=2
+# %% tests id="train_xor__learns" points=2
 """Training from seed 283 with lr 0.5 learns XOR: all outputs within 0.1 of their targets."""
-final, _ = bp.check.call("train_xor", train_xor, 283, 0.5, 10_000)
+final, _ = bp.checks.call("train_xor", train_xor, 283, 0.5, 10_000)
 outputs = bp.xor.forward(final, X)[1].ravel()
-bp.check.true(np.all(np.abs(outputs - t.ravel()) < 0.1),
+bp.checks.true(np.all(np.abs(outputs - t.ravel()) < 0.1),
               f"after 10,000 steps from seed 283 the outputs are {np.round(outputs, 3)}; "
               f"every one should be within 0.1 of its target {t.ravel()}", "not-learned")
 ### BEGIN HIDDEN TESTS
-final, losses_check = bp.check.call("train_xor", train_xor, 17, 1.3, 300)
-expected_params, expected_losses = bp.testdata.expected(bp.xor.train_xor, 17, 1.3, 300)
+final, losses_check = bp.checks.call("train_xor", train_xor, 17, 1.3, 300)
+expected_params, expected_losses = bp.checks.testdata.expected(bp.xor.train_xor, 17, 1.3, 300)
 for name in ("W1", "W2", "b2"):
-    bp.check.close(f"params['{name}'] after 300 steps from seed 17 with lr 1.3", final[name],
+    bp.checks.close(f"params['{name}'] after 300 steps from seed 17 with lr 1.3", final[name],
                    expected_params[name], tol=1e-7)
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # **The outputs over training.** The table follows the same network (seed 283,
 # `lr = 0.5`) at the iterations the lecture notes show. It is read from snapshots that
-# `bp.explore_xor.snapshots` saves every 100 iterations.
+# `bp.explore.xor.snapshots` saves every 100 iterations.
 
 # %%
-snap = bp.explore_xor.snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100)
+snap = bp.explore.xor.snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100)
 print("iteration   (0,0) (0,1) (1,0) (1,1)      loss")
 print("target       0     1     1     0")
 for iteration in (0, 1000, 2000, 3000, 5000, 10_000):
@@ -370,7 +373,7 @@ for iteration in (0, 1000, 2000, 3000, 5000, 10_000):
 # **plateau** near $L = 0.25$ followed by a fast drop.
 
 # %%
-ax = bp.plotting.plot_loss_curve(losses, label="seed 283, lr 0.5")
+ax = bp.explore.plotting.plot_loss_curve(losses, label="seed 283, lr 0.5")
 ax.axhline(0.25, color="grey", ls=":", lw=1)
 ax.set(xlabel="iteration", ylabel="loss L", title="The plateau, then the escape")
 plt.show()
@@ -397,9 +400,9 @@ plt.show()
 fig, axes = plt.subplots(2, 2, figsize=(8, 8), layout="constrained")
 for row, k in zip(axes, (0, len(snap["iterations"]) - 1)):
     p = {n: v[k] for n, v in snap["params"].items()}
-    bp.explore_xor.draw_boundary(snap["grid"][k], row[0],
+    bp.explore.xor.draw_boundary(snap["grid"][k], row[0],
                                  title=f"input space, iteration {snap['iterations'][k]}")
-    bp.explore_xor.draw_hidden(snap["A1"][k], p["W2"], p["b2"], row[1],
+    bp.explore.xor.draw_hidden(snap["A1"][k], p["W2"], p["b2"], row[1],
                                title=f"hidden space, iteration {snap['iterations'][k]}")
 plt.show()
 
@@ -417,7 +420,7 @@ plt.show()
 # the hidden points pull apart and the marker on the loss curve drops off the plateau.
 
 # %%
-bp.explore_xor.xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100)
+bp.explore.xor.xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100)
 
 # %% [markdown]
 # ## 5. Many networks at once
@@ -456,7 +459,7 @@ print("network 1 alone gives the same outputs:",
       np.allclose(y_hat_stack[1], bp.xor.forward({n: v[1] for n, v in stack.items()}, X)[1]))
 
 # %% [markdown]
-# ### Exercise 3: gradients of many networks at once (4 points)
+# ### Exercise 3: gradients of many networks at once (5 points)
 #
 # Write `batched_gradients(params, X, t)` returning `(grads, losses)` for S stacked
 # networks:
@@ -491,7 +494,7 @@ print("largest difference from bp.activations.sigmoid on [-40, 40]:",
       np.max(np.abs(sigmoid(np.linspace(-40, 40, 801))
                     - bp.activations.sigmoid(np.linspace(-40, 40, 801)))))
 
-# %% solution id=batched_gradients
+# %% solution id="batched_gradients"
 def batched_gradients(params, X, t):
     """Gradients of the mean squared error of S stacked 2-2-1 sigmoid networks.
 
@@ -534,64 +537,64 @@ grads_stack, losses_stack = batched_gradients(stack, X, t)
 print("losses:", losses_stack)
 print("grads['b2']:\n", grads_stack["b2"])
 
-# %% tests id=batched_gradients__shapes points=1
+# %% tests id="batched_gradients__shapes" points=1
 """Every stacked gradient has the shape of its parameter; losses has shape (S,)."""
 stack_check = bp.xor.init_batch(np.random.default_rng(71), 3, init_scale=1.0)
-grads_check, losses_check = bp.check.call("batched_gradients", batched_gradients,
+grads_check, losses_check = bp.checks.call("batched_gradients", batched_gradients,
                                           stack_check, X, t)
 for name, value in stack_check.items():
-    bp.check.true(np.shape(grads_check[name]) == value.shape,
+    bp.checks.true(np.shape(grads_check[name]) == value.shape,
                   f"grads['{name}'] should have shape {value.shape}, like params['{name}']; "
                   f"got {np.shape(grads_check[name])}", "shape")
-bp.check.true(np.shape(losses_check) == (3,),
+bp.checks.true(np.shape(losses_check) == (3,),
               f"losses should have shape (3,), one per network; got {np.shape(losses_check)}",
               "shape")
 
-# %% tests id=batched_gradients__per_seed points=2
+# %% tests id="batched_gradients__per_seed" points=2
 """Network s's slice of every batched gradient equals its own single-network gradient."""
 stack_check = bp.xor.init_batch(np.random.default_rng(72), 3, init_scale=1.0)
-grads_check, _ = bp.check.call("batched_gradients", batched_gradients, stack_check, X, t)
+grads_check, _ = bp.checks.call("batched_gradients", batched_gradients, stack_check, X, t)
 for s in range(3):
-    single, _ = bp.testdata.expected(bp.xor.gradients,
+    single, _ = bp.checks.testdata.expected(bp.xor.gradients,
                                      {n: v[s] for n, v in stack_check.items()}, X, t)
     for name in ("W1", "b1", "W2", "b2"):
-        bp.check.close(f"grads['{name}'][{s}]", np.asarray(grads_check[name])[s], single[name],
+        bp.checks.close(f"grads['{name}'][{s}]", np.asarray(grads_check[name])[s], single[name],
                        batch_size=4)
 ### BEGIN HIDDEN TESTS
-X_check = bp.testdata.points(721, (6, 2))
-t_check = bp.testdata.probabilities(722, (6, 1))[1]
+X_check = bp.checks.testdata.points(721, (6, 2))
+t_check = bp.checks.testdata.probabilities(722, (6, 1))[1]
 stack_check = bp.xor.init_batch(np.random.default_rng(723), 5, init_scale=1.3)
-grads_check, _ = bp.check.call("batched_gradients", batched_gradients, stack_check,
+grads_check, _ = bp.checks.call("batched_gradients", batched_gradients, stack_check,
                                X_check, t_check)
 for s in range(5):
-    single, _ = bp.testdata.expected(bp.xor.gradients,
+    single, _ = bp.checks.testdata.expected(bp.xor.gradients,
                                      {n: v[s] for n, v in stack_check.items()}, X_check, t_check)
     for name in ("W1", "b1", "W2", "b2"):
-        bp.check.close(f"grads['{name}'][{s}] on hidden data", np.asarray(grads_check[name])[s],
+        bp.checks.close(f"grads['{name}'][{s}] on hidden data", np.asarray(grads_check[name])[s],
                        single[name], batch_size=6)
 ### END HIDDEN TESTS
 
-# %% tests id=batched_gradients__numerical points=1
+# %% tests id="batched_gradients__numerical" points=1
 """The stacked gradient matches a numerical gradient of the sum of the networks' losses."""
 stack_check = bp.xor.init_batch(np.random.default_rng(73), 2, init_scale=1.0)
-grads_check, _ = bp.check.call("batched_gradients", batched_gradients, stack_check, X, t)
+grads_check, _ = bp.checks.call("batched_gradients", batched_gradients, stack_check, X, t)
 for name in ("W1", "W2"):
-    bp.check.gradient(f"grads['{name}']", grads_check[name],
+    bp.checks.gradient(f"grads['{name}']", grads_check[name],
                       lambda value: float(np.sum(bp.xor.loss({**stack_check, name: value}, X, t))),
                       stack_check[name], batch_size=4)
 
-# %% tests id=batched_gradients__losses points=1
+# %% tests id="batched_gradients__losses" points=1
 """losses holds each network's loss."""
 stack_check = bp.xor.init_batch(np.random.default_rng(74), 4, init_scale=1.0)
-_, losses_check = bp.check.call("batched_gradients", batched_gradients, stack_check, X, t)
-bp.check.close("losses", losses_check, bp.xor.loss(stack_check, X, t), batch_size=4)
+_, losses_check = bp.checks.call("batched_gradients", batched_gradients, stack_check, X, t)
+bp.checks.close("losses", losses_check, bp.xor.loss(stack_check, X, t), batch_size=4)
 ### BEGIN HIDDEN TESTS
-X_check = bp.testdata.points(741, (5, 2))
-t_check = bp.testdata.probabilities(742, (5, 1))[1]
+X_check = bp.checks.testdata.points(741, (5, 2))
+t_check = bp.checks.testdata.probabilities(742, (5, 1))[1]
 stack_check = bp.xor.init_batch(np.random.default_rng(743), 6, init_scale=0.8)
-_, losses_check = bp.check.call("batched_gradients", batched_gradients, stack_check,
+_, losses_check = bp.checks.call("batched_gradients", batched_gradients, stack_check,
                                 X_check, t_check)
-bp.check.close("losses on hidden data", losses_check, bp.xor.loss(stack_check, X_check, t_check),
+bp.checks.close("losses on hidden data", losses_check, bp.xor.loss(stack_check, X_check, t_check),
                batch_size=5)
 ### END HIDDEN TESTS
 
@@ -610,7 +613,7 @@ bp.check.close("losses on hidden data", losses_check, bp.xor.loss(stack_check, X
 #   `rate` is the fraction that succeed, a `float`;
 # - a loop over iterations is fine; no loop over networks.
 
-# %% solution id=success_rate
+# %% solution id="success_rate"
 def success_rate(n_seeds, lr, n_iterations, init_scale, rng):
     """Fraction of random initialisations from which gradient descent learns XOR.
 
@@ -650,40 +653,40 @@ def success_rate(n_seeds, lr, n_iterations, init_scale, rng):
 rate, y_final = success_rate(200, 0.5, 3000, 0.5, np.random.default_rng(6))
 print("success rate:", rate, " outputs of the first network:", y_final[0])
 
-# %% tests id=success_rate__outputs points=1
+# %% tests id="success_rate__outputs" points=1
 """Each network's outputs equal those of the same network trained on its own."""
 n_check, lr_check, steps_check = 3, 0.5, 200
-rate_check, y_check = bp.check.call("success_rate", success_rate, n_check, lr_check, steps_check,
+rate_check, y_check = bp.checks.call("success_rate", success_rate, n_check, lr_check, steps_check,
                                     0.5, np.random.default_rng(81))
 start = bp.xor.init_batch(np.random.default_rng(81), n_check, 0.5)
-bp.check.close("y_hat (one row per network)", y_check,
-               bp.testdata.expected(bp.xor_checks.loop_outputs, start, X, t, lr_check,
+bp.checks.close("y_hat (one row per network)", y_check,
+               bp.checks.testdata.expected(bp.checks.xor.loop_outputs, start, X, t, lr_check,
                                     steps_check), tol=1e-7)
 ### BEGIN HIDDEN TESTS
 n_check, lr_check, steps_check = 4, 2.0, 300
-rate_check, y_check = bp.check.call("success_rate", success_rate, n_check, lr_check, steps_check,
+rate_check, y_check = bp.checks.call("success_rate", success_rate, n_check, lr_check, steps_check,
                                     1.0, np.random.default_rng(811))
 start = bp.xor.init_batch(np.random.default_rng(811), n_check, 1.0)
-bp.check.close("y_hat for 4 hidden networks", y_check,
-               bp.testdata.expected(bp.xor_checks.loop_outputs, start, X, t, lr_check,
+bp.checks.close("y_hat for 4 hidden networks", y_check,
+               bp.checks.testdata.expected(bp.checks.xor.loop_outputs, start, X, t, lr_check,
                                     steps_check), tol=1e-7)
 ### END HIDDEN TESTS
 
-# %% tests id=success_rate__rate points=2
+# %% tests id="success_rate__rate" points=2
 """The success rate agrees with an independent computation (criterion: all within 0.1)."""
-rate_check, y_check = bp.check.call("success_rate", success_rate, 200, 0.5, 3000, 0.5,
+rate_check, y_check = bp.checks.call("success_rate", success_rate, 200, 0.5, 3000, 0.5,
                                     np.random.default_rng(6))
-expected_rate, _ = bp.testdata.expected(bp.xor_batch.success_rate, 200, 0.5, 3000, 0.5,
+expected_rate, _ = bp.checks.testdata.expected(bp.xor_batch.success_rate, 200, 0.5, 3000, 0.5,
                                         np.random.default_rng(6))
-bp.check.true(np.ndim(rate_check) == 0, "rate should be one number", "shape")
-bp.check.close("rate for 200 networks, lr 0.5, 3000 iterations", rate_check, expected_rate,
+bp.checks.true(np.ndim(rate_check) == 0, "rate should be one number", "shape")
+bp.checks.close("rate for 200 networks, lr 0.5, 3000 iterations", rate_check, expected_rate,
                tol=1e-9)
 ### BEGIN HIDDEN TESTS
-rate_check, y_check = bp.check.call("success_rate", success_rate, 150, 1.5, 1500, 1.0,
+rate_check, y_check = bp.checks.call("success_rate", success_rate, 150, 1.5, 1500, 1.0,
                                     np.random.default_rng(822))
-expected_rate, _ = bp.testdata.expected(bp.xor_batch.success_rate, 150, 1.5, 1500, 1.0,
+expected_rate, _ = bp.checks.testdata.expected(bp.xor_batch.success_rate, 150, 1.5, 1500, 1.0,
                                         np.random.default_rng(822))
-bp.check.close("rate for 150 hidden networks", rate_check, expected_rate, tol=1e-9)
+bp.checks.close("rate for 150 hidden networks", rate_check, expected_rate, tol=1e-9)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -718,11 +721,11 @@ if not bp.grading():  # seconds of work that earn no points: the graded run skip
 # seconds, and the graded run skips it (`success_study` then returns `None`).
 
 # %%
-rates = bp.explore_xor.success_study(n_seeds=200, n_iterations=10_000)
+rates = bp.explore.xor.success_study(n_seeds=200, n_iterations=10_000)
 if rates is not None:
     for label, value in rates.items():
         print(f"{label:36s} {value:6.1%}")
-    bp.explore_xor.plot_success_study(rates)
+    bp.explore.xor.plot_success_study(rates)
     plt.show()
 
 # %% [markdown]

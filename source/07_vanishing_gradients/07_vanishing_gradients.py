@@ -8,6 +8,9 @@
 #
 # **Estimated time:** 60 to 75 minutes. **Exercises:** 4, worth 10 points.
 #
+# **Loss:** half squared error, $L = \frac{1}{2N} \sum_n \lVert \hat y_n - t_n \rVert^2$.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+#
 # ## Learning objectives
 #
 # By the end of this notebook you can:
@@ -35,7 +38,7 @@
 # at a relative tolerance of $10^{-5}$, exact values at $10^{-9}$. The graded tests also
 # use shapes and seeds you cannot see.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -79,7 +82,7 @@ rng = bp.start_notebook(7)
 # `bp.activations.ACTIVATIONS[activation]`, the pair `(h, h_grad)` where `h_grad` takes
 # $z$. Scale the rows of `W` by broadcasting rather than building the diagonal matrix.
 
-# %% solution id=layer_jacobian
+# %% solution id="layer_jacobian"
 def layer_jacobian(W, z, activation):
     """Jacobian da/da_prev of a layer a = h(W a_prev + b), at one example.
 
@@ -116,68 +119,68 @@ print(layer_jacobian(W_try, np.zeros(2), "tanh"))
 # input at a time by a central-difference step and records how every output moves (one
 # column per input).
 
-# %% tests id=layer_jacobian__sigmoid points=1
+# %% tests id="layer_jacobian__sigmoid" points=1
 """layer_jacobian of a sigmoid layer matches central differences."""
-W_check, b_check = bp.testdata.points(71, (3, 4)), bp.testdata.points(72, (3,))
-a_check = bp.testdata.points(73, (4,))
+W_check, b_check = bp.checks.testdata.points(71, (3, 4)), bp.checks.testdata.points(72, (3,))
+a_check = bp.checks.testdata.points(73, (4,))
 z_check = W_check @ a_check + b_check
-bp.check.close("layer_jacobian(W, z, 'sigmoid')",
-               bp.check.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
+bp.checks.close("layer_jacobian(W, z, 'sigmoid')",
+               bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.activations.sigmoid(W_check @ a + b_check), a_check),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
-W_check, b_check = bp.testdata.points(74, (4, 4)), bp.testdata.points(75, (4,))
-a_check = bp.testdata.points(76, (4,))
+W_check, b_check = bp.checks.testdata.points(74, (4, 4)), bp.checks.testdata.points(75, (4,))
+a_check = bp.checks.testdata.points(76, (4,))
 z_check = W_check @ a_check + b_check
-bp.check.close("layer_jacobian(W, z, 'sigmoid') for a hidden square W",
-               bp.check.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
+bp.checks.close("layer_jacobian(W, z, 'sigmoid') for a hidden square W",
+               bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.activations.sigmoid(W_check @ a + b_check), a_check),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### END HIDDEN TESTS
 
-# %% tests id=layer_jacobian__tanh points=1
+# %% tests id="layer_jacobian__tanh" points=1
 """layer_jacobian of a tanh layer matches central differences."""
-W_check, b_check = bp.testdata.points(77, (2, 3)), bp.testdata.points(78, (2,))
-a_check = bp.testdata.points(79, (3,))
+W_check, b_check = bp.checks.testdata.points(77, (2, 3)), bp.checks.testdata.points(78, (2,))
+a_check = bp.checks.testdata.points(79, (3,))
 z_check = W_check @ a_check + b_check
-bp.check.close("layer_jacobian(W, z, 'tanh')",
-               bp.check.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
+bp.checks.close("layer_jacobian(W, z, 'tanh')",
+               bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.activations.tanh(W_check @ a + b_check), a_check),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
-W_check, b_check = bp.testdata.points(80, (3, 3)), bp.testdata.points(81, (3,))
-a_check = bp.testdata.points(82, (3,))
+W_check, b_check = bp.checks.testdata.points(80, (3, 3)), bp.checks.testdata.points(81, (3,))
+a_check = bp.checks.testdata.points(82, (3,))
 z_check = W_check @ a_check + b_check
-bp.check.close("layer_jacobian(W, z, 'tanh') for a hidden square W",
-               bp.check.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
+bp.checks.close("layer_jacobian(W, z, 'tanh') for a hidden square W",
+               bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.activations.tanh(W_check @ a + b_check), a_check),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### END HIDDEN TESTS
 
-# %% tests id=layer_jacobian__relu points=1
+# %% tests id="layer_jacobian__relu" points=1
 """layer_jacobian of a ReLU layer: rows of W for active units, zeros for the others."""
 W_check = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])
 b_check = np.array([0.0, -0.5, 0.4])
 a_check = np.array([0.5, 0.5])
 z_check = W_check @ a_check + b_check
-bp.check.close("layer_jacobian(W, z, 'relu')",
-               bp.check.call("layer_jacobian", layer_jacobian, W_check, z_check, "relu"),
+bp.checks.close("layer_jacobian(W, z, 'relu')",
+               bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "relu"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.activations.relu(W_check @ a + b_check), a_check),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
-W_check, b_check = bp.testdata.points(83, (4, 2)), bp.testdata.points(84, (4,))
-a_check = bp.testdata.points(85, (2,))
+W_check, b_check = bp.checks.testdata.points(83, (4, 2)), bp.checks.testdata.points(84, (4,))
+a_check = bp.checks.testdata.points(85, (2,))
 z_check = W_check @ a_check + b_check
-bp.check.close("layer_jacobian(W, z, 'relu') for a hidden (4, 2) W",
-               bp.check.call("layer_jacobian", layer_jacobian, W_check, z_check, "relu"),
+bp.checks.close("layer_jacobian(W, z, 'relu') for a hidden (4, 2) W",
+               bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "relu"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.activations.relu(W_check @ a + b_check), a_check),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -191,7 +194,7 @@ bp.check.close("layer_jacobian(W, z, 'relu') for a hidden (4, 2) W",
 # `np.eye(n_0)` and multiply each new layer's Jacobian **on the left**. The result has
 # shape `(n_L, n_0)`.
 
-# %% solution id=input_output_jacobian
+# %% solution id="input_output_jacobian"
 def input_output_jacobian(params, x, activation):
     """Jacobian da^L/da^0 of a stack of layers at one input.
 
@@ -228,39 +231,39 @@ def input_output_jacobian(params, x, activation):
 params_try, X_try, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, seed=0)
 print(input_output_jacobian(params_try, X_try[0], "tanh"))
 
-# %% tests id=input_output_jacobian__two_layers points=1
+# %% tests id="input_output_jacobian__two_layers" points=1
 """input_output_jacobian of a 3-4-2 tanh network matches central differences."""
 params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, 86)
-bp.check.close("input_output_jacobian(params, x, 'tanh')",
-               bp.check.call("input_output_jacobian", input_output_jacobian, params_check,
+bp.checks.close("input_output_jacobian(params, x, 'tanh')",
+               bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
                              X_check[0], "tanh"),
                bp.jacobians.numerical_jacobian(
                    lambda a: bp.mlp.forward(params_check, a[None, :], hidden="tanh",
                                             output="tanh")[0][0], X_check[0]),
-               tol=bp.diagnosis.NUMERICAL_TOL)
+               tol=bp.checks.diagnosis.NUMERICAL_TOL)
 
-# %% tests id=input_output_jacobian__deep points=2
+# %% tests id="input_output_jacobian__deep" points=2
 """input_output_jacobian of deeper sigmoid and ReLU networks matches central differences."""
 for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 3, 2], "relu", 88)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
-    bp.check.close(f"input_output_jacobian for {'-'.join(map(str, sizes))}, {activation_check}",
-                   bp.check.call("input_output_jacobian", input_output_jacobian, params_check,
+    bp.checks.close(f"input_output_jacobian for {'-'.join(map(str, sizes))}, {activation_check}",
+                   bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
                                  X_check[0], activation_check),
                    bp.jacobians.numerical_jacobian(
                        lambda a: bp.mlp.forward(params_check, a[None, :], hidden=activation_check,
                                                 output=activation_check)[0][0], X_check[0]),
-                   tol=bp.diagnosis.NUMERICAL_TOL)
+                   tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 2], "sigmoid", 90)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
-    bp.check.close(f"input_output_jacobian for a hidden {'-'.join(map(str, sizes))}, "
+    bp.checks.close(f"input_output_jacobian for a hidden {'-'.join(map(str, sizes))}, "
                    f"{activation_check} network",
-                   bp.check.call("input_output_jacobian", input_output_jacobian, params_check,
+                   bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
                                  X_check[0], activation_check),
                    bp.jacobians.numerical_jacobian(
                        lambda a: bp.mlp.forward(params_check, a[None, :], hidden=activation_check,
                                                 output=activation_check)[0][0], X_check[0]),
-                   tol=bp.diagnosis.NUMERICAL_TOL)
+                   tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -310,7 +313,7 @@ for w in (1.0, 4.0, 8.0):
 # `float`, the largest factor by which a sigmoid layer with weights `W` can stretch a
 # vector through its Jacobian, over all possible `z`: $\frac14 \sigma_{\max}(W)$.
 
-# %% solution id=sigmoid_layer_bound
+# %% solution id="sigmoid_layer_bound"
 def sigmoid_layer_bound(W):
     """Largest possible ||diag(sigmoid'(z)) W||_2 over all z.
 
@@ -337,33 +340,33 @@ def sigmoid_layer_bound(W):
 print(sigmoid_layer_bound(np.array([[3.0, 0.0], [0.0, -1.0]])))
 print(sigmoid_layer_bound(np.ones((3, 3))))
 
-# %% tests id=sigmoid_layer_bound__value points=1
+# %% tests id="sigmoid_layer_bound__value" points=1
 """sigmoid_layer_bound is the largest singular value of W over 4."""
 for shape, seed in (((3, 3), 91), ((2, 5), 92)):
-    W_check = bp.testdata.points(seed, shape)
-    bp.check.close(f"sigmoid_layer_bound(W) for a {shape} W",
-                   bp.check.call("sigmoid_layer_bound", sigmoid_layer_bound, W_check),
+    W_check = bp.checks.testdata.points(seed, shape)
+    bp.checks.close(f"sigmoid_layer_bound(W) for a {shape} W",
+                   bp.checks.call("sigmoid_layer_bound", sigmoid_layer_bound, W_check),
                    np.linalg.svd(W_check, compute_uv=False)[0] / 4.0)
 ### BEGIN HIDDEN TESTS
 for shape, seed in (((4, 2), 93), ((1, 3), 94), ((5, 5), 95)):
-    W_check = bp.testdata.points(seed, shape)
-    bp.check.close(f"sigmoid_layer_bound(W) for a hidden {shape} W",
-                   bp.check.call("sigmoid_layer_bound", sigmoid_layer_bound, W_check),
+    W_check = bp.checks.testdata.points(seed, shape)
+    bp.checks.close(f"sigmoid_layer_bound(W) for a hidden {shape} W",
+                   bp.checks.call("sigmoid_layer_bound", sigmoid_layer_bound, W_check),
                    np.linalg.svd(W_check, compute_uv=False)[0] / 4.0)
 ### END HIDDEN TESTS
 
-# %% tests id=sigmoid_layer_bound__is_tight points=1
+# %% tests id="sigmoid_layer_bound__is_tight" points=1
 """sigmoid_layer_bound holds for every z tried and is reached at z = 0."""
-W_check = bp.testdata.points(96, (4, 3))
-bound = bp.check.call("sigmoid_layer_bound", sigmoid_layer_bound, W_check)
-bp.check.true(np.ndim(bound) == 0, f"sigmoid_layer_bound should return one number; got shape "
+W_check = bp.checks.testdata.points(96, (4, 3))
+bound = bp.checks.call("sigmoid_layer_bound", sigmoid_layer_bound, W_check)
+bp.checks.true(np.ndim(bound) == 0, f"sigmoid_layer_bound should return one number; got shape "
               f"{np.shape(bound)}", "shape")
 stretches = [np.linalg.norm(bp.activations.sigmoid_grad(z)[:, None] * W_check, 2)
-             for z in bp.testdata.points(97, (50, 4), -4.0, 4.0)]
-bp.check.true(max(stretches) <= float(bound) * (1 + 1e-12),
+             for z in bp.checks.testdata.points(97, (50, 4), -4.0, 4.0)]
+bp.checks.true(max(stretches) <= float(bound) * (1 + 1e-12),
               f"sigmoid_layer_bound(W) = {float(bound):.6g} is not a bound: the Jacobian "
               f"stretches a vector by {max(stretches):.6g} at some z.", "mismatch")
-bp.check.close("sigmoid_layer_bound(W) against the stretch of the Jacobian at z = 0",
+bp.checks.close("sigmoid_layer_bound(W) against the stretch of the Jacobian at z = 0",
                bound, np.linalg.norm(W_check / 4.0, 2))
 
 # %% [markdown]
@@ -410,7 +413,7 @@ plt.show()
 # loss="half_mse")`, which returns `(loss, grads)` with `grads["W1"]` the gradient of
 # `W1`, and `np.linalg.norm`, which gives the Frobenius norm of a matrix.
 
-# %% solution id=gradient_norms
+# %% solution id="gradient_norms"
 def gradient_norms(params, X, t, activation):
     """Frobenius norm of dL/dW^l for l = 1..L.
 
@@ -446,34 +449,34 @@ params_sig = bp.jacobians.deep_network(depth=8, width=16, gain=1.0, rng=rng)
 X_sig, t_sig = rng.standard_normal((32, 16)), rng.standard_normal((32, 16))
 print(gradient_norms(params_sig, X_sig, t_sig, "sigmoid"))
 
-# %% tests id=gradient_norms__shape points=1
+# %% tests id="gradient_norms__shape" points=1
 """gradient_norms returns one norm per layer."""
 params_check = bp.jacobians.deep_network(5, 6, 1.0, np.random.default_rng(98), n_in=3)
-X_check, t_check = bp.testdata.batch(99, (7, 3))[0], bp.testdata.batch(100, (7, 6))[0]
-norms = bp.check.call("gradient_norms", gradient_norms, params_check, X_check, t_check, "tanh")
-bp.check.true(np.shape(norms) == (5,),
+X_check, t_check = bp.checks.testdata.batch(99, (7, 3))[0], bp.checks.testdata.batch(100, (7, 6))[0]
+norms = bp.checks.call("gradient_norms", gradient_norms, params_check, X_check, t_check, "tanh")
+bp.checks.true(np.shape(norms) == (5,),
               f"gradient_norms should return shape (5,) for a network of 5 layers; "
               f"got {np.shape(norms)}", "shape")
 
-# %% tests id=gradient_norms__values points=1
+# %% tests id="gradient_norms__values" points=1
 """gradient_norms equals the norms of bplab.mlp's gradients, first layer first."""
 for activation_check, seed in (("sigmoid", 101), ("relu", 102)):
     params_check = bp.jacobians.deep_network(6, 5, 1.5, np.random.default_rng(seed), n_in=4)
-    X_check, t_check = bp.testdata.batch(seed, (8, 4))[0], bp.testdata.batch(seed + 1, (8, 5))[0]
+    X_check, t_check = bp.checks.testdata.batch(seed, (8, 4))[0], bp.checks.testdata.batch(seed + 1, (8, 5))[0]
     grads_check = bp.mlp.loss_and_grads(params_check, X_check, t_check, hidden=activation_check,
                                         output="identity", loss="half_mse")[1]
-    bp.check.close(f"gradient_norms(params, X, t, {activation_check!r})",
-                   bp.check.call("gradient_norms", gradient_norms, params_check, X_check,
+    bp.checks.close(f"gradient_norms(params, X, t, {activation_check!r})",
+                   bp.checks.call("gradient_norms", gradient_norms, params_check, X_check,
                                  t_check, activation_check),
                    np.array([np.linalg.norm(grads_check[f"W{l}"]) for l in range(1, 7)]))
 ### BEGIN HIDDEN TESTS
 for activation_check, seed, depth_check in (("tanh", 103, 3), ("sigmoid", 104, 9)):
     params_check = bp.jacobians.deep_network(depth_check, 4, 2.0, np.random.default_rng(seed))
-    X_check, t_check = bp.testdata.batch(seed, (5, 4))
-    bp.check.close(f"gradient_norms on a hidden {depth_check}-layer {activation_check} network",
-                   bp.check.call("gradient_norms", gradient_norms, params_check, X_check,
+    X_check, t_check = bp.checks.testdata.batch(seed, (5, 4))
+    bp.checks.close(f"gradient_norms on a hidden {depth_check}-layer {activation_check} network",
+                   bp.checks.call("gradient_norms", gradient_norms, params_check, X_check,
                                  t_check, activation_check),
-                   bp.testdata.expected(bp.jacobians.gradient_norms, params_check, X_check,
+                   bp.checks.testdata.expected(bp.jacobians.gradient_norms, params_check, X_check,
                                         t_check, activation_check))
 ### END HIDDEN TESTS
 
@@ -548,7 +551,7 @@ plt.show()
 # closely.)
 
 # %%
-bp.explore_depth.depth_explorer()
+bp.explore.depth.depth_explorer()
 
 # %% [markdown]
 # ## Summary

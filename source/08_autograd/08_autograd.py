@@ -10,12 +10,12 @@
 # **Estimated time:** 100 to 120 minutes. **Exercises:** 11, worth 27 points (two of them
 # are one-point "predict, then run" checkpoints).
 #
-# **Loss convention** (notebook 5's, which for one example and one output is notebook 4's
-# $L = (\hat y - t)^2$): squared error summed over the outputs and averaged over the $N$
-# examples, $L = \frac1N \sum_n \lVert \hat y_n - t_n \rVert^2$; binary cross-entropy
+# **Loss:** notebook 5's, the mean over the batch of the squared error summed over the
+# outputs, $L = \frac1N \sum_n \lVert \hat y_n - t_n \rVert^2$ (for one example and one
+# output, notebook 4's $L = (\hat y - t)^2$), or of binary cross-entropy,
 # $L = -\frac1N \sum_{n,k} \big[t_{nk} \log \hat y_{nk} + (1 - t_{nk}) \log(1 - \hat y_{nk})\big]$.
-# Shapes and names follow the [notation page](../../docs/notation.md): examples are rows,
-# `Z = A_prev @ W.T + b`, and a gradient has the shape of what it differentiates.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md): examples are
+# rows, `Z = A_prev @ W.T + b`, and a gradient has the shape of what it differentiates.
 #
 # ## Learning objectives
 #
@@ -53,7 +53,7 @@
 # also ask for it exactly, to $10^{-12}$, at points where no finite difference gets that
 # close. The graded tests also try shapes and seeds you cannot see.
 
-# %% setup id=setup
+# %% setup id="setup"
 import numpy as np
 import matplotlib.pyplot as plt
 
@@ -98,7 +98,7 @@ def square_backward(grad_out, x):
 
 x_demo = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.25]])
 G_demo = np.array([[1.0, -2.0, 0.5], [0.25, 3.0, -1.0]])
-bp.check.gradient("square_backward(G, x)", square_backward(G_demo, x_demo),
+bp.checks.gradient("square_backward(G, x)", square_backward(G_demo, x_demo),
                   lambda x_: np.sum(G_demo * x_**2), x_demo)
 
 # %% [markdown]
@@ -129,7 +129,7 @@ bp.check.gradient("square_backward(G, x)", square_backward(G_demo, x_demo),
 # which: only one arrangement of `grad_out` (n, m) and `B` (k, m) gives (n, k).
 # </details>
 
-# %% solution id=matmul_backward
+# %% solution id="matmul_backward"
 def matmul_backward(grad_out, A, B):
     """Gradients of out = A @ B with respect to A and to B.
 
@@ -166,43 +166,43 @@ dA_try, dB_try = matmul_backward(G_try, A_try, B_try)
 print("dA =\n", dA_try)
 print("dB =\n", dB_try)
 
-# %% tests id=matmul_backward__dA points=1
+# %% tests id="matmul_backward__dA" points=1
 """matmul_backward: dA matches a central-difference gradient."""
-A_check, B_check = bp.testdata.points(801, (4, 3)), bp.testdata.points(802, (3, 2))
-G_check = bp.testdata.points(803, (4, 2))
-result = bp.check.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+A_check, B_check = bp.checks.testdata.points(801, (4, 3)), bp.checks.testdata.points(802, (3, 2))
+G_check = bp.checks.testdata.points(803, (4, 2))
+result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               "matmul_backward should return a pair (dA, dB); "
               f"got {type(result).__name__}", "shape")
-bp.check.gradient("dA from matmul_backward", result[0],
+bp.checks.gradient("dA from matmul_backward", result[0],
                   lambda A_: np.sum(G_check * (A_ @ B_check)), A_check)
 ### BEGIN HIDDEN TESTS
 for seed, (n, k, m) in ((804, (1, 2, 3)), (805, (5, 3, 3)), (806, (3, 3, 1))):
-    A_check, B_check = bp.testdata.points(seed, (n, k)), bp.testdata.points(seed + 10, (k, m))
-    G_check = bp.testdata.points(seed + 20, (n, m))
-    result = bp.check.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-    bp.check.close(f"dA from matmul_backward (hidden: n={n}, k={k}, m={m})", result[0],
-                   bp.testdata.expected(bp.autograd.matmul_backward, G_check, A_check,
+    A_check, B_check = bp.checks.testdata.points(seed, (n, k)), bp.checks.testdata.points(seed + 10, (k, m))
+    G_check = bp.checks.testdata.points(seed + 20, (n, m))
+    result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
+    bp.checks.close(f"dA from matmul_backward (hidden: n={n}, k={k}, m={m})", result[0],
+                   bp.checks.testdata.expected(bp.autograd.matmul_backward, G_check, A_check,
                                         B_check)[0])
 ### END HIDDEN TESTS
 
-# %% tests id=matmul_backward__dB points=1
+# %% tests id="matmul_backward__dB" points=1
 """matmul_backward: dB matches a central-difference gradient."""
-A_check, B_check = bp.testdata.points(811, (4, 3)), bp.testdata.points(812, (3, 2))
-G_check = bp.testdata.points(813, (4, 2))
-result = bp.check.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+A_check, B_check = bp.checks.testdata.points(811, (4, 3)), bp.checks.testdata.points(812, (3, 2))
+G_check = bp.checks.testdata.points(813, (4, 2))
+result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               "matmul_backward should return a pair (dA, dB); "
               f"got {type(result).__name__}", "shape")
-bp.check.gradient("dB from matmul_backward", result[1],
+bp.checks.gradient("dB from matmul_backward", result[1],
                   lambda B_: np.sum(G_check * (A_check @ B_)), B_check)
 ### BEGIN HIDDEN TESTS
 for seed, (n, k, m) in ((814, (1, 2, 3)), (815, (5, 3, 3)), (816, (2, 2, 2))):
-    A_check, B_check = bp.testdata.points(seed, (n, k)), bp.testdata.points(seed + 10, (k, m))
-    G_check = bp.testdata.points(seed + 20, (n, m))
-    result = bp.check.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-    bp.check.close(f"dB from matmul_backward (hidden: n={n}, k={k}, m={m})", result[1],
-                   bp.testdata.expected(bp.autograd.matmul_backward, G_check, A_check,
+    A_check, B_check = bp.checks.testdata.points(seed, (n, k)), bp.checks.testdata.points(seed + 10, (k, m))
+    G_check = bp.checks.testdata.points(seed + 20, (n, m))
+    result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
+    bp.checks.close(f"dB from matmul_backward (hidden: n={n}, k={k}, m={m})", result[1],
+                   bp.checks.testdata.expected(bp.autograd.matmul_backward, G_check, A_check,
                                         B_check)[1])
 ### END HIDDEN TESTS
 
@@ -235,20 +235,20 @@ for seed, (n, k, m) in ((814, (1, 2, 3)), (815, (5, 3, 3)), (816, (2, 2, 2))):
 # lines under the comment of the next cell with one line,
 # `shape_handed_to_b = (..., ...)`, your prediction as a tuple of whole numbers.
 
-# %% solution id=predict_grad_shape
+# %% solution id="predict_grad_shape"
 # Your prediction, a tuple such as (2, 3), in place of the two lines below:
 ### BEGIN SOLUTION
 shape_handed_to_b = (5, 4)
 ### END SOLUTION
 
-# %% tests id=predict_grad_shape__answer points=1
+# %% tests id="predict_grad_shape__answer" points=1
 """Checkpoint A: the shape of the gradient the addition receives."""
-Z_check = bp.testdata.points(821, (5, 3)) @ bp.testdata.points(822, (4, 3)).T + np.zeros(4)
-bp.check.true(isinstance(shape_handed_to_b, (tuple, list))
+Z_check = bp.checks.testdata.points(821, (5, 3)) @ bp.checks.testdata.points(822, (4, 3)).T + np.zeros(4)
+bp.checks.true(isinstance(shape_handed_to_b, (tuple, list))
               and all(isinstance(n, (int, np.integer)) for n in shape_handed_to_b),
               "shape_handed_to_b should be a tuple of whole numbers, such as (2, 3); got "
               f"{shape_handed_to_b!r:.60}", "shape")
-bp.check.true(tuple(shape_handed_to_b) == np.shape(Z_check),
+bp.checks.true(tuple(shape_handed_to_b) == np.shape(Z_check),
               f"not quite: you predicted {tuple(shape_handed_to_b)}. Run the next cell to "
               "see what the addition receives, then read on.", "mismatch")
 print(f"Right: the addition receives a gradient of shape {np.shape(Z_check)}.")
@@ -295,7 +295,7 @@ print("Z:", Z_demo.shape, " grad_out:", grad_Z.shape, " b:", b_demo.shape)
 # something else? Try both on a two-row example by hand.
 # </details>
 
-# %% solution id=add_backward
+# %% solution id="add_backward"
 def unbroadcast(grad, shape):
     """The gradient of an input of shape `shape` that was broadcast to grad.shape.
 
@@ -349,72 +349,72 @@ def add_backward(grad_out, a_shape, b_shape):
 da_try, db_try = add_backward(grad_Z, (5, 4), (4,))
 print("da:", np.shape(da_try), " db:", np.shape(db_try), db_try)
 
-# %% tests id=add_backward__same_shape points=1
+# %% tests id="add_backward__same_shape" points=1
 """add_backward: equal shapes, no broadcasting."""
-a_check, b_check = bp.testdata.points(831, (3, 4)), bp.testdata.points(832, (3, 4))
-G_check = bp.testdata.points(833, (3, 4))
-result = bp.check.call("add_backward", add_backward, G_check, (3, 4), (3, 4))
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+a_check, b_check = bp.checks.testdata.points(831, (3, 4)), bp.checks.testdata.points(832, (3, 4))
+G_check = bp.checks.testdata.points(833, (3, 4))
+result = bp.checks.call("add_backward", add_backward, G_check, (3, 4), (3, 4))
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               f"add_backward should return a pair (da, db); got {type(result).__name__}",
               "shape")
-bp.check.gradient("da from add_backward, shapes (3, 4) + (3, 4)", result[0],
+bp.checks.gradient("da from add_backward, shapes (3, 4) + (3, 4)", result[0],
                   lambda a_: np.sum(G_check * (a_ + b_check)), a_check)
-bp.check.gradient("db from add_backward, shapes (3, 4) + (3, 4)", result[1],
+bp.checks.gradient("db from add_backward, shapes (3, 4) + (3, 4)", result[1],
                   lambda b_: np.sum(G_check * (a_check + b_)), b_check)
 
-# %% tests id=add_backward__bias_row points=1
+# %% tests id="add_backward__bias_row" points=1
 """add_backward: a bias of shape (n,) added to every row of an (N, n) batch."""
-a_check, b_check = bp.testdata.points(834, (5, 4)), bp.testdata.points(835, (4,))
-G_check = bp.testdata.points(836, (5, 4))
-result = bp.check.call("add_backward", add_backward, G_check, (5, 4), (4,))
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+a_check, b_check = bp.checks.testdata.points(834, (5, 4)), bp.checks.testdata.points(835, (4,))
+G_check = bp.checks.testdata.points(836, (5, 4))
+result = bp.checks.call("add_backward", add_backward, G_check, (5, 4), (4,))
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               f"add_backward should return a pair (da, db); got {type(result).__name__}",
               "shape")
-bp.check.true(np.shape(result[1]) != (5, 4),
+bp.checks.true(np.shape(result[1]) != (5, 4),
               "db has shape (5, 4), the shape of grad_out, but b has shape (4,): the rule "
               "handed b the gradient of its 5 broadcast copies without combining them "
               "(the broadcasting slip). A gradient has the shape of what it differentiates.",
-              "shape")
-bp.check.gradient("db from add_backward, shapes (5, 4) + (4,)", result[1],
+              "broadcast")
+bp.checks.gradient("db from add_backward, shapes (5, 4) + (4,)", result[1],
                   lambda b_: np.sum(G_check * (a_check + b_)), b_check, batch_size=5)
-bp.check.gradient("da from add_backward, shapes (5, 4) + (4,)", result[0],
+bp.checks.gradient("da from add_backward, shapes (5, 4) + (4,)", result[0],
                   lambda a_: np.sum(G_check * (a_ + b_check)), a_check)
 ### BEGIN HIDDEN TESTS
 for seed, (a_shape, b_shape) in ((837, ((3,), (6, 3))), (838, ((2, 4, 3), (3,)))):
-    a_check, b_check = bp.testdata.points(seed, a_shape), bp.testdata.points(seed + 1, b_shape)
-    G_check = bp.testdata.points(seed + 2, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.check.call("add_backward", add_backward, G_check, a_shape, b_shape)
-    expected = bp.testdata.expected(bp.autograd.add_backward, G_check, a_shape, b_shape)
-    bp.check.close(f"da from add_backward (hidden: {a_shape} + {b_shape})", result[0],
+    a_check, b_check = bp.checks.testdata.points(seed, a_shape), bp.checks.testdata.points(seed + 1, b_shape)
+    G_check = bp.checks.testdata.points(seed + 2, np.broadcast_shapes(a_shape, b_shape))
+    result = bp.checks.call("add_backward", add_backward, G_check, a_shape, b_shape)
+    expected = bp.checks.testdata.expected(bp.autograd.add_backward, G_check, a_shape, b_shape)
+    bp.checks.close(f"da from add_backward (hidden: {a_shape} + {b_shape})", result[0],
                    expected[0], batch_size=G_check.shape[0])
-    bp.check.close(f"db from add_backward (hidden: {a_shape} + {b_shape})", result[1],
+    bp.checks.close(f"db from add_backward (hidden: {a_shape} + {b_shape})", result[1],
                    expected[1], batch_size=G_check.shape[0])
 ### END HIDDEN TESTS
 
-# %% tests id=add_backward__keepdims points=1
+# %% tests id="add_backward__keepdims" points=1
 """add_backward: an axis of length 1 stretched, on both sides, and a scalar."""
-a_check, b_check = bp.testdata.points(841, (4, 1)), bp.testdata.points(842, (1, 3))
-G_check = bp.testdata.points(843, (4, 3))
-result = bp.check.call("add_backward", add_backward, G_check, (4, 1), (1, 3))
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+a_check, b_check = bp.checks.testdata.points(841, (4, 1)), bp.checks.testdata.points(842, (1, 3))
+G_check = bp.checks.testdata.points(843, (4, 3))
+result = bp.checks.call("add_backward", add_backward, G_check, (4, 1), (1, 3))
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               f"add_backward should return a pair (da, db); got {type(result).__name__}",
               "shape")
-bp.check.gradient("da from add_backward, shapes (4, 1) + (1, 3)", result[0],
+bp.checks.gradient("da from add_backward, shapes (4, 1) + (1, 3)", result[0],
                   lambda a_: np.sum(G_check * (a_ + b_check)), a_check)
-bp.check.gradient("db from add_backward, shapes (4, 1) + (1, 3)", result[1],
+bp.checks.gradient("db from add_backward, shapes (4, 1) + (1, 3)", result[1],
                   lambda b_: np.sum(G_check * (a_check + b_)), b_check)
 c_check = np.array(0.75)
-result = bp.check.call("add_backward", add_backward, G_check, (4, 3), ())
-bp.check.gradient("db from add_backward, shapes (4, 3) + () (a scalar)", result[1],
+result = bp.checks.call("add_backward", add_backward, G_check, (4, 3), ())
+bp.checks.gradient("db from add_backward, shapes (4, 3) + () (a scalar)", result[1],
                   lambda c_: np.sum(G_check * (a_check + b_check + c_)), c_check)
 ### BEGIN HIDDEN TESTS
 for seed, (a_shape, b_shape) in ((844, ((2, 4, 3), (4, 1))), (845, ((1, 5), (3, 1)))):
-    G_check = bp.testdata.points(seed, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.check.call("add_backward", add_backward, G_check, a_shape, b_shape)
-    expected = bp.testdata.expected(bp.autograd.add_backward, G_check, a_shape, b_shape)
-    bp.check.close(f"da from add_backward (hidden: {a_shape} + {b_shape})", result[0],
+    G_check = bp.checks.testdata.points(seed, np.broadcast_shapes(a_shape, b_shape))
+    result = bp.checks.call("add_backward", add_backward, G_check, a_shape, b_shape)
+    expected = bp.checks.testdata.expected(bp.autograd.add_backward, G_check, a_shape, b_shape)
+    bp.checks.close(f"da from add_backward (hidden: {a_shape} + {b_shape})", result[0],
                    expected[0])
-    bp.check.close(f"db from add_backward (hidden: {a_shape} + {b_shape})", result[1],
+    bp.checks.close(f"db from add_backward (hidden: {a_shape} + {b_shape})", result[1],
                    expected[1])
 ### END HIDDEN TESTS
 
@@ -462,7 +462,7 @@ for seed, (a_shape, b_shape) in ((844, ((2, 4, 3), (4, 1))), (845, ((1, 5), (3, 
 # Each rule then multiplies `grad_out` by its local derivative.
 # </details>
 
-# %% solution id=activation_backward
+# %% solution id="activation_backward"
 def tanh_backward(grad_out, out):
     """dL/dz for out = tanh(z), from out and grad_out = dL/d(out) (same shapes)."""
     ### BEGIN SOLUTION
@@ -499,49 +499,49 @@ print("tanh:   ", tanh_backward(G_try, np.tanh(z_try)))
 print("sigmoid:", sigmoid_backward(G_try, bp.activations.sigmoid(z_try)))
 print("relu:   ", relu_backward(G_try, np.maximum(z_try, 0.0)))
 
-# %% tests id=activation_backward__tanh points=1
+# %% tests id="activation_backward__tanh" points=1
 """tanh_backward matches a central-difference gradient."""
-z_check, G_check = 1.5 * bp.testdata.points(851, (4, 3)), bp.testdata.points(852, (4, 3))
-bp.check.gradient("tanh_backward(G, tanh(z))",
-                  bp.check.call("tanh_backward", tanh_backward, G_check, np.tanh(z_check)),
+z_check, G_check = 1.5 * bp.checks.testdata.points(851, (4, 3)), bp.checks.testdata.points(852, (4, 3))
+bp.checks.gradient("tanh_backward(G, tanh(z))",
+                  bp.checks.call("tanh_backward", tanh_backward, G_check, np.tanh(z_check)),
                   lambda z_: np.sum(G_check * np.tanh(z_)), z_check)
 ### BEGIN HIDDEN TESTS
-z_check, G_check = bp.testdata.points(853, (6,), -3.0, 3.0), bp.testdata.points(854, (6,))
-bp.check.formula("tanh_backward(G, tanh(z)) at hidden points",
-                 bp.check.call("tanh_backward", tanh_backward, G_check, np.tanh(z_check)),
-                 bp.testdata.expected(bp.autograd.tanh_backward, G_check, np.tanh(z_check)))
+z_check, G_check = bp.checks.testdata.points(853, (6,), -3.0, 3.0), bp.checks.testdata.points(854, (6,))
+bp.checks.formula("tanh_backward(G, tanh(z)) at hidden points",
+                 bp.checks.call("tanh_backward", tanh_backward, G_check, np.tanh(z_check)),
+                 bp.checks.testdata.expected(bp.autograd.tanh_backward, G_check, np.tanh(z_check)))
 ### END HIDDEN TESTS
 
-# %% tests id=activation_backward__sigmoid points=1
+# %% tests id="activation_backward__sigmoid" points=1
 """sigmoid_backward matches a central-difference gradient."""
-z_check, G_check = 2.0 * bp.testdata.points(855, (4, 3)), bp.testdata.points(856, (4, 3))
+z_check, G_check = 2.0 * bp.checks.testdata.points(855, (4, 3)), bp.checks.testdata.points(856, (4, 3))
 out_check = bp.activations.sigmoid(z_check)
-bp.check.gradient("sigmoid_backward(G, sigmoid(z))",
-                  bp.check.call("sigmoid_backward", sigmoid_backward, G_check, out_check),
+bp.checks.gradient("sigmoid_backward(G, sigmoid(z))",
+                  bp.checks.call("sigmoid_backward", sigmoid_backward, G_check, out_check),
                   lambda z_: np.sum(G_check * bp.activations.sigmoid(z_)), z_check)
 ### BEGIN HIDDEN TESTS
-z_check, G_check = bp.testdata.points(857, (2, 5), -4.0, 4.0), bp.testdata.points(858, (2, 5))
+z_check, G_check = bp.checks.testdata.points(857, (2, 5), -4.0, 4.0), bp.checks.testdata.points(858, (2, 5))
 out_check = bp.activations.sigmoid(z_check)
-bp.check.formula("sigmoid_backward(G, sigmoid(z)) at hidden points",
-                 bp.check.call("sigmoid_backward", sigmoid_backward, G_check, out_check),
-                 bp.testdata.expected(bp.autograd.sigmoid_backward, G_check, out_check))
+bp.checks.formula("sigmoid_backward(G, sigmoid(z)) at hidden points",
+                 bp.checks.call("sigmoid_backward", sigmoid_backward, G_check, out_check),
+                 bp.checks.testdata.expected(bp.autograd.sigmoid_backward, G_check, out_check))
 ### END HIDDEN TESTS
 
-# %% tests id=activation_backward__relu points=1
+# %% tests id="activation_backward__relu" points=1
 """relu_backward matches a central-difference gradient, and is 0 where z < 0."""
 z_check = np.array([[1.5, -0.5, 0.25], [-2.0, 0.75, -1.25]])
-G_check = bp.testdata.points(859, (2, 3))
-bp.check.gradient("relu_backward(G, max(z, 0))",
-                  bp.check.call("relu_backward", relu_backward, G_check,
+G_check = bp.checks.testdata.points(859, (2, 3))
+bp.checks.gradient("relu_backward(G, max(z, 0))",
+                  bp.checks.call("relu_backward", relu_backward, G_check,
                                 np.maximum(z_check, 0.0)),
                   lambda z_: np.sum(G_check * np.maximum(z_, 0.0)), z_check)
 ### BEGIN HIDDEN TESTS
-z_check = bp.testdata.points(860, (5, 4))
+z_check = bp.checks.testdata.points(860, (5, 4))
 z_check[np.abs(z_check) < 0.05] = 0.5
-G_check = bp.testdata.points(861, (5, 4))
-bp.check.close("relu_backward(G, max(z, 0)) at hidden points",
-               bp.check.call("relu_backward", relu_backward, G_check, np.maximum(z_check, 0.0)),
-               bp.testdata.expected(bp.autograd.relu_backward, G_check,
+G_check = bp.checks.testdata.points(861, (5, 4))
+bp.checks.close("relu_backward(G, max(z, 0)) at hidden points",
+               bp.checks.call("relu_backward", relu_backward, G_check, np.maximum(z_check, 0.0)),
+               bp.checks.testdata.expected(bp.autograd.relu_backward, G_check,
                                     np.maximum(z_check, 0.0)))
 ### END HIDDEN TESTS
 
@@ -592,7 +592,7 @@ bp.check.close("relu_backward(G, max(z, 0)) at hidden points",
 # fractions; put them over the common denominator $p(1-p)$.
 # </details>
 
-# %% solution id=loss_backward
+# %% solution id="loss_backward"
 def mean_backward(grad_out, x_shape):
     """dL/dx for out = x.mean() over every entry; grad_out = dL/d(out) is a float."""
     ### BEGIN SOLUTION
@@ -628,46 +628,46 @@ print("mse: ", mse_backward(1.0, np.array([[1.0, 0.0], [0.5, 0.5]]),
                             np.array([[0.0, 1.0], [0.5, 0.0]])))
 print("bce: ", bce_backward(1.0, np.array([0.8, 0.4]), np.array([1.0, 0.0])))
 
-# %% tests id=loss_backward__mean points=1
+# %% tests id="loss_backward__mean" points=1
 """mean_backward matches a central-difference gradient."""
-x_check = bp.testdata.points(871, (3, 4))
-bp.check.gradient("mean_backward(-0.7, (3, 4))",
-                  bp.check.call("mean_backward", mean_backward, -0.7, (3, 4)),
+x_check = bp.checks.testdata.points(871, (3, 4))
+bp.checks.gradient("mean_backward(-0.7, (3, 4))",
+                  bp.checks.call("mean_backward", mean_backward, -0.7, (3, 4)),
                   lambda x_: -0.7 * np.mean(x_), x_check, batch_size=3)
 ### BEGIN HIDDEN TESTS
 for shape in ((5,), (2, 3, 2)):
-    x_check = bp.testdata.points(872, shape)
-    bp.check.formula(f"mean_backward(1.9, {shape}) (hidden)",
-                     bp.check.call("mean_backward", mean_backward, 1.9, shape),
-                     bp.testdata.expected(bp.autograd_losses.mean_backward, 1.9, shape))
+    x_check = bp.checks.testdata.points(872, shape)
+    bp.checks.formula(f"mean_backward(1.9, {shape}) (hidden)",
+                     bp.checks.call("mean_backward", mean_backward, 1.9, shape),
+                     bp.checks.testdata.expected(bp.autograd_losses.mean_backward, 1.9, shape))
 ### END HIDDEN TESTS
 
-# %% tests id=loss_backward__mse points=1
+# %% tests id="loss_backward__mse" points=1
 """mse_backward matches a central-difference gradient."""
-y_check, t_check = bp.testdata.batch(873, (4, 2))
-bp.check.gradient("mse_backward(1.3, y_hat, t) with y_hat of shape (4, 2)",
-                  bp.check.call("mse_backward", mse_backward, 1.3, y_check, t_check),
+y_check, t_check = bp.checks.testdata.batch(873, (4, 2))
+bp.checks.gradient("mse_backward(1.3, y_hat, t) with y_hat of shape (4, 2)",
+                  bp.checks.call("mse_backward", mse_backward, 1.3, y_check, t_check),
                   lambda y_: 1.3 * bp.losses.mse(y_, t_check), y_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
-y_check, t_check = bp.testdata.batch(874, (6,), scale=30.0)
-bp.check.formula("mse_backward(-0.4, y_hat, t) on a hidden batch of shape (6,)",
-                 bp.check.call("mse_backward", mse_backward, -0.4, y_check, t_check),
-                 bp.testdata.expected(bp.autograd_losses.mse_backward, -0.4, y_check, t_check),
+y_check, t_check = bp.checks.testdata.batch(874, (6,), scale=30.0)
+bp.checks.formula("mse_backward(-0.4, y_hat, t) on a hidden batch of shape (6,)",
+                 bp.checks.call("mse_backward", mse_backward, -0.4, y_check, t_check),
+                 bp.checks.testdata.expected(bp.autograd_losses.mse_backward, -0.4, y_check, t_check),
                  batch_size=6)
 ### END HIDDEN TESTS
 
-# %% tests id=loss_backward__bce points=1
+# %% tests id="loss_backward__bce" points=1
 """bce_backward matches a central-difference gradient."""
-y_check, t_check = bp.testdata.probabilities(875, (5, 1))
-bp.check.gradient("bce_backward(0.8, y_hat, t) with y_hat of shape (5, 1)",
-                  bp.check.call("bce_backward", bce_backward, 0.8, y_check, t_check),
+y_check, t_check = bp.checks.testdata.probabilities(875, (5, 1))
+bp.checks.gradient("bce_backward(0.8, y_hat, t) with y_hat of shape (5, 1)",
+                  bp.checks.call("bce_backward", bce_backward, 0.8, y_check, t_check),
                   lambda y_: 0.8 * bp.losses.bce(y_, t_check), y_check, batch_size=5)
 ### BEGIN HIDDEN TESTS
-y_check, t_check = bp.testdata.probabilities(876, (3, 2))
+y_check, t_check = bp.checks.testdata.probabilities(876, (3, 2))
 y_check[0, 0], y_check[1, 1] = 1e-4, 0.9999
-bp.check.formula("bce_backward(1.1, y_hat, t) on hidden predictions near 0 and 1",
-                 bp.check.call("bce_backward", bce_backward, 1.1, y_check, t_check),
-                 bp.testdata.expected(bp.autograd_losses.bce_backward, 1.1, y_check, t_check),
+bp.checks.formula("bce_backward(1.1, y_hat, t) on hidden predictions near 0 and 1",
+                 bp.checks.call("bce_backward", bce_backward, 1.1, y_check, t_check),
+                 bp.checks.testdata.expected(bp.autograd_losses.bce_backward, 1.1, y_check, t_check),
                  batch_size=3)
 ### END HIDDEN TESTS
 
@@ -729,21 +729,21 @@ def naive_backward(parents, root, rules, root_grad):
 # one line, `visits_of_x = ...`, your prediction as a whole number, before running the
 # cell after the test.
 
-# %% solution id=predict_visits
+# %% solution id="predict_visits"
 # Your prediction, a whole number, in place of the two lines below:
 ### BEGIN SOLUTION
 visits_of_x = 4
 ### END SOLUTION
 
-# %% tests id=predict_visits__answer points=1
+# %% tests id="predict_visits__answer" points=1
 """Checkpoint B: how often the naive recursion enters x."""
 parents_check = bp.autograd_examples.example_parents("double_diamond")
 ones_check = {name: (lambda g, k=len(ps): (g,) * k) for name, ps in parents_check.items() if ps}
 visits_check = bp.autograd_examples.naive_backward(parents_check, "L", ones_check, 1.0)[1]
-bp.check.true(isinstance(visits_of_x, (int, float, np.number))
+bp.checks.true(isinstance(visits_of_x, (int, float, np.number))
               and not isinstance(visits_of_x, bool) and float(visits_of_x).is_integer(),
               f"visits_of_x should be a whole number; got {visits_of_x!r:.60}", "not-numeric")
-bp.check.true(visits_of_x == visits_check["x"],
+bp.checks.true(visits_of_x == visits_check["x"],
               f"not quite: you predicted {visits_of_x}. Run the next cell to count, then "
               "read on.", "mismatch")
 print(f"Right: the recursion enters x {visits_check['x']} times.")
@@ -793,7 +793,7 @@ print("naive dL/dx:", grads_naive["x"], "  paths from x to L: 4")
 # **not** a topological order: a skip connection breaks it.)
 # </details>
 
-# %% solution id=topological_order
+# %% solution id="topological_order"
 def topological_order(parents, root):
     """The nodes root depends on, and root, each once, every node after its parents.
 
@@ -832,44 +832,44 @@ def topological_order(parents, root):
 # %%
 print(topological_order(parents_dd, "L"))
 
-# %% tests id=topological_order__chain_and_diamond points=1
+# %% tests id="topological_order__chain_and_diamond" points=1
 """topological_order on a chain and on a diamond."""
 for name in ("chain", "diamond"):
     parents_check = bp.autograd_examples.example_parents(name)
-    order_check = bp.check.call("topological_order", topological_order, parents_check, "L")
+    order_check = bp.checks.call("topological_order", topological_order, parents_check, "L")
     problem = bp.autograd_examples.order_problem(order_check, parents_check, "L")
-    bp.check.true(problem is None, f"topological_order on the {name} graph "
+    bp.checks.true(problem is None, f"topological_order on the {name} graph "
                   f"{parents_check}: {problem}", "order")
     print(f"the order of the {name} graph is valid: {order_check}")
 
-# %% tests id=topological_order__skip_connection points=1
+# %% tests id="topological_order__skip_connection" points=1
 """topological_order on a graph with a skip connection (a feeds L directly and through b)."""
 parents_check = bp.autograd_examples.example_parents("skip")
-order_check = bp.check.call("topological_order", topological_order, parents_check, "L")
+order_check = bp.checks.call("topological_order", topological_order, parents_check, "L")
 problem = bp.autograd_examples.order_problem(order_check, parents_check, "L")
-bp.check.true(problem is None, f"topological_order on {parents_check}: {problem}", "order")
+bp.checks.true(problem is None, f"topological_order on {parents_check}: {problem}", "order")
 print(f"the order of the skip graph is valid: {order_check}")
 ### BEGIN HIDDEN TESTS
 for seed in (881, 882, 883):
     parents_check = bp.autograd_examples.random_graph(seed, 10)
-    order_check = bp.check.call("topological_order", topological_order, parents_check, "v9")
+    order_check = bp.checks.call("topological_order", topological_order, parents_check, "v9")
     problem = bp.autograd_examples.order_problem(order_check, parents_check, "v9")
-    bp.check.true(problem is None, f"topological_order on a hidden graph: {problem}", "order")
+    bp.checks.true(problem is None, f"topological_order on a hidden graph: {problem}", "order")
 ### END HIDDEN TESTS
 
-# %% tests id=topological_order__only_ancestors_once points=1
+# %% tests id="topological_order__only_ancestors_once" points=1
 """topological_order lists each ancestor once, and nothing the root does not depend on."""
 parents_check = {"L": ["p", "p", "q"], "p": ["x", "w"], "q": ["p", "x"], "x": [], "w": [],
                  "unused": ["x"]}
-order_check = bp.check.call("topological_order", topological_order, parents_check, "L")
+order_check = bp.checks.call("topological_order", topological_order, parents_check, "L")
 problem = bp.autograd_examples.order_problem(order_check, parents_check, "L")
-bp.check.true(problem is None, f"topological_order on {parents_check}: {problem}", "order")
+bp.checks.true(problem is None, f"topological_order on {parents_check}: {problem}", "order")
 print(f"the order is valid: {order_check}")
 ### BEGIN HIDDEN TESTS
 parents_check = bp.autograd_examples.random_graph(884, 12)
-order_check = bp.check.call("topological_order", topological_order, parents_check, "v7")
+order_check = bp.checks.call("topological_order", topological_order, parents_check, "v7")
 problem = bp.autograd_examples.order_problem(order_check, parents_check, "v7")
-bp.check.true(problem is None, f"topological_order from an inner node of a hidden graph: "
+bp.checks.true(problem is None, f"topological_order from an inner node of a hidden graph: "
               f"{problem}", "order")
 ### END HIDDEN TESTS
 
@@ -894,7 +894,7 @@ bp.check.true(problem is None, f"topological_order from an inner node of a hidde
 # A node's gradient is the sum of the shares its consumers send it; a parent listed twice
 # receives two shares.
 
-# %% solution id=backward_pass
+# %% solution id="backward_pass"
 def backward_pass(parents, root, rules, root_grad):
     """dL/d(node) for root and every node it depends on.
 
@@ -937,43 +937,49 @@ print({name: float(g) for name, g in backward_pass(parents_dd, "L", ones, 1.0).i
 # product along it (`bp.autograd_examples.path_sums`), which needs no order at all but
 # takes time exponential in the depth.
 
-# %% tests id=backward_pass__chain points=1
+# %% tests id="backward_pass__chain" points=1
 """backward_pass on a chain: the product of the local derivatives."""
 parents_check = bp.autograd_examples.example_parents("chain")
 rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, 891)
-grads = bp.check.call("backward_pass", backward_pass, parents_check, "L", rules_check, 1.0)
+grads = bp.checks.call("backward_pass", backward_pass, parents_check, "L", rules_check, 1.0)
 expected = bp.autograd_examples.path_sums(parents_check, "L", weights_check)
-bp.check.mapping("backward_pass on the chain a -> b -> c -> L", grads, expected)
+bp.checks.mapping("backward_pass on the chain a -> b -> c -> L", grads, expected)
 
-# %% tests id=backward_pass__shared points=1
+# %% tests id="backward_pass__shared" points=1
 """backward_pass adds every consumer's share before passing a gradient on."""
 for name, seed in (("double_diamond", 892), ("skip", 893)):
     parents_check = bp.autograd_examples.example_parents(name)
     rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, seed)
-    grads = bp.check.call("backward_pass", backward_pass, parents_check, "L", rules_check, 1.0)
+    grads = bp.checks.call("backward_pass", backward_pass, parents_check, "L", rules_check, 1.0)
     expected = bp.autograd_examples.path_sums(parents_check, "L", weights_check)
-    bp.check.mapping(f"backward_pass on the {name} graph", grads, expected)
+    naive = bp.autograd_examples.naive_backward(parents_check, "L", rules_check, 1.0)[0]
+    bp.checks.true(not bp.autograd_examples.looks_naive(grads, naive, expected),
+                   f"backward_pass on the {name} graph gives what a recursion without a "
+                   "topological order gives: a node passed its gradient on before every "
+                   "consumer had sent its share, and again later, so shared paths count "
+                   "twice. Visit the nodes in reverse topological order.", "double-counted")
+    bp.checks.mapping(f"backward_pass on the {name} graph", grads, expected)
 ### BEGIN HIDDEN TESTS
 parents_check = bp.autograd_examples.random_graph(894, 9)
 rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, 895)
-grads = bp.check.call("backward_pass", backward_pass, parents_check, "v8", rules_check, -0.5)
-bp.check.mapping("backward_pass on a hidden graph", grads,
+grads = bp.checks.call("backward_pass", backward_pass, parents_check, "v8", rules_check, -0.5)
+bp.checks.mapping("backward_pass on a hidden graph", grads,
                  bp.autograd_examples.path_sums(parents_check, "v8", weights_check, -0.5))
 ### END HIDDEN TESTS
 
-# %% tests id=backward_pass__arrays points=1
+# %% tests id="backward_pass__arrays" points=1
 """backward_pass with array gradients, an array root_grad, and a parent used twice."""
 parents_check = {"L": ["p", "p", "x"], "p": ["x", "w"], "x": [], "w": []}
 rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, 896, shape=(3,))
 root_check = np.array([1.0, -2.0, 0.5])
-grads = bp.check.call("backward_pass", backward_pass, parents_check, "L", rules_check,
+grads = bp.checks.call("backward_pass", backward_pass, parents_check, "L", rules_check,
                       root_check)
 expected = bp.autograd_examples.path_sums(parents_check, "L", weights_check, root_check)
-bp.check.true(isinstance(grads, dict) and set(expected) <= set(grads),
+bp.checks.true(isinstance(grads, dict) and set(expected) <= set(grads),
               f"backward_pass should return a dict with the keys {sorted(expected)}; got "
               f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}", "keys")
 for name in expected:
-    bp.check.close(f"grads[{name!r}] (arrays of shape (3,))", grads[name], expected[name])
+    bp.checks.close(f"grads[{name!r}] (arrays of shape (3,))", grads[name], expected[name])
 
 # %% [markdown]
 # ## 8. The engine
@@ -1083,7 +1089,7 @@ def L_of_W(W_value):
     return np.mean(np.tanh(H_value) + bp.activations.sigmoid(H_value))
 
 
-bp.check.gradient("W.grad from the engine", W_t.grad, L_of_W, W_t.data)
+bp.checks.gradient("W.grad from the engine", W_t.grad, L_of_W, W_t.data)
 
 # %% [markdown]
 # ## 9. Notebook 4, by engine
@@ -1104,7 +1110,7 @@ bp.check.gradient("W.grad from the engine", W_t.grad, L_of_W, W_t.data)
 # (2, 2), `b1` (2,), `W2` (1, 2), `b2` (1,); `t` is a float. The hand-derived
 # `bp.net221.backward` is switched off here, and the tests want it matched to $10^{-12}$.
 
-# %% solution id=engine_grads_221
+# %% solution id="engine_grads_221"
 def engine_grads_221(params, x, t):
     """Gradients of notebook 4's loss with respect to W1, b1, W2, b2, by the engine.
 
@@ -1143,39 +1149,39 @@ for key, value in grads_221.items():
     print(key, np.shape(value))
 print("dL/db2 =", np.round(grads_221["b2"], 6))
 
-# %% tests id=engine_grads_221__keys_and_shapes points=1
+# %% tests id="engine_grads_221__keys_and_shapes" points=1
 """engine_grads_221 returns one gradient per parameter, each of its parameter's shape."""
 params_check = bp.net221.init_params(np.random.default_rng(901))
-grads = bp.check.call("engine_grads_221", engine_grads_221, params_check,
-                      bp.testdata.points(902, (2,)), 0.3)
-bp.check.true(isinstance(grads, dict) and set(grads) == set(params_check),
+grads = bp.checks.call("engine_grads_221", engine_grads_221, params_check,
+                      bp.checks.testdata.points(902, (2,)), 0.3)
+bp.checks.true(isinstance(grads, dict) and set(grads) == set(params_check),
               "engine_grads_221 should return a dict with the keys of params, "
               f"{sorted(params_check)}; got "
               f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}", "keys")
 for key in params_check:
-    bp.check.true(np.shape(grads[key]) == params_check[key].shape,
+    bp.checks.true(np.shape(grads[key]) == params_check[key].shape,
                   f"grads[{key!r}] should have the shape of params[{key!r}], "
                   f"{params_check[key].shape}; got {np.shape(grads[key])}", "shape")
 
-# %% tests id=engine_grads_221__notebook_4 points=1
+# %% tests id="engine_grads_221__notebook_4" points=1
 """engine_grads_221 gives notebook 4's gradients."""
 params_check = bp.net221.init_params(np.random.default_rng(903))
-x_check, t_check = bp.testdata.points(904, (2,)), -0.4
-grads = bp.check.call("engine_grads_221", engine_grads_221, params_check, x_check, t_check)
+x_check, t_check = bp.checks.testdata.points(904, (2,)), -0.4
+grads = bp.checks.call("engine_grads_221", engine_grads_221, params_check, x_check, t_check)
 for key in params_check:
-    bp.check.gradient(f"grads[{key!r}] from the engine", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] from the engine", grads[key],
                       lambda value: bp.net221.loss_at(x_check, t_check, params_check, key, value),
                       params_check[key])
 ### BEGIN HIDDEN TESTS
 for seed in (905, 906):
     params_check = bp.net221.init_params(np.random.default_rng(seed), scale=1.5)
-    x_check, t_check = bp.testdata.points(seed + 10, (2,)), 0.7
-    grads = bp.check.call("engine_grads_221", engine_grads_221, params_check, x_check, t_check)
-    exact = bp.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+    x_check, t_check = bp.checks.testdata.points(seed + 10, (2,)), 0.7
+    grads = bp.checks.call("engine_grads_221", engine_grads_221, params_check, x_check, t_check)
+    exact = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
                                  bp.net221.forward(x_check, params_check))
     for key in params_check:
-        bp.check.close(f"grads[{key!r}] against notebook 4's backward, to 1e-12 (hidden)",
-                       grads[key], exact[key], tol=bp.diagnosis.FORMULA_TOL)
+        bp.checks.close(f"grads[{key!r}] against notebook 4's backward, to 1e-12 (hidden)",
+                       grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1197,7 +1203,7 @@ for seed in (905, 906):
 # the layers with tensor operations, as in Exercise 7. `getattr(Z, hidden)()` calls the
 # method named by the string `hidden`.
 
-# %% solution id=engine_grads_mlp
+# %% solution id="engine_grads_mlp"
 def engine_grads_mlp(params, X, t, hidden="tanh", loss="mse"):
     """Gradients of notebook 5's mean loss with respect to every parameter, by the engine.
 
@@ -1238,81 +1244,81 @@ params_deep, X_deep, t_deep = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, s
                                                               loss="bce")
 grads_deep = engine_grads_mlp(params_deep, X_deep, t_deep, "tanh", "bce")
 for key in params_deep:
-    bp.check.gradient(f"grads[{key!r}]", grads_deep[key],
+    bp.checks.gradient(f"grads[{key!r}]", grads_deep[key],
                       bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
                                               loss="bce"), params_deep[key])
 
-# %% tests id=engine_grads_mlp__sigmoid_mse points=1
+# %% tests id="engine_grads_mlp__sigmoid_mse" points=1
 """engine_grads_mlp: a 2-3-1 sigmoid network with squared error."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 1], 4, 911)
-grads = bp.check.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
+grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
                       "sigmoid", "mse")
 for key in params_check:
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (2-3-1, sigmoid, mse, N=4)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-3-1, sigmoid, mse, N=4)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
                                               hidden="sigmoid"), params_check[key],
                       batch_size=4)
 ### BEGIN HIDDEN TESTS
 params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 2], 6, 912)
-grads = bp.check.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
+grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
                       "sigmoid", "mse")
-exact = bp.testdata.expected(bp.mlp.backward, params_check,
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
                              bp.mlp.forward(params_check, X_check, hidden="sigmoid")[1],
                              t_check, loss="mse")
 for key in params_check:
-    bp.check.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-2-2)",
-                   grads[key], exact[key], tol=bp.diagnosis.FORMULA_TOL)
+    bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-2-2)",
+                   grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
 ### END HIDDEN TESTS
 
-# %% tests id=engine_grads_mlp__tanh_bce points=1
+# %% tests id="engine_grads_mlp__tanh_bce" points=1
 """engine_grads_mlp: a 3-4-2 tanh network with cross-entropy."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 2], 5, 913, loss="bce")
-grads = bp.check.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
+grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
                       "tanh", "bce")
 for key in params_check:
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (3-4-2, tanh, bce, N=5)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (3-4-2, tanh, bce, N=5)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
                                               hidden="tanh", loss="bce"), params_check[key],
                       batch_size=5)
 ### BEGIN HIDDEN TESTS
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 5, 3, 1], 3, 914,
                                                                  loss="bce")
-grads = bp.check.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
+grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
                       "tanh", "bce")
-exact = bp.testdata.expected(bp.mlp.backward, params_check,
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
                              bp.mlp.forward(params_check, X_check, hidden="tanh")[1],
                              t_check, loss="bce")
 for key in params_check:
-    bp.check.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 2-5-3-1)",
-                   grads[key], exact[key], tol=bp.diagnosis.FORMULA_TOL)
+    bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 2-5-3-1)",
+                   grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
 ### END HIDDEN TESTS
 
-# %% tests id=engine_grads_mlp__deep_relu points=1
+# %% tests id="engine_grads_mlp__deep_relu" points=1
 """engine_grads_mlp: a 2-4-4-3 ReLU network with squared error."""
 params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 4, 4, 3], 6, 915)
-grads = bp.check.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
+grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
                       "relu", "mse")
 for key in params_check:
-    bp.check.true(isinstance(grads, dict) and key in grads,
+    bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.check.gradient(f"grads[{key!r}] (2-4-4-3, relu, mse, N=6)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-4-4-3, relu, mse, N=6)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
                                               hidden="relu"), params_check[key],
                       batch_size=6)
 ### BEGIN HIDDEN TESTS
 params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 5, 4, 4, 2], 4, 916)
-grads = bp.check.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
+grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
                       "relu", "mse")
-exact = bp.testdata.expected(bp.mlp.backward, params_check,
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
                              bp.mlp.forward(params_check, X_check, hidden="relu")[1],
                              t_check, loss="mse")
 for key in params_check:
-    bp.check.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-5-4-4-2)",
-                   grads[key], exact[key], tol=bp.diagnosis.FORMULA_TOL)
+    bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-5-4-4-2)",
+                   grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1367,7 +1373,7 @@ else:
 # $b$ moves? Then multiply by `grad_out` and undo the broadcast of each input.
 # </details>
 
-# %% solution id=div_backward
+# %% solution id="div_backward"
 def div_backward(grad_out, a, b):
     """Gradients of out = a / b, with NumPy broadcasting, with respect to a and b.
 
@@ -1400,51 +1406,51 @@ da_try, db_try = div_backward(np.ones((2, 2)), np.array([[2.0], [4.0]]), np.arra
 print("da =", da_try)
 print("db =", db_try)
 
-# %% tests id=div_backward__same_shape points=1
+# %% tests id="div_backward__same_shape" points=1
 """div_backward matches a central-difference gradient, without broadcasting."""
-a_check = bp.testdata.points(921, (3, 4))
-b_check = 0.5 + np.abs(bp.testdata.points(922, (3, 4)))
-G_check = bp.testdata.points(923, (3, 4))
-result = bp.check.call("div_backward", div_backward, G_check, a_check, b_check)
-bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+a_check = bp.checks.testdata.points(921, (3, 4))
+b_check = 0.5 + np.abs(bp.checks.testdata.points(922, (3, 4)))
+G_check = bp.checks.testdata.points(923, (3, 4))
+result = bp.checks.call("div_backward", div_backward, G_check, a_check, b_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
               f"div_backward should return a pair (da, db); got {type(result).__name__}",
               "shape")
-bp.check.gradient("da from div_backward", result[0],
+bp.checks.gradient("da from div_backward", result[0],
                   lambda a_: np.sum(G_check * a_ / b_check), a_check)
-bp.check.gradient("db from div_backward", result[1],
+bp.checks.gradient("db from div_backward", result[1],
                   lambda b_: np.sum(G_check * a_check / b_), b_check)
 
-# %% tests id=div_backward__broadcast points=1
+# %% tests id="div_backward__broadcast" points=1
 """div_backward with broadcasting: (4, 3) / (3,) and (4, 1) / (1, 3)."""
 for seed, (a_shape, b_shape) in ((924, ((4, 3), (3,))), (925, ((4, 1), (1, 3)))):
-    a_check = bp.testdata.points(seed, a_shape)
-    b_check = -(0.5 + np.abs(bp.testdata.points(seed + 10, b_shape)))
-    G_check = bp.testdata.points(seed + 20, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.check.call("div_backward", div_backward, G_check, a_check, b_check)
-    bp.check.true(isinstance(result, (tuple, list)) and len(result) == 2,
+    a_check = bp.checks.testdata.points(seed, a_shape)
+    b_check = -(0.5 + np.abs(bp.checks.testdata.points(seed + 10, b_shape)))
+    G_check = bp.checks.testdata.points(seed + 20, np.broadcast_shapes(a_shape, b_shape))
+    result = bp.checks.call("div_backward", div_backward, G_check, a_check, b_check)
+    bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
                   f"div_backward should return a pair (da, db); got {type(result).__name__}",
                   "shape")
-    bp.check.gradient(f"da from div_backward, shapes {a_shape} / {b_shape}", result[0],
+    bp.checks.gradient(f"da from div_backward, shapes {a_shape} / {b_shape}", result[0],
                       lambda a_: np.sum(G_check * a_ / b_check), a_check)
-    bp.check.gradient(f"db from div_backward, shapes {a_shape} / {b_shape}", result[1],
+    bp.checks.gradient(f"db from div_backward, shapes {a_shape} / {b_shape}", result[1],
                       lambda b_: np.sum(G_check * a_check / b_), b_check)
 
-# %% tests id=div_backward__exact points=1
+# %% tests id="div_backward__exact" points=1
 """div_backward is a formula: exact for a scalar denominator, and at hidden points."""
-a_check, G_check = bp.testdata.points(926, (2, 3)), bp.testdata.points(927, (2, 3))
-result = bp.check.call("div_backward", div_backward, G_check, a_check, np.array(1.75))
-bp.check.gradient("db from div_backward, shapes (2, 3) / () (a scalar)", result[1],
+a_check, G_check = bp.checks.testdata.points(926, (2, 3)), bp.checks.testdata.points(927, (2, 3))
+result = bp.checks.call("div_backward", div_backward, G_check, a_check, np.array(1.75))
+bp.checks.gradient("db from div_backward, shapes (2, 3) / () (a scalar)", result[1],
                   lambda b_: np.sum(G_check * a_check / b_), np.array(1.75))
 ### BEGIN HIDDEN TESTS
 for seed, (a_shape, b_shape) in ((928, ((5, 2), (5, 1))), (929, ((3,), (2, 3)))):
-    a_check = 20.0 * bp.testdata.points(seed, a_shape)
-    b_check = 0.3 + np.abs(bp.testdata.points(seed + 10, b_shape))
-    G_check = bp.testdata.points(seed + 20, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.check.call("div_backward", div_backward, G_check, a_check, b_check)
-    expected = bp.testdata.expected(bp.autograd.div_backward, G_check, a_check, b_check)
-    bp.check.formula(f"da from div_backward (hidden: {a_shape} / {b_shape})", result[0],
+    a_check = 20.0 * bp.checks.testdata.points(seed, a_shape)
+    b_check = 0.3 + np.abs(bp.checks.testdata.points(seed + 10, b_shape))
+    G_check = bp.checks.testdata.points(seed + 20, np.broadcast_shapes(a_shape, b_shape))
+    result = bp.checks.call("div_backward", div_backward, G_check, a_check, b_check)
+    expected = bp.checks.testdata.expected(bp.autograd.div_backward, G_check, a_check, b_check)
+    bp.checks.formula(f"da from div_backward (hidden: {a_shape} / {b_shape})", result[0],
                      expected[0])
-    bp.check.formula(f"db from div_backward (hidden: {a_shape} / {b_shape})", result[1],
+    bp.checks.formula(f"db from div_backward (hidden: {a_shape} / {b_shape})", result[1],
                      expected[1])
 ### END HIDDEN TESTS
 
@@ -1473,7 +1479,7 @@ X_q = Tensor(rng.normal(size=(4, 3)), "X")
 W_q, V_q = Tensor(rng.normal(size=(3, 2)), "W"), Tensor(rng.normal(size=(3, 1)), "V")
 L_q = ((X_q @ W_q).tanh() / (Tensor(1.5, "c") + (X_q @ V_q).sigmoid())).mean()
 L_q.backward()
-bp.check.gradient("V.grad through the division", V_q.grad,
+bp.checks.gradient("V.grad through the division", V_q.grad,
                   lambda V_: np.mean(np.tanh(X_q.data @ W_q.data)
                                      / (1.5 + bp.activations.sigmoid(X_q.data @ V_))), V_q.data)
 
@@ -1490,7 +1496,7 @@ bp.check.gradient("V.grad through the division", V_q.grad,
 # it; every gradient has the shape of its node's value.
 
 # %%
-bp.explore_autograd.backward_explorer()
+bp.explore.autograd.backward_explorer()
 
 # %% [markdown]
 # ## Summary

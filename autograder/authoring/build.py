@@ -1,7 +1,7 @@
 """Build the course: source/*.py -> nbgrader course -> notebooks/ (release) and solutions/.
 
-``python -m autograder.build`` (``make release``) regenerates both folders;
-``python -m autograder.build --check`` rebuilds into a scratch folder and reports any
+``python -m autograder.authoring.build`` (``make release``) regenerates both folders;
+``python -m autograder.authoring.build --check`` rebuilds into a scratch folder and reports any
 drift from what is committed, which the test suite also does.
 """
 
@@ -10,8 +10,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -19,11 +17,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR, assignments
-from .lifetime import PARENT_VARIABLE
+from .. import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR, assignments
+from ..nbgrader_cli import nbgrader
 from .sourcefmt import parse, to_notebook
 
-__all__ = ["write_course", "nbgrader", "release", "reproducible", "stable_widget_ids",
+__all__ = ["write_course", "release", "reproducible", "stable_widget_ids",
            "comparable", "drift"]
 
 
@@ -48,35 +46,6 @@ def write_course(course_root, names=None):
     return names
 
 
-def nbgrader(course_root, *args, check=True, env=None, capture=True, timeout=None):
-    """Run one nbgrader command in ``course_root`` with this interpreter.
-
-    With ``timeout`` (seconds), the command and every kernel it started are killed when it
-    runs over, and ``TimeoutError`` is raised.
-    """
-    environment = dict(os.environ if env is None else env)
-    # nbgrader runs `alembic` and the kernel from PATH: use this interpreter's environment.
-    bin_dir = str(Path(sys.executable).parent)
-    environment["PATH"] = bin_dir + os.pathsep + environment.get("PATH", "")
-    pipe = subprocess.PIPE if capture else None
-    environment[PARENT_VARIABLE] = str(os.getpid())
-    process = subprocess.Popen(
-        [sys.executable, "-m", "autograder.lifetime", "nbgrader", *args,
-         "--CourseDirectory.root=" + str(course_root)],
-        cwd=course_root, env=environment, text=True, stdout=pipe, stderr=pipe,
-        start_new_session=True)
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise TimeoutError(f"nbgrader {' '.join(args)} ran over {timeout} s and was stopped")
-    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    if check and result.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
 def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DIR, names=None):
     """Generate the student release and the executed solutions of every assignment."""
     names = write_course(course_root, names)
@@ -92,7 +61,7 @@ def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DI
     return names
 
 
-_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 
 
@@ -122,7 +91,7 @@ def stable_widget_ids(nb, name):
     Models are numbered in the order the outputs show them, then the order their
     references are met, so an unchanged notebook rebuilds byte for byte.
     """
-    state = nb.metadata.get("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     if not state:
         return nb
     outputs = json.dumps([cell.get("outputs", []) for cell in nb.cells])

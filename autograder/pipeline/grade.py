@@ -1,7 +1,7 @@
 """Grade a whole class in one command: parallel nbgrader workers, resumable, with a report.
 
-``python -m autograder.grade SUBMISSIONS`` (``make grade SUBMISSIONS=...``) grades every
-submission in a folder or zip (see :mod:`autograder.submissions`) and writes, under
+``python -m autograder.pipeline.grade SUBMISSIONS`` (``make grade SUBMISSIONS=...``) grades every
+submission in a folder or zip (see :mod:`autograder.pipeline.submissions`) and writes, under
 ``--out`` (default ``build/grading``):
 
 * ``grades.csv``: one row per student and assignment, one column per graded exercise;
@@ -32,13 +32,14 @@ from pathlib import Path
 
 import nbformat
 
-from . import COURSE_ID, REPO_ROOT, SOURCE_DIR, assignments
-from .build import nbgrader, write_course
+from .. import CONFIG_FILE, REPO_ROOT, SOURCE_DIR, assignments
+from ..authoring.build import write_course
+from ..gradebook import cell_scores, max_scores, withdraw_points
+from ..nbgrader_cli import nbgrader
+from ..sandbox.verify import check_in_subprocess
 from .feedback import cell_outcomes, classify, scrub
-from .gate import cell_scores
 from .progress import Progress
 from .submissions import collect, unpack
-from .verify import check_in_subprocess
 
 __all__ = ["prepare_template", "grade_batch", "run", "main"]
 
@@ -47,7 +48,7 @@ def _source_hash(names):
     digest = hashlib.sha256()
     for name in sorted(names):
         digest.update((SOURCE_DIR / name / f"{name}.py").read_bytes())
-    digest.update((Path(__file__).parent / "nbgrader_config.py").read_bytes())
+    digest.update(CONFIG_FILE.read_bytes())
     return digest.hexdigest()
 
 
@@ -98,7 +99,7 @@ def grade_batch(template, out, name, batch, timeout, cell_timeout=None):
 def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
     """Autograde ``batch`` in one scratch course root, confirm it, write feedback and results.
 
-    Every graded submission is also judged by :mod:`autograder.verify`, where the
+    Every graded submission is also judged by :mod:`autograder.sandbox.verify`, where the
     student's code never runs; a test cell that passed in the student's kernel but not
     there scores 0. With ``final`` false, a submission nbgrader could not grade is left
     out (None) for the caller to grade alone.
@@ -136,12 +137,12 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
         autograded = root / "autograded" / student / name / f"{name}.ipynb"
         unconfirmed = _unconfirmed(scores[student], checks[student])
         if unconfirmed:
-            _withdraw_points(root, name, student, unconfirmed)
+            withdraw_points(root, name, student, unconfirmed)
         scrub(autograded, release_nb, source_nb, unconfirmed)
     if graded:
         scores = cell_scores(root, name)
         nbgrader(root, "generate_feedback", name, "--force", check=False, timeout=timeout)
-    max_scores = _max_scores(root, name)
+    points = max_scores(root, name)
     elapsed = (time.monotonic() - started) / max(len(batch), 1)
     results = []
     for submission in batch:
@@ -149,7 +150,7 @@ def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
             results.append(None)
             continue
         results.append(_record(out, root, name, submission, scores.get(submission.student),
-                               max_scores, submission.student in graded, log, elapsed,
+                               points, submission.student in graded, log, elapsed,
                                checks[submission.student]))
     shutil.rmtree(root, ignore_errors=True)
     return results
@@ -165,25 +166,15 @@ def _unconfirmed(cell_scores, check):
             if score and not cells.get(grade_id, {}).get("passed", False)}
 
 
-def _withdraw_points(root, name, student, unconfirmed):
-    """Set the points of unconfirmed cells to 0 in a batch's gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
-        for grade_id in unconfirmed:
-            gradebook.find_grade(grade_id, name, name, student).manual_score = 0.0
-        gradebook.db.commit()
-
-
 def _checked_outcome(message):
     """Diagnosis kind and message from an independent check's ``"Type: message"``."""
     ename, _, evalue = message.partition(": ")
     if not (evalue and ename.isidentifier()):
         ename, evalue = "Error", message
-    return classify(ename.removeprefix("_"), evalue)
+    return classify(ename, evalue)
 
 
-def _record(out, root, name, submission, cells, max_scores, graded, log, seconds, check):
+def _record(out, root, name, submission, cells, points, graded, log, seconds, check):
     student = submission.student
     autograded = root / "autograded" / student / name / f"{name}.ipynb"
     outcomes = cell_outcomes(autograded) if graded else {}
@@ -201,9 +192,9 @@ def _record(out, root, name, submission, cells, max_scores, graded, log, seconds
                 "look for os._exit, exit() or an endless loop), so it is scored by the "
                 "independent check alone and has no feedback file")
         cells = {gid: (top if checked.get(gid, {}).get("passed") else 0.0, top)
-                 for gid, top in max_scores.items()}
+                 for gid, top in points.items()}
         outcomes = {gid: _checked_outcome(checked.get(gid, {}).get("message", "no result"))
-                    for gid in max_scores if not checked.get(gid, {}).get("passed")}
+                    for gid in points if not checked.get(gid, {}).get("passed")}
     else:
         status = "needs-review"
         note = (f"the notebook could not be graded: its kernel died or it ran out of time "
@@ -217,7 +208,7 @@ def _record(out, root, name, submission, cells, max_scores, graded, log, seconds
                         "diagnosis": outcomes.get(gid, (None, ""))[0],
                         "message": outcomes.get(gid, (None, ""))[1],
                         "checked": (checked or {}).get(gid, {}).get("passed")}
-                  for gid, top in max_scores.items()},
+                  for gid, top in points.items()},
     }
     feedback = root / "feedback" / student / name / f"{name}.html"
     if feedback.exists():
@@ -228,15 +219,6 @@ def _record(out, root, name, submission, cells, max_scores, graded, log, seconds
         result["log"] = log[-1500:]
     _write_json_atomically(out / "results" / name / f"{student}.json", result)
     return result
-
-
-def _max_scores(root, name):
-    """Grade id to points for every test cell of ``name``, from a course's gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
-        notebook = gradebook.find_notebook(name, name)
-        return {cell.name: cell.max_score for cell in notebook.grade_cells}
 
 
 def _fingerprint(submission):

@@ -1,7 +1,7 @@
 """Assertions for the notebooks' self-check and graded test cells.
 
 Each check calls the student's function safely, compares its answer with the right one
-(see :mod:`bplab.diagnosis` for the tolerance policy), prints one line when it passes,
+(see :mod:`bplab.checks.diagnosis` for the tolerance policy), prints one line when it passes,
 and otherwise raises ``AssertionError`` with a diagnosis: what is wrong, where, both
 values and the tolerance. Nothing is ever written to stderr: nbgrader gives a test cell
 no points when anything is, so warnings raised by a student's code become failures with
@@ -13,19 +13,17 @@ import warnings
 
 import numpy as np
 
-from . import diagnosis, numdiff
-from .course import references_unlocked
+from .. import numdiff
+from . import diagnosis
+from ..course import references_unlocked
+from .kinds import CheckFailure
 
 __all__ = ["call", "close", "mapping", "gradient", "formula", "derivative", "true", "failure"]
 
 
-class _Failure(AssertionError):
-    """An assertion from a check; its message is the whole feedback."""
-
-
-def failure(message, kind="mismatch"):
-    """Build the AssertionError a check raises, tagged with its diagnosis ``kind``."""
-    return _Failure(f"{message} [diagnosis: {kind}]")
+def failure(message: str, kind: str = "mismatch") -> CheckFailure:
+    """Build the failure a check raises, with its diagnosis ``kind`` (see :data:`KINDS`)."""
+    return CheckFailure(message, kind)
 
 
 @contextlib.contextmanager
@@ -101,7 +99,7 @@ def close(name, actual, expected, *, tol=diagnosis.EXACT_TOL, terms=None, batch_
     expected : array_like
     tol : float, default EXACT_TOL
     terms : dict of str to ndarray, optional
-        Named parts of the answer often left out (see :func:`bplab.diagnosis.diagnose`).
+        Named parts of the answer often left out (see :func:`bplab.checks.diagnosis.diagnose`).
     batch_size : int, optional
         N, to name factor-of-N mistakes.
 
@@ -112,7 +110,7 @@ def close(name, actual, expected, *, tol=diagnosis.EXACT_TOL, terms=None, batch_
     >>> close("x", -1.0, 1.0)
     Traceback (most recent call last):
     ...
-    bplab.check._Failure: x is not right: it has the opposite sign ...
+    bplab.checks.kinds.CheckFailure: x is not right: it has the opposite sign ...
     """
     __tracebackhide__ = True
     verdict = diagnosis.diagnose(name, actual, expected, tol=tol, terms=terms,
@@ -141,7 +139,7 @@ def mapping(name, actual, expected, *, tol=diagnosis.EXACT_TOL):
     >>> mapping("bars", {"a": 3.0}, {"a": 3.0, "b": 6.0})
     Traceback (most recent call last):
     ...
-    bplab.check._Failure: bars: expected a dict with a value for each of ['a', 'b']; ...
+    bplab.checks.kinds.CheckFailure: bars: expected a dict with a value for each of ['a', 'b']; ...
     """
     __tracebackhide__ = True
     keys = list(expected)
@@ -209,7 +207,7 @@ def formula(name, actual, expected, *, batch_size=None):
     >>> formula("g", np.array([2.0 + 1e-9, -4.0]), np.array([2.0, -4.0]))
     Traceback (most recent call last):
     ...
-    bplab.check._Failure: g is within 5.0e-10 of the exact value, ...
+    bplab.checks.kinds.CheckFailure: g is within 5.0e-10 of the exact value, ...
     """
     __tracebackhide__ = True
     verdict = diagnosis.diagnose(name, actual, expected, tol=diagnosis.NUMERICAL_TOL,
@@ -222,7 +220,8 @@ def formula(name, actual, expected, *, batch_size=None):
          f"exact to about 1e-15 here (tolerance {tol:g}). An error this size is what a "
          "finite difference leaves: differentiate the formula instead of approximating the "
          "derivative numerically.", "approximate")
-    print(f"{name} is exact (largest relative error {error:.2g}, tolerance {tol:g}).")
+    print(f"{name} is exact (largest relative error {diagnosis.error_bound(error)}, "
+          f"tolerance {tol:g}).")
 
 
 def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):

@@ -1,6 +1,6 @@
 """The answer process: runs a student's cells and answers calls, nothing else.
 
-Started by :mod:`autograder.verify` with its protocol on the two file descriptors given
+Started by :mod:`autograder.sandbox.verify` with its protocol on the two file descriptors given
 as arguments (in, out); the student's prints go to /dev/null. Whatever the student's code does in here
 (patch NumPy, patch bplab, unlock references) changes only the answers it gives: the
 verdict is reached in the verifier, where no student code runs.
@@ -14,7 +14,7 @@ import sys
 import warnings
 
 from .channel import Channel
-from .lifetime import die_with_parent
+from ..lifetime import die_with_parent
 from .wire import WireError, receive, send
 
 

@@ -17,7 +17,7 @@ import io
 
 import numpy as np
 
-from .course import grading
+from ..course import grading
 
 __all__ = ["fixed_layout", "png", "explorer"]
 

@@ -8,13 +8,13 @@ class can be rehearsed on one machine (``tests/test_exchange.py`` does).
 
 Each step takes ``options``, extra nbgrader arguments such as
 ``--Exchange.root=/srv/nbgrader/exchange``, and returns the finished nbgrader process
-(:func:`autograder.build.nbgrader`), which raises ``RuntimeError`` when a step fails.
+(:func:`autograder.nbgrader_cli.nbgrader`), which raises ``RuntimeError`` when a step fails.
 """
 
 import os
 from pathlib import Path
 
-from .build import nbgrader
+from ..nbgrader_cli import nbgrader
 
 __all__ = ["user_env", "release", "collect_and_grade", "fetch", "submit", "fetch_feedback"]
 

@@ -9,10 +9,10 @@ import functools
 
 import numpy as np
 
-from . import booth
-from .course import grading, references_unlocked
+from .. import booth
+from ..course import grading, references_unlocked
 from .plotting import new_axes, power_ticks, set_title
-from .validation import as_array, as_scalar
+from ..validation import as_array, as_scalar
 
 __all__ = ["WINDOW", "SLOW", "LEVELS", "plot_contour", "plot_surface", "descent_values",
            "draw_descent", "descent_explorer"]

@@ -10,9 +10,9 @@ unlocked, so the pictures work in notebook 8, where they are locked.
 
 import numpy as np
 
-from .autograd_engine import Tensor, graph_of
-from .autograd_graph import backward_steps, topological_order
-from .course import grading, references_unlocked
+from ..autograd_engine import Tensor, graph_of
+from ..autograd_graph import backward_steps, topological_order
+from ..course import grading, references_unlocked
 
 __all__ = ["EXPRESSIONS", "expression", "steps_of", "positions", "draw_step", "backward_explorer"]
 

@@ -1,6 +1,6 @@
 """One end of the verifier <-> answer-process channel: calls both ways over two pipes.
 
-Either side may call a callable of the other (a handle from :mod:`autograder.wire`);
+Either side may call a callable of the other (a handle from :mod:`autograder.sandbox.wire`);
 while waiting for its answer it serves the other side's callbacks, so a student's
 ``gradient_descent(grad, ...)`` can call the verifier's ``grad`` as often as it likes.
 """

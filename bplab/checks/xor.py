@@ -10,9 +10,9 @@ Shapes as in :mod:`bplab.xor`.
 
 import numpy as np
 
-from .check import failure
-from .course import reference
-from .xor import PARAMS, as_params, forward, xor_step
+from .assertions import failure
+from ..course import reference
+from ..xor import PARAMS, as_params, forward, xor_step
 
 __all__ = ["step_gradients", "loop_outputs"]
 

@@ -10,8 +10,8 @@ so drawing works in notebook 3, where the references are locked.
 
 import numpy as np
 
-from .course import grading, references_unlocked
-from .graph_examples import j_graph, neuron_graph
+from ..course import grading, references_unlocked
+from ..graph_examples import j_graph, neuron_graph
 
 __all__ = ["layout", "draw_graph", "draw_j", "draw_neuron", "graph_explorer"]
 

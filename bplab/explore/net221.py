@@ -7,9 +7,9 @@ your numbers; until they are written it draws the weights alone.
 
 import numpy as np
 
-from .course import grading
-from .net221 import CACHE_KEYS, PARAM_SHAPES
-from .validation import as_array, as_scalar
+from ..course import grading
+from ..net221 import CACHE_KEYS, PARAM_SHAPES
+from ..validation import as_array, as_scalar
 
 __all__ = ["NODES", "network_values", "draw_network", "network_explorer"]
 
@@ -50,7 +50,7 @@ def network_values(x, t, params, forward, backward):
     >>> network_values(np.zeros(2), 0.0, params, not_yet, not_yet)[2]
     'forward is not written yet: only the weights are drawn.'
     """
-    from .check import call
+    from ..checks import call
 
     try:
         cache = call("forward", forward, x, params)

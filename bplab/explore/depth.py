@@ -7,7 +7,7 @@
   network; the norm of ``dL/dW`` in every layer, redrawn on a log scale.
 
 Each explorer is a pure values function, a pure draw function (``draw(axes, **values)``)
-and a thin widget layer built with :func:`bplab.widgets.explorer`. The gradients come
+and a thin widget layer built with :func:`bplab.explore.widgets.explorer`. The gradients come
 from :mod:`bplab.mlp`, called with the course's references unlocked.
 """
 
@@ -15,9 +15,9 @@ import functools
 
 import numpy as np
 
-from . import mlp, mlp_problems
-from .course import grading, references_unlocked
-from .validation import as_scalar
+from .. import mlp, mlp_problems
+from ..course import grading, references_unlocked
+from ..validation import as_scalar
 
 __all__ = ["weight_slope_values", "draw_weight_slope", "weight_explorer",
            "depth_norms", "draw_depth_norms", "depth_explorer"]
@@ -148,7 +148,7 @@ def depth_norms(depth=10, gain=1.0, activation="sigmoid", width=16, N=32, seed=0
 def _depth_norms(depth, gain, activation, width, N, seed):
     # the explorer draws all three activations at each move; a move of the menu alone
     # (or back to a value already seen) computes nothing
-    from .jacobians import deep_network, gradient_norms
+    from ..jacobians import deep_network, gradient_norms
 
     rng = np.random.default_rng(seed)
     params = deep_network(depth, width, gain, rng)

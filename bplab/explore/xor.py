@@ -8,8 +8,8 @@ import functools
 
 import numpy as np
 
-from . import xor, xor_batch
-from .course import grading, references_unlocked
+from .. import xor, xor_batch
+from ..course import grading, references_unlocked
 
 __all__ = ["snapshots", "draw_points", "draw_boundary", "draw_hidden", "draw_xor",
            "xor_explorer", "success_study", "plot_success_study"]
@@ -39,13 +39,15 @@ def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
     >>> snap["iterations"], snap["A1"].shape
     (array([  0, 100, 200]), (3, 4, 2))
     """
-    kept = _trained(int(seed), float(lr), int(n_iterations), int(every))
+    kept = trained_snapshots(int(seed), float(lr), int(n_iterations), int(every))
     return {key: ({k: v.copy() for k, v in value.items()} if isinstance(value, dict)
                   else value.copy()) for key, value in kept.items()}
 
 
 @functools.lru_cache(maxsize=4)
-def _trained(seed, lr, n_iterations, every):
+def trained_snapshots(seed, lr, n_iterations, every):
+    """One training run, kept every ``every`` steps; cached, so the explorer reuses the run
+    the notebook just printed. Callers get copies through :func:`snapshots`."""
     X, t = xor.xor_data()
     params = {k: v[None] for k, v in xor.init_params(np.random.default_rng(seed)).items()}
     kept = [params]

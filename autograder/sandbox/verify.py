@@ -3,7 +3,7 @@
 nbgrader runs the tests inside the student's kernel, where a student can patch NumPy,
 the checker or the function under test. Here the instructor's own source notebook runs in
 this process, its test cells (hidden ones included) untouched; the student's cells run in
-a separate answer process (:mod:`autograder.answer_worker`), and the names each answer
+a separate answer process (:mod:`autograder.sandbox.answer_worker`), and the names each answer
 cell defines (``mse``, ``booth_grad``, ...) are bound here to proxies that send
 arguments over and bring plain data back. The student's code answers questions; the
 checks that judge the answers run here.
@@ -12,7 +12,7 @@ Every exchange with the answer process has a deadline. A student cell that runs 
 or ends its own process is left out when the process is started again, so one bad cell
 costs one timeout and never blocks the exercises after it.
 
-``python -m autograder.verify SOURCE.ipynb SUBMISSION.ipynb`` prints one JSON object:
+``python -m autograder.sandbox.verify SOURCE.ipynb SUBMISSION.ipynb`` prints one JSON object:
 ``{"cells": {grade_id: {"passed": bool, "message": str}}}``.
 """
 
@@ -28,10 +28,9 @@ import tempfile
 import threading
 import warnings
 
-from . import REPO_ROOT
+from .. import REPO_ROOT, exercise_of
+from ..lifetime import PARENT_VARIABLE, die_with_parent
 from .channel import Channel
-from .lifetime import PARENT_VARIABLE, die_with_parent
-from .sourcefmt import exercise_of
 from .wire import WireError
 
 __all__ = ["defined_names", "AnswerProcess", "verify", "check_in_subprocess"]
@@ -102,11 +101,14 @@ class AnswerProcess:
         self.kill()
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        # autograder runs from the checkout (it is not installed): PYTHONPATH finds it.
         env = dict(os.environ, NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg",
-                   PYTHONSAFEPATH="1", **{PARENT_VARIABLE: str(os.getpid())})
+                   PYTHONSAFEPATH="1", PYTHONPATH=str(REPO_ROOT),
+                   **{PARENT_VARIABLE: str(os.getpid())})
         workdir = tempfile.mkdtemp(prefix="answers-")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.answer_worker", str(to_child_r), str(from_child_w)],
+            [sys.executable, "-m", "autograder.sandbox.answer_worker", str(to_child_r),
+             str(from_child_w)],
             cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, pass_fds=(to_child_r, from_child_w),
             start_new_session=True)
@@ -302,10 +304,11 @@ def check_in_subprocess(source_path, submission_path, cell_timeout=None):
     per_cell = float(cell_timeout or 30)
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "autograder.verify", str(source_path), str(submission_path),
+            [sys.executable, "-m", "autograder.sandbox.verify", str(source_path), str(submission_path),
              "--cell-timeout", str(per_cell)],
             cwd=REPO_ROOT, capture_output=True, text=True, timeout=60 * per_cell + 120,
-            env=dict(os.environ, PYTHONSAFEPATH="1", **{PARENT_VARIABLE: str(os.getpid())}))
+            env=dict(os.environ, PYTHONSAFEPATH="1", PYTHONPATH=str(REPO_ROOT),
+                     **{PARENT_VARIABLE: str(os.getpid())}))
     except subprocess.TimeoutExpired:
         return None, "the independent check ran out of time"
     try:

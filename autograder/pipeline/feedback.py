@@ -12,12 +12,13 @@ import stat
 
 import nbformat
 
+from bplab.checks.kinds import kind_of, untagged
+
 __all__ = ["HIDDEN_NOTE", "UNCONFIRMED_NOTE", "test_cells", "classify", "cell_outcomes", "scrub"]
 
 HIDDEN_NOTE = "# Hidden tests also ran in this cell; their code is not shown."
 UNCONFIRMED_NOTE = ("This cell passed in your notebook, but the same tests, run apart from "
                     "your code, failed, so it scores 0:")
-_TAG = re.compile(r"\[diagnosis: ([a-z-]+)\]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -36,15 +37,8 @@ def classify(ename, evalue):
     ('sign', 'AssertionError: g is not right: the sign is flipped [diagnosis: sign]')
     """
     message = _ANSI.sub("", f"{ename}: {evalue}")
-    tag = _TAG.search(evalue)
-    if tag:
-        kind = tag.group(1)
-    elif ename == "NotImplementedError":
-        kind = "not-implemented"
-    elif ename == "AssertionError":
-        kind = "assertion"
-    else:
-        kind = "exception"
+    by_error = {"NotImplementedError": "not-implemented", "AssertionError": "assertion"}
+    kind = kind_of(evalue) or by_error.get(ename, "exception")
     return kind, message[:1000]
 
 
@@ -74,7 +68,7 @@ def scrub(autograded_path, release_nb, source_nb, unconfirmed=None):
         The student release and the instructor's source, to know what is visible.
     unconfirmed : dict of str to str, optional
         Test cells that passed in the student's kernel but failed the independent check
-        (see :mod:`autograder.verify`), with its message; each gets an error output.
+        (see :mod:`autograder.sandbox.verify`), with its message; each gets an error output.
     """
     os.chmod(autograded_path, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
     nb = nbformat.read(autograded_path, as_version=4)
@@ -90,7 +84,7 @@ def scrub(autograded_path, release_nb, source_nb, unconfirmed=None):
             if output.output_type == "error":
                 output.traceback = [_ANSI.sub("", f"{output.ename}: {output.evalue}")]
         if grade_id in (unconfirmed or {}):
-            found = _TAG.sub("", unconfirmed[grade_id]).removeprefix("_Failure: ").strip()
+            found = untagged(unconfirmed[grade_id]).removeprefix("CheckFailure: ")
             evalue = f"{UNCONFIRMED_NOTE} {found} [diagnosis: unconfirmed]"
             cell.outputs.insert(0, nbformat.v4.new_output(
                 "error", ename="NotConfirmed", evalue=evalue, traceback=[f"NotConfirmed: {evalue}"]))

@@ -4,9 +4,9 @@ import functools
 
 import numpy as np
 
-from .course import grading
-from .losses import BCE_EPS
-from .validation import as_scalar
+from ..course import grading
+from ..losses import BCE_EPS
+from ..validation import as_scalar
 
 __all__ = ["loss_values", "draw_losses", "loss_explorer"]
 

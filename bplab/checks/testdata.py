@@ -6,7 +6,7 @@ storing any expected answer: expected values are computed when the test runs.
 
 import numpy as np
 
-from .course import references_unlocked
+from ..course import references_unlocked
 
 __all__ = ["expected", "batch", "probabilities", "points"]
 

@@ -7,25 +7,12 @@ import io
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .sourcefmt import exercise_of
+from bplab.checks.kinds import plain_words
+
+from .. import exercise_of
 
 __all__ = ["exercise_scores", "write_grades", "mistakes", "write_outputs"]
 
-_PLAIN = {
-    "sign": "sign flipped", "factor": "off by a constant factor", "transposed": "transposed",
-    "reshaped": "right numbers, wrong shape", "shape": "wrong shape",
-    "missing-term": "missing or doubled term", "swapped": "entries swapped",
-    "non-finite": "NaN or infinity", "not-numeric": "not a number",
-    "mismatch": "wrong values", "not-implemented": "not attempted",
-    "exception": "raised an error", "warning": "NumPy warning (unsafe numerics)",
-    "first-order": "first-order difference", "assertion": "failed a check",
-    "stderr": "wrote to stderr", "not-callable": "not a function",
-    "unconfirmed": "passed only in the student's own kernel",
-    "approximate": "finite differences instead of a formula", "keys": "wrong dict keys",
-    "zeros": "gradient left at zero", "tanh-slip": "tanh' written with its input",
-    "in-place": "changed its input in place", "not-learned": "training did not converge",
-    "not-a-pair": "wrong return type",
-}
 
 
 def exercise_scores(result):
@@ -103,7 +90,7 @@ def _plot_mistakes(ax, exercises, counts, name, top=4):
             widths.append(counter[kind] if kind != "other"
                           else sum(n for k, n in counter.items() if k not in shown))
         ax.barh(exercises, widths, left=left, color=f"C{colour}",
-                label=_PLAIN.get(kind, kind))
+                label=plain_words(kind))
         left = [a + b for a, b in zip(left, widths)]
     ax.set(xlabel="failing test cells", title="mistakes diagnosed most often")
     ax.invert_yaxis()
@@ -161,7 +148,7 @@ def write_outputs(out, results, problems):
     parts.append("<h2>Mistakes diagnosed most often</h2><table><tr><th>assignment</th>"
                  "<th>exercise</th><th>mistakes (count)</th></tr>")
     for (name, exercise), counter in sorted(mistakes(results).items()):
-        listed = ", ".join(f"{_PLAIN.get(kind, kind)} ({n})" for kind, n in counter.most_common())
+        listed = ", ".join(f"{plain_words(kind)} ({n})" for kind, n in counter.most_common())
         parts.append(f"<tr><td>{html.escape(name)}</td><td>{html.escape(exercise)}</td>"
                      f"<td>{html.escape(listed)}</td></tr>")
     parts.append("</table>")

@@ -8,9 +8,18 @@ notebook depends on a student's earlier answer. In the notebook where a thing is
 exercise still use the references, inside :func:`references_unlocked`.
 """
 
+from __future__ import annotations
+
 import contextlib
 import functools
 import os
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "ReferenceLockedError",
@@ -31,7 +40,7 @@ class ReferenceLockedError(RuntimeError):
     """A reference implementation was called in the notebook that teaches it."""
 
 
-def reference(notebook, *, also=()):
+def reference(notebook: int, *, also: tuple[int, ...] = ()) -> Callable[[F], F]:
     """Mark a function as the reference for an exercise of notebook ``notebook``.
 
     Parameters
@@ -75,12 +84,12 @@ def reference(notebook, *, also=()):
     return decorate
 
 
-def taught_in():
+def taught_in() -> dict[str, int]:
     """Map each reference function's qualified name to the notebook that teaches it."""
     return dict(_TAUGHT_IN)
 
 
-def start_notebook(number):
+def start_notebook(number: int) -> np.random.Generator:
     """Declare which notebook is running and lock the references it teaches.
 
     Parameters
@@ -102,18 +111,18 @@ def start_notebook(number):
     return np.random.default_rng(number)
 
 
-def close_notebook():
+def close_notebook() -> None:
     """Declare that no notebook is running: every reference is callable again."""
     _state["notebook"] = None
 
 
-def current_notebook():
+def current_notebook() -> int | None:
     """The number given to :func:`start_notebook`, or None."""
     return _state["notebook"]
 
 
 @contextlib.contextmanager
-def references_unlocked():
+def references_unlocked() -> Iterator[None]:
     """Let the course's own checks call locked references inside this block."""
     _state["unlocked_depth"] += 1
     try:
@@ -122,7 +131,7 @@ def references_unlocked():
         _state["unlocked_depth"] -= 1
 
 
-def grading():
+def grading() -> bool:
     """True while nbgrader executes the notebook (``NBGRADER_EXECUTION`` is set).
 
     Plots and widgets cost grading time and earn no points, so notebooks skip them then.

@@ -25,7 +25,7 @@ __all__ = ["as_grad_out", "unbroadcast", "matmul_backward", "add_backward", "div
            "sigmoid_backward", "relu_backward"]
 
 
-def as_grad_out(grad_out, shape):
+def as_grad_out(grad_out, shape: tuple) -> np.ndarray:
     """``grad_out`` as an array, checked to have the shape of the operation's output.
 
     Examples

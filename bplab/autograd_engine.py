@@ -119,7 +119,7 @@ class Tensor:
             nodes[name].grad = grad
 
 
-def graph_of(root):
+def graph_of(root: "Tensor") -> tuple:
     """The graph that produced ``root`` as plain data: ``(nodes, parents, rules)``.
 
     Returns
@@ -150,7 +150,7 @@ def _layer(A, W, b, activation):
 
 
 @reference(8)
-def grads_221(params, x, t):
+def grads_221(params: dict, x: np.ndarray, t: float) -> dict:
     """Notebook 4's gradients through the engine: a dict with the keys of ``params``.
 
     Examples
@@ -169,7 +169,8 @@ def grads_221(params, x, t):
 
 
 @reference(8)
-def grads_mlp(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse"):
+def grads_mlp(params: dict, X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid",
+              output: str = "sigmoid", loss: str = "mse") -> dict:
     """Notebook 5's gradients through the engine, for :func:`bplab.mlp.backward`'s network.
 
     Parameters

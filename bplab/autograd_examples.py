@@ -172,7 +172,7 @@ def looks_naive(grads, naive: dict, expected: dict) -> bool:
         return False
 
 
-def order_problem(order, parents: dict, root: str):
+def order_problem(order, parents: dict, root: str) -> "str | None":
     """What is wrong with ``order`` as a topological order of ``root``'s graph, or None.
 
     Examples

@@ -12,6 +12,8 @@ what goes wrong without the order, are in :mod:`bplab.autograd_examples`. The re
 of notebook 8 are locked there (see :mod:`bplab.course`).
 """
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from .course import reference
@@ -81,7 +83,7 @@ def topological_order(parents: dict, root: str) -> list:
     return _order(parents, root)
 
 
-def backward_steps(parents: dict, root: str, rules: dict, root_grad):
+def backward_steps(parents: dict, root: str, rules: dict, root_grad) -> "Iterator[tuple]":
     """The backward pass one node at a time, for pictures of it.
 
     Yields

@@ -24,7 +24,7 @@ def _named(tensor, name):
     return tensor
 
 
-def expression(which="two diamonds"):
+def expression(which: str = "two diamonds") -> Tensor:
     """The output Tensor of one of :data:`EXPRESSIONS`, its graph recorded.
 
     ``"two diamonds"``: x -> a = tanh x, b = sigmoid x -> c = a + b -> d = tanh c,
@@ -61,7 +61,7 @@ def expression(which="two diamonds"):
     raise ValueError(f"which must be one of {EXPRESSIONS}; got {which!r}")
 
 
-def steps_of(root):
+def steps_of(root: Tensor) -> tuple:
     """Everything a picture of the backward pass needs, as plain data.
 
     Returns
@@ -89,7 +89,7 @@ def steps_of(root):
     return nodes, parents, order, snapshots
 
 
-def positions(order, parents):
+def positions(order: list, parents: dict) -> dict:
     """Where each node goes: one column per step from the inputs, each node (inputs too)
     in the column just left of its first consumer, a column's operations above its inputs.
 
@@ -124,7 +124,7 @@ def _text(value):
     return f"{value.shape}, |·| {np.linalg.norm(value):.2g}"
 
 
-def draw_step(ax, which="two diamonds", step=0):
+def draw_step(ax, which: str = "two diamonds", step: int = 0) -> dict:
     """Draw ``which`` after ``step`` nodes of its backward pass; return the gradients so far.
 
     Parameters
@@ -193,7 +193,7 @@ def draw_step(ax, which="two diamonds", step=0):
     return grads
 
 
-def backward_explorer():
+def backward_explorer() -> object:
     """An expression menu and a step slider over :func:`draw_step` (None while grading)."""
     if grading():
         return None

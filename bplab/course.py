@@ -40,20 +40,24 @@ class ReferenceLockedError(RuntimeError):
     """A reference implementation was called in the notebook that teaches it."""
 
 
-def reference(notebook: int) -> Callable[[F], F]:
+def reference(notebook: int, *, also: tuple[int, ...] = ()) -> Callable[[F], F]:
     """Mark a function as the reference for an exercise of notebook ``notebook``.
 
     Parameters
     ----------
     notebook : int
         Number of the notebook whose exercise the function answers.
+    also : tuple of int, default ()
+        Later notebooks that ask for the same result computed another way (notebook 8
+        rebuilds notebook 4's gradients with an autograd engine); locked there too.
 
     Returns
     -------
     decorator : callable
-        Wraps the function so that it refuses to run while that notebook is open,
-        except inside :func:`references_unlocked`.
+        Wraps the function so that it refuses to run while one of those notebooks is
+        open, except inside :func:`references_unlocked`.
     """
+    locked_in = (notebook, *also)
 
     def decorate(function):
         qualified = f"{function.__module__}.{function.__name__}"
@@ -61,7 +65,12 @@ def reference(notebook: int) -> Callable[[F], F]:
 
         @functools.wraps(function)
         def guarded(*args, **kwargs):
-            if _state["notebook"] == notebook and _state["unlocked_depth"] == 0:
+            if _state["notebook"] in locked_in and _state["unlocked_depth"] == 0:
+                if _state["notebook"] != notebook:
+                    raise ReferenceLockedError(
+                        f"{qualified} gives what an exercise of this notebook asks you to "
+                        "compute another way, so it is switched off here."
+                    )
                 raise ReferenceLockedError(
                     f"{qualified} is the answer to an exercise in this notebook, so it is "
                     "switched off here: write the computation yourself with NumPy."
@@ -69,6 +78,7 @@ def reference(notebook: int) -> Callable[[F], F]:
             return function(*args, **kwargs)
 
         guarded.taught_in = notebook
+        guarded.locked_in = locked_in
         return guarded
 
     return decorate

@@ -91,7 +91,8 @@ def progress_file(folder: str | os.PathLike | None = None) -> Path | None:
 def load(path: str | os.PathLike | None) -> dict[str, dict[str, dict]]:
     """The recorded outcomes, ``{notebook: {check: {"passed": bool, "when": str}}}``.
 
-    A missing, unreadable or corrupt file, or one of another shape, reads as ``{}``.
+    A missing, unreadable or corrupt file, or one of another shape, reads as ``{}``;
+    entries of another shape are left out.
 
     Examples
     --------
@@ -104,9 +105,10 @@ def load(path: str | os.PathLike | None) -> dict[str, dict[str, dict]]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {notebook: {check: outcome for check, outcome in checks.items()
+    kept = {notebook: {check: outcome for check, outcome in checks.items()
                        if isinstance(outcome, dict) and isinstance(outcome.get("passed"), bool)}
             for notebook, checks in data.items() if isinstance(checks, dict)}
+    return {notebook: checks for notebook, checks in kept.items() if checks}
 
 
 def record(notebook: str, check: str, passed: bool, *,

@@ -84,7 +84,8 @@ def navigation(headers, name, start):
     name : str
         The notebook the line is for.
     start : str
-        The start page's name (the course map).
+        The start page's name (the course map); no link to it when it is not in
+        ``headers``.
 
     Examples
     --------
@@ -96,7 +97,8 @@ def navigation(headers, name, start):
     """
     names = [h.name for h in headers]
     at = names.index(name)
-    parts = [] if name == start else [f"[Course map](../{start}/{start}.ipynb)"]
+    parts = [] if name == start or start not in names else [
+        f"[Course map](../{start}/{start}.ipynb)"]
     if at > 0 and names[at - 1] != start:
         parts.append(f"**Previous:** {_link(headers[at - 1], '../')}")
     if at + 1 < len(headers):

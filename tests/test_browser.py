@@ -264,6 +264,10 @@ def test_a_check_run_in_a_notebook_shows_on_the_course_map(lab_page, lab_server)
         lab.wait_until_finished(page)
         assert not lab.error_outputs(page), short(lab.error_outputs(page))
         rows = lab.progress_rows(page)
+        if os.environ.get("BPLAB_BROWSER_SHOTS"):
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator(f"{lab.FRONT} .bplab-progress tr").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "progress-table.png"))
     assert rows["01_loss_functions/mse"] == "passed", rows
     assert rows["01_loss_functions/mse_grad"] == "failed", rows
     assert rows["01_loss_functions/bce"] == "not run", rows

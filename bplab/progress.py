@@ -151,6 +151,7 @@ def record(notebook: str, check: str, passed: bool, *,
         handle, scratch = tempfile.mkstemp(prefix=FILE_NAME, suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump({"version": 1, "notebooks": data}, out, indent=1, sort_keys=True)
+        os.chmod(scratch, 0o644)  # an ordinary file, not mkstemp's private one
         os.replace(scratch, path)  # atomic: a reader sees the old file or the new one
     except OSError:
         if scratch is not None:

@@ -120,6 +120,7 @@ def test_writes_are_atomic_and_leave_no_scratch_files(course):
     for n in range(20):
         progress.record("01_first", f"f__{n}", n % 2 == 0)
     assert [p.name for p in course.iterdir() if p.is_file()] == [progress.FILE_NAME]
+    assert (course / progress.FILE_NAME).stat().st_mode & 0o777 == 0o644
     assert len(progress.load(course / progress.FILE_NAME)["01_first"]) == 20
 
 

@@ -31,27 +31,27 @@ class Header:
     name: str
     title: str
     subtitle: str = ""
-    minutes: tuple = None
-    exercises: int = None
-    points: int = None
+    minutes: tuple[int, int] | None = None
+    exercises: int | None = None
+    points: int | None = None
 
     @property
-    def number(self):
+    def number(self) -> int:
         """The notebook's number in the course: ``"03_chain_rule"`` -> 3."""
         return int(self.name[:2])
 
     @property
-    def path(self):
+    def path(self) -> str:
         """Its notebook, relative to the notebooks folder."""
         return f"{self.name}/{self.name}.ipynb"
 
     @property
-    def label(self):
+    def label(self) -> str:
         """``"3. The chain rule"``, as links name it."""
         return f"{self.number}. {self.title}"
 
 
-def header(name, text):
+def header(name: str, text: str) -> Header:
     """The :class:`Header` of notebook ``name`` from the text of its first markdown cell.
 
     Examples
@@ -74,7 +74,7 @@ def header(name, text):
         points=int(exercises[2]) if exercises else None)
 
 
-def navigation(headers, name, start):
+def navigation(headers: list[Header], name: str, start: str) -> str:
     """The markdown line linking notebook ``name`` to the map and its neighbours.
 
     Parameters
@@ -135,7 +135,7 @@ def _totals(headers):
             f"about {low / 60:.0f} to {high / 60:.0f} hours.")
 
 
-def map_table(headers):
+def map_table(headers: list[Header]) -> str:
     """The start page's course map: links relative to a notebook's folder.
 
     ``headers`` are the graded notebooks, in course order.
@@ -147,7 +147,7 @@ def map_table(headers):
     return "\n".join(rows) + "\n\n" + _totals(headers)
 
 
-def readme_table(headers, folder="notebooks"):
+def readme_table(headers: list[Header], folder: str = "notebooks") -> str:
     """The README's course map: links from the repository's root and a Binder badge each."""
     rows = ["| # | Notebook | What it is about | Time | Exercises | Binder |",
             "|---|----------|------------------|------|-----------|--------|"]
@@ -158,7 +158,7 @@ def readme_table(headers, folder="notebooks"):
     return "\n".join(rows) + "\n\n" + _totals(headers)
 
 
-def with_readme_table(readme, table):
+def with_readme_table(readme: str, table: str) -> str:
     """``readme`` with the text between its course-map markers replaced by ``table``.
 
     Raises

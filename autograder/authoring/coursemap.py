@@ -19,7 +19,8 @@ README_END = "<!-- course-map:end -->"
 BINDER = "https://mybinder.org/v2/gh/backprop-lab/backprop-lab/HEAD?urlpath=lab/tree/"
 BADGE = "https://mybinder.org/badge_logo.svg"
 _TITLE = re.compile(r"^# +(?:(\d+)\. +)?(.+?)\s*$", re.MULTILINE)
-_SUBTITLE = re.compile(r"^\*([^*].*?)\*\s*$", re.MULTILINE)
+# an italic paragraph, which may wrap over several lines
+_SUBTITLE = re.compile(r"^\*([^*\s][^*]*?)\*\s*$", re.MULTILINE)
 _TIME = re.compile(r"\*\*Estimated time:\*\* (\d+)(?: to (\d+))? minutes")
 _EXERCISES = re.compile(r"\*\*Exercises:\*\* (\d+), worth (\d+) points")
 
@@ -68,7 +69,7 @@ def header(name: str, text: str) -> Header:
     return Header(
         name=name,
         title=title.group(2) if title else name,
-        subtitle=subtitle.group(1).strip() if subtitle else "",
+        subtitle=" ".join(subtitle.group(1).split()) if subtitle else "",
         minutes=(int(time[1]), int(time[2] or time[1])) if time else None,
         exercises=int(exercises[1]) if exercises else None,
         points=int(exercises[2]) if exercises else None)

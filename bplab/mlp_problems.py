@@ -50,7 +50,9 @@ def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
     def f(value):
         trial = dict(params)
         trial[key] = as_array(value, key, shape=params[key].shape)
-        return mean_loss(forward(trial, X, hidden=hidden, output=output)[0], t, loss)
+        y_hat, cache = forward(trial, X, hidden=hidden, output=output)
+        Z_out = cache[f"Z{n_layers(trial)}"] if output == "sigmoid" else None
+        return mean_loss(y_hat, t, loss, Z=Z_out)
 
     return f
 

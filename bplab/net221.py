@@ -18,7 +18,7 @@ from .course import reference
 from .validation import as_array, as_scalar
 
 __all__ = ["PARAM_SHAPES", "CACHE_KEYS", "FACTOR_KEYS", "init_params", "forward", "loss",
-           "local_derivatives", "backward", "loss_at", "number", "describe", "check_params"]
+           "local_derivatives", "backward", "loss_at", "number", "product", "describe", "check_params"]
 
 PARAM_SHAPES = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
 """Shape of each parameter; a gradient has the same keys and shapes."""
@@ -43,6 +43,20 @@ def number(value, name="value"):
         raise ValueError(f"{name} must be one number (a float or an array of one entry); "
                          f"got shape {array.shape}")
     return float(array.reshape(-1)[0])
+
+
+def product(values):
+    """The product of numbers in any form :func:`number` takes; NaN if one is not a number.
+
+    Examples
+    --------
+    >>> product([np.array([2.0]), [0.5], 3.0]), product([2.0, "x"])
+    (3.0, nan)
+    """
+    try:
+        return float(np.prod([number(value) for value in values]))
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def describe(value, digits=6):

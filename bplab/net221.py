@@ -15,6 +15,7 @@ locked while it runs; the checks still use them.
 import numpy as np
 
 from .course import reference
+from .scalars import describe, number, product
 from .validation import as_array, as_scalar
 
 __all__ = ["PARAM_SHAPES", "CACHE_KEYS", "FACTOR_KEYS", "init_params", "forward", "loss",
@@ -28,51 +29,6 @@ CACHE_KEYS = ("x", "z1", "a1", "z2", "y_hat")
 
 FACTOR_KEYS = ("dL_dy_hat", "dy_hat_dz2", "dz2_da1", "da1_dz1", "dz1_dW1")
 """The five local derivatives whose product is ``dL/dW1[j, i]``."""
-
-
-def number(value, name="value"):
-    """A single number given as a float, an int, or an array or list of one entry.
-
-    Examples
-    --------
-    >>> number(np.array([0.25])), number([2]), number(3.0)
-    (0.25, 2.0, 3.0)
-    """
-    array = as_array(value, name)
-    if array.size != 1:
-        raise ValueError(f"{name} must be one number (a float or an array of one entry); "
-                         f"got shape {array.shape}")
-    return float(array.reshape(-1)[0])
-
-
-def product(values):
-    """The product of numbers in any form :func:`number` takes; NaN if one is not a number.
-
-    Examples
-    --------
-    >>> product([np.array([2.0]), [0.5], 3.0]), product([2.0, "x"])
-    (3.0, nan)
-    """
-    try:
-        return float(np.prod([number(value) for value in values]))
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def describe(value, digits=6):
-    """``value`` as text for a "Try it" cell: one number at ``digits`` decimals, or what it is.
-
-    Never raises, so a cell that prints answers shows them whatever their type.
-
-    Examples
-    --------
-    >>> describe(np.array([0.1234567])), describe([2.0]), describe(None)
-    ('0.123457', '2.000000', 'None (expected a number)')
-    """
-    try:
-        return f"{number(value):.{digits}f}"
-    except Exception:  # anything else is shown as it is, for the student to read
-        return f"{value!r:.60} (expected a number)"
 
 
 def check_params(params):

@@ -758,8 +758,8 @@ for seed, shape in ((350, (6, 3)), (351, (5, 1))):
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__saturated" points=1
-"""output_delta on one example whose outputs saturate, for both losses."""
-Z_check = np.array([[-12.0, 9.0, 0.5]])
+"""output_delta on one example whose outputs saturate (sigmoid(40) is exactly 1.0), for both losses."""
+Z_check = np.array([[-12.0, 40.0, 0.5]])
 t_check = np.array([[1.0, 0.0, 1.0]])
 for loss_check in ("half_mse", "bce"):
     got = bp.checks.call(f"output_delta(Z, t, {loss_check!r})", output_delta, Z_check, t_check, loss_check)
@@ -1417,8 +1417,9 @@ for key in None or params_check:
 #
 # ## 7. Explore
 #
-# A 2-4-4-1 tanh network with a sigmoid output and squared error, on the first $N$
-# examples of a fixed batch. The slider sets one weight, `W2[0, 0]`. On the left, the
+# A 2-4-4-1 tanh network with a sigmoid output, on the first $N$ examples of a fixed
+# batch; this explorer scores it with the full squared error (twice the half squared
+# error: the same curve, drawn twice as tall). The slider sets one weight, `W2[0, 0]`. On the left, the
 # blue curve is the loss as that weight alone varies; the red line is the tangent whose
 # slope is the backprop gradient `dW2[0, 0]`: it touches the curve wherever you put the
 # weight. On the right, the size (Frobenius norm) of each layer's gradient. Things to

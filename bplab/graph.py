@@ -33,9 +33,16 @@ _OPS = {
     "linear": (lambda v, p: v[0] * v[1] + v[2], lambda v, out, p: (v[1], v[0], 1.0)),
     "sigmoid": (lambda v, p: sigmoid(v[0]), lambda v, out, p: (out * (1.0 - out),)),
     "half_sq": (lambda v, p: 0.5 * v[0] ** 2, lambda v, out, p: (v[0],)),
+    # The mean runs over the broadcast shape of (v - t), so each entry of that difference
+    # carries 1/size; a parent smaller than t then receives the sum over the broadcast axes.
     "mean_half_sq_err": (lambda v, p: np.mean(0.5 * (v[0] - p["t"]) ** 2),
-                         lambda v, out, p: ((v[0] - p["t"]) / np.size(v[0]),)),
+                         lambda v, out, p: (_mean_of_difference(v[0], p["t"]),)),
 }
+
+
+def _mean_of_difference(y, t):
+    difference = np.asarray(y, dtype=np.float64) - np.asarray(t, dtype=np.float64)
+    return difference / difference.size
 
 
 @dataclass

@@ -63,3 +63,26 @@ def test_references_are_locked_in_the_notebook_that_teaches_them():
         assert losses.mse(np.zeros(2), np.zeros(2)) == 0.0
     course.start_notebook(2)
     assert losses.mse(np.zeros(2), np.zeros(2)) == 0.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (3, 2), elements=st.floats(-30, 30)),
+       arrays(np.float64, (3, 2), elements=st.floats(-30, 30)))
+def test_logcosh_gradient_is_the_derivative_of_logcosh(y_hat, t):
+    exact = numdiff.complex_step_gradient(
+        lambda y: np.sum(np.log(np.cosh(y - t))) / len(y), y_hat)
+    np.testing.assert_allclose(losses.logcosh_grad(y_hat, t), exact, rtol=1e-12, atol=1e-15)
+    assert losses.logcosh(y_hat, t) == pytest.approx(float(np.sum(np.log(np.cosh(y_hat - t)))) / 3)
+
+
+def test_logcosh_is_finite_far_from_the_target():
+    assert losses.logcosh(np.array([1e6]), np.array([0.0])) == pytest.approx(1e6 - np.log(2.0))
+
+
+def test_the_sigmoid_facts_notebook_1_states():
+    """sigma is exactly 1 from about z = 37 on, but exactly 0 only below about -745."""
+    from bplab.activations import sigmoid
+
+    assert sigmoid(np.array([36.0]))[0] < 1.0 and sigmoid(np.array([37.0]))[0] == 1.0
+    assert sigmoid(np.array([-37.0]))[0] == pytest.approx(8.533e-17, rel=1e-3)
+    assert sigmoid(np.array([-745.0]))[0] > 0.0 and sigmoid(np.array([-746.0]))[0] == 0.0

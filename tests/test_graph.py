@@ -197,7 +197,8 @@ _SHAPES = {"p": (3, 1), "q": (4,), "r": ()}
 _BROADCAST_OPS = [("add", ("p", "q", "r"), {"weights": (0.5, -1.0, 2.0)}),
                   ("mul", ("p", "q"), {}), ("mul", ("r", "p"), {}),
                   ("scale", ("q",), {"c": -1.5}), ("linear", ("r", "q", "p"), {}),
-                  ("sigmoid", ("p",), {}), ("half_sq", ("q",), {}),
+                  ("sigmoid", ("p",), {}), ("half_sq", ("q",), {}), ("exp", ("p",), {}),
+                  ("div", ("q", "p"), {}), ("div", ("r", "q"), {}),
                   ("mean_half_sq_err", ("q",), {"t": np.linspace(-1.0, 1.0, 12).reshape(3, 4)}),
                   ("mean_half_sq_err", ("r",), {"t": np.array([1.0, 2.0, 3.0, 4.0])})]
 
@@ -231,3 +232,12 @@ def test_every_node_gradient_matches_central_differences_with_broadcasting(kind,
                                    numeric[at:at + size], rtol=1e-7, atol=1e-10,
                                    err_msg=f"{kind}: the bar of {name}")
         at += size
+
+
+def test_exp_div_example_matches_complex_step():
+    for a, b in ((0.7, -0.4), (-1.3, 2.5), (0.0, 1.0)):
+        L, da, db = graph_examples.exp_div_backward(a, b)
+        f = lambda p: np.exp(p[0] * p[1]) / (np.exp(p[0] * p[1]) + p[1])  # noqa: E731
+        exact = numdiff.complex_step_gradient(f, np.array([a, b]))
+        np.testing.assert_allclose([da, db], exact, rtol=1e-13, atol=1e-15)
+        assert L == pytest.approx(float(f(np.array([a, b]))), rel=1e-14)

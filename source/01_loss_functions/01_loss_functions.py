@@ -126,6 +126,7 @@ print("one-hot targets, shape", T_one_hot.shape, ":\n", T_one_hot)
 # the test cell, then the demo after it.
 
 # %% solution id="predict_mean_fraction"
+# Your prediction, a number, such as 0.75: replace the two lines below with  predicted_fraction = ...
 ### BEGIN SOLUTION
 predicted_fraction = 1 / 3
 ### END SOLUTION
@@ -684,6 +685,7 @@ bp.checks.true(np.all(np.abs(ratio - 4.0) < 0.2),
 # ten either way counts as right). Then run the test cell and the plot after it.
 
 # %% solution id="predict_best_step"
+# Your prediction, a number, such as 1e-3: replace the two lines below with  predicted_best_h = ...
 ### BEGIN SOLUTION
 predicted_best_h = 1e-5
 ### END SOLUTION

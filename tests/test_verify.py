@@ -20,7 +20,8 @@ from autograder.sandbox.verify import defined_names, verify
 from autograder.sandbox.wire import WireError, decode, encode
 
 NAME = "01_loss_functions"
-EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference"}
+EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference", "logcosh_grad",
+             "predict_mean_fraction", "predict_best_step"}
 TIMEOUT = 1.5
 
 

@@ -1130,7 +1130,7 @@ bp.checks.gradient("W.grad from the engine", W_t.grad, L_of_W, W_t.data)
 
 # %% solution id="engine_grads_221"
 def engine_grads_221(params, x, t):
-    """Gradients of notebook 4's loss with respect to W1, b1, W2, b2, by the engine.
+    """Gradients of notebook 4's loss, 1/2 (y_hat - t)**2, with respect to W1, b1, W2, b2.
 
     Parameters
     ----------

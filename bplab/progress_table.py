@@ -106,7 +106,9 @@ class Progress:
                      f'data-status="{e.status}"><td style="text-align:left;padding-left:1.5em">'
                      f"{MARKS[e.status]} {escape(e.label)}</td><td {left}>{_checks(e)}</td></tr>"
                      for e in nb.exercises]
-        kept = f" Kept in <code>{escape(str(self.path))}</code>." if self.path else ""
+        # the file's name, not its full path: the same on every machine and in the build
+        kept = (f" Kept in <code>{escape(self.path.name)}</code>, in the folder that holds the "
+                "notebooks." if self.path else "")
         legend = (f"{MARKS['passed']} every check passed, {MARKS['failed']} a check failed, "
                   f"{MARKS['started']} some checks not run yet, {MARKS['not run']} not tried.")
         return (f'<div class="bplab-progress"><table>{"".join(rows)}</table>'

@@ -46,6 +46,7 @@ EXPLORERS = {
     "net221.network_explorer": _net221,
     "depth.weight_explorer": functools.partial(_call, "depth", "weight_explorer"),
     "xor.xor_explorer": functools.partial(_call, "xor", "xor_explorer"),
+    "universal.staircase_explorer": functools.partial(_call, "universal", "staircase_explorer"),
     "depth.depth_explorer": functools.partial(_call, "depth", "depth_explorer"),
     # notebook 3's explorers live with the graphs they draw
     "graph.graph_explorer('j')": functools.partial(_call, "graph",

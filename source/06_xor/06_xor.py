@@ -992,7 +992,8 @@ if rates is not None:
 #   rate, and its rate is close to that of lr 2.
 #
 # Two hundred networks per setting give rates to within a few percent, so differences
-# of a few points between bars are noise.
+# of a few points between bars are noise: the baseline is the setting of the
+# 1000-network run above with other random draws, and it gives 74.5% against 70.5%.
 
 # %% [markdown]
 # ## 8. Transfer: tanh hidden units

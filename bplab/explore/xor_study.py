@@ -67,14 +67,7 @@ def failure_drift(failed, seed=6, init_scale=0.5, lr=0.5, n_iterations=10_000, n
     -------
     dict or None
         What :func:`bplab.xor_batch.weight_drift` returns, with ``steps`` counted from the
-        start of training; None while grading.
-
-    Examples
-    --------
-    >>> record = failure_drift(np.array([True, False, True]), n_iterations=20, n_blocks=1,
-    ...                        every=10)
-    >>> record["steps"], record["norms"].shape
-    (array([20, 30]), (2, 2))
+        start of training; None while grading (tests/test_xor.py shows a run).
     """
     if grading():
         return None

@@ -78,9 +78,10 @@ rng = bp.start_notebook(6)
 X, t = bp.xor.xor_data()
 print("X =\n", X)
 print("t =", t.ravel())
-ax = bp.explore.xor.draw_points()
-ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
-plt.show()
+if not bp.grading():  # pictures earn no points: the graded run skips them
+    ax = bp.explore.xor.draw_points()
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
+    plt.show()
 
 # %% [markdown]
 # ## 2. A 2-2-1 sigmoid network
@@ -426,11 +427,11 @@ bp.checks.close("losses for 25 hidden steps from seed 23 with lr 0.9", losses_ch
 ### END HIDDEN TESTS
 
 # %% tests id="train_xor__learns" points=2
-"""Training from seed 283 with lr 0.5 learns XOR: all outputs within 0.1 of their targets."""
-final, _ = bp.checks.call("train_xor", train_xor, 283, 0.5, 10_000)
+"""Training from seed 283 learns XOR: all outputs within 0.1 of their targets."""
+final, _ = bp.checks.call("train_xor", train_xor, 283, 3.0, 2000)
 outputs = bp.xor.forward(final, X)[1].ravel()
 bp.checks.true(np.all(np.abs(outputs - t.ravel()) < 0.1),
-               f"after 10,000 steps from seed 283 the outputs are {np.round(outputs, 3)}; "
+               f"after 2000 steps of lr 3 from seed 283 the outputs are {np.round(outputs, 3)}; "
                f"every one should be within 0.1 of its target {t.ravel()}", "not-learned")
 ### BEGIN HIDDEN TESTS
 final, losses_check = bp.checks.call("train_xor", train_xor, 17, 1.3, 300)
@@ -462,10 +463,11 @@ for iteration in (0, 1000, 2000, 3000, 5000, 10_000):
 # the same story: a long flat **plateau** at $L \approx 0.125$, then a fast drop.
 
 # %%
-ax = bp.explore.plotting.plot_loss_curve(losses, label="seed 283, lr 0.5")
-ax.axhline(0.125, color="grey", ls=":", lw=1)
-ax.set(xlabel="iteration", ylabel="loss L", title="The plateau, then the escape")
-plt.show()
+if not bp.grading():
+    ax = bp.explore.plotting.plot_loss_curve(losses, label="seed 283, lr 0.5")
+    ax.axhline(0.125, color="grey", ls=":", lw=1)
+    ax.set(xlabel="iteration", ylabel="loss L", title="The plateau, then the escape")
+    plt.show()
 
 # %% [markdown]
 # **Why a plateau?** Any four numbers, one per input, split into an *affine* part,
@@ -566,14 +568,15 @@ for lr_demo, steps in zip((0.5, 1.0, 2.0, 5.0), escape):
 # points so that a line **does** separate them.
 
 # %%
-fig, axes = plt.subplots(2, 2, figsize=(8, 8), layout="constrained")
-for row, k in zip(axes, (0, len(snap["iterations"]) - 1)):
-    p = {n: v[k] for n, v in snap["params"].items()}
-    bp.explore.xor.draw_boundary(snap["grid"][k], row[0],
-                                 title=f"input space, iteration {snap['iterations'][k]}")
-    bp.explore.xor.draw_hidden(snap["A1"][k], p["W2"], p["b2"], row[1],
-                               title=f"hidden space, iteration {snap['iterations'][k]}")
-plt.show()
+if not bp.grading():
+    fig, axes = plt.subplots(2, 2, figsize=(8, 8), layout="constrained")
+    for row, k in zip(axes, (0, len(snap["iterations"]) - 1)):
+        p = {n: v[k] for n, v in snap["params"].items()}
+        bp.explore.xor.draw_boundary(snap["grid"][k], row[0],
+                                     title=f"input space, iteration {snap['iterations'][k]}")
+        bp.explore.xor.draw_hidden(snap["A1"][k], p["W2"], p["b2"], row[1],
+                                   title=f"hidden space, iteration {snap['iterations'][k]}")
+    plt.show()
 
 # %% [markdown]
 # At iteration 0 the four hidden points sit close together near $(0.5, 0.5)$. At

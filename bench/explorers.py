@@ -46,6 +46,7 @@ EXPLORERS = {
     "net221.network_explorer": _net221,
     "depth.weight_explorer": functools.partial(_call, "depth", "weight_explorer"),
     "xor.xor_explorer": functools.partial(_call, "xor", "xor_explorer"),
+    "universal.staircase_explorer": functools.partial(_call, "universal", "staircase_explorer"),
     "depth.depth_explorer": functools.partial(_call, "depth", "depth_explorer"),
     "digits.curve_explorer": functools.partial(_call, "digits", "curve_explorer"),
     "autograd.backward_explorer": functools.partial(_call, "autograd", "backward_explorer"),

@@ -48,7 +48,7 @@ def train_one(W1, b1, W2, b2, X, t, lr, n_iterations):
 
     Notes
     -----
-    Mean squared error, sigmoid units: ``dZ2 = 2 / N (y_hat - t) y_hat (1 - y_hat)``,
+    Mean half squared error, sigmoid units: ``dZ2 = (y_hat - t) y_hat (1 - y_hat) / N``,
     ``dZ1 = (dZ2 @ W2) A1 (1 - A1)``, ``dW = dZ.T @ A_prev``, ``db = dZ.sum(0)``.
     """
     W1, b1, W2, b2 = W1.copy(), b1.copy(), W2.copy(), b2.copy()
@@ -56,7 +56,7 @@ def train_one(W1, b1, W2, b2, X, t, lr, n_iterations):
     for _ in range(n_iterations):
         A1 = _sigmoid(X @ W1.T + b1)
         y_hat = _sigmoid(A1 @ W2.T + b2)
-        dZ2 = 2.0 / N * (y_hat - t) * y_hat * (1.0 - y_hat)
+        dZ2 = (y_hat - t) / N * y_hat * (1.0 - y_hat)
         dZ1 = (dZ2 @ W2) * (A1 * (1.0 - A1))
         W1 -= lr * (dZ1.T @ X)
         b1 -= lr * dZ1.sum(axis=0)

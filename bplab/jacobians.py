@@ -5,11 +5,11 @@ One layer ``a = h(W a_prev + b)`` has the Jacobian ``da/da_prev = diag(h'(z)) W`
 the left: ``da^L/da^0 = J_L ... J_2 J_1``. Backprop carries a gradient the other way, by
 the transposes, so the gradient reaching layer ``l`` has been multiplied by every later
 layer's ``J^T``. Since ``||diag(h'(z)) W||_2 <= max|h'| * ||W||_2`` and ``sigmoid' <= 1/4``,
-each sigmoid layer can shrink a gradient by ``||W||_2 / 4`` or more: with small weights
-gradients vanish exponentially with depth, with large ones they can explode.
+each sigmoid layer multiplies a gradient's norm by at most ``||W||_2 / 4``: with small
+weights gradients vanish exponentially with depth, with large ones they can explode.
 
-Shapes follow DESIGN section 3: per example, column vectors ``z = W a + b`` with ``W`` of
-shape ``(n_out, n_in)``; here a single example is a 1-d array.
+Shapes follow the course's notation page (docs/notation.md): per example, column vectors
+``z = W a + b`` with ``W`` of shape ``(n_out, n_in)``; here a single example is a 1-d array.
 """
 
 import numpy as np

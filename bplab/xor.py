@@ -1,11 +1,11 @@
 """XOR with a 2-2-1 sigmoid network: the data, one network or a stack of them, and training.
 
-Shapes follow DESIGN section 3: ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,),
-inputs stacked as rows ``X`` (N, 2), targets ``t`` (N, 1). A *batch of networks* (one per
+Shapes follow the course's notation page (docs/notation.md): ``W1`` (2, 2), ``b1`` (2,),
+``W2`` (1, 2), ``b2`` (1,), inputs stacked as rows ``X`` (N, 2), targets ``t`` (N, 1). A *batch of networks* (one per
 random initialisation, or "seed") stacks every parameter along a leading axis of length
 S: ``W1`` (S, 2, 2), ``b1`` (S, 2), ``W2`` (S, 1, 2), ``b2`` (S, 1); activations then have
-shape (S, N, n). The loss is the mean over examples of the squared error,
-``L = (1/N) sum_n (y_hat_n - t_n)**2``.
+shape (S, N, n). The loss is the mean over examples of the half squared error,
+``L = (1/N) sum_n 1/2 (y_hat_n - t_n)**2``.
 
 :func:`forward` and :func:`loss` take one network or a stack. Training a whole stack in
 one computation, and the success rate, live in :mod:`bplab.xor_batch`; what notebook 6's
@@ -20,7 +20,7 @@ from .course import reference
 from .validation import as_array, as_scalar
 
 __all__ = ["xor_data", "init_params", "init_batch", "as_params", "forward", "loss",
-           "gradients", "xor_step", "train_xor", "PARAMS"]
+           "gradients", "tanh_gradients", "xor_step", "train_xor", "PARAMS"]
 
 PARAMS = ("W1", "b1", "W2", "b2")
 """Parameter names, in the order they are drawn and updated."""
@@ -116,24 +116,30 @@ def forward(params, X, hidden="sigmoid"):
     return A1, y_hat
 
 
-def loss(params, X, t):
-    """Mean squared error of one network (a float) or of each network of a stack (S,).
+def loss(params, X, t, hidden="sigmoid"):
+    """Mean half squared error of one network (a float) or of each network of a stack (S,).
+
+    ``hidden`` is the hidden activation, as in :func:`forward`.
+
+    Notes
+    -----
+    L = (1/N) sum_n 1/2 (y_hat_n - t_n)**2.
 
     Examples
     --------
     >>> X, t = xor_data()
     >>> zero = {name: np.zeros(shape) for name, shape in _SHAPES.items()}
-    >>> loss(zero, X, t)  # every output is 0.5, every error 0.25
-    0.25
+    >>> loss(zero, X, t)  # every output is 0.5, every squared error 0.25
+    0.125
     """
-    _, y_hat = forward(params, X)
-    per_network = ((y_hat - as_array(t, "t")) ** 2).sum(axis=-1).mean(axis=-1)
+    _, y_hat = forward(params, X, hidden)
+    per_network = 0.5 * ((y_hat - as_array(t, "t")) ** 2).sum(axis=-1).mean(axis=-1)
     return float(per_network) if per_network.ndim == 0 else per_network
 
 
 @reference(6)
 def gradients(params, X, t):
-    """Gradient of the mean squared error of one network, by backprop.
+    """Gradient of the loss (mean half squared error) of one network, by backprop.
 
     Returns
     -------
@@ -144,7 +150,7 @@ def gradients(params, X, t):
 
     Notes
     -----
-    dZ2 = 2 (y_hat - t) / N * y_hat (1 - y_hat); dW2 = dZ2.T @ A1; db2 = dZ2.sum(0);
+    dZ2 = (y_hat - t) / N * y_hat (1 - y_hat); dW2 = dZ2.T @ A1; db2 = dZ2.sum(0);
     dZ1 = (dZ2 @ W2) * A1 (1 - A1); dW1 = dZ1.T @ X; db1 = dZ1.sum(0).
     """
     p = as_params(params)
@@ -153,10 +159,38 @@ def gradients(params, X, t):
     A1 = sigmoid(Z1)
     Z2 = A1 @ p["W2"].T + p["b2"]
     y_hat = sigmoid(Z2)
-    dZ2 = 2.0 * (y_hat - t) / len(X) * sigmoid_grad(Z2)
+    dZ2 = (y_hat - t) / len(X) * sigmoid_grad(Z2)
     dZ1 = (dZ2 @ p["W2"]) * sigmoid_grad(Z1)
     grads = {"W1": dZ1.T @ X, "b1": dZ1.sum(axis=0), "W2": dZ2.T @ A1, "b2": dZ2.sum(axis=0)}
-    return grads, float(np.mean(np.sum((y_hat - t) ** 2, axis=1)))
+    return grads, float(0.5 * np.mean(np.sum((y_hat - t) ** 2, axis=1)))
+
+
+@reference(6)
+def tanh_gradients(params, X, t):
+    """Gradient of the loss of one network whose hidden units are tanh, by backprop.
+
+    The output unit stays a sigmoid and the loss the mean half squared error.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        Keys W1, b1, W2, b2, each in its parameter's shape.
+    loss : float
+
+    Notes
+    -----
+    A1 = tanh(Z1); dZ2 = (y_hat - t) / N * y_hat (1 - y_hat);
+    dZ1 = (dZ2 @ W2) * (1 - A1**2); dW = dZ.T @ A_prev; db = dZ.sum(0).
+    """
+    p = as_params(params)
+    X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
+    A1 = tanh(X @ p["W1"].T + p["b1"])
+    Z2 = A1 @ p["W2"].T + p["b2"]
+    y_hat = sigmoid(Z2)
+    dZ2 = (y_hat - t) / len(X) * sigmoid_grad(Z2)
+    dZ1 = (dZ2 @ p["W2"]) * (1.0 - A1 ** 2)
+    grads = {"W1": dZ1.T @ X, "b1": dZ1.sum(axis=0), "W2": dZ2.T @ A1, "b2": dZ2.sum(axis=0)}
+    return grads, float(0.5 * np.mean(np.sum((y_hat - t) ** 2, axis=1)))
 
 
 @reference(6)

@@ -18,7 +18,8 @@ from .course import reference
 from .validation import as_array
 from .xor import PARAMS, as_params, forward, init_batch, xor_data
 
-__all__ = ["unchecked_sigmoid", "stacked_gradients", "batched_gradients", "train_batch", "success_rate", "SUCCESS_TOL"]
+__all__ = ["unchecked_sigmoid", "stacked_gradients", "batched_gradients", "train_batch",
+           "success_rate", "weight_drift", "SUCCESS_TOL"]
 
 SUCCESS_TOL = 0.1
 """A run succeeds when every output is within this distance of its target."""
@@ -44,7 +45,7 @@ def unchecked_sigmoid(z):
 
 
 @reference(6)
-def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="mse"):
+def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="half_mse"):
     """Stacked gradients and final outputs; no product ever mixes two seeds s.
 
     The two products with X use np.tensordot, the fastest form here of the einsums
@@ -57,8 +58,8 @@ def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="mse"):
     N = len(X)
     if loss_kind == "bce":  # sigmoid + cross-entropy: dL/dZ2 = (y_hat - t) / N
         dZ2 = (y_hat - t) / N
-    else:
-        dZ2 = 2.0 / N * (y_hat - t) * y_hat * (1.0 - y_hat)
+    else:  # sigmoid + half squared error
+        dZ2 = (y_hat - t) / N * y_hat * (1.0 - y_hat)
     dZ1 = np.einsum("snk,skj->snj", dZ2, p["W2"]) * ((1.0 - A1 * A1) if tanh_hidden
                                                      else A1 * (1.0 - A1))
     grads = {"W1": np.tensordot(dZ1, X, axes=(1, 0)),
@@ -70,7 +71,7 @@ def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="mse"):
 
 @reference(6)
 def batched_gradients(params, X, t):
-    """Gradients of S networks at once (mean squared error, sigmoid units).
+    """Gradients of S networks at once (mean half squared error, sigmoid units).
 
     Returns
     -------
@@ -82,11 +83,11 @@ def batched_gradients(params, X, t):
     p = as_params(params)
     X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
     grads, y_hat = stacked_gradients(p, X, t)
-    return grads, ((y_hat - t) ** 2).sum(axis=2).mean(axis=1)
+    return grads, 0.5 * ((y_hat - t) ** 2).sum(axis=2).mean(axis=1)
 
 
 @reference(6)
-def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="mse"):
+def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="half_mse"):
     """Train S stacked networks together by full-batch gradient descent.
 
     Parameters
@@ -99,8 +100,8 @@ def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="mse"):
         One learning rate, or one per network.
     n_iterations : int
     hidden : {"sigmoid", "tanh"}
-    loss : {"mse", "bce"}
-        Mean squared error, or binary cross-entropy (mean over examples).
+    loss : {"half_mse", "bce"}
+        Mean half squared error, or binary cross-entropy (mean over examples).
 
     Returns
     -------
@@ -133,3 +134,49 @@ def success_rate(n_seeds, lr, n_iterations, init_scale, rng):
     params = train_batch(init_batch(rng, n_seeds, init_scale), X, t, lr, n_iterations)
     y_hat = forward(params, X)[1][:, :, 0]
     return float(np.mean(np.all(np.abs(y_hat - t[:, 0]) < SUCCESS_TOL, axis=1))), y_hat
+
+
+def weight_drift(params, X, t, lr, n_blocks, every):
+    """Keep training stacked networks and record, every ``every`` steps, size and loss.
+
+    What happens to networks that have not learned XOR: their loss keeps creeping down
+    while their weights keep growing, the sign of a flat valley that goes on for ever
+    rather than of a minimum at finite weights.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        Stacked parameters (leading axis S); not modified.
+    X : ndarray of shape (N, 2)
+    t : ndarray of shape (N, 1)
+    lr : float
+    n_blocks, every : int
+        Record at 0, every, 2 every, ..., n_blocks * every further steps.
+
+    Returns
+    -------
+    dict
+        ``steps`` (K,), ``norms`` (K, S): the Euclidean norm of all of a network's
+        parameters, ``losses`` (K, S), with K = n_blocks + 1.
+
+    Examples
+    --------
+    >>> from .course import references_unlocked
+    >>> X, t = xor_data()
+    >>> with references_unlocked():
+    ...     record = weight_drift(init_batch(np.random.default_rng(0), 3), X, t, 0.5, 2, 10)
+    >>> record["steps"], record["norms"].shape
+    (array([ 0, 10, 20]), (3, 3))
+    """
+    X, t = as_array(X, "X", shape=(None, 2)), as_array(t, "t", shape=(len(X), 1))
+    p = as_params(params)
+    norms, losses = [], []
+    for block in range(int(n_blocks) + 1):
+        if block:
+            p = train_batch(p, X, t, lr, every)
+        norms.append(np.sqrt(sum((p[name] ** 2).reshape(len(p[name]), -1).sum(axis=1)
+                                 for name in PARAMS)))
+        y_hat = forward(p, X)[1]
+        losses.append(0.5 * ((y_hat - t) ** 2).sum(axis=2).mean(axis=1))
+    return {"steps": int(every) * np.arange(int(n_blocks) + 1), "norms": np.array(norms),
+            "losses": np.array(losses)}

@@ -18,6 +18,7 @@ from bplab.explore import graph as graph_drawing  # noqa: E402
 from bplab.explore import losses as explore_losses  # noqa: E402
 from bplab.explore import net221 as explore_net221  # noqa: E402
 from bplab.explore import widgets  # noqa: E402
+from bplab.explore import universal as explore_universal  # noqa: E402
 from bplab.explore import xor as explore_xor  # noqa: E402
 
 
@@ -66,6 +67,7 @@ EXPLORERS = {
     "weights": explore_depth.weight_explorer,
     "depth": explore_depth.depth_explorer,
     "xor": lambda: explore_xor.xor_explorer(n_iterations=300, every=100),
+    "staircase": explore_universal.staircase_explorer,
     "graph j": lambda: graph_drawing.graph_explorer("j"),
     "graph neuron": lambda: graph_drawing.graph_explorer("neuron"),
 }

@@ -1,5 +1,5 @@
 """Tests of bplab.xor (the 2-2-1 XOR network), bplab.xor_batch (many at once),
-bplab.checks.xor and bplab.explore.xor."""
+bplab.checks.xor, bplab.explore.xor and bplab.explore.xor_study."""
 
 import contextlib
 
@@ -16,6 +16,7 @@ from hypothesis import strategies as st  # noqa: E402
 from bplab import activations, course, losses, numdiff, xor, xor_batch  # noqa: E402
 from bplab.checks import xor as xor_checks  # noqa: E402
 from bplab.explore import xor as explore_xor  # noqa: E402
+from bplab.explore import xor_study  # noqa: E402
 
 X, T = xor.xor_data()
 
@@ -42,9 +43,10 @@ def forward_any(params, X, hidden):
     return activations.sigmoid(A1 @ params["W2"].T + params["b2"])
 
 
-def loss_any(params, X, t, hidden="sigmoid", kind="mse"):
+def loss_any(params, X, t, hidden="sigmoid", kind="half_mse"):
+    """Mean half squared error, or binary cross-entropy, written apart from bplab.xor."""
     y_hat = forward_any(params, X, hidden)
-    return losses.bce(y_hat, t) if kind == "bce" else losses.mse(y_hat, t)
+    return losses.bce(y_hat, t) if kind == "bce" else 0.5 * losses.mse(y_hat, t)
 
 
 def test_data_is_xor():
@@ -122,10 +124,10 @@ def test_step_gradients_explains_bad_results():
         xor_checks.step_gradients(({**p, "W2": p["W2"].T}, 0.0), p, 0.5)
 
 
-@pytest.mark.parametrize("hidden,kind", [("sigmoid", "mse"), ("tanh", "mse"),
+@pytest.mark.parametrize("hidden,kind", [("sigmoid", "half_mse"), ("tanh", "half_mse"),
                                          ("sigmoid", "bce"), ("tanh", "bce")])
 def test_batched_gradients_of_every_variant_match_numerical(hidden, kind):
-    """dZ2 = 2/N (y-t) y(1-y) for MSE, (y-t)/N for BCE; tanh' = 1 - A1**2."""
+    """dZ2 = (y-t) y(1-y) / N for the half squared error, (y-t)/N for BCE; tanh' = 1 - A1**2."""
     stack = params_of(6, 1.2, n_seeds=3)
     grads, _ = xor_batch.stacked_gradients(stack, X, T, hidden, kind)
     for s in range(3):
@@ -184,12 +186,13 @@ def test_train_batch_accepts_one_learning_rate_per_network():
 
 
 def test_train_xor_seed_283_plateau_then_escape():
-    """The notebook's table: near 0.5 up to iteration 2000, within 0.1 by 5000."""
-    snap = explore_xor.snapshots(seed=283, lr=0.5, n_iterations=5000, every=1000)
+    """The notebook's table at lr 0.5 with the half squared error: every output near 0.5
+    up to iteration 3000, all within 0.1 of their targets by 10,000."""
+    snap = explore_xor.snapshots(seed=283, lr=0.5, n_iterations=10_000, every=1000)
     outputs = xor.forward(snap["params"], X)[1][:, :, 0]
-    assert np.all(np.abs(outputs[:3] - 0.5) < 0.05)
-    assert np.all(np.abs(outputs[5] - T.ravel()) < 0.1)
-    assert snap["losses"][0] == pytest.approx(0.2501, abs=1e-4)
+    assert np.all(np.abs(outputs[:4] - 0.5) < 0.05)
+    assert np.all(np.abs(outputs[10] - T.ravel()) < 0.1)
+    assert snap["losses"][0] == pytest.approx(0.12505, abs=1e-5)
     params, train_losses = xor.train_xor(283, 0.5, 1000)
     assert train_losses.shape == (1000,)
     assert train_losses[0] == pytest.approx(snap["losses"][0], rel=1e-12)
@@ -201,7 +204,7 @@ def test_success_rate_agrees_with_the_loop_and_its_criterion():
     start = xor.init_batch(np.random.default_rng(10), 6, 1.0)
     np.testing.assert_allclose(y_hat, xor_checks.loop_outputs(start, X, T, 0.5, 400), rtol=1e-10)
     assert rate == np.mean(np.all(np.abs(y_hat - T.ravel()) < xor_batch.SUCCESS_TOL, axis=1))
-    rate_late, _ = xor_batch.success_rate(40, 0.5, 3000, 0.5, np.random.default_rng(1))
+    rate_late, _ = xor_batch.success_rate(40, 0.5, 6000, 0.5, np.random.default_rng(1))
     assert 0.0 < rate_late < 1.0
 
 
@@ -248,17 +251,93 @@ def test_explorer_reuses_the_snapshots_the_notebook_just_computed(monkeypatch):
 
 def test_study_and_explorer_are_skipped_while_grading(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert explore_xor.success_study(n_seeds=2, n_iterations=5) is None
-    assert explore_xor.plot_success_study(None) is None
+    assert xor_study.success_study(n_seeds=2, n_iterations=5) is None
+    assert xor_study.plot_success_study(None) is None
+    assert xor_study.failure_drift(np.array([True]), n_iterations=5) is None
     assert explore_xor.xor_explorer(n_iterations=100, every=50) is None
 
 
 def test_study_rates_and_explorer_widget(monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    rates = explore_xor.success_study(n_seeds=3, n_iterations=20)
-    assert list(rates) == [row[0] for row in explore_xor.STUDY]
+    rates = xor_study.success_study(n_seeds=3, n_iterations=20)
+    assert list(rates) == [row[0] for row in xor_study.STUDY]
     assert all(0.0 <= r <= 1.0 for r in rates.values())
-    assert explore_xor.plot_success_study(rates) is not None
+    assert xor_study.plot_success_study(rates) is not None
     box = explore_xor.xor_explorer(n_iterations=200, every=100)
     slider = box.children[0].children[0]
     assert (slider.min, slider.max, slider.step) == (0, 200, 100)
+
+
+def test_loss_is_the_mean_half_squared_error_and_its_relatives():
+    """L = (1/N) sum 1/2 (y_hat - t)^2; the lectures' 1/2-sum is N L, the MSE is 2 L."""
+    p = params_of(11, 1.3)
+    y_hat = forward_any(p, X, "sigmoid")
+    value = xor.loss(p, X, T)
+    assert value == pytest.approx(np.mean(0.5 * (y_hat - T) ** 2), rel=1e-14)
+    assert 0.5 * np.sum((y_hat - T) ** 2) == pytest.approx(len(X) * value, rel=1e-14)
+    assert np.mean((y_hat - T) ** 2) == pytest.approx(2 * value, rel=1e-14)
+    assert xor.loss(p, X, T, hidden="tanh") == pytest.approx(loss_any(p, X, T, "tanh"), rel=1e-14)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tanh_gradients_match_numerical(seed):
+    p = params_of(seed, 1.4)
+    grads, value = xor.tanh_gradients(p, X, T)
+    assert value == pytest.approx(loss_any(p, X, T, "tanh"), rel=1e-14)
+    for name in xor.PARAMS:
+        numerical = numdiff.gradient(lambda v: loss_any({**p, name: v}, X, T, "tanh"), p[name])
+        np.testing.assert_allclose(grads[name], numerical, rtol=1e-6, atol=1e-10)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), scale=st.floats(0.01, 4.0))
+def test_the_xor_part_of_the_outputs_bounds_the_loss(seed, scale):
+    """Notebook 6's plateau: L >= (c + 1/2)^2 / 2 with c = mean(s * y_hat), s = (1,-1,-1,1),
+    and the shrug (every output 0.5) has L = 0.125, the least any affine fit reaches."""
+    p = params_of(seed, scale)
+    y_hat = xor.forward(p, X)[1].ravel()
+    c = np.array([1.0, -1.0, -1.0, 1.0]) @ y_hat / 4
+    assert xor.loss(p, X, T) >= (c + 0.5) ** 2 / 2 - 1e-15
+    affine = np.column_stack([np.ones(4), X])
+    best = affine @ np.linalg.lstsq(affine, T.ravel(), rcond=None)[0]
+    np.testing.assert_allclose(best, 0.5, atol=1e-14)
+    assert xor.loss({k: np.zeros_like(v) for k, v in p.items()}, X, T) == 0.125
+
+
+def test_plateau_gradients_are_small_at_seed_283():
+    """The numbers notebook 6 explains the plateau with: tiny XOR part, small gradients,
+    smaller in W1 than in W2."""
+    p = xor.init_params(np.random.default_rng(283))
+    grads, _ = xor.gradients(p, X, T)
+    c = np.array([1.0, -1.0, -1.0, 1.0]) @ xor.forward(p, X)[1].ravel() / 4
+    assert abs(c) < 1e-4
+    assert np.max(np.abs(grads["W1"])) < 3e-4 < np.max(np.abs(grads["W2"])) < 2e-3
+
+
+def test_a_ten_times_larger_step_leaves_the_plateau_ten_times_sooner():
+    steps = xor_study.escape_steps(283, (0.5, 5.0))
+    assert np.all(steps > 0)
+    assert 8 < steps[0] / steps[1] < 12
+    assert xor_study.escape_steps(283, (0.5, 5.0)) is not steps  # a copy of the cached run
+
+
+def test_failed_runs_creep_down_while_their_weights_grow(monkeypatch):
+    """No local minimum at finite weights: a network stuck with two outputs at 0.5 keeps
+    lowering its loss towards 1/16 while the size of its weights keeps growing."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    failed = np.zeros(1000, dtype=bool)
+    failed[7] = True  # of notebook 6's 1000 draws, number 7 fails within 10,000 steps
+    record = xor_study.failure_drift(failed, n_blocks=3, every=5000)
+    assert record["steps"].tolist() == [10_000, 15_000, 20_000, 25_000]
+    losses_, norms = record["losses"][:, 0], record["norms"][:, 0]
+    assert np.all(np.diff(losses_) < 0) and np.all(np.diff(norms) > 0)
+    assert np.all(losses_ > 1 / 16) and losses_[-1] < 1 / 16 + 1e-3
+
+
+def test_weight_drift_records_the_start_and_each_block():
+    stack = params_of(12, n_seeds=2)
+    record = xor_batch.weight_drift(stack, X, T, 0.5, 2, 7)
+    assert record["steps"].tolist() == [0, 7, 14]
+    np.testing.assert_allclose(record["losses"][0], xor.loss(stack, X, T), rtol=1e-14)
+    size = np.sqrt(sum(np.sum(stack[k][0] ** 2) for k in xor.PARAMS))
+    assert record["norms"][0, 0] == pytest.approx(size, rel=1e-14)

@@ -1,7 +1,8 @@
-"""Pictures of XOR learning: snapshots over training, an iteration slider, a success study.
+"""Pictures of XOR learning: snapshots over training and an iteration slider.
 
 Training is computed once (:func:`snapshots`); the explorer's slider only picks a
-snapshot, so redrawing is fast. Drawing functions are pure and take their axes.
+snapshot, so redrawing is fast. Drawing functions are pure and take their axes. Studies
+over many runs (learning rates, seeds, failures) are in :mod:`bplab.explore.xor_study`.
 """
 
 import functools
@@ -12,7 +13,7 @@ from .. import xor, xor_batch
 from ..course import grading, references_unlocked
 
 __all__ = ["snapshots", "draw_points", "draw_boundary", "draw_hidden", "draw_xor",
-           "xor_explorer", "success_study", "plot_success_study"]
+           "xor_explorer"]
 
 _GRID = np.linspace(-0.5, 1.5, 61)
 _COLORS = np.array(["C0", "C3"])  # target 0, target 1
@@ -152,59 +153,3 @@ def xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100):
     draw = fixed_layout(functools.partial(draw_xor, snap=snap), left=0.65, right=0.2,
                         bottom=0.55, top=0.35, gap=0.9)
     return explorer(draw, {"iteration": slider}, figsize=(12, 4), ncols=3)
-
-
-STUDY = (("baseline: lr 0.5, init scale 0.5", 0.5, 0.5, "sigmoid", "mse"),
-         ("lr 0.1", 0.1, 0.5, "sigmoid", "mse"),
-         ("lr 2", 2.0, 0.5, "sigmoid", "mse"),
-         ("lr 8", 8.0, 0.5, "sigmoid", "mse"),
-         ("init scale 0.1", 0.5, 0.1, "sigmoid", "mse"),
-         ("init scale 2", 0.5, 2.0, "sigmoid", "mse"),
-         ("tanh hidden units", 0.5, 0.5, "tanh", "mse"),
-         ("cross-entropy loss", 0.5, 0.5, "sigmoid", "bce"))
-"""(label, lr, init_scale, hidden, loss) of each row of the success study."""
-
-
-def success_study(n_seeds=200, n_iterations=10_000, seed=0, rows=STUDY):
-    """Success rate of each configuration of ``rows``, ``n_seeds`` networks each.
-
-    Configurations that share the hidden activation and loss are trained together as
-    one stack, with a learning rate per network. Returns None while grading.
-
-    Returns
-    -------
-    dict of str to float
-        Row label to success rate.
-    """
-    if grading():
-        return None
-    rng = np.random.default_rng(seed)
-    X, t = xor.xor_data()
-    rates = {}
-    for kind in sorted({(row[3], row[4]) for row in rows}):
-        group = [row for row in rows if (row[3], row[4]) == kind]
-        inits = [xor.init_batch(rng, n_seeds, row[2]) for row in group]
-        params = {k: np.concatenate([p[k] for p in inits]) for k in xor.PARAMS}
-        lr = np.repeat([row[1] for row in group], n_seeds)
-        with references_unlocked():
-            params = xor_batch.train_batch(params, X, t, lr, n_iterations, *kind)
-        y_hat = xor.forward(params, X, kind[0])[1][:, :, 0]
-        ok = np.all(np.abs(y_hat - t[:, 0]) < xor_batch.SUCCESS_TOL, axis=1)
-        rates.update({row[0]: float(ok[i * n_seeds:(i + 1) * n_seeds].mean())
-                      for i, row in enumerate(group)})
-    return {row[0]: rates[row[0]] for row in rows}
-
-
-def plot_success_study(rates, ax=None):
-    """Horizontal bars of the success rates from :func:`success_study` (None: no plot)."""
-    if rates is None:
-        return None
-    from .plotting import new_axes
-
-    ax = new_axes(ax, figsize=(7, 3.5))
-    labels = list(rates)[::-1]
-    ax.barh(labels, [rates[k] for k in labels], color="C0")
-    for i, k in enumerate(labels):
-        ax.text(rates[k] + 0.01, i, f"{rates[k]:.0%}", va="center")
-    ax.set(xlim=(0, 1.1), xlabel="success rate (all four outputs within 0.1)")
-    return ax

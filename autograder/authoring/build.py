@@ -21,7 +21,7 @@ from .. import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR,
 from ..nbgrader_cli import nbgrader
 from .sourcefmt import parse, to_notebook
 
-__all__ = ["write_course", "release", "reproducible", "stable_widget_ids",
+__all__ = ["write_course", "course_config", "release", "reproducible", "stable_widget_ids",
            "comparable", "drift"]
 
 
@@ -36,7 +36,7 @@ def write_course(course_root, names=None):
     course_root = Path(course_root)
     names = list(names or assignments())
     course_root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(CONFIG_FILE, course_root / "nbgrader_config.py")
+    (course_root / "nbgrader_config.py").write_text(course_config())
     for name in names:
         source_file = SOURCE_DIR / name / f"{name}.py"
         cells = parse(source_file.read_text(), path=str(source_file.relative_to(REPO_ROOT)))
@@ -44,6 +44,18 @@ def write_course(course_root, names=None):
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(to_notebook(cells), target / f"{name}.ipynb")
     return names
+
+
+def course_config(checkout_config=CONFIG_FILE):
+    """The ``nbgrader_config.py`` of a course root: the course's settings, from the checkout.
+
+    The course's configuration imports the sandbox and the limits from the checkout's
+    ``autograder`` package, so a course root loads it where it is rather than a copy.
+    """
+    return ("# nbgrader configuration of this course root, written by autograder.authoring.build:\n"
+            "# the course's settings, loaded from the checkout that built it.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"load_subconfig({str(checkout_config)!r})  # noqa: F821\n")
 
 
 def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DIR, names=None):

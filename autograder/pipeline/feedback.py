@@ -14,7 +14,8 @@ import nbformat
 
 from bplab.checks.kinds import kind_of, untagged
 
-__all__ = ["HIDDEN_NOTE", "UNCONFIRMED_NOTE", "test_cells", "classify", "cell_outcomes", "scrub"]
+__all__ = ["HIDDEN_NOTE", "UNCONFIRMED_NOTE", "test_cells", "classify", "cell_outcomes",
+           "printed_warnings", "scrub"]
 
 HIDDEN_NOTE = "# Hidden tests also ran in this cell; their code is not shown."
 UNCONFIRMED_NOTE = ("This cell passed in your notebook, but the same tests, run apart from "
@@ -55,6 +56,19 @@ def cell_outcomes(autograded_path):
     """Per test cell of an autograded notebook: ``(diagnosis kind or None, message)``."""
     nb = nbformat.read(autograded_path, as_version=4)
     return {grade_id: _outcome(cell) for grade_id, cell in test_cells(nb).items()}
+
+
+_WARNING = re.compile(r"\b([A-Z]\w*Warning): (.+)")
+
+
+def printed_warnings(autograded_path):
+    """Warnings the notebook printed (never penalised; shown in feedback), first 20."""
+    nb = nbformat.read(autograded_path, as_version=4)
+    found = [f"{match.group(1)}: {match.group(2).strip()}"
+             for cell in nb.cells for output in cell.get("outputs", [])
+             if output.output_type == "stream" and output.name == "stdout"
+             for match in _WARNING.finditer(output.text)]
+    return list(dict.fromkeys(found))[:20]
 
 
 def scrub(autograded_path, release_nb, source_nb, unconfirmed=None):

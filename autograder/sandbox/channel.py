@@ -5,6 +5,7 @@ while waiting for its answer it serves the other side's callbacks, so a student'
 ``gradient_descent(grad, ...)`` can call the verifier's ``grad`` as often as it likes.
 """
 
+import builtins
 import re
 import warnings
 
@@ -24,6 +25,20 @@ def _remote_exception(kind, message):
     return type(name, (RemoteError,), {})(message)
 
 
+def _warning(text):
+    """Category and message of a warning sent as ``"Category: message"``.
+
+    The other side's warning keeps its category if it is one of Python's own (a student's
+    ``warnings.warn`` is a UserWarning, NumPy's overflow a RuntimeWarning), else it
+    arrives as a UserWarning.
+    """
+    name, _, message = text.partition(": ")
+    category = getattr(builtins, name, None)
+    if isinstance(category, type) and issubclass(category, Warning):
+        return category, message
+    return UserWarning, text
+
+
 class Channel:
     """Calls across processes on a pair of binary streams."""
 
@@ -31,6 +46,15 @@ class Channel:
         self.incoming, self.outgoing = incoming, outgoing
         self._local = {}
         self.broken = False
+
+    def close(self):
+        """Close both streams; further requests fail as a broken channel."""
+        self.broken = True
+        for stream in (self.incoming, self.outgoing):
+            try:
+                stream.close()
+            except OSError:
+                pass
 
     def register(self, function):
         handle = len(self._local) + 1
@@ -65,8 +89,9 @@ class Channel:
             reply = receive(self.incoming)
             op = reply.get("op")
             if op == "result":
-                for text in reply.get("warnings", []):
-                    warnings.warn(str(text), RuntimeWarning, stacklevel=2)
+                for text in reply.get("warnings", [])[:5]:
+                    category, message = _warning(str(text))
+                    warnings.warn(message, category, stacklevel=2)
                 return self.unpack(reply.get("value"))
             if op == "error":
                 raise _remote_exception(str(reply.get("type")), str(reply.get("message"))[:2000])

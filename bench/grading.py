@@ -4,9 +4,10 @@ The synthetic class hands in notebook 01: one blank release, one solution, and w
 answers made from the mutants in ``source/01_loss_functions/mutants.toml``, each filled
 in with ``autograder.authoring.mutants.fill_answers``. Timed side by side, each from nothing:
 
-* the pipeline: ``autograder.pipeline.grade.run(submissions, out=<fresh folder>, workers=2,
-  quiet=True)``, which builds its own template course, grades in parallel batches and
-  writes feedback, a grades CSV and a report;
+* the pipeline: ``autograder.pipeline.grade.run(submissions, <fresh folder>,
+  Options(workers=2, quiet=True))``, with the sandbox and the independent check on,
+  which builds its own template course, grades in parallel batches and writes feedback,
+  a grades CSV and a report;
 * the baseline: what an instructor would type by hand: a course root from
   ``autograder.authoring.build.write_course`` and ``nbgrader generate_assignment``, the
   submissions copied in, and one ``nbgrader autograde`` process for the whole class;
@@ -16,7 +17,7 @@ in with ``autograder.authoring.mutants.fill_answers``. Timed side by side, each 
 
 Both graders must agree on every student's score before their times mean anything. To
 say where the pipeline's time goes, the nbgrader processes it starts are counted and
-timed (by watching ``autograder.pipeline.grade``'s call to its nbgrader helper, unchanged).
+timed (by watching the pipeline modules' calls to their nbgrader helper, unchanged).
 """
 
 import contextlib
@@ -95,12 +96,16 @@ def recording_nbgrader(module, calls):
 
 def grade_pipeline(submissions, out, workers, calls=None):
     """Grade with the pipeline; student id to total score (``calls``: see recording_nbgrader)."""
+    import autograder.pipeline.batch
     import autograder.pipeline.grade
+    import autograder.pipeline.template
 
-    with recording_nbgrader(autograder.pipeline.grade, calls if calls is not None else []):
-        results, _ = autograder.pipeline.grade.run(submissions, out=out, workers=workers, quiet=True)
-    return {r["student"]: (sum(c["score"] for c in r["cells"].values())
-                           if r["status"] == "graded" else None) for r in results}
+    calls = calls if calls is not None else []
+    with recording_nbgrader(autograder.pipeline.batch, calls), \
+            recording_nbgrader(autograder.pipeline.template, calls):
+        options = autograder.pipeline.grade.Options(workers=workers, quiet=True)
+        results, _ = autograder.pipeline.grade.run(submissions, out, options)
+    return {r.student: (r.score if str(r.status) == "graded" else None) for r in results}
 
 
 def grade_sequential(submissions, root, name=ASSIGNMENT, calls=None):
@@ -124,7 +129,7 @@ def grade_sequential(submissions, root, name=ASSIGNMENT, calls=None):
 def _processes(calls, runs):
     """Words on the nbgrader processes of one run: how many of each, and their mean time."""
     if not calls:
-        return "none seen from autograder.pipeline.grade"
+        return "none seen from the pipeline's modules"
     by_command = {}
     for command, seconds in calls:
         by_command.setdefault(command, []).append(seconds)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 __all__ = ["SandboxUnavailable", "problem", "require", "reset", "command", "unsandboxed",
-           "package_dir", "EXECUTABLE", "HOME", "SCRATCH_TMP_BYTES"]
+           "package_dir", "main", "EXECUTABLE", "HOME", "SCRATCH_TMP_BYTES"]
 
 EXECUTABLE = "bwrap"
 """The bubblewrap program, found on PATH."""
@@ -215,3 +215,14 @@ def _limited(argv: Sequence[str], memory: int | None) -> list[str]:
 def unsandboxed(argv: Sequence[str], memory: int | None = None) -> list[str]:
     """``argv`` with the memory limit only, for a run with the sandbox switched off."""
     return _limited(argv, memory)
+
+
+def main() -> int:
+    """``python -m autograder.sandbox.bwrap``: say whether a sandbox can be made here."""
+    reason = problem()
+    print(reason or "the sandbox works here")
+    return 1 if reason else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,10 +6,10 @@ autograde, and SQLite takes one writer), with a copy of the template's gradebook
 1. :func:`_set_up` copies the gradebook, the configuration and the submissions in;
 2. the independent check of the whole batch starts (one process,
    :func:`autograder.sandbox.verify.check_batch`) while
-3. :func:`_autograde` runs ``nbgrader autograde``, whose kernels are sandboxed;
+3. one nbgrader process runs ``autograde`` (its kernels sandboxed), then waits while
 4. :func:`_confirm` withdraws the points of every test cell that passed in the student's
    kernel but not in the check, and scrubs hidden tests from the notebooks;
-5. :func:`_feedback` runs ``nbgrader generate_feedback``;
+5. then runs ``generate_feedback`` (one process for both saves nbgrader's imports);
 6. :func:`_result` turns it all into a :class:`SubmissionResult` per student, written to
    ``results/`` by :func:`_save` with the feedback page and the graded notebook.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from ..gradebook import cell_scores, max_scores, withdraw_points
-from ..nbgrader_cli import nbgrader
+from ..nbgrader_cli import autograde_then_feedback
 from ..sandbox.verify import CheckOutcome, check_batch
 from ..settings import Limits
 from .feedback import cell_outcomes, classify, printed_warnings, scrub
@@ -106,20 +106,8 @@ def _set_up(run: Run, name: str, batch: list[Submission]) -> Path:
     return root
 
 
-def _autograde(run: Run, root: Path, name: str, batch: list[Submission]) -> _Autograded:
-    options = run.limits.nbgrader_arguments()
-    if not run.sandboxed:
-        options.append("--SandboxedKernelManager.sandboxed=False")
-    try:
-        finished = nbgrader(root, "autograde", name, "--force", *options, check=False,
-                            timeout=run.limits.batch_timeout)
-        output = finished.stderr[-4000:]
-        if finished.returncode:
-            log.info("%s: nbgrader autograde exited %d for a batch of %d", name,
-                     finished.returncode, len(batch))
-    except TimeoutError as error:
-        log.warning("%s: %s", name, error)
-        output = str(error)
+def _autograded(root: Path, name: str, batch: list[Submission], output: str) -> _Autograded:
+    """What nbgrader's autograde left in the batch's course root."""
     scores = cell_scores(root, name)
     graded = [s.student for s in batch if s.student in scores and
               (root / "autograded" / s.student / name / f"{name}.ipynb").exists()]
@@ -151,14 +139,6 @@ def _confirm(run: Run, root: Path, name: str, autograded: _Autograded,
     return unconfirmed
 
 
-def _feedback(run: Run, root: Path, name: str) -> None:
-    try:
-        nbgrader(root, "generate_feedback", name, "--force", check=False,
-                 timeout=run.limits.batch_timeout)
-    except TimeoutError as error:
-        log.warning("%s: %s", name, error)
-
-
 def _grade_together(run: Run, name: str, batch: list[Submission],
                     final: bool) -> list[SubmissionResult | None]:
     """Autograde and check ``batch`` in one scratch course root; see the module docstring.
@@ -168,6 +148,10 @@ def _grade_together(run: Run, name: str, batch: list[Submission],
     """
     root = _set_up(run, name, batch)
     started = time.monotonic()
+    options = run.limits.nbgrader_arguments()
+    if not run.sandboxed:
+        options.append("--SandboxedKernelManager.sandboxed=False")
+    seen: dict[str, object] = {}
     try:
         # The check runs while nbgrader does: nbgrader's own process mostly waits on its
         # kernel, so the two share the cores well.
@@ -175,12 +159,33 @@ def _grade_together(run: Run, name: str, batch: list[Submission],
             pending = checker.submit(check_batch, run.source(name), [s.path for s in batch],
                                      run.limits, package=run.packages.get(name),
                                      sandboxed=run.sandboxed)
-            autograded = _autograde(run, root, name, batch)
-            by_path = pending.result()
-        checks = {s.student: by_path[str(s.path)] for s in batch}
-        unconfirmed = _confirm(run, root, name, autograded, checks)
-        if autograded.graded:
-            _feedback(run, root, name)
+
+            def confirm() -> None:
+                """Between autograde and feedback: withdraw what the check did not pass."""
+                autograded = _autograded(root, name, batch, "")
+                by_path = pending.result()
+                checks = {s.student: by_path[str(s.path)] for s in batch}
+                seen.update(autograded=autograded, checks=checks,
+                            unconfirmed=_confirm(run, root, name, autograded, checks))
+
+            try:
+                finished = autograde_then_feedback(root, name, options, confirm,
+                                                   timeout=run.limits.batch_timeout)
+                output = finished.stderr[-4000:]
+                if finished.returncode:
+                    log.info("%s: nbgrader autograde exited %d for a batch of %d", name,
+                             finished.returncode, len(batch))
+            except TimeoutError as error:
+                log.warning("%s: %s", name, error)
+                output = str(error)
+            if "autograded" not in seen:  # the nbgrader process ended before it could ask
+                confirm()
+        autograded = seen["autograded"]
+        assert isinstance(autograded, _Autograded)
+        autograded.log = output
+        checks = seen["checks"]
+        unconfirmed = seen["unconfirmed"]
+        assert isinstance(checks, dict) and isinstance(unconfirmed, dict)
         points = max_scores(root, name)
         seconds = (time.monotonic() - started) / max(len(batch), 1)
         results: list[SubmissionResult | None] = []

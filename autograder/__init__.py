@@ -1,5 +1,7 @@
 """Course build and grading tools for Backprop Lab instructors (built on nbgrader)."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -10,11 +12,11 @@ CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 COURSE_ID = "backprop-lab"
 
 
-def exercise_of(grade_id):
+def exercise_of(grade_id: str) -> str:
     """The exercise a test id belongs to: ``"mse__value"`` -> ``"mse"``."""
     return grade_id.split("__", 1)[0]
 
 
-def assignments():
+def assignments() -> list[str]:
     """Names of the course's assignments, in course order (``01_loss_functions``, ...)."""
     return sorted(p.name for p in SOURCE_DIR.iterdir() if (p / f"{p.name}.py").is_file())

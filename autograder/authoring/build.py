@@ -5,6 +5,8 @@
 drift from what is committed, which the test suite also does.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -13,7 +15,9 @@ import shutil
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -25,7 +29,7 @@ __all__ = ["write_course", "course_config", "release", "reproducible", "stable_w
            "comparable", "drift"]
 
 
-def write_course(course_root, names=None):
+def write_course(course_root: str | Path, names: Iterable[str] | None = None) -> list[str]:
     """Write nbgrader source notebooks and the course config under ``course_root``.
 
     Returns
@@ -46,7 +50,7 @@ def write_course(course_root, names=None):
     return names
 
 
-def course_config(checkout_config=CONFIG_FILE):
+def course_config(checkout_config: str | Path = CONFIG_FILE) -> str:
     """The ``nbgrader_config.py`` of a course root: the course's settings, from the checkout.
 
     The course's configuration imports the sandbox and the limits from the checkout's
@@ -58,7 +62,9 @@ def course_config(checkout_config=CONFIG_FILE):
             f"load_subconfig({str(checkout_config)!r})  # noqa: F821\n")
 
 
-def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DIR, names=None):
+def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
+            solutions_dir: str | Path = SOLUTIONS_DIR,
+            names: Iterable[str] | None = None) -> list[str]:
     """Generate the student release and the executed solutions of every assignment."""
     names = write_course(course_root, names)
     for name in names:
@@ -77,7 +83,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 
 
-def reproducible(nb, name):
+def reproducible(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """An executed notebook without what changes from run to run of the same source.
 
     Run timestamps go; stream outputs that the kernel happened to flush in pieces are
@@ -97,7 +103,7 @@ def reproducible(nb, name):
     return stable_widget_ids(nb, name)
 
 
-def stable_widget_ids(nb, name):
+def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Rename widget model ids (random per run) to ids that depend only on the notebook.
 
     Models are numbered in the order the outputs show them, then the order their
@@ -121,7 +127,7 @@ def stable_widget_ids(nb, name):
     return nbformat.from_dict(json.loads(text))
 
 
-def comparable(path):
+def comparable(path: str | Path) -> dict[str, Any]:
     """What must not drift in a notebook: cell types, sources and metadata (not outputs)."""
     nb = nbformat.read(path, as_version=4)
     metadata = {k: v for k, v in nb.metadata.items() if k != "widgets"}
@@ -133,7 +139,7 @@ def comparable(path):
     }
 
 
-def drift(names=None):
+def drift(names: Iterable[str] | None = None) -> list[str]:
     """Rebuild into a scratch folder; return a list of differences from what is committed."""
     problems = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -155,7 +161,7 @@ def drift(names=None):
     return problems
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report drift, change nothing")
     parser.add_argument("--course-root", default=str(REPO_ROOT / "build" / "course"),

@@ -11,11 +11,15 @@ For one assignment, real ``nbgrader autograde`` grades a small synthetic class:
 Mutants are declared beside each source (see :mod:`autograder.authoring.mutants`).
 """
 
+from __future__ import annotations
+
 import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -51,7 +55,7 @@ def _check_agrees(course, name, students):
     return failures
 
 
-def run_gate(name, workdir=None):
+def run_gate(name: str, workdir: str | Path | None = None) -> dict[str, Any]:
     """Grade the synthetic class of assignment ``name`` and judge every student.
 
     Returns
@@ -101,7 +105,7 @@ def run_gate(name, workdir=None):
     return {"scores": scores, "failures": failures, "course_root": str(course)}
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the test-the-tests gate.")
     parser.add_argument("assignment", nargs="+")
     args = parser.parse_args(argv)

@@ -6,9 +6,13 @@ traceback prints the source lines around a failing assert. Before feedback is ge
 cuts every test cell's traceback down to its last line, which carries the diagnosis.
 """
 
+from __future__ import annotations
+
 import os
 import re
 import stat
+from collections.abc import Mapping
+from pathlib import Path
 
 import nbformat
 
@@ -23,13 +27,13 @@ UNCONFIRMED_NOTE = ("This cell passed in your notebook, but the same tests, run 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def test_cells(nb):
+def test_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     """Map grade id to cell for every autograded test cell of ``nb``."""
     return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells
             if cell.metadata.get("nbgrader", {}).get("grade")}
 
 
-def classify(ename, evalue):
+def classify(ename: str, evalue: str) -> tuple[str, str]:
     """``(diagnosis kind, message)`` for a failed test: the check's tag, else the error type.
 
     Examples
@@ -52,7 +56,7 @@ def _outcome(cell):
     return None, ""
 
 
-def cell_outcomes(autograded_path):
+def cell_outcomes(autograded_path: str | Path) -> dict[str, tuple[str | None, str]]:
     """Per test cell of an autograded notebook: ``(diagnosis kind or None, message)``."""
     nb = nbformat.read(autograded_path, as_version=4)
     return {grade_id: _outcome(cell) for grade_id, cell in test_cells(nb).items()}
@@ -61,7 +65,7 @@ def cell_outcomes(autograded_path):
 _WARNING = re.compile(r"\b([A-Z]\w*Warning): (.+)")
 
 
-def printed_warnings(autograded_path):
+def printed_warnings(autograded_path: str | Path) -> list[str]:
     """Warnings the notebook printed (never penalised; shown in feedback), first 20."""
     nb = nbformat.read(autograded_path, as_version=4)
     found = [f"{match.group(1)}: {match.group(2).strip()}"
@@ -71,7 +75,8 @@ def printed_warnings(autograded_path):
     return list(dict.fromkeys(found))[:20]
 
 
-def scrub(autograded_path, release_nb, source_nb, unconfirmed=None):
+def scrub(autograded_path: str | Path, release_nb: nbformat.NotebookNode,
+          source_nb: nbformat.NotebookNode, unconfirmed: Mapping[str, str] | None = None) -> None:
     """Rewrite an autograded notebook so that its feedback reveals no hidden tests.
 
     Parameters

@@ -7,6 +7,8 @@ to /dev/null. Whatever the student's code does in here
 verdict is reached in the verifier, where no student code runs.
 """
 
+from __future__ import annotations
+
 import contextlib
 import io
 import os
@@ -41,7 +43,7 @@ def _pack_names(channel, namespace, names):
     return {"__dict__": packed}
 
 
-def main():
+def main() -> None:
     die_with_parent()  # the sandbox's --die-with-parent does the same; this covers --no-sandbox
     incoming = io.open(int(sys.argv[1]), "rb", buffering=0)
     outgoing = io.open(int(sys.argv[2]), "wb", buffering=0)

@@ -5,9 +5,13 @@ while waiting for its answer it serves the other side's callbacks, so a student'
 ``gradient_descent(grad, ...)`` can call the verifier's ``grad`` as often as it likes.
 """
 
+from __future__ import annotations
+
 import builtins
 import re
 import warnings
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from .wire import WireError, decode, encode, receive, send
 
@@ -42,12 +46,12 @@ def _warning(text):
 class Channel:
     """Calls across processes on a pair of binary streams."""
 
-    def __init__(self, incoming, outgoing):
+    def __init__(self, incoming: BinaryIO, outgoing: BinaryIO) -> None:
         self.incoming, self.outgoing = incoming, outgoing
         self._local = {}
         self.broken = False
 
-    def close(self):
+    def close(self) -> None:
         """Close both streams; further requests fail as a broken channel."""
         self.broken = True
         for stream in (self.incoming, self.outgoing):
@@ -56,12 +60,12 @@ class Channel:
             except OSError:
                 pass
 
-    def register(self, function):
+    def register(self, function: Callable[..., Any]) -> int:
         handle = len(self._local) + 1
         self._local[handle] = function
         return handle
 
-    def proxy(self, handle):
+    def proxy(self, handle: int) -> Callable[..., Any]:
         def remote(*args, **kwargs):
             return self.request({"op": "call", "handle": handle,
                                  "args": self.pack(list(args)), "kwargs": self.pack(kwargs)})
@@ -69,13 +73,13 @@ class Channel:
         remote.__name__ = f"remote_{handle}"
         return remote
 
-    def pack(self, value):
+    def pack(self, value: Any) -> Any:
         return encode(value, self.register)
 
-    def unpack(self, data):
+    def unpack(self, data: Any) -> Any:
         return decode(data, self.proxy)
 
-    def request(self, message):
+    def request(self, message: dict[str, Any]) -> Any:
         """Send a request and serve callbacks until its answer arrives."""
         try:
             return self._request(message)
@@ -100,7 +104,7 @@ class Channel:
                 continue
             raise WireError(f"unexpected message {op!r}")
 
-    def answer_call(self, message):
+    def answer_call(self, message: dict[str, Any]) -> None:
         """Run a local callable for the other side and send back its result or error."""
         function = self._local.get(message.get("handle"))
         try:

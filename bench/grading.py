@@ -103,7 +103,10 @@ def grade_pipeline(submissions, out, workers, calls=None):
     calls = calls if calls is not None else []
     with recording_nbgrader(autograder.pipeline.batch, calls), \
             recording_nbgrader(autograder.pipeline.template, calls):
-        options = autograder.pipeline.grade.Options(workers=workers, quiet=True)
+        course = Path(out) / "course"  # the instructor's gradebook is filled, as make grade does
+        options = autograder.pipeline.grade.Options(
+            workers=workers, quiet=True, gradebook=f"sqlite:///{course / 'gradebook.db'}",
+            course_root=course)
         results, _ = autograder.pipeline.grade.run(submissions, out, options)
     return {r.student: (r.score if str(r.status) == "graded" else None) for r in results}
 
@@ -145,16 +148,18 @@ def _rows(size, times, agree, pipeline_scores, workers, calls):
     agreement = ("both give every student the same score" if agree else
                  f"SCORES DIFFER: pipeline {pipeline_scores}")
     notes = [f"{size} students ({', '.join(sorted(pipeline_scores))}); {agreement}",
-             "both times start from nothing (course build included); the pipeline also writes "
-             "feedback HTML, grades.csv and a report",
+             "both times start from nothing (course build included); both run every kernel "
+             "in the sandbox (the course's configuration); the pipeline also runs the "
+             "independent check of every submission in sandboxed answer processes and writes "
+             "feedback HTML, grades.csv, a report and a gradebook-ready result per student",
              f"nbgrader processes per grade.run: {_processes(calls['pipeline'], repeats)}; "
              f"the baseline's one autograde took "
              f"{median([s for _, s in calls['sequential']]):.1f} s"]
     return [
         Row(f"grading: {size} submissions of {ASSIGNMENT}, grade.run(workers={workers})",
             f"{median(times['pipeline']):.3g} s", f"{median(times['sequential']):.3g} s "
-            "nbgrader autograde", ratio, "lower", "", None if agree else False, notes,
-            samples=times),
+            "nbgrader autograde", ratio, "lower", "<= 0.67x (1.5x faster)",
+            agree and ratio <= 1 / 1.5, notes, samples=times),
         Row("grading per submission: grade.run vs floor", f"{median(per_pipeline):.3g} s",
             f"{median(times['floor']):.3g} s floor", paired_ratio(per_pipeline, times["floor"]),
             "lower"),
@@ -162,6 +167,38 @@ def _rows(size, times, agree, pipeline_scores, workers, calls):
             f"{median(per_sequential):.3g} s", f"{median(times['floor']):.3g} s floor",
             paired_ratio(per_sequential, times["floor"]), "lower"),
     ]
+
+
+def sandbox_row(repeats=10):
+    """A process started in the sandbox against the same process started plainly.
+
+    The process is ``python -c pass``: what remains of the difference is the sandbox's own
+    cost (namespaces, mounts, the memory limit), paid once by each nbgrader kernel and once
+    by each answer process of the independent check.
+    """
+    import subprocess
+    import sys
+
+    from autograder.sandbox import bwrap
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-sandbox-"))
+    try:
+        argv = [sys.executable, "-c", "pass"]
+        boxed = bwrap.command(argv, cwd=scratch, writable=[scratch], memory=6 << 30)
+        times = interleave({
+            "sandboxed": lambda: subprocess.run(boxed, check=True),
+            "plain": lambda: subprocess.run(argv, check=True)}, repeats)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    extra = median(times["sandboxed"]) - median(times["plain"])
+    return Row("sandbox: python started in bubblewrap vs plain",
+               f"{1000 * median(times['sandboxed']):.0f} ms",
+               f"{1000 * median(times['plain']):.0f} ms plain",
+               paired_ratio(times["sandboxed"], times["plain"]), "lower", "",
+               notes=[f"the sandbox alone costs about {1000 * extra:.0f} ms a process; a "
+                      "submission starts two (its nbgrader kernel and its answer process, "
+                      f"more if a cell ends it): about {2000 * extra:.0f} ms a submission"],
+               samples=times)
 
 
 def run(quick=False, repeats=None, size=None, workers=2):
@@ -208,6 +245,8 @@ def run(quick=False, repeats=None, size=None, workers=2):
         # every run of either grader must give every student the same score
         first = scores["sequential"][0]
         agree = all(result == first for result in scores["pipeline"] + scores["sequential"])
-        return _rows(len(students), times, agree, scores["pipeline"][-1], workers, calls)
+        log("grading: the sandbox's own cost")
+        return [*_rows(len(students), times, agree, scores["pipeline"][-1], workers, calls),
+                sandbox_row(3 if quick else 10)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -117,7 +117,7 @@ def autograde_then_feedback(course_root: str | Path, name: str, options: Sequenc
             try:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
-                pass
+                log.debug("nbgrader had already ended when its time ran out")
 
         timer = threading.Timer(timeout, expire) if timeout else None
         if timer is not None:
@@ -131,8 +131,8 @@ def autograde_then_feedback(course_root: str | Path, name: str, options: Sequenc
                     try:
                         outgoing.write(b"go\n")
                         outgoing.flush()
-                    except OSError:  # it died meanwhile; nothing more to ask of it
-                        pass
+                    except OSError as error:  # it died meanwhile; nothing more to ask of it
+                        log.warning("nbgrader ended before it made feedback: %s", error)
             process.wait()
         finally:
             if timer is not None:

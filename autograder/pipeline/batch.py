@@ -156,12 +156,21 @@ def _grade_together(run: Run, name: str, batch: list[Submission],
         # The check runs while nbgrader does: nbgrader's own process mostly waits on its
         # kernel, so the two share the cores well.
         with ThreadPoolExecutor(max_workers=1) as checker:
-            pending = checker.submit(check_batch, run.source(name), [s.path for s in batch],
-                                     run.limits, package=run.packages.get(name),
-                                     sandboxed=run.sandboxed)
+            def check() -> dict[str, CheckOutcome]:
+                begun = time.monotonic()
+                try:
+                    return check_batch(run.source(name), [s.path for s in batch], run.limits,
+                                       package=run.packages.get(name), sandboxed=run.sandboxed)
+                finally:
+                    log.info("%s: independent check of %d took %.1f s", name, len(batch),
+                             time.monotonic() - begun)
+
+            pending = checker.submit(check)
 
             def confirm() -> None:
                 """Between autograde and feedback: withdraw what the check did not pass."""
+                log.info("%s: nbgrader autograde of %d took %.1f s", name, len(batch),
+                         time.monotonic() - started)
                 autograded = _autograded(root, name, batch, "")
                 by_path = pending.result()
                 checks = {s.student: by_path[str(s.path)] for s in batch}
@@ -188,6 +197,8 @@ def _grade_together(run: Run, name: str, batch: list[Submission],
         assert isinstance(checks, dict) and isinstance(unconfirmed, dict)
         points = max_scores(root, name)
         seconds = (time.monotonic() - started) / max(len(batch), 1)
+        log.info("%s: a batch of %d graded in %.1f s", name, len(batch),
+                 time.monotonic() - started)
         results: list[SubmissionResult | None] = []
         for submission in batch:
             student = submission.student

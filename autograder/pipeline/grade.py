@@ -31,7 +31,7 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -148,13 +148,17 @@ def run(submissions: str | Path, out: str | Path, options: Options = Options(),
                 # a stale result of a changed submission is left out
                 if result is not None and result.fingerprint == fingerprint(grading, submission):
                     results.append(result)
+        began = time.monotonic()
         write_outputs(out, results, problems, sandboxed=options.sandboxed,
                       flags=_plagiarism(found, names, out))
+        log.info("grades.csv and the report written in %.1f s", time.monotonic() - began)
         if options.gradebook and results:
+            began = time.monotonic()
             changed = record_results(options.gradebook, results,
                                      db_url(out / "template"))
             log.info("gradebook %s: %d of %d submissions written (the others were there "
-                     "already)", options.gradebook, changed, len(results))
+                     "already) in %.1f s", options.gradebook, changed, len(results),
+                     time.monotonic() - began)
             if options.course_root is not None:
                 _publish(out, options.course_root, results)
         shutil.rmtree(work, ignore_errors=True)

@@ -8,6 +8,7 @@ them back (:func:`read_result`) and grades only what has none.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections import defaultdict
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import exercise_of
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Status", "CellResult", "SubmissionResult", "result_path", "write_result",
            "read_result"]
@@ -121,8 +124,11 @@ def write_result(out: str | Path, result: SubmissionResult) -> Path:
 
 def read_result(out: str | Path, assignment: str, student: str) -> SubmissionResult | None:
     """The result written by an earlier run, or None if there is none (or it is unreadable)."""
+    path = result_path(out, assignment, student)
     try:
-        return SubmissionResult.from_json(
-            json.loads(result_path(out, assignment, student).read_text()))
-    except (OSError, ValueError, KeyError, TypeError):
+        return SubmissionResult.from_json(json.loads(path.read_text()))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("%s cannot be read (%s): it is graded again", path, error)
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -82,10 +83,12 @@ def prepare(out: str | Path, names: Iterable[str]) -> Path:
     except TemplateChanged:
         if template.exists():
             log.info("rebuilding the template course: its sources or its contents changed")
+    began = time.monotonic()
     shutil.rmtree(template, ignore_errors=True)
     write_course(template, names)
     for name in names:
         nbgrader(template, "generate_assignment", name, "--force")
     (template / _STAMP).write_text(f"{source_hash(names)} {contents_hash(template)}\n")
-    log.info("built the template course %s for %s", template, ", ".join(names))
+    log.info("built the template course %s for %s in %.1f s", template, ", ".join(names),
+             time.monotonic() - began)
     return template

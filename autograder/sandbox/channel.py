@@ -8,12 +8,15 @@ while waiting for its answer it serves the other side's callbacks, so a student'
 from __future__ import annotations
 
 import builtins
+import logging
 import re
 import warnings
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from .wire import WireError, decode, encode, receive, send
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Channel", "RemoteError"]
 
@@ -57,8 +60,8 @@ class Channel:
         for stream in (self.incoming, self.outgoing):
             try:
                 stream.close()
-            except OSError:
-                pass
+            except OSError as error:  # closing a pipe the other side broke
+                log.debug("closing the channel: %s", error)
 
     def register(self, function: Callable[..., Any]) -> int:
         handle = len(self._local) + 1

@@ -458,9 +458,12 @@ def check_batch(source_path: str | Path, submissions: Sequence[str | Path],
         try:
             assert process.stdout is not None
             for line in process.stdout:
-                with contextlib.suppress(ValueError, TypeError, AttributeError):
+                try:
                     data = json.loads(line)
                     outcomes[str(data["submission"])] = CheckOutcome.from_json(data)
+                except (ValueError, TypeError, KeyError, AttributeError) as error:
+                    log.warning("the independent check printed a line that is no result "
+                                "(%s): %.200s", error, line)
             process.wait()
         finally:
             timer.cancel()

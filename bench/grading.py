@@ -72,13 +72,14 @@ def _course(root, name=ASSIGNMENT):
 
 
 @contextlib.contextmanager
-def recording_nbgrader(module, calls):
+def recording_nbgrader(module, calls, helper="nbgrader"):
     """Append ``(command, seconds)`` to ``calls`` for each nbgrader process ``module`` starts.
 
-    Only watches: every call goes through to the real ``nbgrader`` helper unchanged. If
+    Only watches: every call goes through to the real helper (``nbgrader``, or
+    ``autograde_then_feedback``, whose one process runs both commands) unchanged. If
     ``module`` starts no nbgrader itself, nothing is recorded.
     """
-    original = getattr(module, "nbgrader", None)
+    original = getattr(module, helper, None)
     if original is None:
         yield
         return
@@ -88,9 +89,11 @@ def recording_nbgrader(module, calls):
         try:
             return original(course_root, *args, **kwargs)
         finally:
-            calls.append((args[0] if args else "?", time.perf_counter() - start))
+            command = "autograde+feedback" if helper != "nbgrader" else (args[0] if args
+                                                                           else "?")
+            calls.append((command, time.perf_counter() - start))
 
-    with mock.patch.object(module, "nbgrader", recording):
+    with mock.patch.object(module, helper, recording):
         yield
 
 
@@ -101,7 +104,7 @@ def grade_pipeline(submissions, out, workers, calls=None):
     import autograder.pipeline.template
 
     calls = calls if calls is not None else []
-    with recording_nbgrader(autograder.pipeline.batch, calls), \
+    with recording_nbgrader(autograder.pipeline.batch, calls, "autograde_then_feedback"), \
             recording_nbgrader(autograder.pipeline.template, calls):
         course = Path(out) / "course"  # the instructor's gradebook is filled, as make grade does
         options = autograder.pipeline.grade.Options(
@@ -150,8 +153,8 @@ def _rows(size, times, agree, pipeline_scores, workers, calls):
     notes = [f"{size} students ({', '.join(sorted(pipeline_scores))}); {agreement}",
              "both times start from nothing (course build included); both run every kernel "
              "in the sandbox (the course's configuration); the pipeline also runs the "
-             "independent check of every submission in sandboxed answer processes and writes "
-             "feedback HTML, grades.csv, a report and a gradebook-ready result per student",
+             "independent check of every submission in sandboxed answer processes, writes "
+             "feedback HTML, grades.csv and a report, and fills the instructor's gradebook",
              f"nbgrader processes per grade.run: {_processes(calls['pipeline'], repeats)}; "
              f"the baseline's one autograde took "
              f"{median([s for _, s in calls['sequential']]):.1f} s"]

@@ -20,7 +20,7 @@ import logging
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from .results import CellResult, Status, SubmissionResult, write_result
 from .submissions import Submission
 from .template import check as check_template
 
-__all__ = ["Run", "grade_batch", "fingerprint"]
+__all__ = ["Run", "start_check", "grade_batch", "fingerprint"]
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,28 @@ def fingerprint(run: Run, submission: Submission) -> str:
     return digest.hexdigest()
 
 
-def grade_batch(run: Run, name: str, batch: list[Submission]) -> list[SubmissionResult]:
+def start_check(run: Run, name: str, batch: list[Submission],
+                pool: Executor) -> Future[dict[str, CheckOutcome]]:
+    """Start the independent check of ``batch`` in ``pool``; its outcomes keyed by path."""
+
+    def check() -> dict[str, CheckOutcome]:
+        begun = time.monotonic()
+        try:
+            return check_batch(run.source(name), [s.path for s in batch], run.limits,
+                               package=run.packages.get(name), sandboxed=run.sandboxed)
+        finally:
+            log.info("%s: independent check of %d took %.1f s", name, len(batch),
+                     time.monotonic() - begun)
+
+    return pool.submit(check)
+
+
+def grade_batch(run: Run, name: str, batch: list[Submission],
+                check: Future[dict[str, CheckOutcome]] | None = None) -> list[SubmissionResult]:
     """Grade one batch of submissions of assignment ``name``.
+
+    ``check`` is the batch's independent check if it was started already (see
+    :func:`start_check`); otherwise it starts with nbgrader.
 
     A student whose notebook could not be graded with the others (their kernel died, or
     their code stopped the batch's nbgrader process) is graded again on their own, so
@@ -86,7 +106,7 @@ def grade_batch(run: Run, name: str, batch: list[Submission]) -> list[Submission
     list of SubmissionResult
         One per submission, each also written to ``results/<name>/<student>.json``.
     """
-    results = _grade_together(run, name, batch, final=len(batch) == 1)
+    results = _grade_together(run, name, batch, final=len(batch) == 1, check=check)
     for index, submission in enumerate(batch):
         if results[index] is None:
             log.info("%s/%s: grading again on its own", name, submission.student)
@@ -139,8 +159,9 @@ def _confirm(run: Run, root: Path, name: str, autograded: _Autograded,
     return unconfirmed
 
 
-def _grade_together(run: Run, name: str, batch: list[Submission],
-                    final: bool) -> list[SubmissionResult | None]:
+def _grade_together(run: Run, name: str, batch: list[Submission], final: bool,
+                    check: Future[dict[str, CheckOutcome]] | None = None
+                    ) -> list[SubmissionResult | None]:
     """Autograde and check ``batch`` in one scratch course root; see the module docstring.
 
     With ``final`` false, a submission nbgrader could not grade is left out (None) for the
@@ -156,16 +177,7 @@ def _grade_together(run: Run, name: str, batch: list[Submission],
         # The check runs while nbgrader does: nbgrader's own process mostly waits on its
         # kernel, so the two share the cores well.
         with ThreadPoolExecutor(max_workers=1) as checker:
-            def check() -> dict[str, CheckOutcome]:
-                begun = time.monotonic()
-                try:
-                    return check_batch(run.source(name), [s.path for s in batch], run.limits,
-                                       package=run.packages.get(name), sandboxed=run.sandboxed)
-                finally:
-                    log.info("%s: independent check of %d took %.1f s", name, len(batch),
-                             time.monotonic() - begun)
-
-            pending = checker.submit(check)
+            pending = check if check is not None else start_check(run, name, batch, checker)
 
             def confirm() -> None:
                 """Between autograde and feedback: withdraw what the check did not pass."""

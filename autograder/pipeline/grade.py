@@ -33,7 +33,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -45,7 +45,7 @@ from ..sandbox.references import build_package, notebook_number, reference_funct
 from ..settings import DEFAULT_LIMITS, Limits
 from . import template as templates
 from . import plagiarism
-from .batch import Run, fingerprint, grade_batch
+from .batch import Run, fingerprint, grade_batch, start_check
 from .progress import Progress
 from .results import SubmissionResult, read_result
 from .submissions import Problem, Submission, collect, unpack
@@ -138,9 +138,9 @@ def run(submissions: str | Path, out: str | Path, options: Options = Options(),
         results: list[SubmissionResult] = []
         failures: list[str] = []
         if names:
-            template = templates.prepare(out, names)
-            grading = Run(out=out, template=template, names=tuple(names), limits=options.limits,
-                          sandboxed=options.sandboxed, packages=_packages(work, names),
+            grading = Run(out=out, template=out / "template", names=tuple(names),
+                          limits=options.limits, sandboxed=options.sandboxed,
+                          packages=_packages(work, names),
                           fingerprints={n: templates.source_hash([n]) for n in names})
             failures = _grade_pending(grading, found, options)
             for submission in found:
@@ -206,26 +206,39 @@ def _publish(out: Path, course_root: Path, results: list[SubmissionResult]) -> N
 
 
 def _grade_pending(grading: Run, found: list[Submission], options: Options) -> list[str]:
-    """Grade what has no up-to-date result; return the failures of batches, in words."""
+    """Grade what has no up-to-date result; return the failures of batches, in words.
+
+    While the template course is built (if it must be), the independent checks of the
+    batches start: they need only its source notebooks, and the build leaves a core idle.
+    """
     done = {(s.assignment, s.student) for s in found
             if (r := read_result(grading.out, s.assignment, s.student)) is not None
             and r.fingerprint == fingerprint(grading, s)}
     pending = [s for s in found if (s.assignment, s.student) not in done]
     log.info("%d already graded by an earlier run; %d to grade", len(done), len(pending))
     workers = options.workers or os.cpu_count() or 1
-    progress = Progress(len(found), already=len(done), quiet=options.quiet)
+    batches = list(_batches(pending, workers, options.batch_size))
+    checks: dict[int, Future] = {}
     failures = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_batch, grading, name, batch): (name, batch)
-                   for name, batch in _batches(pending, workers, options.batch_size)}
-        for future in as_completed(futures):
-            name, batch = futures[future]
-            try:
-                progress.advance(len(future.result()))
-            except Exception as error:  # a broken batch is retried on the next run
-                log.exception("%s: a batch of %d failed", name, len(batch))
-                failures.append(f"{name} ({', '.join(s.student for s in batch)}): {error}")
-    progress.finish()
+    with ThreadPoolExecutor(max_workers=workers) as checkers:
+        def start_checks() -> None:
+            for index, (name, batch) in enumerate(batches):
+                checks[index] = start_check(grading, name, batch, checkers)
+
+        templates.prepare(grading.out, grading.names,
+                          while_building=start_checks if batches else None)
+        progress = Progress(len(found), already=len(done), quiet=options.quiet)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(grade_batch, grading, name, batch, checks.get(index)):
+                       (name, batch) for index, (name, batch) in enumerate(batches)}
+            for future in as_completed(futures):
+                name, batch = futures[future]
+                try:
+                    progress.advance(len(future.result()))
+                except Exception as error:  # a broken batch is retried on the next run
+                    log.exception("%s: a batch of %d failed", name, len(batch))
+                    failures.append(f"{name} ({', '.join(s.student for s in batch)}): {error}")
+        progress.finish()
     return failures
 
 

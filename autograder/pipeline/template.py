@@ -13,7 +13,7 @@ import hashlib
 import logging
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .. import CONFIG_FILE, SOURCE_DIR
@@ -65,8 +65,13 @@ def check(template: str | Path, names: Iterable[str]) -> None:
         raise TemplateChanged(f"the template course {template} changed since it was built")
 
 
-def prepare(out: str | Path, names: Iterable[str]) -> Path:
+def prepare(out: str | Path, names: Iterable[str],
+            while_building: Callable[[], None] | None = None) -> Path:
     """Build the template course under ``out``, or reuse it if it is exactly as built.
+
+    ``while_building()``, if given, is called once the source notebooks are written and
+    before nbgrader generates the release and the gradebook (seconds, mostly nbgrader's
+    imports), so that work that needs only the sources can start meanwhile.
 
     Returns
     -------
@@ -86,6 +91,8 @@ def prepare(out: str | Path, names: Iterable[str]) -> Path:
     began = time.monotonic()
     shutil.rmtree(template, ignore_errors=True)
     write_course(template, names)
+    if while_building is not None:
+        while_building()
     for name in names:
         nbgrader(template, "generate_assignment", name, "--force")
     (template / _STAMP).write_text(f"{source_hash(names)} {contents_hash(template)}\n")

@@ -21,10 +21,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## lab: open JupyterLab on the course, at notebook 1
+## lab: open JupyterLab on the course, at the course map (notebooks/00_start_here)
 lab: $(VENV)/.runtime
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks $(LAB_ARGS) \
-		notebooks/01_loss_functions/01_loss_functions.ipynb
+		notebooks/00_start_here/00_start_here.ipynb
 
 ## test: every test: package, course build and drift, nbgrader gate, real browser
 test: $(VENV)/.dev

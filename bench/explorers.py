@@ -47,6 +47,8 @@ EXPLORERS = {
     "depth.weight_explorer": functools.partial(_call, "depth", "weight_explorer"),
     "xor.xor_explorer": functools.partial(_call, "xor", "xor_explorer"),
     "depth.depth_explorer": functools.partial(_call, "depth", "depth_explorer"),
+    "digits.curve_explorer": functools.partial(_call, "digits", "curve_explorer"),
+    "autograd.backward_explorer": functools.partial(_call, "autograd", "backward_explorer"),
     # notebook 3's explorers live with the graphs they draw
     "graph.graph_explorer('j')": functools.partial(_call, "graph",
                                                           "graph_explorer", "j"),

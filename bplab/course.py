@@ -8,9 +8,18 @@ notebook depends on a student's earlier answer. In the notebook where a thing is
 exercise still use the references, inside :func:`references_unlocked`.
 """
 
+from __future__ import annotations
+
 import contextlib
 import functools
 import os
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "ReferenceLockedError",
@@ -31,20 +40,24 @@ class ReferenceLockedError(RuntimeError):
     """A reference implementation was called in the notebook that teaches it."""
 
 
-def reference(notebook):
+def reference(notebook: int, *, also: tuple[int, ...] = ()) -> Callable[[F], F]:
     """Mark a function as the reference for an exercise of notebook ``notebook``.
 
     Parameters
     ----------
     notebook : int
         Number of the notebook whose exercise the function answers.
+    also : tuple of int, default ()
+        Later notebooks that ask for the same result computed another way (notebook 8
+        rebuilds notebook 4's gradients with an autograd engine); locked there too.
 
     Returns
     -------
     decorator : callable
-        Wraps the function so that it refuses to run while that notebook is open,
-        except inside :func:`references_unlocked`.
+        Wraps the function so that it refuses to run while one of those notebooks is
+        open, except inside :func:`references_unlocked`.
     """
+    locked_in = (notebook, *also)
 
     def decorate(function):
         qualified = f"{function.__module__}.{function.__name__}"
@@ -52,7 +65,12 @@ def reference(notebook):
 
         @functools.wraps(function)
         def guarded(*args, **kwargs):
-            if _state["notebook"] == notebook and _state["unlocked_depth"] == 0:
+            if _state["notebook"] in locked_in and _state["unlocked_depth"] == 0:
+                if _state["notebook"] != notebook:
+                    raise ReferenceLockedError(
+                        f"{qualified} gives what an exercise of this notebook asks you to "
+                        "compute another way, so it is switched off here."
+                    )
                 raise ReferenceLockedError(
                     f"{qualified} is the answer to an exercise in this notebook, so it is "
                     "switched off here: write the computation yourself with NumPy."
@@ -60,17 +78,18 @@ def reference(notebook):
             return function(*args, **kwargs)
 
         guarded.taught_in = notebook
+        guarded.locked_in = locked_in
         return guarded
 
     return decorate
 
 
-def taught_in():
+def taught_in() -> dict[str, int]:
     """Map each reference function's qualified name to the notebook that teaches it."""
     return dict(_TAUGHT_IN)
 
 
-def start_notebook(number):
+def start_notebook(number: int) -> np.random.Generator:
     """Declare which notebook is running and lock the references it teaches.
 
     Parameters
@@ -92,18 +111,18 @@ def start_notebook(number):
     return np.random.default_rng(number)
 
 
-def close_notebook():
+def close_notebook() -> None:
     """Declare that no notebook is running: every reference is callable again."""
     _state["notebook"] = None
 
 
-def current_notebook():
+def current_notebook() -> int | None:
     """The number given to :func:`start_notebook`, or None."""
     return _state["notebook"]
 
 
 @contextlib.contextmanager
-def references_unlocked():
+def references_unlocked() -> Iterator[None]:
     """Let the course's own checks call locked references inside this block."""
     _state["unlocked_depth"] += 1
     try:
@@ -112,7 +131,7 @@ def references_unlocked():
         _state["unlocked_depth"] -= 1
 
 
-def grading():
+def grading() -> bool:
     """True while nbgrader executes the notebook (``NBGRADER_EXECUTION`` is set).
 
     Plots and widgets cost grading time and earn no points, so notebooks skip them then.

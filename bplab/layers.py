@@ -69,7 +69,7 @@ def dense_forward(A_prev, W, b):
     return A_prev @ W.T + b
 
 
-@reference(5)
+@reference(5, also=(8,))
 def dense_backward(dZ, A_prev, W):
     """Gradients of a dense layer, given the gradient of the loss at its output.
 

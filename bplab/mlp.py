@@ -131,7 +131,7 @@ def forward(params, X, hidden="sigmoid", output="sigmoid"):
     return A, cache
 
 
-@reference(5)
+@reference(5, also=(8,))
 def backward(params, cache, t, loss="mse"):
     """Backward pass: the gradient of the mean loss with respect to every parameter.
 

@@ -70,7 +70,7 @@ def mean_loss(y_hat, t, kind="mse"):
     raise ValueError(f"kind must be one of {LOSSES}; got {kind!r}")
 
 
-@reference(5)
+@reference(5, also=(8,))
 def output_delta(Z, t, loss="mse", output="sigmoid"):
     """Delta of the output layer, ``dL/dZ``, for a mean loss over the batch.
 

@@ -171,7 +171,7 @@ def local_derivatives(cache, t, params, j, i):
     }
 
 
-@reference(4)
+@reference(4, also=(8,))
 def backward(x, t, params, cache):
     """Gradient of the loss with respect to every parameter, for one example.
 

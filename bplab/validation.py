@@ -4,19 +4,24 @@ A student who passes a list of the wrong length should read "t must have shape (
 y_hat; got (3,)", not a broadcasting traceback from deep inside NumPy.
 """
 
+from __future__ import annotations
+
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = ["as_array", "as_scalar", "same_shape", "shape_str"]
 
 
-def shape_str(shape):
+def shape_str(shape: tuple[int, ...]) -> str:
     """Format a shape as people write it: ``(3,)``, ``(2, 4)``, ``()``."""
     return str(tuple(int(n) for n in shape))
 
 
-def as_array(value, name, *, ndim=None, shape=None, finite=True, dtype=np.float64):
+def as_array(value: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None = None,
+             shape: tuple[int | None, ...] | None = None, finite: bool = True,
+             dtype: DTypeLike = np.float64) -> np.ndarray:
     """Convert ``value`` to a float64 array, checking its shape and finiteness.
 
     Parameters
@@ -85,7 +90,8 @@ def as_array(value, name, *, ndim=None, shape=None, finite=True, dtype=np.float6
     return array
 
 
-def as_scalar(value, name, *, positive=False, integer=False):
+def as_scalar(value: float, name: str, *, positive: bool = False,
+              integer: bool = False) -> float | int:
     """Check that ``value`` is one finite real number (positive, or an integer, if asked).
 
     Examples
@@ -108,7 +114,8 @@ def as_scalar(value, name, *, positive=False, integer=False):
     return int(value) if integer else float(value)
 
 
-def same_shape(reference, reference_name, other, other_name):
+def same_shape(reference: ArrayLike, reference_name: str, other: ArrayLike,
+               other_name: str) -> None:
     """Check that two arrays have the same shape, naming both in the error.
 
     Examples

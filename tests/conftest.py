@@ -10,6 +10,13 @@ os.environ.pop("NBGRADER_EXECUTION", None)
 
 
 @pytest.fixture(autouse=True)
+def _not_grading():
+    """No test leaves ``NBGRADER_EXECUTION`` set (``verify`` sets it for its own process)."""
+    yield
+    os.environ.pop("NBGRADER_EXECUTION", None)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_course_state():
     """Each test starts with no notebook open, so locked references are callable."""
     from bplab import course

@@ -23,7 +23,7 @@ ENVIRONMENT = REPO / "environment.yml"
 REQUIREMENTS = REPO / "requirements.txt"
 POSTBUILD = REPO / "postBuild"
 README = REPO / "README.md"
-FIRST_NOTEBOOK = "notebooks/01_loss_functions/01_loss_functions.ipynb"
+FIRST_NOTEBOOK = "notebooks/00_start_here/00_start_here.ipynb"  # the course map
 INSTRUCTOR_PLUGINS = {
     "@jupyter/nbgrader:formgrader",
     "@jupyter/nbgrader:course-list",
@@ -188,7 +188,7 @@ def test_postbuild_disable_command_works(tmp_path):
         f"expected {ids} disabled in page_config.json, found {disabled}")
 
 
-def test_readme_binder_badge_opens_the_first_notebook():
+def test_readme_binder_badge_opens_the_course_map():
     assert README.is_file(), "README.md is missing"
     badges = [line for line in README.read_text().splitlines() if "mybinder.org/v2/" in line]
     assert badges, "README.md has no Binder badge (a link to mybinder.org/v2/...)"

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder import START, assignments
 from tests.browser import lab
 from tests.browser.jupyter_server import JupyterServer
 
@@ -39,6 +40,7 @@ def discover(folder):
 
 
 RELEASES = discover("notebooks")
+GRADED = set(assignments())
 SOLUTIONS = discover("solutions")
 
 
@@ -180,7 +182,8 @@ def test_solution_runs_draws_and_its_explorers_respond(lab_page, lab_server, pat
         assert "Error displaying widget" not in body, f"{path}: a widget failed to display"
         clock("checks")
         explorers = lab.explorers(page)
-        assert explorers, f"{path}: no explorer with a slider rendered (.widget-hslider)"
+        if name_of(path) in GRADED:  # the start page has no explorer
+            assert explorers, f"{path}: no explorer with a slider rendered (.widget-hslider)"
         for number, explorer in enumerate(explorers, 1):
             old = lab.explorer_image_src(explorer)
             if old is None:  # the first drawing may still be on its way
@@ -202,9 +205,72 @@ def test_solution_runs_draws_and_its_explorers_respond(lab_page, lab_server, pat
         assert not blank, f"{path}: {len(blank)} of {len(plots)} plots were not drawn"
         drawn = len(plots)
         assert drawn == expected, f"{path}: {drawn} plots drawn, the built solution has {expected}"
-        if os.environ.get("BPLAB_BROWSER_SHOTS"):
+        if os.environ.get("BPLAB_BROWSER_SHOTS") and explorers:
             SHOTS.mkdir(parents=True, exist_ok=True)
             explorers[0].scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / f"explorer-{name_of(path)}.png"))
         assert not page.bplab_errors, f"{path}: JavaScript errors: {page.bplab_errors}"
     print(f"{path}: {clock}")
+
+
+MAP = f"notebooks/{START}/{START}.ipynb"
+FIRST = "notebooks/01_loss_functions/01_loss_functions.ipynb"
+# A right answer to notebook 1's first exercise, typed on one line as a student might.
+MSE = ("def mse(y_hat, t): return float(((np.asarray(y_hat, dtype=float) "
+       "- np.asarray(t, dtype=float)) ** 2).sum() / len(y_hat))")
+
+
+def wait_for_prompt(page, code_index, timeout=lab.TIMEOUT_MS):
+    """Wait until code cell ``code_index`` (among code cells) has run and the kernel idles."""
+    page.wait_for_function(
+        """([front, n]) => {
+            const prompts = [...document.querySelectorAll(front + ' .jp-CodeCell .jp-InputPrompt')]
+                .map((p) => p.textContent);
+            return /\\[\\d+\\]/.test(prompts[n] || '') && !prompts.some((p) => p.includes('*'));
+        }""", arg=[lab.FRONT, code_index], timeout=timeout)
+    lab.wait_for_kernel(page)
+
+
+@pytest.mark.skipif(not (REPO / MAP).exists() or not (REPO / FIRST).exists(),
+                    reason="needs the start page and notebook 1 (make release)")
+def test_a_check_run_in_a_notebook_shows_on_the_course_map(lab_page, lab_server):
+    """Answer exercise 1 of notebook 1, run its checks, open the map: it is ticked."""
+    page, nb = lab_page, stored(FIRST)
+    ids = [(c.get("id"), c.cell_type) for c in nb.cells]
+    code = [i for i, (_, kind) in enumerate(ids) if kind == "code"]
+    answer = ids.index(("mse", "code"))
+    mse_checks = [i for i, (cell_id, _) in enumerate(ids) if cell_id.startswith("mse__")]
+    grad_check = next(i for i, (cell_id, _) in enumerate(ids) if cell_id.startswith("mse_grad__"))
+    served = lab_server.served("notebooks") / ".bplab-progress.json"
+    served.unlink(missing_ok=True)
+    in_repo = REPO / "notebooks" / ".bplab-progress.json"
+    repo_before = in_repo.read_bytes() if in_repo.exists() else None
+    with screenshot_on_failure(page, "progress-map"):
+        lab.open_notebook(page, lab_server, FIRST)
+        lab.wait_for_cells(page, len(nb.cells))
+        lab.wait_for_kernel(page)
+        lab.set_code(page, answer, MSE)
+        lab.run_cells(page, 0, mse_checks[-1])
+        wait_for_prompt(page, code.index(mse_checks[-1]))
+        assert not lab.error_outputs(page), short(lab.error_outputs(page))
+        lab.run_cells(page, grad_check, grad_check)  # the next exercise is not answered yet
+        wait_for_prompt(page, code.index(grad_check))
+        assert lab.error_outputs(page), "the unanswered exercise's check did not fail"
+
+        lab.open_notebook(page, lab_server, MAP)
+        lab.wait_for_cells(page, len(stored(MAP).cells))
+        lab.wait_for_kernel(page)
+        lab.run_all(page)
+        lab.wait_until_finished(page)
+        assert not lab.error_outputs(page), short(lab.error_outputs(page))
+        rows = lab.progress_rows(page)
+        if os.environ.get("BPLAB_BROWSER_SHOTS"):
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator(f"{lab.FRONT} .bplab-progress tr").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "progress-table.png"))
+    assert rows["01_loss_functions/mse"] == "passed", rows
+    assert rows["01_loss_functions/mse_grad"] == "failed", rows
+    assert rows["01_loss_functions/bce"] == "not run", rows
+    assert served.exists(), "the progress file is not in the served notebooks folder"
+    assert (in_repo.read_bytes() if in_repo.exists() else None) == repo_before, (
+        "the repository's own progress file changed")

@@ -1,4 +1,4 @@
-"""`make lab`, the README's first command, serves the course with notebook 1 open."""
+"""`make lab`, the README's first command, serves the course with the course map open."""
 
 import json
 import os
@@ -14,13 +14,13 @@ import pytest
 from tests.browser.jupyter_server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-FIRST = "01_loss_functions/01_loss_functions.ipynb"
+FIRST = "00_start_here/00_start_here.ipynb"
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".venv" / ".runtime").exists() or not shutil.which("make"),
                     reason="needs the project's .venv (make lab or make test creates it)")
-def test_make_lab_serves_the_course_and_opens_notebook_1(tmp_path):
+def test_make_lab_serves_the_course_and_opens_the_course_map(tmp_path):
     port, token = free_port(), "make-lab-test"
     # The "browser" keeps a copy of the page JupyterLab asks it to open.
     browser = tmp_path / "browser.sh"
@@ -59,5 +59,5 @@ def test_make_lab_serves_the_course_and_opens_notebook_1(tmp_path):
             os.killpg(lab.pid, signal.SIGKILL)
             output, _ = lab.communicate()
     assert f"Serving notebooks from local directory: {REPO / 'notebooks'}" in output
-    # The browser is sent straight to notebook 1.
+    # The browser is sent straight to the course map.
     assert f"lab/tree/{FIRST}" in (tmp_path / "opened.html").read_text()

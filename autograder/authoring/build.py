@@ -1,8 +1,14 @@
 """Build the course: source/*.py -> nbgrader course -> notebooks/ (release) and solutions/.
 
-``python -m autograder.authoring.build`` (``make release``) regenerates both folders;
-``python -m autograder.authoring.build --check`` rebuilds into a scratch folder and reports any
-drift from what is committed, which the test suite also does.
+``python -m autograder.authoring.build`` (``make release``) regenerates both folders and the
+README's course map; ``python -m autograder.authoring.build --check`` rebuilds into a scratch
+folder and reports any drift from what is committed, which the test suite also does.
+
+Every notebook is a folder ``source/NN_name/``. Those with graded test cells are nbgrader
+assignments; the start page (:data:`autograder.START`), which has none, is built without
+nbgrader: its release has no outputs, its solution is the release run. What the build adds
+to the authored cells (navigation, progress recording, the course map) is in
+:mod:`.learner`.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -21,12 +28,15 @@ from typing import Any
 
 import nbformat
 
-from .. import CONFIG_FILE, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR, SOURCE_DIR, assignments
+from .. import (CONFIG_FILE, NOTEBOOKS_DIR, README, REPO_ROOT, SOLUTIONS_DIR, assignments,
+                notebooks)
 from ..nbgrader_cli import nbgrader
-from .sourcefmt import parse, to_notebook
+from .coursemap import README_END, README_START, with_readme_table
+from .learner import course_cells, headers, readme_map
+from .sourcefmt import to_notebook
 
 __all__ = ["write_course", "course_config", "release", "reproducible", "stable_widget_ids",
-           "comparable", "drift"]
+           "comparable", "readme_drift", "drift"]
 
 
 def write_course(course_root: str | Path, names: Iterable[str] | None = None) -> list[str]:
@@ -39,14 +49,13 @@ def write_course(course_root: str | Path, names: Iterable[str] | None = None) ->
     """
     course_root = Path(course_root)
     names = list(names or assignments())
+    course = headers()
     course_root.mkdir(parents=True, exist_ok=True)
     (course_root / "nbgrader_config.py").write_text(course_config())
     for name in names:
-        source_file = SOURCE_DIR / name / f"{name}.py"
-        cells = parse(source_file.read_text(), path=str(source_file.relative_to(REPO_ROOT)))
         target = course_root / "source" / name
         target.mkdir(parents=True, exist_ok=True)
-        nbformat.write(to_notebook(cells), target / f"{name}.ipynb")
+        nbformat.write(to_notebook(course_cells(name, course)), target / f"{name}.ipynb")
     return names
 
 
@@ -62,20 +71,67 @@ def course_config(checkout_config: str | Path = CONFIG_FILE) -> str:
             f"load_subconfig({str(checkout_config)!r})  # noqa: F821\n")
 
 
+def _write(nb, out_dir, name):
+    target = Path(out_dir) / name
+    target.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target / f"{name}.ipynb")
+
+
+def _build_page(name, course, notebooks_dir, solutions_dir, scratch):
+    """Release and run a notebook that is no assignment (the start page)."""
+    from nbclient import NotebookClient  # here: only pages need it
+
+    nb = to_notebook(course_cells(name, course))
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+    _write(nb, notebooks_dir, name)
+    # Run it beside a copy of the releases and no progress file, so that its table lists
+    # every exercise as not run, whatever the builder's own progress.
+    run_dir = Path(scratch) / "pages"
+    for other in course:
+        built = Path(notebooks_dir) / other.name / f"{other.name}.ipynb"
+        if other.name != name and built.exists():
+            (run_dir / other.name).mkdir(parents=True, exist_ok=True)
+            shutil.copy(built, run_dir / other.name)
+    (run_dir / name).mkdir(parents=True, exist_ok=True)
+    executed = nbformat.from_dict(json.loads(json.dumps(nb)))
+    NotebookClient(executed, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(run_dir / name)}}).execute(
+                       stderr=subprocess.DEVNULL)  # the kernel's start-up chatter
+    _write(reproducible(executed, name), solutions_dir, name)
+
+
 def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
-            solutions_dir: str | Path = SOLUTIONS_DIR,
-            names: Iterable[str] | None = None) -> list[str]:
-    """Generate the student release and the executed solutions of every assignment."""
-    names = write_course(course_root, names)
-    for name in names:
-        nbgrader(course_root, "generate_assignment", name, "--force")
-        nbgrader(course_root, "generate_solution", name, "--force")
+            solutions_dir: str | Path = SOLUTIONS_DIR, names: Iterable[str] | None = None,
+            readme: str | Path | None = README) -> list[str]:
+    """Generate the release and the executed solution of every notebook (or of ``names``).
+
+    Assignments go through nbgrader; then pages (the start page), which show the others;
+    then the README's course map is rewritten (unless ``readme`` is None).
+
+    Returns
+    -------
+    list of str
+        The notebooks built.
+    """
+    names = list(names or notebooks())
+    graded = [name for name in names if name in assignments()]
+    course = headers()
+    write_course(course_root, graded)
+    quiet = dict(os.environ, BPLAB_PROGRESS="off")  # the build's runs record no progress
+    for name in graded:
+        nbgrader(course_root, "generate_assignment", name, "--force", env=quiet)
+        nbgrader(course_root, "generate_solution", name, "--force", env=quiet)
         for kind, out_dir in (("release", notebooks_dir), ("solution", solutions_dir)):
             built = Path(course_root) / kind / name / f"{name}.ipynb"
-            target = Path(out_dir) / name
-            target.mkdir(parents=True, exist_ok=True)
-            nb = nbformat.read(built, as_version=4)
-            nbformat.write(reproducible(nb, name), target / f"{name}.ipynb")
+            _write(reproducible(nbformat.read(built, as_version=4), name), out_dir, name)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in names:
+            if name not in graded:
+                _build_page(name, course, notebooks_dir, solutions_dir, scratch)
+    if readme is not None:
+        readme = Path(readme)
+        readme.write_text(with_readme_table(readme.read_text(), readme_map(course)))
     return names
 
 
@@ -139,12 +195,26 @@ def comparable(path: str | Path) -> dict[str, Any]:
     }
 
 
+def readme_drift(readme: str | Path = README) -> list[str]:
+    """``[problem]`` if the README's course map is not what the notebooks' headers give."""
+    text = Path(readme).read_text()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return [f"README.md lacks the markers {README_START} and {README_END} around the "
+                "course map"]
+    if text[start + len(README_START):end].strip() != readme_map().strip():
+        return ["README.md's course map differs from the notebooks' headers: run "
+                "`make release` and commit the result"]
+    return []
+
+
 def drift(names: Iterable[str] | None = None) -> list[str]:
     """Rebuild into a scratch folder; return a list of differences from what is committed."""
-    problems = []
+    problems = [] if names else readme_drift()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        names = release(scratch / "course", scratch / "notebooks", scratch / "solutions", names)
+        names = release(scratch / "course", scratch / "notebooks", scratch / "solutions", names,
+                        readme=None)
         for name in names:
             for committed_dir, kind in ((NOTEBOOKS_DIR, "notebooks"), (SOLUTIONS_DIR, "solutions")):
                 committed = committed_dir / name / f"{name}.ipynb"

@@ -45,6 +45,7 @@ KINDS: dict[str, str] = {
     "not-learned": "training did not converge",
     "broadcast": "broadcast gradient not summed back",
     "double-counted": "gradient counted more than once",
+    "order": "not a topological order",
     # What only the grading pipeline can find.
     "assertion": "failed a check",
     "stderr": "wrote to stderr",

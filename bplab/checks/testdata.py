@@ -4,6 +4,11 @@ Each fixture takes a seed, so visible and hidden tests can use different data wi
 storing any expected answer: expected values are computed when the test runs.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..course import references_unlocked
@@ -11,7 +16,7 @@ from ..course import references_unlocked
 __all__ = ["expected", "batch", "probabilities", "points"]
 
 
-def expected(reference_function, *args, **kwargs):
+def expected(reference_function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Evaluate a (possibly locked) reference implementation for a check.
 
     Examples
@@ -24,7 +29,7 @@ def expected(reference_function, *args, **kwargs):
         return reference_function(*args, **kwargs)
 
 
-def batch(seed, shape, scale=1.0):
+def batch(seed: int, shape: tuple[int, ...], scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Predictions and targets of ``shape``, normally distributed with ``scale``.
 
     Returns
@@ -35,7 +40,7 @@ def batch(seed, shape, scale=1.0):
     return scale * rng.standard_normal(shape), scale * rng.standard_normal(shape)
 
 
-def probabilities(seed, shape):
+def probabilities(seed: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities in [0.05, 0.95] and 0/1 labels of ``shape``.
 
     Returns
@@ -47,6 +52,7 @@ def probabilities(seed, shape):
     return rng.uniform(0.05, 0.95, shape), rng.integers(0, 2, shape).astype(np.float64)
 
 
-def points(seed, shape, low=-2.0, high=2.0):
+def points(seed: int, shape: tuple[int, ...], low: float = -2.0,
+           high: float = 2.0) -> np.ndarray:
     """Uniform evaluation points of ``shape`` in ``[low, high)``."""
     return np.random.default_rng(seed).uniform(low, high, shape)

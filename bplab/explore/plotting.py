@@ -9,9 +9,19 @@ tick labels above the frame, and :func:`power_ticks` labels a log axis 10⁻³ i
 text, which matplotlib measures and draws several times faster than mathtext.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn, not before
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
 
 __all__ = ["new_axes", "set_title", "power_ticks", "power_label", "plot_error_vs_step",
            "plot_loss_curve"]
@@ -20,7 +30,7 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _MATH = re.compile(r"\$\\mathdefault\{(.*)\}\$")
 
 
-def new_axes(ax=None, figsize=(6, 4)):
+def new_axes(ax: Axes | None = None, figsize: tuple[float, float] = (6, 4)) -> Axes:
     """Return ``ax``, or the axes of a new figure of ``figsize`` inches."""
     if ax is not None:
         return ax
@@ -30,7 +40,7 @@ def new_axes(ax=None, figsize=(6, 4)):
     return ax
 
 
-def set_title(ax, label, **kwargs):
+def set_title(ax: Axes, label: str, **kwargs: Any) -> Text:
     """Set the title of ``ax`` just above its frame; return the title's Text.
 
     Placed at a fixed height, matplotlib does not measure every tick label of the panel
@@ -40,7 +50,7 @@ def set_title(ax, label, **kwargs):
     return ax.set_title(label, y=1.0, **kwargs)
 
 
-def power_label(label):
+def power_label(label: str) -> str:
     r"""A log axis label in plain text: ``'$\\mathdefault{10^{-3}}$'`` to ``'10⁻³'``.
 
     Parameters
@@ -71,7 +81,7 @@ def power_label(label):
     return "\u2212" + body[1:] if body.startswith("-") else body
 
 
-def power_ticks(axis, values=None):
+def power_ticks(axis: Axis, values: Sequence[float] | None = None) -> Axis:
     """Label the base-10 log ``axis`` (``ax.xaxis`` or ``ax.yaxis``) with :func:`power_label`.
 
     Parameters
@@ -105,7 +115,8 @@ def power_ticks(axis, values=None):
     return axis
 
 
-def plot_error_vs_step(steps, errors, ax=None, slopes=(1, 2)):
+def plot_error_vs_step(steps: ArrayLike, errors: dict[str, ArrayLike], ax: Axes | None = None,
+                       slopes: Sequence[int] = (1, 2)) -> Axes:
     """Log-log plot of the error of numerical derivatives against the step size.
 
     Parameters
@@ -141,7 +152,8 @@ def plot_error_vs_step(steps, errors, ax=None, slopes=(1, 2)):
     return ax
 
 
-def plot_loss_curve(losses, ax=None, log=True, label=None):
+def plot_loss_curve(losses: ArrayLike, ax: Axes | None = None, log: bool = True,
+                    label: str | None = None) -> Axes:
     """Loss against step (or iteration), on a log scale by default.
 
     Parameters

@@ -12,17 +12,26 @@ is shown uncropped (:func:`png`): the picture keeps its size while tick labels c
 width, and matplotlib skips the measuring pass that cropping needs.
 """
 
+from __future__ import annotations
+
 import functools
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.figure import Figure
 
 from ..course import grading
 
 __all__ = ["fixed_layout", "png", "explorer"]
 
 
-def fixed_layout(draw, *, left=0.75, right=0.25, bottom=0.6, top=0.4, gap=0.8):
+def fixed_layout(draw: Callable[..., Any], *, left: float = 0.75, right: float = 0.25,
+                 bottom: float = 0.6, top: float = 0.4, gap: float = 0.8) -> Callable[..., Any]:
     """Wrap ``draw`` so that its figure is laid out with fixed margins, in inches.
 
     Parameters
@@ -70,7 +79,7 @@ def fixed_layout(draw, *, left=0.75, right=0.25, bottom=0.6, top=0.4, gap=0.8):
     return laid_out
 
 
-def png(fig):
+def png(fig: Figure) -> bytes:
     """The figure as PNG bytes, at its own size and dpi (not cropped to its contents)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor(),
@@ -78,7 +87,8 @@ def png(fig):
     return buffer.getvalue()
 
 
-def explorer(draw, controls, *, figsize=(9, 3.6), ncols=1):
+def explorer(draw: Callable[..., Any], controls: dict[str, Any], *,
+             figsize: tuple[float, float] = (9, 3.6), ncols: int = 1) -> VBox | None:
     """Build sliders that redraw a figure through ``draw``.
 
     Parameters

@@ -240,3 +240,37 @@ def wait_for_new_image(explorer, old_src, timeout_s=30.0):
             return src
         time.sleep(0.1)
     return None
+
+
+def select_cell(page, index):
+    """Select the front notebook's cell ``index`` (command mode), by clicking its prompt."""
+    cell = page.locator(f"{FRONT} .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputPrompt").first.click()
+    return cell
+
+
+def set_code(page, index, code):
+    """Replace the text of code cell ``index`` as a student would: select all, type anew."""
+    cell = page.locator(f"{FRONT} .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Escape")  # back to command mode, the edit kept
+
+
+def run_cells(page, first, last):
+    """Run cells ``first`` to ``last`` in order with Shift+Enter, from the first selected."""
+    select_cell(page, first)
+    for _ in range(first, last + 1):
+        page.keyboard.press("Shift+Enter")
+
+
+def progress_rows(page):
+    """The progress table's exercise rows: ``{(notebook, exercise): status}``."""
+    return page.evaluate(
+        """(front) => Object.fromEntries([...document.querySelectorAll(
+                front + ' .bplab-progress tr[data-exercise]')]
+            .map((row) => [row.dataset.notebook + '/' + row.dataset.exercise,
+                           row.dataset.status]))""", FRONT)

@@ -1,0 +1,1 @@
+"""Authoring the course: the source format, the course build, and the gate that tests the tests."""

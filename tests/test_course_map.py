@@ -1,0 +1,219 @@
+"""The start page, the links between notebooks, progress recording and the README's map.
+
+What the build adds to the authored notebooks comes from one source of truth (the course
+order and the notebooks' headers), so these tests check the built notebooks against it:
+the start page is no assignment, every notebook links to the map and its neighbours, every
+graded test cell records its outcome (and nothing else changes for nbgrader), and the
+README's course map says what the headers say, with a Binder badge per notebook.
+"""
+
+import ast
+import doctest
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import (NOTEBOOKS_DIR, README, SOLUTIONS_DIR, START, assignments, exercise_of,
+                        notebooks)
+from autograder.authoring import coursemap, learner
+from autograder.authoring.build import readme_drift, write_course
+from autograder.authoring.coursemap import BINDER, Header, navigation
+from autograder.authoring.learner import headers, source_cells, with_progress
+
+GRADED = assignments()
+ALL = notebooks()
+LINK = re.compile(r"\]\((\.\./[^)\s]+\.ipynb)\)")
+
+
+def built(folder, name):
+    return nbformat.read(folder / name / f"{name}.ipynb", as_version=4)
+
+
+def first_markdown(nb):
+    return next(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_the_start_page_is_a_notebook_of_the_course_but_no_assignment():
+    assert ALL[0] == START
+    assert START not in GRADED
+    assert GRADED == [name for name in ALL if name != START]
+
+
+def test_the_modules_examples_run():
+    for module in (coursemap, learner):
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module.__name__
+
+
+@pytest.mark.parametrize("folder", [NOTEBOOKS_DIR, SOLUTIONS_DIR], ids=["release", "solution"])
+@pytest.mark.parametrize("name", GRADED)
+def test_every_test_cell_records_its_outcome_first_and_last(folder, name):
+    tests = [c for c in built(folder, name).cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert tests
+    for cell in tests:
+        call = f'("{name}", "{cell.metadata["nbgrader"]["grade_id"]}")'
+        lines = cell.source.splitlines()
+        assert lines[0].startswith('"""'), "the docstring stays first: it titles the feedback"
+        assert lines[1] == f"bp.progress.checking{call}"
+        assert lines[-1] == f"bp.progress.passed{call}"
+        assert sum("bp.progress." in line for line in lines) == 2
+
+
+def test_recording_is_in_the_source_notebook_nbgrader_and_the_independent_check_read(tmp_path):
+    name = GRADED[0]
+    write_course(tmp_path, [name])
+    source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+    tests = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert all(c.source.splitlines()[-1].startswith("bp.progress.passed(") for c in tests)
+    assert any("### BEGIN HIDDEN TESTS" in c.source for c in tests)
+
+
+@pytest.mark.parametrize("source", [
+    '"""One line."""\nassert x',
+    '"""Two\nlines."""\nassert x',
+    "assert x",
+    '"""Hidden ones."""\nassert x\n### BEGIN HIDDEN TESTS\nfor s in (1, 2):\n    assert s\n'
+    "### END HIDDEN TESTS\n",
+])
+def test_with_progress_keeps_the_docstring_first_and_the_cell_valid(source):
+    cell = with_progress(source, "01_x", "a__b")
+    ast.parse(cell)
+    lines = cell.splitlines()
+    at = lines.index('bp.progress.checking("01_x", "a__b")')
+    assert "\n".join(lines[:at]) == "\n".join(source.splitlines()[:at])
+    assert lines[-1] == 'bp.progress.passed("01_x", "a__b")'
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_every_authored_test_cell_stays_valid_python_with_recording(name):
+    for cell in source_cells(name):
+        if cell.kind == "tests":
+            ast.parse(with_progress(cell.source, name, cell.grade_id))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_notebook_links_to_the_map_and_its_neighbours(name):
+    nb = built(NOTEBOOKS_DIR, name)
+    line = navigation(headers(), name, START)
+    header = first_markdown(nb)
+    assert header.splitlines()[0].startswith("# "), "the title stays the first line"
+    assert line in header, f"{name}: no navigation line under the title"
+    last = [c.source for c in nb.cells if c.cell_type == "markdown"][-1]
+    assert last.endswith(line), f"{name}: no navigation line at the end"
+    at = ALL.index(name)
+    links = LINK.findall(line)
+    expected = ([] if name == START else [f"../{START}/{START}.ipynb"])
+    expected += [f"../{n}/{n}.ipynb" for n in ALL[max(at - 1, 0):at] if n != START]
+    expected += [f"../{n}/{n}.ipynb" for n in ALL[at + 1:at + 2]]
+    assert links == expected
+    for link in links:
+        assert (NOTEBOOKS_DIR / name / link).resolve().is_file(), f"{name}: dead link {link}"
+
+
+def test_navigation_handles_any_set_of_notebooks():
+    course = [Header(n, n[3:].title()) for n in ("00_map", "01_a", "02_b", "08_c", "09_d")]
+    assert navigation(course, "00_map", "00_map") == "**Next:** [1. A](../01_a/01_a.ipynb)"
+    assert "Previous:** [2. B](../02_b/02_b.ipynb) · **Next:** [9. D](../09_d/09_d.ipynb)" in (
+        navigation(course, "08_c", "00_map"))
+    last = navigation(course, "09_d", "00_map")
+    assert last.startswith("[Course map](../00_map/00_map.ipynb)") and "Next" not in last
+    without_map = navigation(course[1:], "01_a", "00_map")
+    assert without_map == "**Next:** [2. B](../02_b/02_b.ipynb)"
+
+
+def test_the_start_page_release_is_plain_and_shows_the_course_map():
+    nb = built(NOTEBOOKS_DIR, START)
+    for cell in nb.cells:
+        assert "nbgrader" not in cell.metadata, "the start page is no nbgrader assignment"
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and "bp.progress.checking" not in cell.source
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert learner.MAP_MARKER not in text
+    assert coursemap.map_table([h for h in headers() if h.name != START]) in text
+    for name in GRADED:
+        assert f"](../{name}/{name}.ipynb)" in text
+    assert "bp.progress()" in "\n".join(c.source for c in nb.cells)
+
+
+def test_the_start_page_solution_ran_and_lists_every_exercise_as_not_run():
+    nb = built(SOLUTIONS_DIR, START)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"
+                or (o.output_type == "stream" and o.name == "stderr")]
+    table = next(o for o in outputs if "text/html" in o.get("data", {}))["data"]["text/html"]
+    for name in GRADED:
+        release = built(NOTEBOOKS_DIR, name)
+        exercises = {exercise_of(c.metadata["nbgrader"]["grade_id"]) for c in release.cells
+                     if c.metadata.get("nbgrader", {}).get("grade")}
+        for exercise in exercises:
+            assert (f'data-notebook="{name}" data-exercise="{exercise}" '
+                    f'data-status="not run"') in table
+
+
+def test_the_readme_course_map_is_what_the_headers_give(tmp_path):
+    assert readme_drift() == []
+    text = README.read_text()
+    for name in GRADED:
+        path = f"notebooks/{name}/{name}.ipynb"
+        assert f"](notebooks/{name}/{name}.ipynb) |" in text
+        assert f"[![Binder](https://mybinder.org/badge_logo.svg)]({BINDER}{path})" in text
+    changed = tmp_path / "README.md"
+    changed.write_text(text.replace(" min |", " minutes |", 1))
+    assert "differs from the notebooks' headers" in readme_drift(changed)[0]
+    changed.write_text(text.replace(coursemap.README_START, ""))
+    assert "lacks the markers" in readme_drift(changed)[0]
+
+
+def test_readme_and_start_page_point_newcomers_to_the_start_page():
+    text = README.read_text()
+    start = f"notebooks/{START}/{START}.ipynb"
+    badge = next(line for line in text.splitlines() if "mybinder.org/v2/" in line)
+    assert badge.endswith(f"urlpath=lab/tree/{start})")
+    assert f"]({start})" in text.split("## Course map")[0], "the Start section links the map"
+
+
+@pytest.mark.slow
+def test_running_a_notebook_records_progress_that_the_map_shows(tmp_path, monkeypatch):
+    """Run notebook 1's solution, then its release, beside the map, as a learner would."""
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("BPLAB_PROGRESS", raising=False)
+    name = GRADED[0]
+    for folder in (name, START):
+        (tmp_path / folder).mkdir()
+    shutil.copy(NOTEBOOKS_DIR / START / f"{START}.ipynb", tmp_path / START)
+    progress_file = tmp_path / ".bplab-progress.json"
+
+    def run(nb, folder, allow_errors=False):
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
+                       resources={"metadata": {"path": str(tmp_path / folder)}}).execute()
+        return nb
+
+    solution = built(SOLUTIONS_DIR, name)
+    checks = {c.metadata["nbgrader"]["grade_id"] for c in solution.cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # as nbgrader grades: no record
+    run(solution, name)
+    assert not progress_file.exists()
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+
+    run(built(SOLUTIONS_DIR, name), name)
+    recorded = json.loads(progress_file.read_text())["notebooks"][name]
+    assert {c for c, o in recorded.items() if o["passed"]} == checks
+
+    shutil.copy(NOTEBOOKS_DIR / name / f"{name}.ipynb", tmp_path / name)
+    run(built(NOTEBOOKS_DIR, name), name, allow_errors=True)  # the blank release fails all
+    recorded = json.loads(progress_file.read_text())["notebooks"][name]
+    assert {c for c, o in recorded.items() if not o["passed"]} == checks
+
+    shown = run(built(NOTEBOOKS_DIR, START), START)
+    html = "".join(o.get("data", {}).get("text/html", "")
+                   for c in shown.cells if c.cell_type == "code" for o in c.outputs)
+    assert f'data-notebook="{name}"' in html and 'data-status="failed"' in html
+    assert 'data-status="passed"' not in html
+    assert not list(Path(NOTEBOOKS_DIR).glob("**/.bplab-progress.json.*.tmp"))

@@ -228,7 +228,8 @@ try:
 
 
 REFERENCE_ROUTES = {
-    "expected": "def mse(y_hat, t):\n    return bp.checks.testdata.expected(bp.losses.mse, y_hat, t)\n",
+    "expected": ("def mse(y_hat, t):\n"
+                 "    return bp.checks.testdata.expected(bp.losses.mse, y_hat, t)\n"),
     "unlocked": ("def mse(y_hat, t):\n    with bp.course.references_unlocked():\n"
                  "        return bp.losses.mse(y_hat, t)\n"),
     "wrapped": "def mse(y_hat, t):\n    return bp.losses.mse.__wrapped__(y_hat, t)\n",

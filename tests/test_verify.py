@@ -304,3 +304,16 @@ def test_verify_leaves_the_environment_and_no_temporary_folders(source_nb, tmp_p
     verify(source_nb, submission(source_nb, after={"bce": "import os\nos._exit(3)\n"}), LIMITS)
     assert dict(os.environ) == before
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_package_without_references_loses_their_bodies_and_keeps_the_rest(tmp_path):
+    from autograder.sandbox.references import build_package, reference_functions
+
+    package = Path(__file__).resolve().parent.parent / "bplab"
+    removed = build_package(package, 1, tmp_path / "bplab")
+    assert set(removed) == set(reference_functions(package, 1)) >= {"bplab.losses.mse"}
+    losses = (tmp_path / "bplab" / "losses.py").read_text()
+    assert "def mse(" in losses and "** 2) / len(y_hat)" not in losses
+    copied = {p.relative_to(package) for p in package.rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts}
+    assert copied <= {p.relative_to(tmp_path / "bplab") for p in (tmp_path / "bplab").rglob("*")}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import compileall
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,8 +103,8 @@ def _stripped(text: str, module: str, notebook: int) -> tuple[str, list[str]]:
 def build_package(package: str | Path, notebook: int, target: str | Path) -> list[str]:
     """Copy the package at ``package`` to ``target`` without notebook ``notebook``'s references.
 
-    Only ``.py`` files are copied (no caches of the full package), then compiled, so the
-    copy imports as fast as the original.
+    Every file is copied but the caches of the full package; the Python files are then
+    compiled, so the copy imports as fast as the original.
 
     Returns
     -------
@@ -112,12 +113,15 @@ def build_package(package: str | Path, notebook: int, target: str | Path) -> lis
     """
     package, target = Path(package), Path(target)
     removed: list[str] = []
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" in path.parts:
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
             continue
-        text = path.read_text()
         out = target / path.relative_to(package)
         out.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix != ".py":  # data the package reads (notebook 9's digits, say)
+            shutil.copyfile(path, out)
+            continue
+        text = path.read_text()
         if "reference(" in text:
             text, gone = _stripped(text, _module_name(package, path), notebook)
             removed += gone

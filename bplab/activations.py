@@ -1,15 +1,24 @@
 """Activation functions and their derivatives, vectorised and numerically safe.
 
-Each derivative is written in terms of the activation's *output* where that is the
-cheaper form backprop uses: ``sigmoid'(z) = a (1 - a)`` and ``tanh'(z) = 1 - a**2`` with
-``a = h(z)``. Writing ``1 - z**2`` (the input instead of the output) is a classic slip.
+Each derivative takes the activation's *input* ``z`` and is computed from its output
+``a = h(z)`` where that is cheaper: ``sigmoid'(z) = a (1 - a)`` and ``tanh'(z) = 1 - a**2``.
+Writing ``1 - z**2`` (the input instead of the output) is a classic slip.
+
+The derivatives of tanh and of the sigmoid are derived by the student in notebooks 4
+and 5, and that of the leaky ReLU in notebook 5's transfer exercise, so they are locked
+there (see :mod:`bplab.course`).
 """
 
 import numpy as np
 
+from .course import reference
 from .validation import as_array
 
-__all__ = ["sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad", "ACTIVATIONS"]
+__all__ = ["sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad",
+           "LEAKY_SLOPE", "leaky_relu", "leaky_relu_grad", "ACTIVATIONS"]
+
+LEAKY_SLOPE = 0.1
+"""The slope of :func:`leaky_relu` for negative inputs."""
 
 
 def sigmoid(z):
@@ -45,6 +54,7 @@ def sigmoid(z):
     return out
 
 
+@reference(5)
 def sigmoid_grad(z):
     """Derivative of the sigmoid at ``z``: ``sigma(z) (1 - sigma(z))``, at most 1/4.
 
@@ -62,6 +72,7 @@ def tanh(z):
     return np.tanh(as_array(z, "z", dtype=complex if np.iscomplexobj(z) else np.float64))
 
 
+@reference(4)
 def tanh_grad(z):
     """Derivative of tanh at ``z``: ``1 - tanh(z)**2``, at most 1.
 
@@ -84,9 +95,34 @@ def relu_grad(z):
     return (as_array(z, "z") > 0).astype(np.float64)
 
 
+def leaky_relu(z):
+    """Leaky ReLU: ``z`` where ``z > 0``, else ``LEAKY_SLOPE * z``.
+
+    Examples
+    --------
+    >>> leaky_relu(np.array([2.0, -2.0]))
+    array([ 2. , -0.2])
+    """
+    z = as_array(z, "z")
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+@reference(5)
+def leaky_relu_grad(z):
+    """Derivative of :func:`leaky_relu`: 1 where ``z > 0``, else ``LEAKY_SLOPE`` (also at 0).
+
+    Examples
+    --------
+    >>> leaky_relu_grad(np.array([2.0, -2.0]))
+    array([1. , 0.1])
+    """
+    return np.where(as_array(z, "z") > 0, 1.0, LEAKY_SLOPE)
+
+
 ACTIVATIONS = {
     "sigmoid": (sigmoid, sigmoid_grad),
     "tanh": (tanh, tanh_grad),
     "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
 }
 """Name to ``(function, derivative)`` for every activation in the course."""

@@ -33,9 +33,18 @@ _OPS = {
     "linear": (lambda v, p: v[0] * v[1] + v[2], lambda v, out, p: (v[1], v[0], 1.0)),
     "sigmoid": (lambda v, p: sigmoid(v[0]), lambda v, out, p: (out * (1.0 - out),)),
     "half_sq": (lambda v, p: 0.5 * v[0] ** 2, lambda v, out, p: (v[0],)),
+    "exp": (lambda v, p: np.exp(v[0]), lambda v, out, p: (out,)),
+    "div": (lambda v, p: v[0] / v[1], lambda v, out, p: (1.0 / v[1], -out / v[1])),
+    # The mean runs over the broadcast shape of (v - t), so each entry of that difference
+    # carries 1/size; a parent smaller than t then receives the sum over the broadcast axes.
     "mean_half_sq_err": (lambda v, p: np.mean(0.5 * (v[0] - p["t"]) ** 2),
-                         lambda v, out, p: ((v[0] - p["t"]) / np.size(v[0]),)),
+                         lambda v, out, p: (_mean_of_difference(v[0], p["t"]),)),
 }
+
+
+def _mean_of_difference(y, t):
+    difference = np.asarray(y, dtype=np.float64) - np.asarray(t, dtype=np.float64)
+    return difference / difference.size
 
 
 @dataclass
@@ -140,7 +149,8 @@ class Graph:
 
         Kinds: ``add`` (optional ``weights``), ``mul``, ``scale`` (constant ``c``),
         ``linear`` (w x + b from parents w, x, b), ``sigmoid``, ``half_sq`` (v**2 / 2),
-        ``mean_half_sq_err`` (mean of (v - t)**2 / 2, target ``t``).
+        ``exp``, ``div`` (first parent over second), ``mean_half_sq_err`` (mean of
+        (v - t)**2 / 2, target ``t``).
         """
         if kind not in _OPS:
             raise ValueError(f"kind must be one of {sorted(_OPS)}; got {kind!r}")

@@ -1,8 +1,10 @@
 """Notebook 3's worked examples as graphs, with their reference answers.
 
-``J = 3(a + bc)`` (at a=5, b=3, c=2: J=33, dJ/da=3, dJ/db=6, dJ/dc=9) and the logistic
+``J = 3(a + bc)`` (at a=5, b=3, c=2: J=33, dJ/da=3, dJ/db=6, dJ/dc=9); the logistic
 neuron with an L2 regulariser, ``L = mean((sigmoid(w x + b) - t)**2 / 2) + lam w**2 / 2``,
-where ``w`` feeds both the neuron and the regulariser, so its bar value is a sum.
+where ``w`` feeds both the neuron and the regulariser, so its bar value is a sum; and the
+graph of notebook 3's transfer exercise, ``L = e^(ab) / (e^(ab) + b)``, with an ``exp`` and a
+division node, where ``b`` also has two children.
 The reference answers are locked in notebook 3 (see :mod:`bplab.course`).
 """
 
@@ -12,7 +14,8 @@ from .course import reference, references_unlocked
 from .graph import Graph
 from .validation import as_array, as_scalar, same_shape
 
-__all__ = ["j_graph", "neuron_graph", "forward_backward_j", "neuron_loss", "neuron_backward"]
+__all__ = ["j_graph", "neuron_graph", "exp_div_graph", "forward_backward_j", "neuron_loss",
+           "neuron_backward", "exp_div_backward"]
 
 
 def j_graph(a=5.0, b=3.0, c=2.0):
@@ -57,6 +60,54 @@ def neuron_graph(w, b, x, t, lam):
     g.op("L", "add", "E", "R", weights=(1.0, lam), label="L = E + λR")
     g.forward()
     return g
+
+
+def exp_div_graph(a, b):
+    """Graph of ``L = q / r`` with ``p = ab``, ``q = e^p``, ``r = q + b``; forward pass done.
+
+    Examples
+    --------
+    >>> round(float(exp_div_graph(0.0, 1.0).forward()), 6)
+    0.5
+    """
+    g = Graph()
+    g.input("a", as_array(a, "a"))
+    g.input("b", as_array(b, "b"))
+    g.op("p", "mul", "a", "b", label="p = ab")
+    g.op("q", "exp", "p", label="q = exp(p)")
+    g.op("r", "add", "q", "b", label="r = q + b")
+    g.op("L", "div", "q", "r", label="L = q / r")
+    g.forward()
+    return g
+
+
+@reference(3)
+def exp_div_backward(a, b):
+    r"""``L = e^(ab) / (e^(ab) + b)`` and its two partial derivatives, by backprop.
+
+    Parameters
+    ----------
+    a, b : float
+
+    Returns
+    -------
+    L, dL_da, dL_db : float
+
+    Notes
+    -----
+    :math:`\bar q = 1/r + \bar r`, :math:`\bar r = -q/r^2`, :math:`\bar p = \bar q\, q`,
+    :math:`\bar a = \bar p\, b`, :math:`\bar b = \bar p\, a + \bar r`: ``b`` has two
+    children, ``p`` and ``r``, and ``q`` has two, ``r`` and ``L``.
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in exp_div_backward(0.0, 1.0)]
+    [0.5, 0.25, -0.25]
+    """
+    with references_unlocked():
+        g = exp_div_graph(as_scalar(a, "a"), as_scalar(b, "b"))
+        bars = g.backward()
+    return float(g.nodes["L"].value), float(bars["a"]), float(bars["b"])
 
 
 @reference(3)

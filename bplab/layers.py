@@ -1,6 +1,6 @@
 """A dense (fully connected) layer on a batch: forward and backward side by side.
 
-Shapes follow the course convention (DESIGN section 3). Per example, with column
+Shapes follow the course convention (``docs/notation.md``). Per example, with column
 vectors, ``z = W a_prev + b`` where ``W`` has shape ``(n_out, n_in)`` and ``W[j, i]`` is
 the weight from input ``i`` to output ``j``. A batch stacks examples as **rows**:
 

@@ -1,6 +1,6 @@
 """Loss functions and their gradients: the references for notebook 1.
 
-Conventions (DESIGN section 3): predictions ``y_hat`` and targets ``t`` have shape
+Conventions (the course's notation page, ``docs/notation.md``): predictions ``y_hat`` and targets ``t`` have shape
 ``(N,)`` (one output per example) or ``(N, n_out)``. The per-example loss sums over
 outputs; the dataset loss is the **mean of the per-example losses**, so every gradient
 carries a factor ``1/N`` and has the shape of ``y_hat``.
@@ -20,6 +20,8 @@ __all__ = [
     "mse_grad",
     "bce",
     "bce_grad",
+    "logcosh",
+    "logcosh_grad",
     "bce_with_logits",
     "bce_with_logits_grad",
     "l2_penalty",
@@ -147,6 +149,51 @@ def bce_grad(y_hat, t, eps=BCE_EPS):
     y_hat, t = _pair(y_hat, t)
     p = np.clip(y_hat, eps, 1.0 - eps)
     return (p - t) / (p * (1.0 - p) * len(y_hat))
+
+
+def logcosh(y_hat, t):
+    r"""Log-cosh loss: the mean over examples of ``sum_k log(cosh(y_hat - t))``.
+
+    Parameters
+    ----------
+    y_hat : ndarray of shape (N,) or (N, n_out)
+    t : ndarray of the shape of y_hat
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    :math:`\log\cosh r = |r| + \log(1 + e^{-2|r|}) - \log 2`, which never overflows.
+    Like half the squared error for small residuals, like :math:`|r| - \log 2` for large ones.
+
+    Examples
+    --------
+    >>> round(logcosh(np.array([0.0, 1.0]), np.array([0.0, 0.0])), 6)
+    0.21689
+    """
+    y_hat, t = _pair(y_hat, t)
+    r = np.abs(y_hat - t)
+    return float(np.sum(r + np.log1p(np.exp(-2.0 * r)) - np.log(2.0)) / len(y_hat))
+
+
+@reference(1)
+def logcosh_grad(y_hat, t):
+    r"""Gradient of :func:`logcosh` with respect to ``y_hat``.
+
+    Returns
+    -------
+    ndarray of the shape of y_hat
+        :math:`\tanh(\hat y - t) / N`.
+
+    Examples
+    --------
+    >>> logcosh_grad(np.array([0.0, 0.0]), np.array([0.0, 0.0]))
+    array([0., 0.])
+    """
+    y_hat, t = _pair(y_hat, t)
+    return np.tanh(y_hat - t) / len(y_hat)
 
 
 def bce_with_logits(z, t):

@@ -12,7 +12,7 @@ The output end (output activations, the mean loss and the output delta) is
 :mod:`bplab.mlp_output`; deterministic problems and the loss as a function of one
 parameter, for demos and checks, are :mod:`bplab.mlp_problems`.
 
-Conventions (DESIGN section 3):
+Conventions (the course's notation page, ``docs/notation.md``):
 
 * ``params`` maps ``"W1", "b1", ..., "WL", "bL"`` to arrays; ``W{l}`` has shape
   ``(n_l, n_{l-1})`` and ``b{l}`` shape ``(n_l,)``; layer ``L`` is the output layer.
@@ -22,8 +22,8 @@ Conventions (DESIGN section 3):
   shape of ``W1``; so checking or updating every parameter is one loop over the keys.
 * ``cache`` holds ``"A0"`` (= X) and ``"Z{l}"``, ``"A{l}"`` for every layer, plus the
   activation names under ``"hidden"`` and ``"output"``.
-* Hidden activations: ``"sigmoid"``, ``"tanh"``, ``"relu"``; output activations: those
-  or ``"identity"``. Losses are means over the examples: ``"mse"`` (squared error summed
+* Hidden activations: ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``; output
+  activations: those or ``"identity"``. Losses are means over the examples: ``"mse"`` (squared error summed
   over outputs), ``"half_mse"`` (half of it) and ``"bce"`` (needs a sigmoid output).
 
 Backward pass, with deltas ``dZ{l} = dL/dZ{l}`` (one example per row):
@@ -41,7 +41,7 @@ from .validation import as_array, as_scalar
 
 __all__ = ["init_params", "n_layers", "forward", "backward", "loss_and_grads", "step"]
 
-_HIDDEN = ("sigmoid", "tanh", "relu")
+_HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu")
 
 
 def init_params(sizes, rng, scale=None):
@@ -98,9 +98,9 @@ def forward(params, X, hidden="sigmoid", output="sigmoid"):
     params : dict of str to ndarray
         See the module docstring.
     X : ndarray of shape (N, n_0)
-    hidden : {"sigmoid", "tanh", "relu"}
+    hidden : {"sigmoid", "tanh", "relu", "leaky_relu"}
         Activation of layers 1..L-1.
-    output : {"sigmoid", "tanh", "relu", "identity"}
+    output : {"sigmoid", "tanh", "relu", "leaky_relu", "identity"}
         Activation of layer L.
 
     Returns
@@ -177,6 +177,12 @@ def backward(params, cache, t, loss="mse"):
 def loss_and_grads(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse"):
     """The mean loss and its gradients in one call: ``(L, grads)``.
 
+    The gradients are those of the loss returned, everywhere: with ``loss="bce"`` the loss
+    is computed from the output's pre-activations (:func:`bplab.losses.bce_with_logits`),
+    so a prediction that rounds to exactly 0 or 1 gives a finite loss whose slope is the
+    gradient returned, ``(y_hat - t) / N`` at the output, instead of a clipped loss that is
+    flat there while its gradient is not.
+
     Examples
     --------
     >>> params = init_params([2, 2, 1], np.random.default_rng(1))
@@ -185,7 +191,8 @@ def loss_and_grads(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse")
     (True, (2, 2))
     """
     y_hat, cache = forward(params, X, hidden=hidden, output=output)
-    return mean_loss(y_hat, t, loss), backward(params, cache, t, loss=loss)
+    Z_out = cache[f"Z{n_layers(params)}"] if output == "sigmoid" else None
+    return mean_loss(y_hat, t, loss, Z=Z_out), backward(params, cache, t, loss=loss)
 
 
 def step(params, grads, lr):

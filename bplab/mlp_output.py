@@ -51,13 +51,27 @@ def _target(t, y_hat):
     return t
 
 
-def mean_loss(y_hat, t, kind="mse"):
+def mean_loss(y_hat, t, kind="mse", Z=None):
     """Mean over examples of the per-example loss ``kind`` (see :data:`LOSSES`).
+
+    Parameters
+    ----------
+    y_hat : ndarray of shape (N, n_out)
+    t : ndarray of shape (N, n_out), or (N,) when n_out == 1
+    kind : {"mse", "half_mse", "bce"}
+    Z : ndarray of shape (N, n_out), optional
+        The pre-activations of a sigmoid output, ``y_hat = sigmoid(Z)``. With ``"bce"``
+        the loss is then computed from them, exactly and without clipping, so that it
+        stays consistent with the output delta ``(y_hat - t) / N`` even where ``y_hat``
+        rounds to 0 or 1.
 
     Examples
     --------
     >>> mean_loss(np.array([[1.0], [3.0]]), np.array([0.0, 1.0]), "half_mse")
     1.25
+    >>> Z = np.array([[-800.0]])            # sigmoid(Z) is exactly 0.0 in float64
+    >>> mean_loss(np.array([[0.0]]), [1.0], "bce", Z=Z)
+    800.0
     """
     y_hat = as_array(y_hat, "y_hat", ndim=2)
     t = _target(t, y_hat)
@@ -66,6 +80,8 @@ def mean_loss(y_hat, t, kind="mse"):
     if kind == "half_mse":
         return 0.5 * losses.mse(y_hat, t)
     if kind == "bce":
+        if Z is not None:
+            return losses.bce_with_logits(as_array(Z, "Z", shape=y_hat.shape), t)
         return losses.bce(y_hat, t)
     raise ValueError(f"kind must be one of {LOSSES}; got {kind!r}")
 

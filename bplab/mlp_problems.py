@@ -12,11 +12,12 @@ Shapes as in :mod:`bplab.mlp`: ``X`` is ``(N, n_0)`` and ``t`` is ``(N, n_L)``.
 
 import numpy as np
 
+from .course import references_unlocked
 from .mlp import forward, init_params, n_layers
 from .mlp_output import mean_loss
 from .validation import as_array
 
-__all__ = ["loss_of", "example_problem"]
+__all__ = ["loss_of", "example_problem", "example_cache"]
 
 
 def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
@@ -50,7 +51,9 @@ def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
     def f(value):
         trial = dict(params)
         trial[key] = as_array(value, key, shape=params[key].shape)
-        return mean_loss(forward(trial, X, hidden=hidden, output=output)[0], t, loss)
+        y_hat, cache = forward(trial, X, hidden=hidden, output=output)
+        Z_out = cache[f"Z{n_layers(trial)}"] if output == "sigmoid" else None
+        return mean_loss(y_hat, t, loss, Z=Z_out)
 
     return f
 
@@ -90,3 +93,30 @@ def example_problem(sizes, N, seed, loss="mse"):
     shape = (N, len(params[f"b{n_layers(params)}"]))
     t = rng.integers(0, 2, shape).astype(np.float64) if loss == "bce" else rng.uniform(0, 1, shape)
     return params, X, t
+
+
+def example_cache(sizes, N, seed, hidden="sigmoid", loss="mse"):
+    """:func:`example_problem` and the forward pass's cache for it, for test cells.
+
+    The cache is what a backward pass needs (``"A0"``, ``"Z{l}"``, ``"A{l}"``) for this
+    fixed problem only, so a test can hand a correct one to a student's backward pass in
+    the notebook where the forward pass itself is an exercise.
+
+    Returns
+    -------
+    params, X, t
+        As :func:`example_problem` returns them.
+    cache : dict of str to ndarray
+        ``"A0"`` and ``"Z{l}"``, ``"A{l}"`` for every layer; the output is a sigmoid.
+
+    Examples
+    --------
+    >>> params, X, t, cache = example_cache([2, 3, 1], 4, seed=1, hidden="tanh")
+    >>> sorted(cache), cache["A2"].shape
+    (['A0', 'A1', 'A2', 'Z1', 'Z2'], (4, 1))
+    """
+    params, X, t = example_problem(sizes, N, seed, loss=loss)
+    with references_unlocked():
+        cache = forward(params, X, hidden=hidden, output="sigmoid")[1]
+    return params, X, t, {key: value for key, value in cache.items()
+                          if key not in ("hidden", "output")}

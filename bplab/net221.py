@@ -1,36 +1,38 @@
 """The 2-2-1 tanh network of notebook 4: reference forward and backward for one example.
 
-Two inputs, two tanh hidden units, one tanh output, squared-error loss. Every
-intermediate has a name (DESIGN section 3), and the backward pass is the chain rule
-written out, one local derivative at a time:
+Two inputs, two tanh hidden units, one tanh output, the half squared error. One example,
+so every name is lower case (upper case is for batches)::
 
-    Z1 = W1 x + b1       A1 = tanh(Z1)       Z2 = W2 A1 + b2       y_hat = tanh(Z2)
-    L = (y_hat - t)**2
+    z1 = W1 x + b1       a1 = tanh(z1)       z2 = W2 a1 + b2       y_hat = tanh(z2)
+    L = 1/2 (y_hat - t)**2
 
-with ``W1[j, i]`` the weight from input ``i`` to hidden unit ``j``. The functions marked
-``@reference(4)`` answer notebook 4's exercises and are locked while it runs; the checks
-still use them. The batched form of the same formulas is notebook 5's business.
+with ``W1[j, i]`` the weight from input ``i`` to hidden unit ``j``. ``z2`` and ``y_hat``
+are arrays of shape (1,), like ``b2``; every function here also takes them as plain
+floats. The functions marked ``@reference(4)`` answer notebook 4's exercises and are
+locked while it runs; the checks still use them.
 """
 
 import numpy as np
 
 from .course import reference
+from .scalars import describe, number, product
 from .validation import as_array, as_scalar
 
 __all__ = ["PARAM_SHAPES", "CACHE_KEYS", "FACTOR_KEYS", "init_params", "forward", "loss",
-           "local_derivatives", "backward", "loss_at"]
+           "local_derivatives", "backward", "loss_at", "number", "product", "describe", "check_params"]
 
 PARAM_SHAPES = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
 """Shape of each parameter; a gradient has the same keys and shapes."""
 
-CACHE_KEYS = ("x", "Z1", "A1", "Z2", "y_hat")
+CACHE_KEYS = ("x", "z1", "a1", "z2", "y_hat")
 """The named intermediates that :func:`forward` returns, in the order they are computed."""
 
-FACTOR_KEYS = ("dL_dy_hat", "dy_hat_dZ2", "dZ2_dA1", "dA1_dZ1", "dZ1_dW1")
+FACTOR_KEYS = ("dL_dy_hat", "dy_hat_dz2", "dz2_da1", "da1_dz1", "dz1_dW1")
 """The five local derivatives whose product is ``dL/dW1[j, i]``."""
 
 
-def _params(params):
+def check_params(params):
+    """``params`` as float64 arrays of the shapes in :data:`PARAM_SHAPES`, or a clear error."""
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict with keys {list(PARAM_SHAPES)}; "
                         f"got {type(params).__name__}")
@@ -38,10 +40,6 @@ def _params(params):
     if missing:
         raise KeyError(f"params is missing {missing}; it needs {list(PARAM_SHAPES)}")
     return {key: as_array(params[key], key, shape=shape) for key, shape in PARAM_SHAPES.items()}
-
-
-def _target(t):
-    return as_array(t, "t").reshape(-1) if np.ndim(t) else np.array([as_scalar(t, "t")])
 
 
 def init_params(rng, scale=1.0, biases=True):
@@ -65,8 +63,6 @@ def init_params(rng, scale=1.0, biases=True):
     >>> params = init_params(np.random.default_rng(0), biases=False)
     >>> {key: value.shape for key, value in params.items()}
     {'W1': (2, 2), 'b1': (2,), 'W2': (1, 2), 'b2': (1,)}
-    >>> params["b1"]
-    array([0., 0.])
     """
     scale = as_scalar(scale, "scale", positive=True)
     params = {key: scale * rng.standard_normal(shape) for key, shape in PARAM_SHAPES.items()}
@@ -82,45 +78,49 @@ def forward(x, params):
     Parameters
     ----------
     x : ndarray of shape (2,)
-        The input (x1, x2).
     params : dict
         ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,).
 
     Returns
     -------
     cache : dict of str to ndarray
-        ``x`` (2,), ``Z1`` (2,), ``A1`` (2,), ``Z2`` (1,), ``y_hat`` (1,).
+        ``x`` (2,), ``z1`` (2,), ``a1`` (2,), ``z2`` (1,), ``y_hat`` (1,).
 
     Notes
     -----
-    :math:`Z_1 = W_1 x + b_1`, :math:`A_1 = \\tanh Z_1`, :math:`Z_2 = W_2 A_1 + b_2`,
-    :math:`\\hat y = \\tanh Z_2`.
+    :math:`z^1 = W^1 x + b^1`, :math:`a^1 = \\tanh z^1`, :math:`z^2 = W^2 a^1 + b^2`,
+    :math:`\\hat y = \\tanh z^2`.
 
     Examples
     --------
     >>> params = {"W1": np.eye(2), "b1": np.zeros(2), "W2": np.ones((1, 2)), "b2": np.zeros(1)}
     >>> cache = forward(np.array([0.0, 1.0]), params)
-    >>> cache["Z1"], cache["A1"].round(4), cache["y_hat"].round(4)
-    (array([0., 1.]), array([0.    , 0.7616]), array([0.6420]))
+    >>> cache["z1"], cache["a1"].round(4), cache["y_hat"].round(4)
+    (array([0., 1.]), array([0.    , 0.7616]), array([0.642]))
     """
     x = as_array(x, "x", shape=(2,))
-    p = _params(params)
-    Z1 = p["W1"] @ x + p["b1"]
-    A1 = np.tanh(Z1)
-    Z2 = p["W2"] @ A1 + p["b2"]
-    return {"x": x, "Z1": Z1, "A1": A1, "Z2": Z2, "y_hat": np.tanh(Z2)}
+    p = check_params(params)
+    z1 = p["W1"] @ x + p["b1"]
+    a1 = np.tanh(z1)
+    z2 = p["W2"] @ a1 + p["b2"]
+    return {"x": x, "z1": z1, "a1": a1, "z2": z2, "y_hat": np.tanh(z2)}
 
 
 def loss(y_hat, t):
-    """Squared error of one prediction: ``(y_hat - t)**2`` summed over the one output.
+    """Half squared error of one prediction, ``1/2 (y_hat - t)**2``, as a float.
 
     Examples
     --------
-    >>> loss(np.array([0.5]), 1.0)
-    0.25
+    >>> loss(np.array([0.5]), 1.0), loss(0.5, [1.0])
+    (0.125, 0.125)
     """
-    y_hat = as_array(y_hat, "y_hat", shape=(1,))
-    return float(np.sum((y_hat - _target(t)) ** 2))
+    return 0.5 * (number(y_hat, "y_hat") - number(t, "t")) ** 2
+
+
+def _cache(cache):
+    if not isinstance(cache, dict) or not set(CACHE_KEYS) <= set(cache):
+        raise KeyError(f"cache must be a dict with keys {list(CACHE_KEYS)}")
+    return cache
 
 
 @reference(4)
@@ -130,9 +130,8 @@ def local_derivatives(cache, t, params, j, i):
     Parameters
     ----------
     cache : dict
-        As returned by :func:`forward`.
+        As returned by :func:`forward` (``y_hat`` may also be a float).
     t : float
-        The target.
     params : dict
     j, i : int
         Hidden unit and input, each 0 or 1.
@@ -140,34 +139,35 @@ def local_derivatives(cache, t, params, j, i):
     Returns
     -------
     dict of str to float
-        ``dL_dy_hat``, ``dy_hat_dZ2``, ``dZ2_dA1``, ``dA1_dZ1``, ``dZ1_dW1``; their product
+        ``dL_dy_hat``, ``dy_hat_dz2``, ``dz2_da1``, ``da1_dz1``, ``dz1_dW1``; their product
         is ``dL/dW1[j, i]``.
 
     Notes
     -----
-    :math:`\\partial L/\\partial \\hat y = 2(\\hat y - t)`,
-    :math:`\\partial \\hat y/\\partial Z_2 = 1 - \\hat y^2`,
-    :math:`\\partial Z_2/\\partial A_{1j} = W_2[0, j]`,
-    :math:`\\partial A_{1j}/\\partial Z_{1j} = 1 - A_{1j}^2` (the *output* of tanh),
-    :math:`\\partial Z_{1j}/\\partial W_1[j, i] = x_i`.
+    :math:`\\partial L/\\partial \\hat y = \\hat y - t`,
+    :math:`\\partial \\hat y/\\partial z^2 = 1 - \\hat y^2`,
+    :math:`\\partial z^2/\\partial a^1_j = W^2[0, j]`,
+    :math:`\\partial a^1_j/\\partial z^1_j = 1 - (a^1_j)^2` (the *output* of tanh),
+    :math:`\\partial z^1_j/\\partial W^1[j, i] = x_i`.
 
     Examples
     --------
     >>> params = {"W1": np.eye(2), "b1": np.zeros(2), "W2": np.ones((1, 2)), "b2": np.zeros(1)}
     >>> cache = forward(np.array([0.0, 0.0]), params)
     >>> local_derivatives(cache, 1.0, params, 0, 1)
-    {'dL_dy_hat': -2.0, 'dy_hat_dZ2': 1.0, 'dZ2_dA1': 1.0, 'dA1_dZ1': 1.0, 'dZ1_dW1': 0.0}
+    {'dL_dy_hat': -1.0, 'dy_hat_dz2': 1.0, 'dz2_da1': 1.0, 'da1_dz1': 1.0, 'dz1_dW1': 0.0}
     """
-    p = _params(params)
+    p = check_params(params)
     if j not in (0, 1) or i not in (0, 1):
         raise ValueError(f"j and i must each be 0 or 1; got j={j!r}, i={i!r}")
-    y_hat = float(cache["y_hat"][0])
+    cache = _cache(cache)
+    y_hat = number(cache["y_hat"], "cache['y_hat']")
     return {
-        "dL_dy_hat": 2.0 * (y_hat - float(_target(t)[0])),
-        "dy_hat_dZ2": 1.0 - y_hat**2,
-        "dZ2_dA1": float(p["W2"][0, j]),
-        "dA1_dZ1": 1.0 - float(cache["A1"][j]) ** 2,
-        "dZ1_dW1": float(cache["x"][i]),
+        "dL_dy_hat": y_hat - number(t, "t"),
+        "dy_hat_dz2": 1.0 - y_hat**2,
+        "dz2_da1": float(p["W2"][0, j]),
+        "da1_dz1": 1.0 - float(cache["a1"][j]) ** 2,
+        "dz1_dW1": float(cache["x"][i]),
     }
 
 
@@ -181,7 +181,7 @@ def backward(x, t, params, cache):
     t : float
     params : dict
     cache : dict
-        As returned by ``forward(x, params)``.
+        As returned by ``forward(x, params)`` (``y_hat`` may also be a float).
 
     Returns
     -------
@@ -191,9 +191,9 @@ def backward(x, t, params, cache):
 
     Notes
     -----
-    With ``dZ2 = 2 (y_hat - t) (1 - y_hat**2)`` and
-    ``dZ1 = (W2.T @ dZ2) * (1 - A1**2)``:
-    ``dW2 = outer(dZ2, A1)``, ``db2 = dZ2``, ``dW1 = outer(dZ1, x)``, ``db1 = dZ1``.
+    With the deltas ``dz2 = (y_hat - t) (1 - y_hat**2)`` and
+    ``dz1 = (W2.T @ dz2) * (1 - a1**2)``:
+    ``dW2 = outer(dz2, a1)``, ``db2 = dz2``, ``dW1 = outer(dz1, x)``, ``db1 = dz1``.
 
     Examples
     --------
@@ -204,13 +204,13 @@ def backward(x, t, params, cache):
     {'W1': (2, 2), 'b1': (2,), 'W2': (1, 2), 'b2': (1,)}
     """
     x = as_array(x, "x", shape=(2,))
-    p = _params(params)
-    y_hat, A1 = cache["y_hat"], cache["A1"]
-    dL_dy_hat = 2.0 * (y_hat - _target(t))
-    dZ2 = dL_dy_hat * (1.0 - y_hat**2)
-    dA1 = p["W2"].T @ dZ2
-    dZ1 = dA1 * (1.0 - A1**2)
-    return {"W1": np.outer(dZ1, x), "b1": dZ1, "W2": np.outer(dZ2, A1), "b2": dZ2}
+    p = check_params(params)
+    cache = _cache(cache)
+    y_hat = number(cache["y_hat"], "cache['y_hat']")
+    a1 = as_array(cache["a1"], "cache['a1']", shape=(2,))
+    dz2 = np.array([(y_hat - number(t, "t")) * (1.0 - y_hat**2)])
+    dz1 = (p["W2"].T @ dz2) * (1.0 - a1**2)
+    return {"W1": np.outer(dz1, x), "b1": dz1, "W2": np.outer(dz2, a1), "b2": dz2}
 
 
 def loss_at(x, t, params, name=None, value=None):

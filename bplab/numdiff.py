@@ -14,10 +14,18 @@ The step of a central difference trades truncation error, about ``h**2 |f'''| / 
 against round-off error, about ``eps |f| / h``. Their sum is smallest near
 ``h = eps**(1/3)``, about 6e-6, scaled by the size of ``x``; there a well-scaled
 derivative is accurate to about 1e-10 relative.
+
+A difference can also bound its own error (:func:`derivative_with_error`,
+:func:`gradient_with_error`): the same difference at twice the step shows the truncation
+error (it grows four-fold), and the size of ``f`` bounds the round-off. The course's checker
+uses that bound, so that it neither fails a right answer where the difference is poor (near
+a singularity, or a gradient far smaller than its function) nor passes a wrong one that the
+difference can resolve.
 """
 
 import numpy as np
 
+from .complexstep import complex_step_derivative, complex_step_gradient
 from .course import reference
 from .validation import as_array
 
@@ -26,12 +34,15 @@ __all__ = [
     "central_step",
     "derivative",
     "gradient",
+    "derivative_with_error",
+    "gradient_with_error",
     "complex_step_derivative",
     "complex_step_gradient",
 ]
 
 EPS = np.finfo(np.float64).eps
-_COMPLEX_STEP = 1e-30
+ROUNDOFF_ULPS = 8.0
+"""Rounding error of one value of ``f``, in units of ``eps * |f|``, that error bounds allow."""
 
 
 def central_step(x):
@@ -85,8 +96,14 @@ def derivative(f, x, h=None):
     """
     x = as_array(x, "x")
     h = central_step(x) if h is None else np.asarray(h, dtype=np.float64)
+    return _elementwise(f, x, h)[0]
+
+
+def _elementwise(f, x, h):
+    """Central differences of an elementwise ``f`` at step ``h``, and ``|f|`` at the ends."""
     with np.errstate(all="ignore"):
-        return (np.asarray(f(x + h)) - np.asarray(f(x - h))) / (2 * h)
+        up, down = np.asarray(f(x + h), dtype=np.float64), np.asarray(f(x - h), dtype=np.float64)
+        return (up - down) / (2 * h), np.maximum(np.abs(up), np.abs(down))
 
 
 @reference(1)
@@ -118,86 +135,108 @@ def gradient(f, x, *, vectorized=False):
     array([ 2., -4.])
     """
     x = as_array(x, "x")
-    h = central_step(x).ravel()
+    return _partials(f, x, central_step(x).ravel(), vectorized)[0]
+
+
+def _partials(f, x, h, vectorized):
+    """Central differences of a scalar ``f`` along each entry (flat steps ``h``).
+
+    Returns the differences, of the shape of x, and the larger ``|f|`` of each pair.
+    """
     n = x.size
-    if vectorized:
-        offsets = np.zeros((2 * n, n))
-        offsets[np.arange(n), np.arange(n)] = h
-        offsets[n + np.arange(n), np.arange(n)] = -h
-        points = x.ravel()[None, :] + offsets
-        with np.errstate(all="ignore"):
-            values = np.asarray(f(points.reshape((2 * n,) + x.shape)), dtype=np.float64)
-        values = values.reshape(2 * n)
-        return ((values[:n] - values[n:]) / (2 * h)).reshape(x.shape)
-    flat = x.ravel().copy()
-    grad = np.empty(n)
     with np.errstate(all="ignore"):
-        for i in range(n):
-            saved = flat[i]
-            flat[i] = saved + h[i]
-            up = float(f(flat.reshape(x.shape)))
-            flat[i] = saved - h[i]
-            down = float(f(flat.reshape(x.shape)))
-            flat[i] = saved
-            grad[i] = (up - down) / (2 * h[i])
-    return grad.reshape(x.shape)
+        if vectorized:
+            offsets = np.zeros((2 * n, n))
+            offsets[np.arange(n), np.arange(n)] = h
+            offsets[n + np.arange(n), np.arange(n)] = -h
+            points = x.ravel()[None, :] + offsets
+            values = np.asarray(f(points.reshape((2 * n,) + x.shape)), dtype=np.float64)
+            up, down = values.reshape(2 * n)[:n], values.reshape(2 * n)[n:]
+        else:
+            flat = x.ravel().copy()
+            up, down = np.empty(n), np.empty(n)
+            for i in range(n):
+                saved = flat[i]
+                flat[i] = saved + h[i]
+                up[i] = float(f(flat.reshape(x.shape)))
+                flat[i] = saved - h[i]
+                down[i] = float(f(flat.reshape(x.shape)))
+                flat[i] = saved
+        scale = np.maximum(np.abs(up), np.abs(down)).reshape(x.shape)
+        return ((up - down) / (2 * h)).reshape(x.shape), scale
 
 
-def complex_step_derivative(f, x):
-    """Derivative of an elementwise analytic function, exact to machine precision.
+def _error(first, second, scale, h):
+    """Error bound of the difference ``first`` (step h), given ``second`` (step 2h)."""
+    with np.errstate(all="ignore"):
+        bound = np.abs(first - second) + ROUNDOFF_ULPS * EPS * scale / h
+    return np.where(np.isfinite(bound), bound, np.inf)
+
+
+@reference(1)
+def derivative_with_error(f, x):
+    r""":func:`derivative` at its usual step, with a bound on its error at every point.
 
     Parameters
     ----------
     f : callable
-        Elementwise and analytic, written with operations that accept complex input
-        (``np.exp``, ``np.tanh``, ``*``, ``**``; not ``abs``, ``np.maximum`` or comparisons).
+        Elementwise: maps an array to an array of the same shape.
     x : ndarray of any shape
-        Real evaluation points.
+        Evaluation points.
 
     Returns
     -------
-    ndarray of the shape of x
-        ``Im f(x + i h) / h`` with ``h = 1e-30``.
+    estimate : ndarray of the shape of x
+        The central difference at the step of :func:`central_step`.
+    error : ndarray of the shape of x
+        A bound on ``|estimate - f'(x)|``, positive (``inf`` where ``f`` is not finite).
 
     Notes
     -----
-    ``f(x + ih) = f(x) + ih f'(x) + O(h^2)``, so the imaginary part divided by ``h`` is
-    ``f'(x)`` with no subtraction of nearly equal numbers and so no round-off loss.
+    With :math:`D(h) = f'(x) + h^2 f^{(3)}(x)/6 + O(h^4)`, :math:`|D(h) - D(2h)|` is about
+    three times the truncation error of :math:`D(h)`; round-off adds at most about
+    :math:`k\,\varepsilon |f| / h`, with :math:`k` = ``ROUNDOFF_ULPS``. The bound is the sum.
 
     Examples
     --------
-    >>> float(complex_step_derivative(np.exp, np.array(1.0))) == float(np.exp(1.0))
+    >>> estimate, error = derivative_with_error(np.sin, np.array([0.5]))
+    >>> bool(abs(estimate[0] - np.cos(0.5)) <= error[0] < 1e-8)
     True
     """
     x = as_array(x, "x")
-    return np.imag(f(x + 1j * _COMPLEX_STEP)) / _COMPLEX_STEP
+    h = central_step(x)
+    first, scale = _elementwise(f, x, h)
+    second, scale_2 = _elementwise(f, x, (x + 2 * h) - x)
+    return first, _error(first, second, np.maximum(scale, scale_2), h)
 
 
-def complex_step_gradient(f, x):
-    """Gradient of a real-analytic scalar function of an array, to machine precision.
+@reference(1)
+def gradient_with_error(f, x, *, vectorized=False):
+    """:func:`gradient`, with a bound on the error of every entry.
 
     Parameters
     ----------
     f : callable
-        ``f(x) -> scalar`` built from complex-safe operations (see
-        :func:`complex_step_derivative`).
+        ``f(x) -> float``; see :func:`gradient` for ``vectorized``.
     x : ndarray of any shape
         The point.
+    vectorized : bool, default False
 
     Returns
     -------
-    ndarray of the shape of x
+    estimate, error : ndarray of the shape of x
+        The central differences of :func:`gradient`, and bounds on their errors (see
+        :func:`derivative_with_error`).
 
     Examples
     --------
-    >>> complex_step_gradient(lambda w: (w ** 2).sum(), np.array([1.0, -2.0]))
-    array([ 2., -4.])
+    >>> w = np.array([1e-3, 0.5])
+    >>> estimate, error = gradient_with_error(lambda v: float(-np.sum(np.log(v))), w)
+    >>> bool(np.all(np.abs(estimate + 1 / w) <= error))
+    True
     """
     x = as_array(x, "x")
-    flat = x.ravel().astype(complex)
-    grad = np.empty(x.size)
-    for i in range(x.size):
-        flat[i] += 1j * _COMPLEX_STEP
-        grad[i] = np.imag(f(flat.reshape(x.shape))) / _COMPLEX_STEP
-        flat[i] = x.flat[i]
-    return grad.reshape(x.shape)
+    h = central_step(x)
+    first, scale = _partials(f, x, h.ravel(), vectorized)
+    second, scale_2 = _partials(f, x, ((x + 2 * h) - x).ravel(), vectorized)
+    return first, _error(first, second, np.maximum(scale, scale_2), h)

@@ -171,3 +171,22 @@ def test_plots_return_their_axes():
 def test_explorer_is_none_while_grading(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert explore_booth.descent_explorer() is None
+
+
+def test_the_exactness_checks_of_notebook_2_catch_small_and_large_steps():
+    """Far from the origin small steps lose to round-off; next to the minimum large ones do."""
+    far = (np.array([1234.5, 2718.3, 3141.6]), np.array([2345.6, 1414.2, 577.2]))
+    near = (1.0 + np.array([3.0, -5.0, 7.0]) * 2.0 ** -30, 3.0 + np.array([-4.0, 1.0, 6.0]) * 2.0 ** -30)
+
+    def worst_error(points, h):
+        x, y = points
+        exact = np.array(booth.booth_grad(x, y))
+        estimate = np.array([(booth.booth(x + h, y) - booth.booth(x - h, y)) / (2 * h),
+                             (booth.booth(x, y + h) - booth.booth(x, y - h)) / (2 * h)])
+        return np.max(np.abs(estimate - exact) / np.abs(exact))
+
+    for h in (1e-3, 1e-5, 1.0, numdiff.central_step(np.array(1.0))):
+        assert max(worst_error(far, h), worst_error(near, h)) > 1e-12, h
+    x, y = near  # every form of the formula is exact there
+    u, v = x + 2 * y - 7, 2 * x + y - 5
+    np.testing.assert_array_equal(10 * x + 8 * y - 34, 2 * u + 4 * v)

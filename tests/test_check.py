@@ -90,3 +90,87 @@ def test_formula_diagnoses_a_real_mistake_as_such():
         check.formula("g", -exact, exact)
     with pytest.raises(AssertionError, match=r"\[diagnosis: factor\]"):
         check.formula("g", exact / 3, exact, batch_size=3)
+
+
+# The tolerance of a gradient check follows the central difference's own error bound.
+
+def _bce(t):
+    from bplab import losses
+    return lambda v: losses.bce(v, t)
+
+
+@pytest.mark.parametrize("p", [1e-3, 5e-4, 1e-4, 1 - 1e-3, 1 - 5e-4, 1 - 1e-4])
+def test_gradient_check_passes_right_answers_near_saturation(p):
+    from bplab import losses
+
+    for label in (0.0, 1.0):
+        y_hat, t = np.array([p, 0.3, 0.8]), np.array([label, 1.0, 0.0])
+        check.gradient("bce_grad", losses.bce_grad(y_hat, t), _bce(t), y_hat)
+        with pytest.raises(AssertionError, match=r"\[diagnosis: sign\]"):
+            check.gradient("bce_grad", -losses.bce_grad(y_hat, t), _bce(t), y_hat)
+        with pytest.raises(AssertionError, match=r"\[diagnosis: factor\]"):
+            check.gradient("bce_grad", 2 * losses.bce_grad(y_hat, t), _bce(t), y_hat)
+
+
+def _deep_sigmoid_problem(depth):
+    from bplab import course, jacobians, mlp
+
+    rng = np.random.default_rng(depth)
+    params = jacobians.deep_network(depth, 16, 1.0, rng)
+    X, T = rng.standard_normal((8, 16)), rng.standard_normal((8, 16))
+
+    def loss_of_W1(W1):
+        with course.references_unlocked():
+            return mlp.loss_and_grads({**params, "W1": W1}, X, T, hidden="sigmoid",
+                                      output="identity", loss="half_mse")[0]
+
+    with course.references_unlocked():
+        _, grads = mlp.loss_and_grads(params, X, T, hidden="sigmoid", output="identity",
+                                      loss="half_mse")
+    return grads["W1"], loss_of_W1, params["W1"]
+
+
+@pytest.mark.parametrize("depth", [8, 12])
+def test_gradient_check_passes_exact_dW1_of_deep_sigmoid_nets_and_rejects_mistakes(depth):
+    dW1, f, W1 = _deep_sigmoid_problem(depth)
+    assert np.abs(dW1).max() < 1e-4  # far below the loss, about 10
+    check.gradient("dW1", dW1, f, W1)
+    for wrong, kind in ((np.zeros_like(dW1), "zeros"), (-dW1, "sign"), (dW1 / 2, "factor")):
+        with pytest.raises(AssertionError, match=rf"\[diagnosis: {kind}\]"):
+            check.gradient("dW1", wrong, f, W1)
+
+
+def test_gradient_check_refuses_a_gradient_below_the_difference_error():
+    dW1, f, W1 = _deep_sigmoid_problem(16)  # entries about 1e-10, loss about 12
+    with pytest.raises(ValueError, match="cannot resolve this gradient"):
+        check.gradient("dW1", np.zeros_like(dW1), f, W1)
+
+
+@pytest.mark.parametrize("scale", [1e-13, 1e-20, 1e-300])
+def test_gradient_check_judges_tiny_gradients_on_their_own_scale(scale):
+    w = np.array([0.3, -0.7, 1.1])
+    f = lambda v: scale * float(np.sum(np.sin(v)))  # noqa: E731
+    check.gradient("g", scale * np.cos(w), f, w)
+    for wrong, kind in ((np.zeros(3), "zeros"), (-scale * np.cos(w), "sign"),
+                        (2 * scale * np.cos(w), "factor")):
+        with pytest.raises(AssertionError, match=rf"\[diagnosis: {kind}\]"):
+            check.gradient("g", wrong, f, w)
+
+
+def test_derivative_check_follows_the_same_policy():
+    x = np.array([1e-3, 0.5, 2.0])
+    check.derivative("log'", 1 / x, np.log, x)
+    with pytest.raises(AssertionError, match=r"\[diagnosis: zeros\]"):
+        check.derivative("tiny'", np.zeros(3), lambda v: 1e-14 * np.sin(v), x)
+    with pytest.raises(AssertionError, match=r"\[diagnosis: sign\]"):
+        check.derivative("tiny'", -1e-14 * np.cos(x), lambda v: 1e-14 * np.sin(v), x)
+    with pytest.raises(ValueError, match="cannot resolve"):
+        check.derivative("flat'", np.zeros(3), lambda v: 1.0 + 1e-14 * v, x)
+
+
+def test_formula_names_a_zero_answer_as_zeros_not_as_an_approximation():
+    exact = np.array([3e-13, -1e-13])
+    check.formula("g", exact * (1 + 1e-15), exact)
+    for wrong, kind in ((np.zeros(2), "zeros"), (-exact, "sign")):
+        with pytest.raises(AssertionError, match=rf"\[diagnosis: {kind}\]"):
+            check.formula("g", wrong, exact)

@@ -76,3 +76,22 @@ def test_properties_right_answers_pass_and_flips_are_signs(x):
     assert diagnose("x", -x, x).kind == "sign"
     assert diagnose("x", 2 * x, x).kind == "factor"
     assert not diagnose("x", x + 1e-3 * np.abs(x).max(), x, tol=EXACT_TOL).passed
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (2, 3), elements=nonzero), st.floats(-300, 3))
+def test_an_all_zero_answer_is_diagnosed_as_zeros_never_as_a_factor(x, exponent):
+    expected = x * 10.0 ** exponent
+    for floor in (FLOOR, 1e-320, np.abs(expected) * 1e-3):
+        verdict = diagnose("g", np.zeros_like(expected), expected, floor=floor)
+        if not verdict.passed:
+            assert verdict.kind == "zeros" and "every entry is zero" in verdict.message
+
+
+def test_a_per_entry_floor_judges_each_entry_on_its_own_scale():
+    expected = np.array([1.0, 1e-13])
+    floor = np.array([1e-6, 1e-20])
+    assert diagnose("g", expected * (1 + 1e-12), expected, floor=floor).passed
+    assert not diagnose("g", np.array([1.0, 0.0]), expected, floor=floor).passed
+    # with the fixed floor of exact comparisons, 1e-13 is within 1e-6 * NUMERICAL_TOL of 0
+    assert diagnose("g", np.array([1.0, 0.0]), expected, tol=1e-5).passed

@@ -34,3 +34,16 @@ def test_explorer_builds_sliders_and_skips_while_grading(monkeypatch):
     assert [s.description for s in sliders] == ["prediction y_hat", "target t"]
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert explore_losses.loss_explorer() is None
+
+
+def test_slopes_are_per_example_so_the_notebook_gradients_divide_them_by_n():
+    """Notebook 1 says the explorer's slope is one example's, not the gradient students code."""
+    from bplab import course, losses
+
+    y_hat, t = np.array([0.3, 0.8]), np.array([1.0, 0.0])
+    with course.references_unlocked():
+        mse_grad, bce_grad = losses.mse_grad(y_hat, t), losses.bce_grad(y_hat, t)
+    for n in range(2):
+        values = explore_losses.loss_values(y_hat[n], t[n])
+        assert values["se_slope"] == pytest.approx(2 * mse_grad[n])
+        assert values["bce_slope"] == pytest.approx(2 * bce_grad[n])

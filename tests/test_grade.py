@@ -35,7 +35,18 @@ from autograder.settings import Limits
 pytestmark = pytest.mark.slow
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
-FULL = {LOSS: 14.0, DESCENT: 15.0}
+
+
+def _points(name, prefix=""):
+    """Points of the test cells of assignment ``name`` whose id starts with ``prefix``."""
+    source = (SOURCE_DIR / name / f"{name}.py").read_text()
+    return float(sum(int(points) for grade_id, points in
+                     re.findall(r'^# %% tests id="([^"]+)" points=(\d+)', source, re.M)
+                     if grade_id.startswith(prefix)))
+
+
+FULL = {LOSS: _points(LOSS), DESCENT: _points(DESCENT)}
+NO_MSE = FULL[LOSS] - _points(LOSS, "mse__")  # every mse cell lost, nothing else
 WRONG_MSE = "def mse(y_hat, t):\n    return float(np.sum((np.asarray(y_hat) - t) ** 2))\n"
 PATCH_CHECKS = ("bp.checks.close = lambda *args, **kwargs: None\n"
                 "bp.checks.true = lambda *args, **kwargs: None\n"
@@ -90,49 +101,52 @@ def _strip_metadata(cell):
 
 # student -> (notebook factories, expected score per assignment, expected status)
 CLASS = {
-    "honest-full": ({LOSS: lambda: _notebook(LOSS)}, {LOSS: 14.0}, "graded"),
-    "honest-partial": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE})}, {LOSS: 11.0},
+    "honest-full": ({LOSS: lambda: _notebook(LOSS)}, {LOSS: FULL[LOSS]}, "graded"),
+    "honest-partial": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE})}, {LOSS: NO_MSE},
                        "graded"),
     "blank": ({LOSS: lambda: _release(LOSS)}, {LOSS: 0.0}, "graded"),
     "patches-the-checker": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE + PATCH_CHECKS})},
-                            {LOSS: 11.0}, "graded"),
+                            {LOSS: NO_MSE}, "graded"),
     "patches-numpy": ({LOSS: lambda: _notebook(
         LOSS, {"mse": WRONG_MSE + "np.allclose = lambda *a, **k: True\n"
                                   "import bplab.checks.diagnosis\n"
                                   "bplab.checks.diagnosis.relative_error = lambda a, b: 0 * a\n"})},
-        {LOSS: 11.0}, "graded"),
+        {LOSS: NO_MSE}, "graded"),
     "edits-test-cells": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                   edit=_mse_tests(_blank_tests))},
-                         {LOSS: 11.0}, "graded"),
+                         {LOSS: NO_MSE}, "graded"),
     "deletes-test-cells": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                     edit=_mse_tests(lambda cell: None))},
-                           {LOSS: 11.0}, "graded"),
+                           {LOSS: NO_MSE}, "graded"),
     "strips-test-metadata": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                       edit=_mse_tests(_strip_metadata))},
-                             {LOSS: 11.0}, "graded"),
+                             {LOSS: NO_MSE}, "graded"),
     "redefines-the-reference": ({LOSS: lambda: _notebook(
         LOSS, {"mse_grad": "def mse_grad(y_hat, t):\n    return 0 * np.asarray(y_hat)\n"},
         after={"mse_grad": "bp.losses.mse = lambda y_hat, t: 0.0\n"})},
-        {LOSS: 12.0}, "graded"),  # its zeros have the right shape: 1 of mse_grad's 3 points
+        # its zeros have the right shape: mse_grad's shape cell, nothing else of mse_grad
+        {LOSS: FULL[LOSS] - _points(LOSS, "mse_grad__") + _points(LOSS, "mse_grad__shape")},
+        "graded"),
     "loops-forever": ({LOSS: lambda: _notebook(
         LOSS, {"bce_grad": "def bce_grad(y_hat, t):\n    while True:\n        pass\n"})},
-        {LOSS: 12.0}, "graded"),
+        {LOSS: FULL[LOSS] - _points(LOSS, "bce_grad__")}, "graded"),
     "floods-output": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import sys\nfor i in range(20000):\n    print('x' * 100)\n"
                             "    sys.stderr.write('y' * 100 + '\\n')\n"})},
-        {LOSS: 14.0}, "graded"),
+        {LOSS: FULL[LOSS]}, "graded"),
     "hogs-memory": ({LOSS: lambda: _notebook(LOSS, after={"mse": "hog = np.ones((40_000, 40_000))\n"})},
-                    {LOSS: 14.0}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
+                    {LOSS: FULL[LOSS]}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
     "exits-the-kernel": ({LOSS: lambda: _notebook(LOSS, after={"bce": "import os\nos._exit(1)\n"})},
-                         {LOSS: 14.0}, "checked-only"),
+                         {LOSS: FULL[LOSS]}, "checked-only"),
     # In its sandbox the kernel's parent is the sandbox's own init, which its signals
     # cannot stop: nothing outside is reached, and the notebook is graded as it is.
     "kills-the-grader": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"})},
-        {LOSS: 14.0}, "graded"),
+        {LOSS: FULL[LOSS]}, "graded"),
     "numerical-gradient": ({DESCENT: lambda: _notebook(DESCENT, {"booth_grad":
                                                                  FINITE_DIFFERENCE_GRAD})},
-                           {DESCENT: 13.0}, "graded"),
+                           {DESCENT: FULL[DESCENT] - _points(DESCENT, "booth_grad__exact")},
+                           "graded"),
     "two-assignments": ({LOSS: lambda: _notebook(LOSS), DESCENT: lambda: _notebook(DESCENT)},
                         FULL, "graded"),
 }
@@ -275,7 +289,7 @@ RED_TEAM = {
         "os.wait()\n")}), "honest-full"),
 }
 TWINS = {"leaves-mse-blank": ({LOSS: lambda: _notebook(LOSS, {"mse": BLANK_MSE})},
-                              {LOSS: 11.0}, "graded")}
+                              {LOSS: NO_MSE}, "graded")}
 
 
 def _write_class(folder, students):
@@ -362,7 +376,7 @@ def test_every_student_gets_exactly_the_expected_score(graded_class):
     expected = {(student, name): (score, status)
                 for student, (_, scores, status) in {**CLASS, **TWINS}.items()
                 for name, score in scores.items()}
-    expected[("shadows-numpy", LOSS)] = (14.0, "graded")
+    expected[("shadows-numpy", LOSS)] = (FULL[LOSS], "graded")
     for cheater, (_, twin) in RED_TEAM.items():
         expected[(cheater, LOSS)] = expected[(twin, LOSS)]
     assert set(by_key) == set(expected)
@@ -480,7 +494,7 @@ def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_cl
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert rows["honest-partial"][f"{LOSS}/mse"] == "0"
     assert rows["honest-partial"][f"{LOSS}/mse_grad"] == "3"
-    assert rows["two-assignments"]["total"] == "29"
+    assert float(rows["two-assignments"]["total"]) == FULL[LOSS] + FULL[DESCENT]
     assert rows["exits-the-kernel"]["status"] == f"{LOSS}: checked-only"
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 2
@@ -545,9 +559,9 @@ def test_a_changed_submission_is_graded_again_and_replaced_in_the_gradebook(tmp_
     assert _export(course) == {("blank", LOSS): 0.0}
     nbformat.write(_notebook(LOSS), folder / "blank" / f"{LOSS}.ipynb")
     results, _ = run(folder, out, options)
-    assert [r.score for r in results] == [14.0]
+    assert [r.score for r in results] == [FULL[LOSS]]
     assert json.loads((out / "results" / LOSS / "blank.json").read_text())["status"] == "graded"
-    assert _export(course) == {("blank", LOSS): 14.0}
+    assert _export(course) == {("blank", LOSS): FULL[LOSS]}
 
 
 def test_a_template_whose_contents_changed_is_rebuilt(tmp_path):
@@ -593,7 +607,7 @@ def test_no_sandbox_grades_anyway_and_the_report_says_so_in_red(tmp_path, monkey
         results, _ = run(folder, out, Options(workers=1, quiet=True, sandboxed=False))
     finally:
         bwrap.reset()
-    assert [(r.score, r.sandboxed) for r in results] == [(11.0, False)]
+    assert [(r.score, r.sandboxed) for r in results] == [(NO_MSE, False)]
     report = (out / "report.html").read_text()
     assert report.index("class='danger'") < report.index("<h1>")
     assert "WITHOUT the sandbox" in report

@@ -181,3 +181,63 @@ def test_backward_matches_central_differences_on_random_graphs(steps, p, q):
     assert np.allclose([float(bars["p"]), float(bars["q"])], numeric, rtol=1e-5, atol=1e-7)
     by_list = graph.backprop(g.order, g.parents, g.local_derivatives())
     assert np.allclose([by_list["p"], by_list["q"]], [bars["p"], bars["q"]])
+
+
+def test_mean_half_sq_err_averages_over_the_broadcast_difference():
+    g = graph.Graph()
+    g.input("y", 0.5)
+    g.op("E", "mean_half_sq_err", "y", t=np.array([1.0, 2.0, 3.0, 4.0]))
+    bars = g.backward()
+    # E = mean over the 4 targets of (y - t)^2 / 2, so dE/dy = mean(y - t) = 0.5 - 2.5
+    assert float(bars["y"]) == pytest.approx(-2.0)
+    assert float(g.forward()) == pytest.approx(np.mean(0.5 * (0.5 - np.arange(1.0, 5.0)) ** 2))
+
+
+_SHAPES = {"p": (3, 1), "q": (4,), "r": ()}
+_BROADCAST_OPS = [("add", ("p", "q", "r"), {"weights": (0.5, -1.0, 2.0)}),
+                  ("mul", ("p", "q"), {}), ("mul", ("r", "p"), {}),
+                  ("scale", ("q",), {"c": -1.5}), ("linear", ("r", "q", "p"), {}),
+                  ("sigmoid", ("p",), {}), ("half_sq", ("q",), {}), ("exp", ("p",), {}),
+                  ("div", ("q", "p"), {}), ("div", ("r", "q"), {}),
+                  ("mean_half_sq_err", ("q",), {"t": np.linspace(-1.0, 1.0, 12).reshape(3, 4)}),
+                  ("mean_half_sq_err", ("r",), {"t": np.array([1.0, 2.0, 3.0, 4.0])})]
+
+
+def _broadcast_graph(kind, parents, params, flat):
+    g = graph.Graph()
+    at = 0
+    for name, shape in _SHAPES.items():
+        size = int(np.prod(shape))
+        g.input(name, flat[at:at + size].reshape(shape))
+        at += size
+    g.op("out", kind, *parents, **params)
+    g.op("L", "mean_half_sq_err", "out", t=np.full((3, 4), 0.25))
+    return g
+
+
+@pytest.mark.parametrize("kind, parents, params", _BROADCAST_OPS,
+                         ids=[f"{kind}-{'-'.join(parents)}" for kind, parents, _ in _BROADCAST_OPS])
+def test_every_node_gradient_matches_central_differences_with_broadcasting(kind, parents, params):
+    flat = np.random.default_rng(len(kind) + len(parents)).uniform(-1.5, 1.5, 3 + 4 + 1)
+    with course.references_unlocked():
+        bars = _broadcast_graph(kind, parents, params, flat).backward()
+    numeric = numdiff.gradient(
+        lambda v: float(_broadcast_graph(kind, parents, params, v).forward()), flat)
+    at = 0
+    for name, shape in _SHAPES.items():
+        size = int(np.prod(shape))
+        if name in parents:
+            assert np.shape(bars[name]) == shape, f"{kind}: the bar of {name} has the wrong shape"
+        np.testing.assert_allclose(np.broadcast_to(bars[name], shape).ravel(),
+                                   numeric[at:at + size], rtol=1e-7, atol=1e-10,
+                                   err_msg=f"{kind}: the bar of {name}")
+        at += size
+
+
+def test_exp_div_example_matches_complex_step():
+    for a, b in ((0.7, -0.4), (-1.3, 2.5), (0.0, 1.0)):
+        L, da, db = graph_examples.exp_div_backward(a, b)
+        f = lambda p: np.exp(p[0] * p[1]) / (np.exp(p[0] * p[1]) + p[1])  # noqa: E731
+        exact = numdiff.complex_step_gradient(f, np.array([a, b]))
+        np.testing.assert_allclose([da, db], exact, rtol=1e-13, atol=1e-15)
+        assert L == pytest.approx(float(f(np.array([a, b]))), rel=1e-14)

@@ -63,3 +63,49 @@ def test_references_are_locked_in_the_notebook_that_teaches_them():
         assert losses.mse(np.zeros(2), np.zeros(2)) == 0.0
     course.start_notebook(2)
     assert losses.mse(np.zeros(2), np.zeros(2)) == 0.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (3, 2), elements=st.floats(-30, 30)),
+       arrays(np.float64, (3, 2), elements=st.floats(-30, 30)))
+def test_logcosh_gradient_is_the_derivative_of_logcosh(y_hat, t):
+    exact = numdiff.complex_step_gradient(
+        lambda y: np.sum(np.log(np.cosh(y - t))) / len(y), y_hat)
+    np.testing.assert_allclose(losses.logcosh_grad(y_hat, t), exact, rtol=1e-12, atol=1e-15)
+    assert losses.logcosh(y_hat, t) == pytest.approx(float(np.sum(np.log(np.cosh(y_hat - t)))) / 3)
+
+
+def test_logcosh_is_finite_far_from_the_target():
+    assert losses.logcosh(np.array([1e6]), np.array([0.0])) == pytest.approx(1e6 - np.log(2.0))
+
+
+def test_the_sigmoid_facts_notebook_1_states():
+    """sigma is exactly 1 from about z = 37 on, but exactly 0 only below about -745."""
+    from bplab.activations import sigmoid
+
+    assert sigmoid(np.array([36.0]))[0] < 1.0 and sigmoid(np.array([37.0]))[0] == 1.0
+    assert sigmoid(np.array([-37.0]))[0] == pytest.approx(8.533e-17, rel=1e-3)
+    assert sigmoid(np.array([-745.0]))[0] > 0.0 and sigmoid(np.array([-746.0]))[0] == 0.0
+
+
+def test_the_exactness_checks_of_notebook_1_catch_small_and_large_steps():
+    """Huge values defeat small steps; predictions within 1e-9 of their targets, large ones."""
+    rng = np.random.default_rng(203)
+    big = (1e4 * rng.standard_normal((5, 2)), 1e4 * rng.standard_normal((5, 2)))
+    y_near = np.random.default_rng(204).uniform(0.6, 1.4, (4, 2))
+    near = (y_near, y_near + 1e-9 * np.random.default_rng(205).uniform(-1, 1, (4, 2)))
+
+    def worst_error(y_hat, t, h):
+        exact = losses.mse_grad(y_hat, t)
+        estimate = np.zeros_like(y_hat)
+        for index in np.ndindex(y_hat.shape):
+            up, down = y_hat.copy(), y_hat.copy()
+            up[index] += h
+            down[index] -= h
+            estimate[index] = (losses.mse(up, t) - losses.mse(down, t)) / (2 * h)
+        return np.max(np.abs(estimate - exact) / np.abs(exact))
+
+    for h in (1e-6, 1e-4, 1.0, 1024.0):
+        assert max(worst_error(*big, h), worst_error(*near, h)) > 1e-12, h
+    y_hat, t = near
+    np.testing.assert_array_equal(2 * y_hat / 4 - 2 * t / 4, 2 * (y_hat - t) / 4)

@@ -112,3 +112,33 @@ def test_references_are_locked_in_notebook_5_only():
         mlp.loss_and_grads(params, X, t)
     course.start_notebook(6)
     assert mlp.loss_and_grads(params, X, t)[1]["W1"].shape == (2, 2)
+
+
+@pytest.mark.parametrize("z_out", [-800.0, -40.0, 40.0, 800.0])
+@pytest.mark.parametrize("target", [0.0, 1.0])
+def test_bce_loss_and_gradient_agree_where_predictions_are_exactly_0_or_1(z_out, target):
+    # one output unit whose bias drives sigmoid(z) to exactly 0.0 or 1.0 in float64
+    params = {"W1": np.array([[0.5, -0.25]]), "b1": np.array([z_out])}
+    X, t = np.array([[0.2, 0.4], [-0.3, 0.1]]), np.array([target, target])
+    y_hat = mlp.forward(params, X, output="sigmoid")[0]
+    assert np.all((y_hat == 0.0) | (y_hat == 1.0)) or abs(z_out) == 40.0
+    L, grads = mlp.loss_and_grads(params, X, t, output="sigmoid", loss="bce")
+    assert np.isfinite(L)
+    wrong = (z_out > 0) != (target == 1.0)
+    assert (L > 39.0) if wrong else (L < 1e-16)
+    for key in params:
+        f = mlp_problems.loss_of(params, X, t, key, output="sigmoid", loss="bce")
+        assert f(params[key]) == L
+        np.testing.assert_allclose(grads[key], numdiff.gradient(f, params[key]),
+                                   rtol=1e-6, atol=1e-12, err_msg=key)
+
+
+def test_leaky_relu_hidden_layers_with_a_linear_output():
+    params, X, t = mlp_problems.example_problem([3, 4, 3, 2], 5, seed=3)
+    L, grads = mlp.loss_and_grads(params, X, t, hidden="leaky_relu", output="identity",
+                                  loss="half_mse")
+    for key in params:
+        f = mlp_problems.loss_of(params, X, t, key, hidden="leaky_relu", output="identity",
+                                 loss="half_mse")
+        np.testing.assert_allclose(grads[key], numdiff.gradient(f, params[key]),
+                                   rtol=1e-6, atol=1e-12, err_msg=key)

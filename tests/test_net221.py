@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import course, net221, numdiff  # noqa: E402
+from bplab import activations, course, net221, net221_bce, numdiff  # noqa: E402
 from bplab.checks import assertions as check, diagnosis  # noqa: E402
 from bplab.explore import net221 as explore  # noqa: E402
 
@@ -28,20 +28,23 @@ def numerical_grads(x, t, params):
 def test_forward_by_hand():
     cache = net221.forward(X, PARAMS)
     Z1 = np.array([0.5 * 0.8 + 1.0 * 0.5 + 0.1, 1.5 * 0.8 - 0.25 * 0.5 - 0.2])
-    np.testing.assert_allclose(cache["Z1"], Z1, rtol=1e-15)
-    np.testing.assert_allclose(cache["A1"], np.tanh(Z1), rtol=1e-15)
+    np.testing.assert_allclose(cache["z1"], Z1, rtol=1e-15)
+    np.testing.assert_allclose(cache["a1"], np.tanh(Z1), rtol=1e-15)
     Z2 = np.tanh(Z1[0]) - 0.75 * np.tanh(Z1[1]) - 0.3
-    np.testing.assert_allclose(cache["Z2"], [Z2], rtol=1e-15)
+    np.testing.assert_allclose(cache["z2"], [Z2], rtol=1e-15)
     np.testing.assert_allclose(cache["y_hat"], [np.tanh(Z2)], rtol=1e-15)
     assert tuple(cache) == net221.CACHE_KEYS
     assert {key: value.shape for key, value in cache.items()} == {
-        "x": (2,), "Z1": (2,), "A1": (2,), "Z2": (1,), "y_hat": (1,)}
+        "x": (2,), "z1": (2,), "a1": (2,), "z2": (1,), "y_hat": (1,)}
     assert all(value.dtype == np.float64 for value in cache.values())
 
 
-def test_loss_is_squared_error():
-    assert net221.loss(np.array([0.2]), 0.5) == pytest.approx(0.09, rel=1e-14)
-    assert net221.loss(np.array([0.2]), np.array([0.5])) == pytest.approx(0.09, rel=1e-14)
+def test_loss_is_half_squared_error_of_a_float_or_a_one_entry_array():
+    assert net221.loss(np.array([0.2]), 0.5) == pytest.approx(0.045, rel=1e-14)
+    assert net221.loss(np.array([0.2]), np.array([0.5])) == pytest.approx(0.045, rel=1e-14)
+    assert net221.loss(0.2, [0.5]) == pytest.approx(0.045, rel=1e-14)
+    with pytest.raises(ValueError, match="y_hat must be one number"):
+        net221.loss(np.zeros(2), 0.5)
 
 
 @pytest.mark.parametrize("biases", [False, True])
@@ -71,7 +74,7 @@ def test_backward_property(seed, scale, t):
         np.testing.assert_allclose(grads[name], expected[name], rtol=1e-5, atol=1e-9,
                                    err_msg=name)
     # db1 and db2 are the deltas: dW1 = outer(db1, x), dW2 = outer(db2, A1)
-    A1 = net221.forward(x, params)["A1"]
+    A1 = net221.forward(x, params)["a1"]
     np.testing.assert_allclose(grads["W1"], np.outer(grads["b1"], x), rtol=1e-14)
     np.testing.assert_allclose(grads["W2"], np.outer(grads["b2"], A1), rtol=1e-14)
 
@@ -93,18 +96,18 @@ def test_local_derivative_formulas():
     cache = net221.forward(X, PARAMS)
     factors = net221.local_derivatives(cache, T, PARAMS, 1, 0)
     y_hat = cache["y_hat"][0]
-    assert factors["dL_dy_hat"] == pytest.approx(2 * (y_hat - T))
-    assert factors["dy_hat_dZ2"] == pytest.approx(1 - y_hat**2)
-    assert factors["dZ2_dA1"] == -0.75
-    assert factors["dA1_dZ1"] == pytest.approx(1 - np.tanh(cache["Z1"][1]) ** 2)
-    assert factors["dZ1_dW1"] == 0.8
+    assert factors["dL_dy_hat"] == pytest.approx(y_hat - T)
+    assert factors["dy_hat_dz2"] == pytest.approx(1 - y_hat**2)
+    assert factors["dz2_da1"] == -0.75
+    assert factors["da1_dz1"] == pytest.approx(1 - np.tanh(cache["z1"][1]) ** 2)
+    assert factors["dz1_dW1"] == 0.8
     # each elementwise factor matches a central difference of its own function
-    assert factors["dy_hat_dZ2"] == pytest.approx(
-        float(numdiff.derivative(np.tanh, cache["Z2"])[0]), rel=1e-8)
-    assert factors["dA1_dZ1"] == pytest.approx(
-        float(numdiff.derivative(np.tanh, cache["Z1"])[1]), rel=1e-8)
+    assert factors["dy_hat_dz2"] == pytest.approx(
+        float(numdiff.derivative(np.tanh, cache["z2"])[0]), rel=1e-8)
+    assert factors["da1_dz1"] == pytest.approx(
+        float(numdiff.derivative(np.tanh, cache["z1"])[1]), rel=1e-8)
     assert factors["dL_dy_hat"] == pytest.approx(
-        float(numdiff.derivative(lambda y: (y - T) ** 2, cache["y_hat"])[0]), rel=1e-8)
+        float(numdiff.derivative(lambda y: 0.5 * (y - T) ** 2, cache["y_hat"])[0]), rel=1e-8)
 
 
 def test_the_two_slips_are_diagnosed():
@@ -116,8 +119,8 @@ def test_the_two_slips_are_diagnosed():
     verdict = diagnosis.diagnose("dW2", flipped["W2"], numerical_grads(X, T, params)["W2"],
                                  tol=diagnosis.NUMERICAL_TOL)
     assert verdict.kind == "sign"
-    # slip 1: tanh' evaluated as 1 - Z1**2 instead of 1 - A1**2
-    dZ1 = (params["W2"].T @ grads["b2"]) * (1 - cache["Z1"] ** 2)
+    # slip 1: tanh' evaluated as 1 - z1**2 instead of 1 - a1**2
+    dZ1 = (params["W2"].T @ grads["b2"]) * (1 - cache["z1"] ** 2)
     verdict = diagnosis.diagnose("dW1", np.outer(dZ1, X), numerical_grads(X, T, params)["W1"],
                                  tol=diagnosis.NUMERICAL_TOL)
     assert not verdict.passed and verdict.kind == "mismatch"
@@ -238,3 +241,61 @@ def test_explorer_builds_nine_sliders(monkeypatch):
         assert box.children[0].layout.flex_flow == "row wrap"
     finally:
         plt.close("all")
+
+
+@pytest.mark.parametrize("as_float", [False, True])
+def test_references_take_a_cache_whose_output_is_a_float(as_float):
+    cache = net221.forward(X, PARAMS)
+    if as_float:
+        cache = {**cache, "z2": float(cache["z2"][0]), "y_hat": float(cache["y_hat"][0])}
+    grads = net221.backward(X, T, PARAMS, cache)
+    expected = numerical_grads(X, T, PARAMS)
+    for name in PARAMS:
+        assert np.max(diagnosis.relative_error(grads[name], expected[name])) < 1e-7, name
+    factors = net221.local_derivatives(cache, T, PARAMS, 1, 1)
+    assert np.prod(list(factors.values())) == pytest.approx(grads["W1"][1, 1], rel=1e-14)
+    note = explore.network_values(X, T, PARAMS, lambda x, p: cache, net221.backward)[2]
+    assert note == ""
+
+
+def test_describe_prints_floats_one_entry_arrays_and_lists_and_never_raises():
+    assert net221.describe(np.array([-0.7556381])) == "-0.755638"
+    assert net221.describe([0.5]) == "0.500000"
+    assert net221.describe(np.float64(2.0)) == "2.000000"
+    assert net221.describe(np.zeros(3)).endswith("(expected a number)")
+    assert net221.describe({"a": 1}).endswith("(expected a number)")
+    assert net221.describe("text").endswith("(expected a number)")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("t", [0.0, 1.0, 0.3])
+def test_sigmoid_cross_entropy_variant_matches_central_differences(seed, t):
+    rng = np.random.default_rng(seed)
+    params, x = net221.init_params(rng), rng.uniform(-2, 2, 2)
+    grads = net221_bce.backward(x, t, params)
+    for name in params:
+        expected = numdiff.gradient(lambda v, n=name: net221_bce.loss_at(x, t, params, n, v),
+                                    params[name])
+        assert grads[name].shape == params[name].shape
+        assert np.max(diagnosis.relative_error(grads[name], expected)) < 1e-7, name
+
+
+def test_sigmoid_cross_entropy_loss_is_exact_where_the_sigmoid_saturates():
+    params = {"W1": np.zeros((2, 2)), "b1": np.zeros(2), "W2": np.zeros((1, 2)),
+              "b2": np.array([-800.0])}
+    assert net221_bce.loss_at(X, 1.0, params) == pytest.approx(800.0)
+    assert net221_bce.backward(X, 1.0, params)["b2"] == pytest.approx([-1.0])
+
+
+def test_derivatives_are_locked_where_they_are_derived():
+    course.start_notebook(4)
+    with pytest.raises(course.ReferenceLockedError):
+        activations.tanh_grad(np.zeros(2))
+    with pytest.raises(course.ReferenceLockedError):
+        net221_bce.backward(X, T, PARAMS)
+    course.start_notebook(5)
+    with pytest.raises(course.ReferenceLockedError):
+        activations.sigmoid_grad(np.zeros(2))
+    with pytest.raises(course.ReferenceLockedError):
+        activations.leaky_relu_grad(np.zeros(2))
+    assert activations.tanh_grad(np.zeros(1)) == 1.0

@@ -50,3 +50,19 @@ def test_complex_step_is_exact_to_machine_precision():
     w = np.array([[0.3, -1.2], [2.0, 0.1]])
     g = numdiff.complex_step_gradient(lambda v: np.sum(np.exp(v) * v), w)
     assert np.allclose(g, np.exp(w) * (1 + w), rtol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["sin", "exp", "log", "cube", "tiny"]), st.floats(1e-4, 30.0))
+def test_error_bounds_cover_the_true_error(name, x0):
+    functions = {"sin": (np.sin, np.cos), "exp": (np.exp, np.exp),
+                 "log": (np.log, lambda v: 1 / v), "cube": (lambda v: v ** 3, lambda v: 3 * v ** 2),
+                 "tiny": (lambda v: 1e-200 * np.sin(v), lambda v: 1e-200 * np.cos(v))}
+    f, f_prime = functions[name]
+    x = np.array([x0, 2 * x0])
+    estimate, error = numdiff.derivative_with_error(f, x)
+    assert np.all(np.abs(estimate - f_prime(x)) <= error)
+    estimate, error = numdiff.gradient_with_error(lambda v: float(np.sum(f(v))), x)
+    assert np.all(np.abs(estimate - f_prime(x)) <= error)
+    stacked, _ = numdiff.gradient_with_error(lambda v: np.sum(f(v), axis=-1), x, vectorized=True)
+    np.testing.assert_array_equal(stacked, estimate)

@@ -25,7 +25,8 @@ from autograder.settings import Limits
 
 NAME = "01_loss_functions"
 HOME = os.path.expanduser("~")
-EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference"}
+EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference", "logcosh_grad",
+             "predict_mean_fraction", "predict_best_step"}
 TIMEOUT = 3.0
 LIMITS = Limits(cell_timeout=TIMEOUT)
 

@@ -165,7 +165,10 @@ def gradient(name, grad, f, x, *, tol=diagnosis.NUMERICAL_TOL, terms=None, batch
     """Assert that ``grad`` is the gradient of the scalar function ``f`` at ``x``.
 
     The expected gradient is a central difference computed here, where the course's
-    references are unlocked, so ``f`` may be a reference implementation.
+    references are unlocked, so ``f`` may be a reference implementation. Each entry is
+    judged within ``tol`` relatively, or within the difference's own error bound
+    absolutely (:func:`bplab.numdiff.gradient_with_error`; the policy is in
+    :mod:`bplab.checks.diagnosis`).
 
     Parameters
     ----------
@@ -179,11 +182,42 @@ def gradient(name, grad, f, x, *, tol=diagnosis.NUMERICAL_TOL, terms=None, batch
     terms, batch_size, vectorized
         See :func:`close` and :func:`bplab.numdiff.gradient`.
 
+    Raises
+    ------
+    ValueError
+        If the central difference cannot resolve any entry of the gradient (each is
+        smaller than its error bound): such a check could not tell a right answer from
+        zeros, so it must be made against an exact reference, or at another point.
+
+    Examples
+    --------
+    >>> w = np.array([0.5, -1.0])
+    >>> gradient("g", 1e-13 * np.cos(w), lambda v: 1e-13 * float(np.sum(np.sin(v))), w)
+    g is correct (largest relative error below 1e-09, tolerance 1e-05).
+    >>> gradient("g", -1e-13 * np.cos(w), lambda v: 1e-13 * float(np.sum(np.sin(v))), w)
+    Traceback (most recent call last):
+    ...
+    bplab.checks.kinds.CheckFailure: g is not right: it has the opposite sign ...
     """
     __tracebackhide__ = True
     with references_unlocked(), _quiet():
-        expected = numdiff.gradient(f, x, vectorized=vectorized)
-    close(name, grad, expected, tol=tol, terms=terms, batch_size=batch_size)
+        expected, error = numdiff.gradient_with_error(f, x, vectorized=vectorized)
+    _judge_numerical(name, grad, expected, error, tol, terms=terms, batch_size=batch_size)
+
+
+def _judge_numerical(name, actual, expected, error, tol, **details):
+    """Compare with a central difference whose entries are good to ``error``."""
+    __tracebackhide__ = True
+    resolved = np.abs(expected) * (1.0 - tol) > error
+    if expected.size and not np.any(resolved):
+        raise ValueError(
+            f"checking {name}: a central difference cannot resolve this gradient (its largest "
+            f"entry, {np.max(np.abs(expected)):.1e}, is below the difference's error bound, "
+            f"{np.min(error):.1e} or more), so it could not tell a right answer from zeros. "
+            "Check against an exact reference (bplab.checks.close or formula), or at a point "
+            "where the gradient is larger.")
+    verdict = diagnosis.diagnose(name, actual, expected, tol=tol, floor=error / tol, **details)
+    _verdict_or_fail(verdict)
 
 
 def formula(name, actual, expected, *, batch_size=None):
@@ -214,8 +248,11 @@ def formula(name, actual, expected, *, batch_size=None):
     bplab.checks.kinds.CheckFailure: g is within 5.0e-10 of the exact value, ...
     """
     __tracebackhide__ = True
+    # The same absolute allowance as the exact comparison below (floor * tol = 1e-18), so a
+    # zero or sign-flipped answer of tiny entries is named as such, not as an approximation.
+    floor = diagnosis.FLOOR * diagnosis.FORMULA_TOL / diagnosis.NUMERICAL_TOL
     verdict = diagnosis.diagnose(name, actual, expected, tol=diagnosis.NUMERICAL_TOL,
-                                 batch_size=batch_size)
+                                 batch_size=batch_size, floor=floor)
     if not verdict.passed:
         raise failure(verdict.message, verdict.kind)
     error = float(np.max(diagnosis.relative_error(actual, expected), initial=0.0))
@@ -231,6 +268,9 @@ def formula(name, actual, expected, *, batch_size=None):
 def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):
     """Assert that ``values`` are the derivative of the elementwise ``f`` at the points ``x``.
 
+    Judged as :func:`gradient` judges a gradient, against
+    :func:`bplab.numdiff.derivative_with_error`.
+
     Parameters
     ----------
     name : str
@@ -238,12 +278,17 @@ def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):
     f : callable
         Elementwise function.
     x : ndarray
+    tol : float, default NUMERICAL_TOL
 
+    Raises
+    ------
+    ValueError
+        If the central difference resolves no entry (see :func:`gradient`).
     """
     __tracebackhide__ = True
     with references_unlocked(), _quiet():
-        expected = numdiff.derivative(f, x)
-    close(name, values, expected, tol=tol)
+        expected, error = numdiff.derivative_with_error(f, x)
+    _judge_numerical(name, values, expected, error, tol)
 
 
 def true(condition, message, kind="mismatch"):

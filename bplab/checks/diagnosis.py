@@ -3,17 +3,24 @@
 The tolerance policy, the same in every notebook:
 
 * errors are **relative**: ``|yours - expected| / max(|yours|, |expected|, floor)``,
-  entry by entry, with ``floor = 1e-6`` so that entries near zero are judged on their
-  absolute error instead of dividing by almost nothing;
+  entry by entry. The floor is the size below which an entry is judged on its absolute
+  error instead of dividing by almost nothing, so an entry passes when it is within ``tol``
+  relatively or within ``tol * floor`` absolutely;
 * against a **machine-precision** reference (an exact formula or the complex step) an
-  answer passes at ``EXACT_TOL = 1e-9``;
-* against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``: the
-  difference itself is only good to about 1e-10 relative on the course's well-scaled
-  examples, and the margin keeps round-off from ever failing a right answer, while every
-  real mistake (a wrong sign, factor or term) is off by 1e-2 or more;
+  answer passes at ``EXACT_TOL = 1e-9`` with ``floor = FLOOR = 1e-6``: an entry is right to
+  1e-15 absolutely, or to 1e-9 of its size;
+* against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``, and the floor
+  of each entry is the difference's own error bound divided by the tolerance
+  (:func:`bplab.numdiff.gradient_with_error`): the truncation error, seen by repeating the
+  difference at twice the step, plus round-off of a few ulps of the function's value over
+  the step. So a right answer passes where the difference is poor (a loss near a
+  singularity, a gradient far smaller than its loss), and a gradient of 1e-13 is judged on
+  the 1e-13 scale when its function is that small: a zero or sign-flipped answer fails.
+  Where every entry is below the difference's error, a central difference cannot check the
+  gradient at all, and the check says so instead of passing whatever it is given;
 * where a notebook asks for a **derived** gradient, hidden tests also compare it with the
-  exact one at ``FORMULA_TOL = 1e-12``, at points chosen so that a finite difference,
-  however carefully stepped, is off by more: a formula is exact to about 1e-15 there.
+  exact one at ``FORMULA_TOL = 1e-12`` (floor 1e-6 again), at points chosen so that a
+  finite difference is off by more: a formula is exact to about 1e-15 there.
 """
 
 from dataclasses import dataclass, field
@@ -44,7 +51,7 @@ def relative_error(actual, expected, floor=FLOOR):
     Parameters
     ----------
     actual, expected : ndarray of the same shape
-    floor : float, default FLOOR
+    floor : float or ndarray broadcastable to that shape, default FLOOR
 
     Returns
     -------
@@ -78,8 +85,9 @@ def error_bound(error: float) -> str:
     return f"below 1e{int(np.ceil(np.log10(error)))}"
 
 
-def _close(actual, expected, tol):
-    return actual.shape == expected.shape and bool(np.all(relative_error(actual, expected) <= tol))
+def _close(actual, expected, tol, floor=FLOOR):
+    return (actual.shape == expected.shape
+            and bool(np.all(relative_error(actual, expected, floor) <= tol)))
 
 
 def _index_str(index):
@@ -95,8 +103,8 @@ class Verdict:
     passed : bool
     kind : str
         ``"ok"`` or a mistake: ``"not-numeric"``, ``"shape"``, ``"reshaped"``,
-        ``"transposed"``, ``"non-finite"``, ``"sign"``, ``"factor"``, ``"missing-term"``,
-        ``"swapped"``, ``"mismatch"``.
+        ``"transposed"``, ``"non-finite"``, ``"zeros"``, ``"sign"``, ``"factor"``,
+        ``"missing-term"``, ``"swapped"``, ``"mismatch"``.
     message : str
         Plain words for the student, naming the variable.
     max_error : float
@@ -121,22 +129,31 @@ class Verdict:
         return self.message
 
 
-def _worst(actual, expected):
-    errors = relative_error(actual, expected)
+def _worst(actual, expected, floor):
+    errors = relative_error(actual, expected, floor)
     flat = int(np.argmax(errors)) if errors.size else 0
     index = np.unravel_index(flat, errors.shape) if errors.ndim else ()
     return float(errors.max()) if errors.size else 0.0, tuple(int(i) for i in index)
 
 
-def _ratio(actual, expected):
-    """Least-squares c with actual ~ c * expected, or None."""
-    denominator = float(np.sum(expected * expected))
-    if denominator == 0.0:
-        return None
-    return float(np.sum(actual * expected)) / denominator
+def _ratio(actual, expected, floor):
+    """The c with actual ~ c * expected, each entry weighted by its own scale, or None.
+
+    A least-squares fit of ``actual / m`` against ``expected / m`` with
+    ``m = max(|expected|, floor)``, so every entry counts alike, whatever its size.
+    """
+    m = np.maximum(np.abs(expected), floor)
+    with np.errstate(all="ignore"):
+        a, e = actual / m, expected / m
+        denominator = float(np.sum(e * e))
+        if not denominator > 0.0 or not np.isfinite(denominator):
+            return None
+        ratio = float(np.sum(a * e)) / denominator
+    return ratio if np.isfinite(ratio) else None
 
 
-def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=None):
+def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=None,
+             floor=FLOOR):
     """Judge ``actual`` against ``expected`` and explain the most likely mistake.
 
     Parameters
@@ -154,6 +171,8 @@ def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=No
         ``{"the L2 regulariser's gradient lam * W": lam * W}``.
     batch_size : int, optional
         N, so that an answer off by a factor of N or 1/N is named as such.
+    floor : float or ndarray of the shape of expected, default FLOOR
+        Entries are judged on their absolute error below it (see the module's policy).
 
     Returns
     -------
@@ -165,6 +184,8 @@ def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=No
     'sign'
     >>> diagnose("g", [2.0, 4.0], np.array([1.0, 2.0])).kind
     'factor'
+    >>> diagnose("g", [0.0, 0.0], np.array([3e-13, -1e-13]), floor=1e-20).kind
+    'zeros'
     """
     expected = np.asarray(expected, dtype=np.float64)
     try:
@@ -177,8 +198,9 @@ def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=No
                        f"{name} should be a number or an array of numbers; "
                        f"got {type(actual).__name__}: {actual!r:.80}", tolerance=tol)
 
+    floor = np.asarray(floor, dtype=np.float64)
     if actual.shape != expected.shape:
-        return _diagnose_shape(name, actual, expected, tol)
+        return _diagnose_shape(name, actual, expected, tol, floor)
 
     if not np.all(np.isfinite(actual)):
         bad = np.argwhere(~np.isfinite(actual))
@@ -190,7 +212,7 @@ def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=No
                        tolerance=tol, worst_index=index, actual_value=float(actual[index]),
                        expected_value=float(expected[index]))
 
-    max_error, index = _worst(actual, expected)
+    max_error, index = _worst(actual, expected, floor)
     at = dict(max_error=max_error, tolerance=tol, worst_index=index,
               actual_value=float(actual[index]), expected_value=float(expected[index]))
     worst = (f"Largest difference at {_index_str(index) or 'the value'}: yours "
@@ -200,23 +222,29 @@ def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=No
         return Verdict(True, "ok", f"{name} is correct (largest relative error "
                        f"{error_bound(max_error)}, tolerance {tol:.0e}).", **at)
 
-    kind, explanation = _explain(actual, expected, tol, terms or {}, batch_size)
+    kind, explanation = _explain(actual, expected, tol, terms or {}, batch_size, floor)
     return Verdict(False, kind, f"{name} is not right: {explanation} {worst}", **at)
 
 
-def _explain(actual, expected, tol, terms, batch_size):
-    if _close(-actual, expected, tol):
+def _explain(actual, expected, tol, terms, batch_size, floor):
+    def close(a, b):
+        return _close(a, b, tol, floor)
+
+    if not np.any(actual):
+        return "zeros", ("every entry is zero, and the right answer is not: is a placeholder "
+                         "still returned, or a sum never added to?")
+    if close(-actual, expected):
         return "sign", "it has the opposite sign to the right answer in every entry."
     for term_name, term in terms.items():
         term = np.broadcast_to(np.asarray(term, dtype=np.float64), expected.shape)
-        if _close(actual, expected - term, tol):
+        if close(actual, expected - term):
             return "missing-term", f"it is missing {term_name}."
-        if _close(actual, expected - 2 * term, tol):
+        if close(actual, expected - 2 * term):
             return "missing-term", f"{term_name} has the wrong sign."
-        if _close(actual, expected + term, tol):
+        if close(actual, expected + term):
             return "missing-term", f"{term_name} is counted twice."
-    ratio = _ratio(actual, expected)
-    if ratio is not None and _close(actual, ratio * expected, tol):
+    ratio = _ratio(actual, expected, floor)
+    if ratio and _close(actual, ratio * expected, tol, abs(ratio) * floor):
         for factor, words in _FACTORS.items():
             if abs(ratio - factor) <= 1e-6 * abs(factor):
                 return "factor", f"every entry is {words}."
@@ -229,11 +257,12 @@ def _explain(actual, expected, tol, terms, batch_size):
                                   f"N = {batch_size} only once.")
         return "factor", (f"every entry is {ratio:.6g} times the right value: the formula is "
                           "right up to a constant factor.")
-    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and _close(actual.T, expected, tol):
+    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and close(actual.T, expected):
         return "transposed", ("it is the transpose of the right answer: W[j, i] is the weight "
                               "from input i to output j.")
-    wrong = np.argwhere(relative_error(actual, expected) > tol)
-    if (len(wrong) >= 2 and _close(np.sort(actual, axis=None), np.sort(expected, axis=None), tol)):
+    wrong = np.argwhere(relative_error(actual, expected, floor) > tol)
+    if (len(wrong) >= 2 and _close(np.sort(actual, axis=None), np.sort(expected, axis=None), tol,
+                                     np.max(floor))):
         places = ", ".join(_index_str(i) for i in wrong[:4])
         return "swapped", (f"it holds the right numbers in the wrong places ({places}): "
                            "two entries are swapped.")
@@ -242,15 +271,17 @@ def _explain(actual, expected, tol, terms, batch_size):
                         f"{'' if share < 1 else ' (all of them)'}.")
 
 
-def _diagnose_shape(name, actual, expected, tol):
+def _diagnose_shape(name, actual, expected, tol, floor):
     wanted, got = shape_str(expected.shape), shape_str(actual.shape)
     base = dict(tolerance=tol)
-    if actual.ndim == 2 and actual.T.shape == expected.shape and _close(actual.T, expected, tol):
+    if (actual.ndim == 2 and actual.T.shape == expected.shape
+            and _close(actual.T, expected, tol, floor)):
         return Verdict(False, "transposed",
                        f"{name} has shape {got} but should have shape {wanted}: its numbers are "
                        "right but transposed. A gradient has the shape of what it "
                        "differentiates.", **base)
-    if actual.size == expected.size and _close(actual.reshape(expected.shape), expected, tol):
+    if (actual.size == expected.size
+            and _close(actual.reshape(expected.shape), expected, tol, floor)):
         return Verdict(False, "reshaped",
                        f"{name} has shape {got} but should have shape {wanted}; the numbers are "
                        "right, so reshape (or avoid flattening) it.", **base)

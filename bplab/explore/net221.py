@@ -54,7 +54,7 @@ def network_values(x, t, params, forward, backward):
 
     try:
         cache = call("forward", forward, x, params)
-        cache = {key: as_array(cache[key], key) for key in CACHE_KEYS}
+        cache = {key: as_array(cache[key], key).reshape(-1) for key in CACHE_KEYS}
     except NotImplementedError:
         return None, None, "forward is not written yet: only the weights are drawn."
     except Exception as error:  # a student's forward that fails is drawn as missing
@@ -101,7 +101,7 @@ def draw_network(x, t, params, cache=None, grads=None, ax=None, note=""):
     params : dict
         ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,).
     cache : dict, optional
-        The intermediates ``Z1``, ``A1``, ``Z2``, ``y_hat``; drawn under the nodes.
+        The intermediates ``z1``, ``a1``, ``z2``, ``y_hat``; drawn under the nodes.
     grads : dict, optional
         ``W1``, ``b1``, ``W2``, ``b2`` gradients; ``g`` on each edge, ``db`` under each node.
         An edge is red where its gradient is positive (a descent step lowers that weight),
@@ -142,19 +142,19 @@ def draw_network(x, t, params, cache=None, grads=None, ax=None, note=""):
     for j in range(2):
         lines = [f"b {p['b1'][j]:+.2f}"]
         if cache is not None:
-            lines += [f"Z1 {cache['Z1'][j]:+.3f}", f"A1 {cache['A1'][j]:+.3f}"]
+            lines += [f"z1 {cache['z1'][j]:+.3f}", f"a1 {cache['a1'][j]:+.3f}"]
         if "b1" in g:
             lines.append(f"db {g['b1'][j]:+.3f}")
         _node(ax, f"h{j + 1}", f"tanh\nh{_SUB[j + 1]}", lines)
     lines = [f"b {p['b2'][0]:+.2f}"]
     if cache is not None:
-        lines += [f"Z2 {cache['Z2'][0]:+.3f}", f"y_hat {cache['y_hat'][0]:+.3f}"]
+        lines += [f"z2 {cache['z2'][0]:+.3f}", f"y_hat {cache['y_hat'][0]:+.3f}"]
     if "b2" in g:
         lines.append(f"db {g['b2'][0]:+.3f}")
     _node(ax, "out", "tanh\n\u0177", lines)
     lines = [f"t {t:+.2f}"]
     if cache is not None:
-        lines.append(f"L {float(np.sum((cache['y_hat'] - t) ** 2)):.4f}")
+        lines.append(f"L {0.5 * float(np.sum((cache['y_hat'] - t) ** 2)):.4f}")
     _node(ax, "L", "L", lines)
     ax.set(xlim=(-0.35, 3.15), ylim=(-1.45, 1.0), aspect="equal")
     ax.axis("off")

@@ -6,39 +6,50 @@
 #
 # *How wrong is a prediction, and which way should it move?*
 #
-# **Estimated time:** 60 to 75 minutes. **Exercises:** 5, worth 14 points.
+# **Estimated time:** 75 to 90 minutes. **Exercises:** 8, worth 20 points.
 #
 # **Loss:** this notebook defines them: per-example losses $\ell$, and the loss of a dataset as their mean, $L = \frac1N \sum_n \ell_n$.
-# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+# Symbols and shapes follow the course's [notation](../../docs/notation.md); the
+# [course map](../../README.md#course-map) lists every notebook, and the next one is
+# [notebook 2](../02_gradient_descent/02_gradient_descent.ipynb).
 #
 # ## Learning objectives
 #
 # By the end of this notebook you can:
 #
 # 1. compute the mean squared error of a batch of predictions ([Exercise 1](#Exercise-1:-mean-squared-error-(3-points)));
-# 2. derive its gradient with respect to the predictions and code it ([Exercise 2](#Exercise-2:-the-gradient-of-the-MSE-(3-points)));
+# 2. derive its gradient with respect to the predictions, and code it ([Exercise 2](#Exercise-2:-the-gradient-of-the-MSE-(3-points)));
 # 3. compute binary cross-entropy without ever taking `log(0)` ([Exercise 3](#Exercise-3:-binary-cross-entropy,-safely-(3-points)));
-# 4. derive and code the gradient of cross-entropy ([Exercise 4](#Exercise-4:-the-gradient-of-cross-entropy-(2-points)));
+# 4. derive the gradient of cross-entropy ([Exercise 4](#Exercise-4:-the-gradient-of-cross-entropy-(3-points)));
 # 5. estimate a derivative with a central difference and explain why the step size
-#    cannot be made as small as you like ([Exercise 5](#Exercise-5:-the-central-difference-(3-points))).
+#    cannot be made as small as you like ([Exercise 5](#Exercise-5:-the-central-difference-(3-points)),
+#    [Checkpoint](#Checkpoint:-the-best-step-(1-point)));
+# 6. derive the gradient of a loss you have not met before ([Exercise 6](#Exercise-6:-the-log-cosh-loss-(3-points))).
 #
 # **Prerequisites:** NumPy arrays, slicing and broadcasting; derivatives of
-# polynomials, of $\log$ and of quotients.
+# polynomials, of $\log$ and of quotients; the chain rule for one variable.
 #
 # ## How the checks work
 #
 # Every exercise is followed by small test cells. Each one prints a line when your
 # answer passes and otherwise tells you what is wrong: a flipped sign, a factor of 2,
-# a wrong shape, a transposed matrix, a missing term, or simply the entry that is
-# furthest off, with your value and the expected one.
+# a wrong shape, a transposed matrix, a missing term, an answer of all zeros, or simply
+# the entry that is furthest off, with your value and the expected one.
 #
 # Answers are compared by **relative error**,
-# $|\text{yours} - \text{expected}| \,/\, \max(|\text{yours}|, |\text{expected}|, 10^{-6})$,
-# entry by entry. Against an exact value an answer passes below $10^{-9}$; against a
-# numerical derivative (which you will build in this notebook) below $10^{-5}$. The
-# same policy holds in every notebook of the course. The graded version of each test
-# also tries points you cannot see, so make your code right, not just the visible
-# example.
+# $|\text{yours} - \text{expected}| \,/\, \max(|\text{yours}|, |\text{expected}|, \text{floor})$,
+# entry by entry. Against an exact value an answer passes below $10^{-9}$, with a floor
+# of $10^{-6}$. Against a numerical derivative (which you will build in this notebook) it
+# passes below $10^{-5}$, and there the floor of each entry comes from the numerical
+# derivative's own error: an entry passes when it is within $10^{-5}$ of the expected
+# value relatively, or within the error the numerical derivative itself may make.
+# Section 8 explains that error. Where you derive a gradient, hidden tests also check
+# that it is exact, to $10^{-12}$. The same policy holds in every notebook of the
+# course. The graded version of each test also tries points you cannot see, so make
+# your code right, not just the visible example.
+#
+# **Checkpoints** ask you to predict a number before a demo shows it: write your
+# prediction, run its test cell, then read on. Each is worth one point.
 
 # %% setup id="setup"
 import numpy as np
@@ -61,6 +72,11 @@ rng = bp.start_notebook(1)
 # The mean rather than the sum keeps $L$ on the same scale whatever $N$ is, so a
 # learning rate that works for a batch of 10 also works for a batch of 1000.
 #
+# **Loss or cost?** Many texts keep the word *loss* for one example and call the
+# dataset's $L$ the **cost** (or the objective). They are the same two quantities as
+# here: this course says *per-example loss* $\ell$ and *loss* $L$, and always means the
+# mean when it says $L$.
+#
 # Predictions and targets are arrays of shape `(N,)` (one output per example) or
 # `(N, n_out)` (several outputs per example, one example per row).
 
@@ -72,7 +88,21 @@ print("per-example squared errors:", per_example)
 print("dataset loss (their mean): ", per_example.mean())
 
 # %% [markdown]
-# ## 2. Squared error, half squared error, mean squared error
+# **Labels as integers, targets as arrays.** Class labels usually arrive as integers: the
+# digit 7, the class "cat" = 2. A loss compares the target with a prediction of the same
+# shape, so the label is turned into one first. With two classes the integer itself
+# serves: $t \in \{0, 1\}$ is the target of one output, the predicted probability of
+# class 1. With $K$ classes each label becomes a **one-hot** row of $K$ entries, 1 at the
+# label and 0 elsewhere, and the model predicts $K$ numbers per example:
+
+# %%
+labels = np.array([2, 0, 1, 2])
+T_one_hot = np.eye(3)[labels]
+print("integer labels:", labels)
+print("one-hot targets, shape", T_one_hot.shape, ":\n", T_one_hot)
+
+# %% [markdown]
+# ## 2. Squared error and mean squared error
 #
 # For one example with outputs $k = 1, \dots, n_\text{out}$ the **squared error** is
 # $\ell = \sum_k (\hat y_k - t_k)^2$; its mean over the dataset is the **mean squared
@@ -80,22 +110,46 @@ print("dataset loss (their mean): ", per_example.mean())
 #
 # $$L_\text{MSE} = \frac{1}{N} \sum_{n=1}^{N} \sum_{k} (\hat y_{nk} - t_{nk})^2 .$$
 #
-# Many texts use the **half** squared error $\tfrac12 (\hat y - t)^2$ instead. The
-# half changes nothing about where the minimum is; it is there so that the derivative
-# comes out clean: $\frac{d}{d\hat y} \tfrac12(\hat y - t)^2 = \hat y - t$, the plain
-# error, with no stray 2. Forgetting which version you are differentiating is the most
-# common way to be off by a factor of 2.
+# Many texts use the **half** squared error $\tfrac{1}{2} \sum_k (\hat y_k - t_k)^2$
+# instead. The half changes nothing about where the minimum is; after Exercise 2 you
+# will see why it is popular. From notebook 3 on the course uses it.
 #
 # With several outputs per example, notice the order of operations: sum over the
-# outputs of one example, then average over examples. `np.mean` over the whole array
-# would also divide by $n_\text{out}$.
+# outputs of one example, then average over examples.
+
+# %% [markdown]
+# ### Checkpoint: `np.mean` and the MSE (1 point)
+#
+# A batch has $N = 4$ examples with $n_\text{out} = 3$ outputs each. Someone computes
+# `np.mean((Y_hat - T) ** 2)` over the whole `(4, 3)` array. What fraction of
+# $L_\text{MSE}$ is that? Write your prediction as a number (for example `0.75`), run
+# the test cell, then the demo after it.
+
+# %% solution id="predict_mean_fraction"
+# Your prediction, a number, such as 0.75: replace the two lines below with  predicted_fraction = ...
+### BEGIN SOLUTION
+predicted_fraction = 1 / 3
+### END SOLUTION
+
+# %% tests id="predict_mean_fraction__value" points=1
+"""Your prediction of np.mean over a (4, 3) batch, as a fraction of the MSE."""
+bp.checks.true("predicted_fraction" in globals() and np.ndim(predicted_fraction) == 0,
+               "Set predicted_fraction to one number in the cell above.", "not-implemented")
+Y_check = np.linspace(-1.0, 2.0, 12).reshape(4, 3)
+fraction_check = np.mean(Y_check ** 2) / (np.sum(Y_check ** 2) / len(Y_check))
+bp.checks.close("predicted_fraction", float(predicted_fraction), fraction_check, tol=2e-2)
 
 # %%
 Y_hat = np.array([[0.5, 1.0], [2.0, 0.0]])
 T = np.array([[0.0, 1.0], [1.0, 1.0]])
 print("per-example losses:        ", ((Y_hat - T) ** 2).sum(axis=1))
 print("mean of per-example losses:", ((Y_hat - T) ** 2).sum(axis=1).mean())
-print("np.mean of every entry:    ", np.mean((Y_hat - T) ** 2), "(half as much: it divides by N * n_out)")
+print("np.mean of every entry:    ", np.mean((Y_hat - T) ** 2))
+
+# %% [markdown]
+# `np.mean` divides by the number of *entries*, $N \cdot n_\text{out}$, not by $N$: with
+# two outputs it gives half the MSE, with three outputs a third. Summing over the outputs
+# first and then averaging over the rows is what the formula says.
 
 # %% [markdown]
 # ### Exercise 1: mean squared error (3 points)
@@ -129,8 +183,8 @@ def mse(y_hat, t):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it. You should see `0.07` for the three predictions above, and `1.125` for the
-# two-output batch.
+# Try it. You should see `0.07` for the three predictions of section 1, and `1.125` for
+# the two-output batch.
 
 # %%
 print(mse(np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0])))
@@ -141,54 +195,75 @@ print(mse(Y_hat, T))
 y_hat_check = np.array([0.9, 0.2, 0.6, -1.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.5])
 bp.checks.close("mse(y_hat, t)", bp.checks.call("mse", mse, y_hat_check, t_check),
-               bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=4)
+                (0.01 + 0.04 + 0.16 + 2.25) / 4, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed in (101, 102):
     y_hat_check, t_check = bp.checks.testdata.batch(seed, (7,))
     bp.checks.close("mse(y_hat, t) on a hidden batch of 7",
-                   bp.checks.call("mse", mse, y_hat_check, t_check),
-                   bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=7)
+                    bp.checks.call("mse", mse, y_hat_check, t_check),
+                    bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=7)
 ### END HIDDEN TESTS
 
 # %% tests id="mse__several_outputs" points=1
 """mse sums over outputs and averages over examples."""
 bp.checks.close("mse(Y_hat, T) for 2 examples with 2 outputs",
-               bp.checks.call("mse", mse, Y_hat, T), bp.checks.testdata.expected(bp.losses.mse, Y_hat, T),
-               batch_size=2)
+                bp.checks.call("mse", mse, Y_hat, T), (0.25 + 0.0 + 1.0 + 1.0) / 2, batch_size=2)
 ### BEGIN HIDDEN TESTS
 y_hat_check, t_check = bp.checks.testdata.batch(103, (5, 3))
 bp.checks.close("mse(y_hat, t) on a hidden (5, 3) batch",
-               bp.checks.call("mse", mse, y_hat_check, t_check),
-               bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=5)
+                bp.checks.call("mse", mse, y_hat_check, t_check),
+                bp.checks.testdata.expected(bp.losses.mse, y_hat_check, t_check), batch_size=5)
 ### END HIDDEN TESTS
 
 # %% tests id="mse__returns_float" points=1
 """mse returns one number."""
 value = bp.checks.call("mse", mse, np.array([1.0, 2.0]), np.array([0.0, 0.0]))
 bp.checks.true(np.ndim(value) == 0,
-              f"mse should return a single number; it returned shape {np.shape(value)}", "shape")
+               f"mse should return a single number; it returned shape {np.shape(value)}", "shape")
 bp.checks.close("mse([1, 2], [0, 0])", value, 2.5)
 
 # %% [markdown]
 # ## 3. The gradient of the MSE
 #
 # Gradient descent needs $\partial L / \partial \hat y$: how the loss changes when one
-# prediction moves. Only one term of the double sum contains $\hat y_{nk}$, so
+# prediction moves while all the others stay put. It has one entry per prediction, so it
+# has **the shape of what it differentiates**: `(N,)` or `(N, n_out)`. Its entry
+# $[n, k]$ is the partial derivative $\partial L_\text{MSE} / \partial \hat y_{nk}$, and
+# its sign says which way is *uphill*: a step against it lowers the loss.
 #
-# $$\frac{\partial L_\text{MSE}}{\partial \hat y_{nk}} = \frac{1}{N} \cdot 2(\hat y_{nk} - t_{nk}) .$$
-#
-# Three things to notice. The gradient has **the shape of what it differentiates**:
-# one entry per prediction, shape `(N,)` or `(N, n_out)`. Its sign points *uphill*:
-# where $\hat y > t$ it is positive, so a step against it lowers $\hat y$. And the
-# $1/N$ from the mean survives into every entry.
+# You can measure one entry without any calculus: nudge $\hat y_{nk}$ up and down by a
+# tiny $h$ and divide the change of $L$ by $2h$. Section 7 turns that into a tool; here
+# it is only a way to see whether your formula is right.
 
 # %% [markdown]
 # ### Exercise 2: the gradient of the MSE (3 points)
 #
-# Write `mse_grad(y_hat, t)` returning $\partial L_\text{MSE} / \partial \hat y$, an
-# array of the shape of `y_hat`. Use the formula above: the graded tests also compare your
-# gradient with the exact one at a tolerance of $10^{-12}$, which a formula meets and a
-# finite-difference estimate of the gradient does not.
+# Derive $\partial L_\text{MSE} / \partial \hat y_{nk}$ from the formula of section 2,
+# then write `mse_grad(y_hat, t)` returning the whole gradient, an array of the shape of
+# `y_hat`.
+#
+# The graded tests compare your gradient with a numerical one and, hidden, with the exact
+# one at a tolerance of $10^{-12}$, at points where the finite differences we tried are
+# not that accurate: derive the formula rather than estimate the derivative.
+#
+# <details><summary>Hint 1</summary>
+#
+# Write out the double sum and ask which of its terms contain $\hat y_{nk}$. Every other
+# term is a constant as far as $\hat y_{nk}$ is concerned.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# Only the term $(\hat y_{nk} - t_{nk})^2$ depends on $\hat y_{nk}$. Differentiate it with
+# the chain rule (the inner derivative is 1), and do not drop the constant in front of
+# the sum.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# The entry $[n, k]$ is $\frac{1}{N}$ times the derivative of that one square; no sum
+# is left. In NumPy the whole array is one expression in `y_hat`, `t` and `len(y_hat)`.
+# </details>
 
 # %% solution id="mse_grad"
 def mse_grad(y_hat, t):
@@ -197,12 +272,15 @@ def mse_grad(y_hat, t):
     Parameters
     ----------
     y_hat : ndarray of shape (N,) or (N, n_out)
+        Predictions, one example per row.
     t : ndarray of the shape of y_hat
+        Targets.
 
     Returns
     -------
     ndarray of the shape of y_hat
-        2 * (y_hat - t) / N.
+        Entry [n, k] is the partial derivative of mse(y_hat, t) with respect to
+        y_hat[n, k].
     """
     ### BEGIN SOLUTION
     y_hat = np.asarray(y_hat, dtype=float)
@@ -211,65 +289,111 @@ def mse_grad(y_hat, t):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it: for the three predictions of section 1 you should see
-# `[-0.066667  0.133333 -0.266667]`.
+# Try it: your gradient for the three predictions of section 1, and the slope of your
+# `mse` along the first prediction, measured by nudging it. The first entry of your
+# gradient and the slope should agree to the 6 digits shown.
 
 # %%
-print(mse_grad(np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0])))
+y_try, t_try = np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0])
+nudge = np.array([1e-6, 0.0, 0.0])
+print("your gradient:          ", mse_grad(y_try, t_try))
+print(f"slope along y_hat[0]:    {(mse(y_try + nudge, t_try) - mse(y_try - nudge, t_try)) / 2e-6:.6f}")
 
 # %% tests id="mse_grad__shape" points=1
 """mse_grad has the shape of y_hat."""
 grad = bp.checks.call("mse_grad", mse_grad, Y_hat, T)
 bp.checks.true(np.shape(grad) == Y_hat.shape,
-              f"mse_grad(Y_hat, T) should have shape {Y_hat.shape}, like Y_hat; "
-              f"got {np.shape(grad)}", "shape")
+               f"mse_grad(Y_hat, T) should have shape {Y_hat.shape}, like Y_hat; "
+               f"got {np.shape(grad)}", "shape")
 
 # %% tests id="mse_grad__matches_numerical" points=2
-"""mse_grad matches a central-difference gradient of the MSE."""
+"""mse_grad matches a central-difference gradient of the MSE (and, hidden, is exact)."""
 y_hat_check = np.array([0.9, 0.2, 0.6, -1.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.5])
 bp.checks.gradient("mse_grad(y_hat, t)", bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
-                  lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=4)
+                   lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((201, (6,)), (202, (4, 3))):
     y_hat_check, t_check = bp.checks.testdata.batch(seed, shape)
     bp.checks.gradient(f"mse_grad(y_hat, t) on a hidden {shape} batch",
-                      bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
-                      lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=shape[0])
+                       bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                       lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=shape[0])
+# Large values: a small step loses to round-off. Predictions within 1e-9 of their
+# targets: the rounding of a large step shows. N = 4 keeps 2 / N exact.
 y_hat_check, t_check = bp.checks.testdata.batch(203, (5, 2), scale=1e4)
 bp.checks.formula("mse_grad(y_hat, t) on a hidden batch of large values",
-                 bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
-                 bp.checks.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=5)
+                  bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                  bp.checks.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=5)
+y_hat_check = bp.checks.testdata.points(204, (4, 2), low=0.6, high=1.4)
+t_check = y_hat_check + 1e-9 * bp.checks.testdata.points(205, (4, 2), low=-1.0, high=1.0)
+bp.checks.formula("mse_grad(y_hat, t) on hidden predictions within 1e-9 of their targets",
+                  bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                  bp.checks.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=4)
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# **What you just derived.** Only one term of the double sum contains $\hat y_{nk}$, so
+#
+# $$\frac{\partial L_\text{MSE}}{\partial \hat y_{nk}} = \frac{1}{N} \cdot 2(\hat y_{nk} - t_{nk})
+# = \frac{2}{N}(\hat y_{nk} - t_{nk}),$$
+#
+# in code `2 * (y_hat - t) / len(y_hat)` (or `(y_hat - t) * 2 / len(y_hat)`). Every entry
+# carries the $1/N$ of the mean, and the 2 of the square. That 2 is why so
+# many texts use the half squared error: $\frac{d}{d\hat y}\tfrac{1}{2}(\hat y - t)^2
+# = \hat y - t$, the plain error. Forgetting which version you are differentiating is the
+# most common way to be off by a factor of 2, and the checks name it when it happens.
+#
+# What the hidden exactness check proves, honestly: the MSE is a quadratic, so a central
+# difference of it has no truncation error and, with a well-chosen step, can be exact up
+# to rounding. The check looks where the rounding of every fixed or scaled step we tried
+# is larger than $10^{-12}$ (huge values, and predictions within $10^{-9}$ of their
+# targets); it shows that your numbers are exact, not how you found them. Exercise 6 asks
+# for a loss that is not a polynomial, where no finite difference is exact.
 
 # %% [markdown]
 # ## 4. Binary cross-entropy
 #
 # When the target is a label, 0 or 1, and the prediction is a probability
-# $\hat y \in (0, 1)$ (the output of a sigmoid), the natural loss is the **binary
-# cross-entropy**, the negative log-probability the model gave to the right answer:
+# $\hat y \in (0, 1)$, usually the output of a **sigmoid**
+# $\sigma(z) = 1 / (1 + e^{-z})$, the natural loss is the **binary cross-entropy**, the
+# negative log-probability the model gave to the right answer:
 #
 # $$\ell_\text{BCE}(\hat y, t) = -\big[\, t \log \hat y + (1 - t) \log(1 - \hat y) \,\big],
 # \qquad L_\text{BCE} = \frac{1}{N} \sum_{n} \sum_k \ell_\text{BCE}(\hat y_{nk}, t_{nk}).$$
 #
 # A confident wrong answer is punished without limit: $-\log \hat y \to \infty$ as
-# $\hat y \to 0$ when $t = 1$. On a computer that limit is a problem. A sigmoid in
-# float64 really does return exactly `0.0` or `1.0` for inputs beyond about 37, and
-# then `np.log(0.0)` is `-inf`, and `0 * -inf` is `nan`:
+# $\hat y \to 0$ when $t = 1$. On a computer that limit is a problem, and it arrives
+# sooner on one side than the other. In float64, $1 + e^{-z}$ rounds to exactly 1 as
+# soon as $e^{-z}$ is below half the machine epsilon, that is for $z$ above about 37, so
+# the sigmoid returns exactly `1.0` there and $\log(1 - \hat y) = \log 0$. At the other
+# end $\sigma(-37) \approx 8.5 \times 10^{-17}$ is tiny but not zero; the sigmoid returns
+# exactly `0.0` only when $e^{z}$ underflows, below about $-745$. So $\log(1 - \hat y)$
+# fails first:
 
 # %%
-p = np.array([1.0, 0.0])
+z_demo = np.array([36.0, 37.0, -37.0, -745.0, -746.0])
+print("z:            ", z_demo)
+print("sigmoid(z):   ", [f"{p:.3g}" for p in bp.activations.sigmoid(z_demo)])
+print("1 - sigmoid(z):", [f"{q:.3g}" for q in 1 - bp.activations.sigmoid(z_demo)])
+
+# %% [markdown]
+# Two confident, correct predictions, $z = 40$ for a target 1 and $z = -40$ for a target
+# 0, and the naive formula (written with NumPy's warnings silenced):
+
+# %%
+p = bp.activations.sigmoid(np.array([40.0, -40.0]))
 with np.errstate(divide="ignore", invalid="ignore"):
     print("naive per-example BCE for t = 1, 0:", -(np.array([1.0, 0.0]) * np.log(p)
                                                    + np.array([0.0, 1.0]) * np.log(1 - p)))
 
 # %% [markdown]
-# Both examples are predicted *perfectly*, yet the naive formula returns `nan`. The
-# standard cure is to **clip** the prediction into $[\varepsilon, 1 - \varepsilon]$
-# before taking logs, with $\varepsilon = 10^{-12}$: a perfect prediction then costs
-# about $10^{-12}$ and a perfectly wrong one about $-\log 10^{-12} \approx 27.6$,
-# finite and still huge. (In notebook 5 you will meet the even better cure: compute the
-# loss from the sigmoid's *input* and never form $\hat y$ at all.)
+# Both examples are predicted *almost perfectly*, yet the first returns `nan`:
+# $(1 - t) \log(1 - \hat y) = 0 \cdot (-\infty)$. The standard cure is to **clip** the
+# prediction into $[\varepsilon, 1 - \varepsilon]$ before taking logs, with
+# $\varepsilon = 10^{-12}$: a perfect prediction then costs about $10^{-12}$ and a
+# perfectly wrong one about $-\log 10^{-12} \approx 27.6$, finite and still huge. (In
+# notebook 5 you will meet the even better cure: compute the loss from the sigmoid's
+# *input* and never form $\hat y$ at all.)
 
 # %% [markdown]
 # ### Exercise 3: binary cross-entropy, safely (3 points)
@@ -307,54 +431,68 @@ def bce(y_hat, t, eps=1e-12):
 # Try it: `0.693147` (that is $\log 2$: a coin flip) and then a number near `1e-12`.
 
 # %%
-print(bce(np.array([0.5, 0.5]), np.array([0.0, 1.0])))
-print(bce(np.array([1.0, 0.0]), np.array([1.0, 0.0])))
+print(f"{bce(np.array([0.5, 0.5]), np.array([0.0, 1.0])):.6f}")
+print(f"{bce(np.array([1.0, 0.0]), np.array([1.0, 0.0])):.3g}")
 
 # %% tests id="bce__value" points=1
 """bce of a batch of probabilities."""
 y_hat_check = np.array([0.9, 0.2, 0.6, 0.35])
 t_check = np.array([1.0, 0.0, 1.0, 0.0])
-expected = bp.checks.testdata.expected(bp.losses.bce, y_hat_check, t_check)
+expected = -(np.log(0.9) + np.log(0.8) + np.log(0.6) + np.log(0.65)) / 4
 bp.checks.close("bce(y_hat, t)", bp.checks.call("bce", bce, y_hat_check, t_check), expected,
-               batch_size=4)
+                batch_size=4)
 ### BEGIN HIDDEN TESTS
 y_hat_check, t_check = bp.checks.testdata.probabilities(301, (6, 2))
 expected = bp.checks.testdata.expected(bp.losses.bce, y_hat_check, t_check)
 bp.checks.close("bce(y_hat, t) on a hidden (6, 2) batch",
-               bp.checks.call("bce", bce, y_hat_check, t_check), expected, batch_size=6)
+                bp.checks.call("bce", bce, y_hat_check, t_check), expected, batch_size=6)
 ### END HIDDEN TESTS
 
 # %% tests id="bce__safe" points=2
 """bce is finite and warning-free at predictions of exactly 0 and 1."""
 perfect = bp.checks.call("bce on perfect predictions [1, 0]", bce,
-                        np.array([1.0, 0.0]), np.array([1.0, 0.0]))
+                         np.array([1.0, 0.0]), np.array([1.0, 0.0]))
 bp.checks.true(np.isfinite(perfect) and 0.0 <= perfect < 1e-9,
-              f"bce of perfect predictions should be about 1e-12; got {perfect}", "non-finite")
+               f"bce of perfect predictions should be about 1e-12; got {perfect}", "non-finite")
 awful = bp.checks.call("bce on perfectly wrong predictions [0, 1]", bce,
-                      np.array([0.0, 1.0]), np.array([1.0, 0.0]))
+                       np.array([0.0, 1.0]), np.array([1.0, 0.0]))
 bp.checks.true(np.isfinite(awful) and abs(awful - 27.631) < 1e-3,
-              "bce of perfectly wrong predictions should be about -log(1e-12) = 27.631 "
-              f"(clip y_hat into [eps, 1 - eps]); got {awful}", "non-finite")
+               "bce of perfectly wrong predictions should be about -log(1e-12) = 27.631 "
+               f"(clip y_hat into [eps, 1 - eps]); got {awful}", "non-finite")
 
 # %% [markdown]
 # ## 5. The gradient of cross-entropy
 #
-# Differentiate one term, using $\frac{d}{dp}\log p = 1/p$ and
-# $\frac{d}{dp}\log(1-p) = -1/(1-p)$:
-#
-# $$\frac{\partial L_\text{BCE}}{\partial \hat y_{nk}}
-# = -\frac{1}{N}\left[\frac{t}{\hat y} - \frac{1 - t}{1 - \hat y}\right]
-# = \frac{1}{N}\,\frac{\hat y - t}{\hat y\,(1 - \hat y)} .$$
-#
-# The denominator $\hat y(1-\hat y)$ is exactly the derivative of the sigmoid. Hold on to
-# that: in notebook 5 it cancels and leaves the famous $\hat y - t$.
+# The same question as for the MSE: how fast does $L_\text{BCE}$ change when one
+# prediction moves? This time the loss is made of logarithms. Two facts you need:
+# $\frac{d}{dp}\log p = \frac{1}{p}$, and, by the chain rule with inner derivative $-1$,
+# $\frac{d}{dp}\log(1-p) = -\frac{1}{1-p}$.
 
 # %% [markdown]
-# ### Exercise 4: the gradient of cross-entropy (2 points)
+# ### Exercise 4: the gradient of cross-entropy (3 points)
 #
-# Write `bce_grad(y_hat, t, eps=1e-12)` returning $\partial L_\text{BCE} / \partial \hat y$,
-# the shape of `y_hat`, evaluated at the clipped prediction. As for the MSE, the graded
-# tests compare it with the exact gradient at $10^{-12}$: derive it.
+# Derive $\partial L_\text{BCE} / \partial \hat y_{nk}$, then write
+# `bce_grad(y_hat, t, eps=1e-12)` returning the gradient, an array of the shape of
+# `y_hat`, evaluated at the clipped prediction $p$ (clip exactly as `bce` does). As for
+# the MSE, hidden tests compare it with the exact gradient at $10^{-12}$: derive it.
+#
+# <details><summary>Hint 1</summary>
+#
+# As for the MSE, only one term of the double sum contains $\hat y_{nk}$: the bracket
+# $t \log p + (1 - t)\log(1 - p)$ of that entry, times $-\frac1N$.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# With the two facts above, that bracket's derivative is a difference of two fractions,
+# one with $p$ in the denominator and one with $1 - p$. Keep the $-\frac1N$ in front.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# Put the two fractions over their common denominator $p(1 - p)$: the numerator
+# simplifies to an expression in $p$ and $t$ alone, a difference of two terms.
+# </details>
 
 # %% solution id="bce_grad"
 def bce_grad(y_hat, t, eps=1e-12):
@@ -363,13 +501,17 @@ def bce_grad(y_hat, t, eps=1e-12):
     Parameters
     ----------
     y_hat : ndarray of shape (N,) or (N, n_out)
+        Predicted probabilities in [0, 1].
     t : ndarray of the shape of y_hat
+        Targets in [0, 1].
     eps : float
+        As in bce: the prediction is clipped into [eps, 1 - eps].
 
     Returns
     -------
     ndarray of the shape of y_hat
-        (p - t) / (p (1 - p) N) with p = y_hat clipped into [eps, 1 - eps].
+        Entry [n, k] is the partial derivative of bce(y_hat, t, eps) with respect to
+        y_hat[n, k], at the clipped prediction.
     """
     ### BEGIN SOLUTION
     p = np.clip(np.asarray(y_hat, dtype=float), eps, 1.0 - eps)
@@ -378,28 +520,60 @@ def bce_grad(y_hat, t, eps=1e-12):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it: `[ 1. -1.]`.
+# Try it: your gradient at two coin-flip predictions, and the slope of your `bce` along
+# the first one. They should agree to the 6 digits shown.
 
 # %%
-print(bce_grad(np.array([0.5, 0.5]), np.array([0.0, 1.0])))
+y_try, t_try = np.array([0.5, 0.5]), np.array([0.0, 1.0])
+nudge = np.array([1e-6, 0.0])
+print("your gradient:       ", bce_grad(y_try, t_try))
+print(f"slope along y_hat[0]: {(bce(y_try + nudge, t_try) - bce(y_try - nudge, t_try)) / 2e-6:.6f}")
 
 # %% tests id="bce_grad__matches_numerical" points=2
-"""bce_grad matches a central-difference gradient of the cross-entropy."""
+"""bce_grad matches a central-difference gradient of the cross-entropy (and, hidden, is exact)."""
 y_hat_check = np.array([0.9, 0.2, 0.6, 0.35])
 t_check = np.array([1.0, 0.0, 1.0, 0.0])
 bp.checks.gradient("bce_grad(y_hat, t)", bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
-                  lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=4)
+                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 y_hat_check, t_check = bp.checks.testdata.probabilities(401, (5, 3))
 bp.checks.gradient("bce_grad(y_hat, t) on a hidden (5, 3) batch",
-                  bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
-                  lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=5)
+                   bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
+                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=5)
 y_hat_check = np.array([[1e-4, 3e-3, 0.02], [0.3, 0.5, 0.9]])
 t_check = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
 bp.checks.formula("bce_grad(y_hat, t) on hidden predictions from 1e-4 to 0.9",
-                 bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
-                 bp.checks.testdata.expected(bp.losses.bce_grad, y_hat_check, t_check), batch_size=2)
+                  bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
+                  bp.checks.testdata.expected(bp.losses.bce_grad, y_hat_check, t_check), batch_size=2)
 ### END HIDDEN TESTS
+
+# %% tests id="bce_grad__saturated" points=1
+"""bce_grad is right for confident predictions, within 1e-3 of 0 and of 1."""
+y_hat_check = np.array([[1e-3, 0.9995], [4e-4, 0.999]])
+t_check = np.array([[1.0, 0.0], [0.0, 1.0]])
+bp.checks.gradient("bce_grad(y_hat, t) near saturation",
+                   bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
+                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=2)
+### BEGIN HIDDEN TESTS
+y_hat_check = np.array([2e-4, 0.5, 1.0 - 3e-4, 0.97])
+t_check = np.array([1.0, 1.0, 0.0, 0.0])
+bp.checks.gradient("bce_grad(y_hat, t) near saturation, hidden",
+                   bp.checks.call("bce_grad", bce_grad, y_hat_check, t_check),
+                   lambda y: bp.losses.bce(y, t_check), y_hat_check, batch_size=4)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **What you just derived.** Differentiating one term and putting the two fractions over
+# a common denominator,
+#
+# $$\frac{\partial L_\text{BCE}}{\partial \hat y_{nk}}
+# = -\frac{1}{N}\left[\frac{t}{\hat y} - \frac{1 - t}{1 - \hat y}\right]
+# = \frac{1}{N}\,\frac{\hat y - t}{\hat y\,(1 - \hat y)},$$
+#
+# in code `(p - t) / (p * (1 - p) * N)` at the clipped prediction $p$, the same as
+# `(y_hat - t) / (y_hat * (1 - y_hat) * N)` inside the clipping range. The denominator
+# $\hat y(1-\hat y)$ is exactly the derivative of the sigmoid. Hold on to that: in
+# notebook 5 it cancels and leaves the famous $\hat y - t$.
 
 # %% [markdown]
 # ## 6. A regulariser is a loss on the weights
@@ -477,7 +651,7 @@ bp.checks.close("central_difference(np.sin, x, 1e-5)", estimate, np.cos(x_check)
 x_check = np.linspace(-1.0, 3.0, 6).reshape(2, 3)
 estimate = bp.checks.call("central_difference", central_difference, np.exp, x_check, 1e-5)
 bp.checks.close("central_difference(np.exp, x, 1e-5) on a hidden (2, 3) grid", estimate,
-               np.exp(x_check), tol=1e-8)
+                np.exp(x_check), tol=1e-8)
 ### END HIDDEN TESTS
 
 # %% tests id="central_difference__second_order" points=2
@@ -487,9 +661,9 @@ errors = [np.abs(bp.checks.call("central_difference", central_difference, np.sin
                  - np.cos(x_check)) for h in (1e-2, 5e-3)]
 ratio = errors[0] / errors[1]
 bp.checks.true(np.all(np.abs(ratio - 4.0) < 0.2),
-              f"Halving h divided your error by {np.round(ratio, 2)} at x = {x_check}, "
-              "not by 4. A ratio of 2 is a forward difference (first order); "
-              "use (f(x + h) - f(x - h)) / (2h).", "first-order")
+               f"Halving h divided your error by {np.round(ratio, 2)} at x = {x_check}, "
+               "not by 4. A ratio of 2 is a forward difference (first order); "
+               "use (f(x + h) - f(x - h)) / (2h).", "first-order")
 
 # %% [markdown]
 # ## 8. How small should the step be?
@@ -499,12 +673,36 @@ bp.checks.true(np.all(np.abs(ratio - 4.0) < 0.2),
 # $\varepsilon \approx 2.2 \times 10^{-16}$ in float64, and the difference quotient
 # divides it by $h$. The total error of the central difference is roughly
 #
-# $$\underbrace{\tfrac{h^2}{6}|f'''|}_{\text{truncation}} + \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}},$$
+# $$\underbrace{\tfrac{h^2}{6}|f'''|}_{\text{truncation}} + \underbrace{\tfrac{\varepsilon |f|}{h}}_{\text{round-off}} :$$
 #
-# smallest near $h \approx \varepsilon^{1/3} \approx 6 \times 10^{-6}$ (the dashed line),
-# where the error is about $10^{-11}$. For the forward difference the best step is
-# near $\sqrt{\varepsilon} \approx 10^{-8}$, and the error there is only about
-# $10^{-8}$. This plot uses your function.
+# one part shrinks with $h$, the other grows.
+
+# %% [markdown]
+# ### Checkpoint: the best step (1 point)
+#
+# For $f = \sin$ at $x = 1$ in float64, which step $h$ gives the central difference its
+# smallest error? Give the order of magnitude, as a number such as `1e-3` (a factor of
+# ten either way counts as right). Then run the test cell and the plot after it.
+
+# %% solution id="predict_best_step"
+# Your prediction, a number, such as 1e-3: replace the two lines below with  predicted_best_h = ...
+### BEGIN SOLUTION
+predicted_best_h = 1e-5
+### END SOLUTION
+
+# %% tests id="predict_best_step__order" points=1
+"""Your prediction of the best central-difference step, within a factor of 10."""
+bp.checks.true("predicted_best_h" in globals() and np.ndim(predicted_best_h) == 0
+               and float(predicted_best_h) > 0,
+               "Set predicted_best_h to one positive number in the cell above.", "not-implemented")
+steps_check = np.logspace(-14, -1, 131)
+errors_check = np.abs((np.sin(1.0 + steps_check) - np.sin(1.0 - steps_check)) / (2 * steps_check)
+                      - np.cos(1.0))
+best_check = steps_check[np.argmin(errors_check)]
+bp.checks.true(abs(np.log10(float(predicted_best_h)) - np.log10(best_check)) <= 1.0,
+               f"predicted_best_h = {float(predicted_best_h):g} is more than a factor of 10 from "
+               "the step with the smallest measured error: run the plot below.", "mismatch")
+print(f"predicted_best_h = {float(predicted_best_h):g} is within a factor of 10 of the best step.")
 
 # %%
 steps = np.logspace(-14, -1, 40)
@@ -512,21 +710,161 @@ x0 = 1.0
 central_errors = [abs(central_difference(np.sin, np.array([x0]), h)[0] - np.cos(x0)) for h in steps]
 forward_errors = [abs((np.sin(x0 + h) - np.sin(x0)) / h - np.cos(x0)) for h in steps]
 bp.explore.plotting.plot_error_vs_step(steps, {"forward difference": forward_errors,
-                                       "central difference": central_errors})
+                                               "central difference": central_errors})
 plt.show()
 
 # %% [markdown]
-# The course's checker uses exactly this: a central difference with
-# $h = \varepsilon^{1/3}\max(|x|, 1)$, which is why its tolerance is $10^{-5}$ and not
-# $10^{-12}$. Where it can, it uses an exact reference instead and tightens the
-# tolerance to $10^{-9}$.
+# The two parts of the error balance where $h^3 \approx 3\varepsilon |f| / |f'''|$: near
+# $h \approx \varepsilon^{1/3} \approx 6 \times 10^{-6}$ for a function of size 1 (the
+# dashed line), where the error is about $10^{-11}$. Left of it the curve is ragged:
+# that is round-off, growing like $1/h$. For the forward difference the best step is near
+# $\sqrt{\varepsilon} \approx 10^{-8}$, and the error there is only about $10^{-8}$. This
+# plot uses your function. A prediction of $10^{-8}$ or smaller mixes up the two.
 #
-# ## 9. Explore
+# **How the course's checker uses this.** It takes a central difference with
+# $h = \varepsilon^{1/3}\max(|x|, 1)$, and then asks how far that estimate can be
+# trusted: it repeats the difference with the step $2h$ (the truncation error grows
+# four-fold, so the gap between the two shows it) and adds the round-off, a few
+# $\varepsilon |f| / h$. An entry of your gradient passes when it is within $10^{-5}$ of
+# the estimate relatively, or within that error bound absolutely. Near $\hat y = 10^{-3}$
+# the cross-entropy's third derivative is huge, the truncation error passes $10^{-5}$,
+# and the bound widens, so a right `bce_grad` still passes there (the test
+# `bce_grad__saturated` above); while a gradient of size $10^{-13}$ of a function of size
+# $10^{-13}$ is judged on that scale, so zeros or a flipped sign fail. A gradient whose
+# every entry is below the bound cannot be checked by differences at all, and the checker
+# says so instead of passing it. Where it can, the course checks against an exact
+# reference instead, at $10^{-9}$.
+
+# %% [markdown]
+# ## 9. A loss you have not met: log-cosh
 #
-# Move the prediction and the target. The red line is the tangent: its slope is the
-# gradient you coded. Watch the cross-entropy's slope explode as a prediction
-# approaches the wrong end, while the squared error's slope never exceeds 2. That
-# steepness is what makes cross-entropy learn fast from confident mistakes.
+# Squared error punishes outliers hard: a residual $r = \hat y - t$ of 10 costs 100. The
+# **log-cosh** loss behaves like half the squared error for small residuals and like
+# $|r|$ for large ones, so a few wild targets do not dominate the gradient:
+#
+# $$\ell(\hat y, t) = \sum_k \log\cosh(\hat y_k - t_k), \qquad
+# L_\text{LC} = \frac{1}{N}\sum_n \ell(\hat y_n, t_n),$$
+#
+# with $\cosh r = \frac{e^{r} + e^{-r}}{2}$. `bp.losses.logcosh(y_hat, t)` computes
+# $L_\text{LC}$ without overflow. No cell of the course shows its gradient.
+
+# %%
+r_demo = np.array([0.0, 0.5, 2.0, 10.0])
+for r in r_demo:
+    print(f"r = {r:4.1f}: log-cosh {bp.losses.logcosh(np.array([r]), np.array([0.0])):8.4f}, "
+          f"half squared error {0.5 * r ** 2:8.4f}")
+
+# %% [markdown]
+# ### Exercise 6: the log-cosh loss (3 points)
+#
+# Derive $\partial L_\text{LC} / \partial \hat y_{nk}$ and write `logcosh_grad(y_hat, t)`,
+# an array of the shape of `y_hat`. Hidden tests check it against finite differences and
+# for exactness at $10^{-12}$ (log-cosh is not a polynomial: no finite difference is
+# exact).
+#
+# <details><summary>Hint 1</summary>
+#
+# It is a chain: the mean over examples, a sum over outputs, then $\log$ of $\cosh$ of the
+# residual. Only one term depends on $\hat y_{nk}$, as in Exercise 2.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# $\frac{d}{du}\log u = \frac1u$ and $\frac{d}{dr}\cosh r = \sinh r
+# = \frac{e^{r} - e^{-r}}{2}$; the inner derivative of $r = \hat y - t$ is 1.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# The entry is $\frac1N \frac{\sinh r}{\cosh r}$. That ratio has a name of its own, and
+# NumPy computes it without overflow for any $r$ (`np.sinh(r) / np.cosh(r)` gives
+# `nan` for large $r$).
+# </details>
+
+# %% solution id="logcosh_grad"
+def logcosh_grad(y_hat, t):
+    """Gradient of the log-cosh loss with respect to the predictions.
+
+    Parameters
+    ----------
+    y_hat : ndarray of shape (N,) or (N, n_out)
+        Predictions, one example per row.
+    t : ndarray of the shape of y_hat
+        Targets.
+
+    Returns
+    -------
+    ndarray of the shape of y_hat
+        Entry [n, k] is the partial derivative of bp.losses.logcosh(y_hat, t) with
+        respect to y_hat[n, k].
+    """
+    ### BEGIN SOLUTION
+    y_hat = np.asarray(y_hat, dtype=float)
+    t = np.asarray(t, dtype=float)
+    return np.tanh(y_hat - t) / len(y_hat)
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: your gradient for three predictions, and the slope of the loss along the first.
+
+# %%
+y_try, t_try = np.array([0.5, -2.0, 30.0]), np.array([0.0, 0.0, 0.0])
+nudge = np.array([1e-6, 0.0, 0.0])
+print("your gradient:       ", logcosh_grad(y_try, t_try))
+slope = (bp.losses.logcosh(y_try + nudge, t_try) - bp.losses.logcosh(y_try - nudge, t_try)) / 2e-6
+print(f"slope along y_hat[0]: {slope:.6f}")
+
+# %% tests id="logcosh_grad__matches_numerical" points=2
+"""logcosh_grad matches a central-difference gradient of the log-cosh loss."""
+y_hat_check = np.array([[0.5, -1.5], [2.0, 0.1], [-0.3, 4.0]])
+t_check = np.array([[0.0, 0.5], [-1.0, 0.0], [0.2, -3.0]])
+grad = bp.checks.call("logcosh_grad", logcosh_grad, y_hat_check, t_check)
+bp.checks.gradient("logcosh_grad(y_hat, t)", grad, lambda y: bp.losses.logcosh(y, t_check),
+                   y_hat_check, batch_size=3)
+### BEGIN HIDDEN TESTS
+y_hat_check, t_check = bp.checks.testdata.batch(601, (7,), scale=2.0)
+bp.checks.gradient("logcosh_grad(y_hat, t) on a hidden batch of 7",
+                   bp.checks.call("logcosh_grad", logcosh_grad, y_hat_check, t_check),
+                   lambda y: bp.losses.logcosh(y, t_check), y_hat_check, batch_size=7)
+### END HIDDEN TESTS
+
+# %% tests id="logcosh_grad__exact" points=1
+"""logcosh_grad is exact, and finite for residuals in the hundreds."""
+y_hat_check = np.array([[800.0, -0.25], [1.0, -900.0]])
+t_check = np.zeros((2, 2))
+grad = bp.checks.call("logcosh_grad", logcosh_grad, y_hat_check, t_check)
+bp.checks.true(np.shape(grad) == (2, 2) and np.all(np.isfinite(grad)),
+               "logcosh_grad should be finite, of the shape of y_hat, even for residuals of "
+               f"800; got {np.asarray(grad)!r:.200}", "non-finite")
+### BEGIN HIDDEN TESTS
+for seed, shape in ((602, (4, 2)), (603, (5,))):
+    y_hat_check, t_check = bp.checks.testdata.batch(seed, shape, scale=1.5)
+    bp.checks.formula(f"logcosh_grad(y_hat, t) on a hidden {shape} batch",
+                      bp.checks.call("logcosh_grad", logcosh_grad, y_hat_check, t_check),
+                      bp.checks.testdata.expected(bp.losses.logcosh_grad, y_hat_check, t_check),
+                      batch_size=shape[0])
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **What you just derived.** With $r = \hat y_{nk} - t_{nk}$,
+#
+# $$\frac{\partial L_\text{LC}}{\partial \hat y_{nk}} = \frac{1}{N}\,\frac{\sinh r}{\cosh r}
+# = \frac{1}{N}\tanh(\hat y_{nk} - t_{nk}),$$
+#
+# in code `np.tanh(y_hat - t) / len(y_hat)`. For small $r$, $\tanh r \approx r$: the
+# gradient of half the squared error. For large $|r|$ it levels off at $\pm\frac1N$: an
+# outlier pulls no harder than any other badly missed example.
+
+# %% [markdown]
+# ## 10. Explore
+#
+# Move the prediction and the target. Each panel draws one example's loss
+# $\ell(\hat y, t)$ against $\hat y$; the red line is its tangent, of slope
+# $\partial \ell / \partial \hat y$. The explorer computes that slope itself (it does not
+# call your code), and it is the slope for one example: your `mse_grad` and `bce_grad`
+# divide it by $N$. Watch the cross-entropy's slope explode as a prediction approaches
+# the wrong end, while the squared error's slope never exceeds 2. That steepness is what
+# makes cross-entropy learn fast from confident mistakes.
 
 # %%
 bp.explore.losses.loss_explorer()
@@ -534,18 +872,22 @@ bp.explore.losses.loss_explorer()
 # %% [markdown]
 # ## Summary
 #
-# - A dataset's loss is the **mean** of per-example losses, so every gradient carries $1/N$.
+# - A dataset's loss (its cost) is the **mean** of per-example losses, so every gradient
+#   carries $1/N$. Integer labels become targets: 0/1 for two classes, one-hot rows for more.
 # - MSE gradient: $2(\hat y - t)/N$; with the half squared error, $(\hat y - t)/N$.
 # - Cross-entropy punishes confident mistakes without limit; clip, or better, work from
 #   logits, to keep it finite. Its gradient is $(\hat y - t)/(\hat y(1-\hat y)N)$.
+# - Log-cosh: gradient $\tanh(\hat y - t)/N$, bounded, so outliers cannot dominate.
 # - A gradient has the shape of what it differentiates.
 # - A central difference is second order; its best step in float64 is about $10^{-5}$,
-#   balancing truncation against round-off.
+#   balancing truncation against round-off, and it can estimate its own error.
 #
 # ## Going further
 #
 # - The **complex-step** derivative $\operatorname{Im} f(x + ih)/h$ has no subtraction, so
 #   no round-off loss: try `bp.numdiff.complex_step_derivative(np.sin, x)` with
-#   $h = 10^{-30}$.
+#   $h = 10^{-30}$. It is exact to machine precision, like a formula, because it is one in
+#   disguise: it carries the derivative through every operation of $f$.
 # - Richardson extrapolation combines two central differences into a fourth-order one.
-# - Next: **notebook 2** puts gradients to work, descending Booth's function.
+# - Next: [**notebook 2**](../02_gradient_descent/02_gradient_descent.ipynb) puts gradients
+#   to work, descending Booth's function.

@@ -6,10 +6,13 @@
 #
 # *Walk downhill on Booth's function, and find out how long a stride can be.*
 #
-# **Estimated time:** 60 to 75 minutes. **Exercises:** 5, worth 15 points.
+# **Estimated time:** 75 to 90 minutes. **Exercises:** 8, worth 21 points.
 #
-# **Loss:** none; the function descended is Booth's $f(x, y)$ itself.
-# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+# **Loss:** none; the functions descended are Booth's $f(x, y)$ itself, then Rosenbrock's.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md); the
+# [course map](../../README.md#course-map) lists every notebook. Previous:
+# [notebook 1](../01_loss_functions/01_loss_functions.ipynb); next:
+# [notebook 3](../03_chain_rule/03_chain_rule.ipynb).
 #
 # ## Learning objectives
 #
@@ -18,17 +21,20 @@
 # 1. evaluate a function of two variables on a whole grid at once ([Exercise 1](#Exercise-1:-Booth's-function-(2-points)));
 # 2. derive a gradient with the chain rule and code it exactly ([Exercise 2](#Exercise-2:-the-gradient-(5-points)));
 # 3. write the gradient descent loop and keep its whole path ([Exercise 3](#Exercise-3:-the-descent-loop-(4-points)));
-# 4. predict from the Hessian the largest learning rate that still converges
-#    ([Exercise 4](#Exercise-4:-the-largest-stable-learning-rate-(2-points)));
-# 5. choose the constant learning rate that converges fastest
-#    ([Exercise 5](#Exercise-5:-the-best-constant-learning-rate-(2-points))).
+# 4. derive from the Hessian the largest learning rate that still converges
+#    ([Checkpoint](#Checkpoint:-does-lr-=-0.12-converge?-(1-point)),
+#    [Exercise 4](#Exercise-4:-the-largest-stable-learning-rate-(2-points)));
+# 5. derive the constant learning rate that converges fastest
+#    ([Exercise 5](#Exercise-5:-the-best-constant-learning-rate-(2-points)));
+# 6. derive the gradient of a function that is not a quadratic and descend it
+#    ([Exercise 6](#Exercise-6:-Rosenbrock's-gradient-(4-points))).
 #
 # **Prerequisites:** notebook 1 (losses, the central difference, the tolerance policy);
 # partial derivatives; eigenvalues of a symmetric $2 \times 2$ matrix.
 #
 # The checks work as in notebook 1: relative error, $10^{-9}$ against an exact value,
-# $10^{-5}$ against a central difference. One check in this notebook is stricter still,
-# and section 3 explains why.
+# $10^{-5}$ (or the numerical derivative's own error bound) against a central difference.
+# One check in this notebook is stricter still, and section 3 explains what it proves.
 
 # %% setup id="setup"
 import numpy as np
@@ -102,7 +108,7 @@ print(booth(X, Y))
 x_check = np.array([1.0, 0.0, -2.5, 4.0])
 y_check = np.array([3.0, 0.0, 1.5, -3.0])
 bp.checks.close("booth(x, y)", bp.checks.call("booth", booth, x_check, y_check),
-               bp.checks.testdata.expected(bp.booth.booth, x_check, y_check))
+                np.array([0.0, 74.0, 114.5, 81.0]))
 ### BEGIN HIDDEN TESTS
 x_check, y_check = bp.checks.testdata.points(1101, (2, 3, 4), low=-8.0, high=8.0)
 bp.checks.close("booth(x, y) on a hidden (3, 4) grid", bp.checks.call("booth", booth, x_check, y_check),
@@ -118,7 +124,7 @@ bp.checks.true(np.shape(value) == (4, 3),
               f"booth(x of shape (4, 1), y of shape (3,)) should have the broadcast shape "
               f"(4, 3); got {np.shape(value)}", "shape")
 bp.checks.close("booth(x_column, y_row)", value,
-               bp.checks.testdata.expected(bp.booth.booth, x_column, y_row))
+                (x_column + 2 * y_row - 7) ** 2 + (2 * x_column + y_row - 5) ** 2)
 
 # %% [markdown]
 # Now you can look at it. The contours are log-spaced, because $f$ climbs from 0 to
@@ -133,28 +139,44 @@ plt.show()
 # %% [markdown]
 # ## 2. The gradient, by the chain rule
 #
-# Name the two brackets $u = x + 2y - 7$ and $v = 2x + y - 5$, so $f = u^2 + v^2$. A
-# change in $x$ reaches $f$ through both: $\partial u / \partial x = 1$ and
-# $\partial v / \partial x = 2$. The chain rule multiplies each path's derivatives and
-# adds the paths:
-#
-# $$\frac{\partial f}{\partial x} = 2u \cdot 1 + 2v \cdot 2, \qquad
-# \frac{\partial f}{\partial y} = 2u \cdot 2 + 2v \cdot 1 .$$
-#
-# The $2u$ and $2v$ come from the squares; the 1s and 2s are the **inner** derivatives.
-# Forgetting an inner factor is the classic slip here, and notebook 3 turns this habit
-# of "multiply along each path, add over paths" into an algorithm.
-#
-# Both partials vanish at $(1, 3)$, where $u = v = 0$, as they must at a minimum.
+# The gradient $\nabla f = (\partial f / \partial x, \partial f / \partial y)$ says how
+# fast $f$ grows when one coordinate moves and the other stays put. Name the two
+# brackets $u = x + 2y - 7$ and $v = 2x + y - 5$, so $f = u^2 + v^2$. A change in $x$
+# reaches $f$ along two paths, through $u$ and through $v$: the chain rule multiplies
+# the derivatives along each path and adds the paths. Each path has an **outer**
+# derivative (of a square) and an **inner** one (of a bracket with respect to $x$ or
+# $y$). Forgetting an inner factor is the classic slip here, and notebook 3 turns this
+# habit of "multiply along each path, add over paths" into an algorithm.
 
 # %% [markdown]
 # ### Exercise 2: the gradient (5 points)
 #
-# Write `booth_grad(x, y)` returning the pair `(df_dx, df_dy)`.
+# Derive the two partial derivatives, then write `booth_grad(x, y)` returning the pair
+# `(df_dx, df_dy)`.
 #
 # - `x` and `y` as in Exercise 1; each of `df_dx` and `df_dy` has the broadcast shape;
 # - return a tuple of two arrays (so `df_dx, df_dy = booth_grad(X, Y)` works on a grid);
-# - use the formulas above: **no numerical differentiation** (the checks can tell).
+# - use your formulas: **no numerical differentiation** (section 3 says what the checks
+#   can tell).
+#
+# <details><summary>Hint 1</summary>
+#
+# Differentiate $f = u^2 + v^2$ with respect to $x$ term by term. For $u^2$ the chain
+# rule gives (derivative of the square at $u$) times $\partial u / \partial x$.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# $\partial u/\partial x = 1$, $\partial v/\partial x = 2$, $\partial u/\partial y = 2$,
+# $\partial v/\partial y = 1$. The outer derivative of a square $s^2$ is $2s$.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# Each partial is a sum of two products, (outer derivative of one square) times (that
+# bracket's inner derivative). Both must vanish at $(1, 3)$, where $u = v = 0$: check
+# yours does.
+# </details>
 
 # %% solution id="booth_grad"
 def booth_grad(x, y):
@@ -180,14 +202,17 @@ def booth_grad(x, y):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it. At the origin you should see `-34.0 -38.0`, at the minimum `0.0 0.0`, and on
-# the grid two arrays of shape `(2, 3)`.
+# Try it. At the minimum you should see `0.0 0.0`, on the grid two arrays of shape
+# `(2, 3)`, and at the origin your gradient next to the slopes of your `booth` measured
+# by nudging $x$ and then $y$: they should agree to the digits shown.
 
 # %%
-df_dx, df_dy = booth_grad(0.0, 0.0)
-print(df_dx, df_dy)
 print(*booth_grad(1.0, 3.0))
 print(booth_grad(X, Y)[0].shape, booth_grad(X, Y)[1].shape)
+df_dx, df_dy = booth_grad(0.0, 0.0)
+print(f"your gradient at (0, 0): {float(df_dx):.6f} {float(df_dy):.6f}")
+print(f"slopes of booth there:   {(booth(1e-6, 0.0) - booth(-1e-6, 0.0)) / 2e-6:.6f} "
+      f"{(booth(0.0, 1e-6) - booth(0.0, -1e-6)) / 2e-6:.6f}")
 
 # %% tests id="booth_grad__shape" points=1
 """booth_grad returns a pair of arrays of the broadcast shape."""
@@ -220,45 +245,69 @@ for point in bp.checks.testdata.points(1201, (4, 2), low=-9.0, high=9.0):
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 3. Exact, not approximately right
+# ## 3. Exact, and what a check can prove
 #
 # The gradient check above accepts a relative error of $10^{-5}$, because its reference is
 # itself a central difference. Your formula does better than that: it is **exact**, up to
 # the rounding of a few multiplications, about $10^{-16}$.
 #
-# A central difference is not. Booth's function is a quadratic, so the truncation error
-# of a central difference is zero, but the round-off error of notebook 1,
+# A central difference usually is not. Booth's function is a quadratic, so the truncation
+# error of a central difference is zero, but the round-off error of notebook 1,
 # $\varepsilon |f| / h$, grows with $|f|$. Far from the origin, where $f$ is in the
-# millions, it leaves an error you can measure:
+# millions, it leaves an error you can measure with the usual small steps:
 
 # %%
 x_far, y_far = 1234.5, 2345.6
 exact = np.array(booth_grad(x_far, y_far))
-for h in (1e-3, 1e-5, 1e-7):
+for h in (1e-3, 1e-5, 1e-7, 1.0):
     approx = np.array([booth(x_far + h, y_far) - booth(x_far - h, y_far),
                        booth(x_far, y_far + h) - booth(x_far, y_far - h)]) / (2 * h)
     print(f"h = {h:.0e}: relative error of the central difference "
           f"{np.max(np.abs(approx - exact) / np.abs(exact)):.1e}")
 
 # %% [markdown]
-# That is why the next check compares your gradient with the exact one at $10^{-12}$,
-# far from the origin. A gradient computed by finite differences, however carefully
-# (the course's own `bp.numdiff.gradient` included), cannot pass it; the formula passes
-# with room to spare. Backprop, from notebook 3 on, is exact in the same way.
+# The last line is the catch: with no truncation error, a *large* step such as $h = 1$
+# divides the round-off by a large number and is nearly exact here. So the next check,
+# which compares your gradient with the exact one at $10^{-12}$, looks at two kinds of
+# points: far from the origin (where small steps lose to round-off) and, hidden, within
+# $10^{-8}$ of the minimum (where the rounding of a large step shows). Every fixed or
+# scaled step we tried, the course's own `bp.numdiff.gradient` included, fails one of
+# them; your formula passes both with room to spare. What the check proves is that your
+# numbers are exact: for a quadratic, no choice of points can prove that no finite
+# difference was used. Exercise 6 has a function that is not a quadratic, where none is
+# exact. Backprop, from notebook 3 on, is exact in the same way as your formula.
 
 # %% tests id="booth_grad__exact" points=2
 """booth_grad is exact, not a finite-difference approximation."""
 x_check = np.array([1234.5, 2718.3, 3141.6, 987.6, 150.25])
 y_check = np.array([2345.6, 1414.2, 577.2, 4321.0, 75.5])
+x_check, y_check = x_check[:3], y_check[:3]
 bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) far from the origin",
-                 bp.checks.call("booth_grad", booth_grad, x_check, y_check),
-                 np.array(bp.checks.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
+                  bp.checks.call("booth_grad", booth_grad, x_check, y_check),
+                  np.array([[31075.8, 38462.6, 35999.6], [33294.0, 35850.4, 30866.8]]))
 ### BEGIN HIDDEN TESTS
 x_check, y_check = bp.checks.testdata.points(1301, (2, 6), low=200.0, high=5000.0)
 bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points far from the origin",
                  bp.checks.call("booth_grad", booth_grad, x_check, y_check),
                  np.array(bp.checks.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
+# Within 1e-8 of the minimum, at offsets of a few bits, so that every form of the formula
+# is exact while a large step's rounding shows.
+x_check = 1.0 + np.array([3.0, -5.0, 7.0, 1.0, -2.0]) * 2.0 ** -30
+y_check = 3.0 + np.array([-4.0, 1.0, 6.0, -7.0, 2.0]) * 2.0 ** -30
+bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points next to the minimum",
+                  bp.checks.call("booth_grad", booth_grad, x_check, y_check),
+                  np.array(bp.checks.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
 ### END HIDDEN TESTS
+
+# %% [markdown]
+# **What you just derived.** With $u = x + 2y - 7$ and $v = 2x + y - 5$,
+#
+# $$\frac{\partial f}{\partial x} = 2u \cdot 1 + 2v \cdot 2, \qquad
+# \frac{\partial f}{\partial y} = 2u \cdot 2 + 2v \cdot 1,$$
+#
+# in code `df_dx = 2 * u + 4 * v` and `df_dy = 4 * u + 2 * v`. The $2u$ and $2v$ come
+# from the squares; the 1s and 2s are the inner derivatives. Both vanish at $(1, 3)$, as
+# they must at a minimum.
 
 # %% [markdown]
 # The gradient points uphill, across the contours. Here it is on a coarse grid, drawn
@@ -340,22 +389,20 @@ bp.checks.true(np.shape(path) == (6, 2),
 bp.checks.close("path[0] (the start)", path[0], start_check)
 
 # %% tests id="gradient_descent__steps" points=2
-"""gradient_descent follows p <- p - lr * grad(p) on Booth's function."""
+"""gradient_descent follows p <- p - lr * grad(p) at every step."""
 def booth_point_grad_check(p):
-    return np.array(bp.checks.testdata.expected(bp.booth.booth_grad, p[0], p[1]))
+    return np.array([10.0 * p[0] + 8.0 * p[1] - 34.0, 8.0 * p[0] + 10.0 * p[1] - 38.0])
 
 start_check = np.array([-6.0, 8.0])
 path = bp.checks.call("gradient_descent", gradient_descent, booth_point_grad_check, start_check,
-                     0.05, 1)
-bp.checks.true(np.shape(path) == (2, 2), f"gradient_descent(..., n_steps=1) should return shape "
-              f"(2, 2); got {np.shape(path)}", "shape")
+                      0.05, 12)
+bp.checks.true(np.shape(path) == (13, 2), f"gradient_descent(..., n_steps=12) should return shape "
+               f"(13, 2); got {np.shape(path)}", "shape")
 bp.checks.close("path[1] - path[0], the first step from (-6, 8) with lr = 0.05", path[1] - path[0],
-               -0.05 * booth_point_grad_check(start_check))
-bp.checks.close("gradient_descent(booth gradient, (-6, 8), lr=0.05, n_steps=12)",
-               bp.checks.call("gradient_descent", gradient_descent, booth_point_grad_check,
-                             start_check, 0.05, 12),
-               bp.checks.testdata.expected(bp.booth.gradient_descent, booth_point_grad_check,
-                                    start_check, 0.05, 12))
+                -0.05 * booth_point_grad_check(start_check))
+bp.checks.close("path[k + 1] - path[k] for k = 0..11 (each step from the point it starts at)",
+                path[1:] - path[:-1],
+                np.array([-0.05 * booth_point_grad_check(point) for point in path[:-1]]))
 ### BEGIN HIDDEN TESTS
 def other_grad_check(p):
     return np.array([np.sinh(p[0]) + p[1], p[0] + 2.0 * p[1]])
@@ -403,24 +450,53 @@ plt.show()
 
 # %% [markdown]
 # The path first drops straight into the valley, then creeps along its floor. On a log
-# scale the loss shows this as two slopes. Try several learning rates:
+# scale the loss shows this as two slopes. A larger learning rate takes larger steps: is
+# larger always faster?
+
+# %% [markdown]
+# ### Checkpoint: does lr = 0.12 converge? (1 point)
+#
+# Starting from $(-6, 8)$, does gradient descent on Booth's function with `lr = 0.12`
+# converge to the minimum? Answer `True` or `False`, run the test cell, then the demo,
+# which tries several rates.
+
+# %% solution id="predict_converges"
+# Your prediction, True or False: replace the two lines below with  converges_at_0_12 = ...
+### BEGIN SOLUTION
+converges_at_0_12 = False
+### END SOLUTION
+
+# %% tests id="predict_converges__answer" points=1
+"""Your prediction: does descent on Booth's function converge with lr = 0.12?"""
+bp.checks.true("converges_at_0_12" in globals() and isinstance(converges_at_0_12, (bool, np.bool_)),
+               "Set converges_at_0_12 to True or False in the cell above.", "not-implemented")
+with np.errstate(all="ignore"):
+    point_check = np.array([-6.0, 8.0])
+    for _ in range(500):
+        point_check = point_check - 0.12 * np.array([10.0 * point_check[0] + 8.0 * point_check[1] - 34.0,
+                                                     8.0 * point_check[0] + 10.0 * point_check[1] - 38.0])
+    outcome_check = bool(np.linalg.norm(point_check - np.array([1.0, 3.0])) < 1e-6)
+bp.checks.true(bool(converges_at_0_12) == outcome_check,
+               f"converges_at_0_12 = {bool(converges_at_0_12)}: run the demo below and see.",
+               "mismatch")
+print("Right: run the demo below to see it happen.")
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-for lr in (0.01, 0.05, 0.1, 0.11, 0.115):
+for lr in (0.01, 0.05, 0.1, 0.11, 0.115, 0.12):
     path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), lr, 60)
     bp.explore.plotting.plot_loss_curve(booth(path[:, 0], path[:, 1]), ax=ax, label=f"lr = {lr}")
 ax.set_title("f along the path, log scale")
 plt.show()
 
 # %% [markdown]
-# A larger learning rate is faster, up to a point: `0.11` barely converges and `0.115`
-# climbs without end. The next section predicts exactly where that point is.
+# A larger learning rate is faster, up to a point: `0.11` barely converges, while `0.115`
+# and `0.12` climb without end. The next section finds exactly where that point is.
 #
 # ## 5. How long may a stride be?
 #
 # Because $f$ is a quadratic, its gradient is linear in the point. Multiply out the
-# formulas of section 2: $\partial f/\partial x = 10x + 8y - 34$ and
+# formulas you derived in Exercise 2: $\partial f/\partial x = 10x + 8y - 34$ and
 # $\partial f/\partial y = 8x + 10y - 38$, that is
 #
 # $$\nabla f(p) = H\,(p - p^*), \qquad H = \begin{pmatrix} 10 & 8 \\ 8 & 10 \end{pmatrix},
@@ -431,12 +507,33 @@ plt.show()
 #
 # $$e_{k+1} = e_k - \eta H e_k = (I - \eta H)\, e_k .$$
 #
-# $H$ has eigenvalues $\lambda = 18$ along the direction $(1, 1)$, across the valley,
-# and $\lambda = 2$ along $(1, -1)$, down the valley. Along each eigenvector the error is
-# simply multiplied by $1 - \eta\lambda$ at every step. So descent converges if and only
-# if $|1 - \eta \lambda| < 1$ for every eigenvalue, that is $0 < \eta < 2 / \lambda_\max$.
-# For Booth, $\eta < 2/18 = 1/9 \approx 0.111$. Between $1/18$ and $1/9$ the factor
-# across the valley is negative: the path overshoots and zig-zags from wall to wall.
+# $H$ is symmetric, so it has two orthogonal eigenvectors, $H q_i = \lambda_i q_i$. Write
+# the error in that basis, $e_k = c_1 q_1 + c_2 q_2$: since $(I - \eta H) q_i =
+# (1 - \eta\lambda_i) q_i$, each step multiplies the part along $q_i$ by
+# $1 - \eta\lambda_i$, independently of the other part.
+#
+# The eigenvectors of this $H$ are along $(1, 1)$, across the valley, and $(1, -1)$, down
+# the valley.
+
+# %% [markdown]
+# ### Checkpoint: the steep direction (1 point)
+#
+# Which eigenvalue of $H$ is the larger, and how large is it? Compute it by hand
+# ($H q$ for $q = (1, 1)$ and $q = (1, -1)$ is enough) and write the number, then run
+# the test cell and the demo.
+
+# %% solution id="predict_lambda_max"
+# Your prediction, a number: replace the two lines below with  predicted_lambda_max = ...
+### BEGIN SOLUTION
+predicted_lambda_max = 18.0
+### END SOLUTION
+
+# %% tests id="predict_lambda_max__value" points=1
+"""Your value of the largest eigenvalue of Booth's Hessian."""
+bp.checks.true("predicted_lambda_max" in globals() and np.ndim(predicted_lambda_max) == 0,
+               "Set predicted_lambda_max to one number in the cell above.", "not-implemented")
+bp.checks.close("predicted_lambda_max", float(predicted_lambda_max),
+                float(np.max(np.linalg.eigvalsh(bp.booth.hessian()))), tol=1e-3)
 
 # %%
 H = bp.booth.hessian()
@@ -447,12 +544,38 @@ p = np.array([-2.0, 5.0])
 print("grad f(p) =", booth_point_grad(p), "   H (p - p*) =", H @ (p - bp.booth.MINIMUM))
 
 # %% [markdown]
+# The eigenvalue across the valley is $\lambda = 18$ and down the valley it is
+# $\lambda = 2$: the walls are steep and the floor is nearly flat. Along each direction the
+# error is multiplied at every step by its own factor $1 - \eta\lambda$; the next two
+# exercises turn that into the two numbers that matter.
+
+# %% [markdown]
 # ### Exercise 4: the largest stable learning rate (2 points)
 #
 # Write `max_stable_lr(H)`: for a symmetric positive definite Hessian `H` of shape
-# `(n, n)`, return the float $2 / \lambda_\max$. Use `np.linalg.eigvalsh` (eigenvalues
-# of a symmetric matrix, in ascending order). It must work for any such matrix, not only
-# Booth's.
+# `(n, n)`, return the float $\eta_\text{max}$ such that descent on the quadratic with
+# Hessian `H` converges from every start for every constant learning rate
+# $0 < \eta < \eta_\text{max}$, and not for any larger one. Derive it from the factors
+# $1 - \eta\lambda_i$. `np.linalg.eigvalsh(H)` returns the eigenvalues of a symmetric
+# matrix in ascending order. It must work for any such matrix, not only Booth's.
+#
+# <details><summary>Hint 1</summary>
+#
+# After $k$ steps the part of the error along $q_i$ has been multiplied by
+# $(1 - \eta\lambda_i)^k$. When does that go to zero as $k$ grows?
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# You need $-1 < 1 - \eta\lambda_i < 1$ for every $i$. With $\eta > 0$ and $\lambda_i > 0$
+# the right-hand inequality always holds; only the left one can fail.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# Solve $-1 < 1 - \eta\lambda_i$ for $\eta$. The tightest of these conditions comes from
+# one particular eigenvalue: `eigvalsh` puts it last.
+# </details>
 
 # %% solution id="max_stable_lr"
 def max_stable_lr(H):
@@ -466,7 +589,8 @@ def max_stable_lr(H):
     Returns
     -------
     float
-        2 / (the largest eigenvalue of H).
+        The supremum of the constant learning rates for which gradient descent on a
+        quadratic with Hessian H converges from every start.
     """
     ### BEGIN SOLUTION
     eigenvalues = np.linalg.eigvalsh(H)
@@ -474,16 +598,29 @@ def max_stable_lr(H):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it: `0.1111111111111111` (that is $1/9$) for Booth's Hessian, and `0.5` for `np.diag([1.0, 4.0])`.
+# Try it: for Booth's Hessian your limit should lie between `0.11` and `0.115`, the two
+# rates the demo of section 4 saw converge and diverge.
 
 # %%
-print(max_stable_lr(H), max_stable_lr(np.diag([1.0, 4.0])))
+print(max_stable_lr(H))
 
 # %% tests id="max_stable_lr__value" points=1
-"""max_stable_lr is 2 over the largest eigenvalue."""
-bp.checks.close("max_stable_lr(Booth's Hessian)",
-               bp.checks.call("max_stable_lr", max_stable_lr, bp.booth.hessian()),
-               bp.checks.testdata.expected(bp.booth.max_stable_lr, bp.booth.hessian()))
+"""max_stable_lr is the rate where descent stops contracting, found here by bisection."""
+def rate_limit_check(H_check):
+    """The largest lr with every |eigenvalue of I - lr H| below 1, by bisection."""
+    low, high = 0.0, 1.0
+    while np.max(np.abs(np.linalg.eigvalsh(np.eye(len(H_check)) - high * H_check))) < 1.0:
+        high *= 2.0
+    for _ in range(80):
+        middle = (low + high) / 2
+        contracts = np.max(np.abs(np.linalg.eigvalsh(np.eye(len(H_check)) - middle * H_check))) < 1.0
+        low, high = (middle, high) if contracts else (low, middle)
+    return low
+
+for H_check in (bp.booth.hessian(), np.array([[3.0, 1.0], [1.0, 5.0]])):
+    bp.checks.close(f"max_stable_lr({H_check.tolist()})",
+                    bp.checks.call("max_stable_lr", max_stable_lr, H_check),
+                    rate_limit_check(H_check))
 ### BEGIN HIDDEN TESTS
 for seed, n in ((1401, 2), (1402, 3)):
     M = bp.checks.testdata.points(seed, (n, n))
@@ -499,9 +636,11 @@ def descent_growth_check(H_check, center, lr):
     def grad(p):
         return H_check @ (p - center)
     start = center + np.array([-7.0, 5.0])
+    point = start
     with np.errstate(all="ignore"):
-        path = bp.checks.testdata.expected(bp.booth.gradient_descent, grad, start, lr, 300)
-        return np.linalg.norm(path[-1] - center) / np.linalg.norm(start - center)
+        for _ in range(300):
+            point = point - lr * grad(point)
+        return np.linalg.norm(point - center) / np.linalg.norm(start - center)
 
 def confirm_check(name, H_check, center):
     lr_max = bp.checks.call("max_stable_lr", max_stable_lr, H_check)
@@ -536,9 +675,17 @@ for lr in (0.105, 0.110, 0.111, 1 / 9, 0.112, 0.115):
           f"{np.linalg.norm(path[-1] - bp.booth.MINIMUM):.3g}")
 
 # %% [markdown]
-# At exactly $1/9$ the factor across the valley is $1 - 18/9 = -1$: that part of the
-# error flips sign forever without shrinking, while the part along the valley still
-# decays, so the path ends up bouncing between two points.
+# **What you just derived.** Descent converges if and only if $|1 - \eta \lambda_i| < 1$
+# for every eigenvalue, that is
+#
+# $$0 < \eta < \frac{2}{\lambda_\max},$$
+#
+# in code `2 / eigenvalues[-1]` with the eigenvalues in ascending order.
+# For Booth, $\eta < 2/18 = 1/9 \approx 0.111$, which is why `0.11` converged and `0.115`
+# and `0.12` did not. Between $1/18$ and $1/9$ the factor across the valley is negative:
+# the path overshoots and zig-zags from wall to wall. At exactly $1/9$ that factor is
+# $1 - 18/9 = -1$: that part of the error flips sign forever without shrinking, while the
+# part along the valley still decays, so the path ends up bouncing between two points.
 #
 # ## 6. The best constant learning rate
 #
@@ -547,17 +694,9 @@ for lr in (0.105, 0.110, 0.111, 1 / 9, 0.112, 0.115):
 #
 # $$\rho(\eta) = \max_i\, |1 - \eta\,\lambda_i| .$$
 #
-# Only the extreme eigenvalues matter. A small $\eta$ is slow down the valley
-# ($1 - 2\eta$ near 1); a large one overshoots across it ($18\eta - 1$ near 1). The best
-# $\eta$ balances the two: $1 - \eta\lambda_\min = \eta\lambda_\max - 1$, so
-#
-# $$\eta^* = \frac{2}{\lambda_\min + \lambda_\max}, \qquad
-# \rho(\eta^*) = \frac{\lambda_\max - \lambda_\min}{\lambda_\max + \lambda_\min} .$$
-#
-# For Booth: $\eta^* = 2/20 = 0.1$ and $\rho = 16/20 = 0.8$; the error shrinks by at
-# least 20% per step, and no constant rate does better. The ratio
-# $\lambda_\max / \lambda_\min = 9$, the **condition number**, is what makes a valley
-# narrow and descent slow.
+# The smaller $\rho$, the faster descent converges, whatever the start. A small $\eta$ is
+# slow down the valley ($1 - 2\eta$ near 1); a large one overshoots across it
+# ($18\eta - 1$ near 1). Here are both factors for Booth, and their maximum:
 
 # %%
 lrs = np.linspace(0.0, 0.13, 261)
@@ -574,7 +713,25 @@ plt.show()
 # ### Exercise 5: the best constant learning rate (2 points)
 #
 # Write `best_lr(H)`: for a symmetric positive definite `H` of shape `(n, n)`, return
-# the float $2 / (\lambda_\min + \lambda_\max)$. Again, any such matrix, of any size.
+# the float $\eta^*$ that minimises $\rho(\eta)$. Derive it; again, any such matrix, of
+# any size.
+#
+# <details><summary>Hint 1</summary>
+#
+# With $n$ eigenvalues, which of the $n$ factors $|1 - \eta\lambda_i|$ can be the largest?
+# Only two of the eigenvalues matter.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# One of those two factors falls as $\eta$ grows and the other, past its zero, rises.
+# The maximum of a falling and a rising line is smallest where they cross.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# At the crossing $1 - \eta\lambda_\min = \eta\lambda_\max - 1$. Solve for $\eta$.
+# </details>
 
 # %% solution id="best_lr"
 def best_lr(H):
@@ -588,7 +745,8 @@ def best_lr(H):
     Returns
     -------
     float
-        2 / (smallest eigenvalue + largest eigenvalue).
+        The constant learning rate that minimises the slowest contraction factor
+        max_i |1 - lr * lambda_i| over the eigenvalues lambda_i of H.
     """
     ### BEGIN SOLUTION
     eigenvalues = np.linalg.eigvalsh(H)
@@ -596,15 +754,28 @@ def best_lr(H):
     ### END SOLUTION
 
 # %% [markdown]
-# Try it: `0.1` for Booth's Hessian, and `0.4` for `np.diag([1.0, 4.0])`.
+# Try it: for Booth's Hessian, your rate should sit at the lowest point of the black curve
+# above, and the slowest factor there should be below its value at nearby rates.
 
 # %%
-print(best_lr(H), best_lr(np.diag([1.0, 4.0])))
+lr_try = best_lr(H)
+print(lr_try, bp.booth.contraction_factor(lr_try * np.array([0.95, 1.0, 1.05])))
 
 # %% tests id="best_lr__value" points=1
-"""best_lr is 2 over the sum of the extreme eigenvalues."""
-bp.checks.close("best_lr(Booth's Hessian)", bp.checks.call("best_lr", best_lr, bp.booth.hessian()),
-               bp.checks.testdata.expected(bp.booth.best_constant_lr, bp.booth.hessian()))
+"""best_lr is where the slowest factor is smallest, found here by a ternary search."""
+def factor_minimum_check(H_check):
+    """The lr minimising max |1 - lr lambda_i| (a convex function of lr), by ternary search."""
+    eig = np.linalg.eigvalsh(H_check)
+    low, high = 0.0, 2.0 / np.min(eig)
+    for _ in range(200):
+        a, b = low + (high - low) / 3, high - (high - low) / 3
+        fa, fb = bp.booth.contraction_factor(np.array([a, b]), eig)
+        low, high = (low, b) if fa < fb else (a, high)
+    return (low + high) / 2
+
+for H_check in (bp.booth.hessian(), np.array([[3.0, 1.0], [1.0, 5.0]])):
+    bp.checks.close(f"best_lr({H_check.tolist()})", bp.checks.call("best_lr", best_lr, H_check),
+                    factor_minimum_check(H_check))
 ### BEGIN HIDDEN TESTS
 for seed, n in ((1501, 2), (1502, 3), (1503, 4)):
     M = bp.checks.testdata.points(seed, (n, n))
@@ -637,7 +808,192 @@ minimises_check("a hidden 3x3 Hessian", np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 7. Explore
+# **What you just derived.** Only the extreme eigenvalues matter, and the best rate makes
+# their two factors equal, $1 - \eta\lambda_\min = \eta\lambda_\max - 1$:
+#
+# $$\eta^* = \frac{2}{\lambda_\min + \lambda_\max}, \qquad
+# \rho(\eta^*) = \frac{\lambda_\max - \lambda_\min}{\lambda_\max + \lambda_\min},$$
+#
+# in code `2 / (eigenvalues[0] + eigenvalues[-1])`. For Booth: $\eta^* = 2/20 = 0.1$ and
+# $\rho = 16/20 = 0.8$; the error shrinks by at least 20% per step, and no constant rate
+# does better. The ratio $\lambda_\max / \lambda_\min = 9$, the **condition number**,
+# is what makes a valley narrow and descent slow.
+
+# %% [markdown]
+# ## 7. A function that is not a quadratic
+#
+# Booth's Hessian is the same everywhere. Real losses are not like that.
+# **Rosenbrock's function**
+#
+# $$g(x, y) = (1 - x)^2 + 100\,(y - x^2)^2$$
+#
+# has its minimum $g(1, 1) = 0$ at the end of a long, curved valley along $y = x^2$,
+# steep across and almost flat along. `bp.rosenbrock.rosenbrock(x, y)` evaluates it.
+
+# %%
+G_x, G_y = np.meshgrid(np.linspace(-2.0, 2.0, 201), np.linspace(-1.0, 3.0, 201))
+fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
+ax.contour(G_x, G_y, bp.rosenbrock.rosenbrock(G_x, G_y), levels=np.logspace(-1, 3.5, 14),
+           cmap="viridis")
+ax.plot(1.0, 1.0, "r*", markersize=12)
+ax.set(xlabel="x", ylabel="y", title="Rosenbrock's function: contours")
+plt.show()
+
+# %% [markdown]
+# ### Exercise 6: Rosenbrock's gradient (4 points)
+#
+# Derive $\partial g / \partial x$ and $\partial g / \partial y$, then write
+# `rosenbrock_grad(x, y)` returning the pair `(dg_dx, dg_dy)`, with the same contract as
+# `booth_grad` (broadcast shapes, a tuple of two arrays). No cell of the course shows this
+# gradient. The tests compare it with a central difference, check that one step of descent
+# along it goes downhill as far as it should, and, hidden, check it is exact: $g$ is not a
+# quadratic, so along $x$ no central difference is exact.
+#
+# <details><summary>Hint 1</summary>
+#
+# Two terms, each a square of a bracket. The first bracket depends on $x$ only; the second
+# on both $x$ and $y$.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# The derivative of $(1 - x)^2$ has an inner factor $-1$; the derivative of
+# $(y - x^2)^2$ with respect to $x$ has the inner factor $\partial (y - x^2) / \partial x$,
+# which depends on $x$.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# $\partial g / \partial y$ has one term; $\partial g / \partial x$ has two, and the second
+# one is $100 \cdot 2 (y - x^2)$ times an inner derivative. Check: at $(1, 1)$ both vanish.
+# </details>
+
+# %% solution id="rosenbrock_grad"
+def rosenbrock_grad(x, y):
+    """Gradient of Rosenbrock's function, elementwise.
+
+    Parameters
+    ----------
+    x, y : ndarray of shapes that broadcast together (or floats)
+
+    Returns
+    -------
+    dg_dx, dg_dy : ndarray of the broadcast shape of x and y
+        The two partial derivatives of bp.rosenbrock.rosenbrock at every point.
+    """
+    ### BEGIN SOLUTION
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    dg_dx = -2.0 * (1.0 - x) - 400.0 * x * (y - x ** 2)
+    dg_dy = 200.0 * (y - x ** 2)
+    return dg_dx, dg_dy
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: at the minimum `0.0 0.0`; at $(-1, 2)$ your gradient next to the slopes of $g$
+# measured by nudging $x$ and then $y$.
+
+# %%
+print(*[float(g) + 0.0 for g in rosenbrock_grad(1.0, 1.0)])
+print("your gradient at (-1, 2):", *[f"{float(g):.6f}" for g in rosenbrock_grad(-1.0, 2.0)])
+g_of = bp.rosenbrock.rosenbrock
+print("slopes of g there:       ", f"{(g_of(-1.0 + 1e-6, 2.0) - g_of(-1.0 - 1e-6, 2.0)) / 2e-6:.6f}",
+      f"{(g_of(-1.0, 2.0 + 1e-6) - g_of(-1.0, 2.0 - 1e-6)) / 2e-6:.6f}")
+
+# %% tests id="rosenbrock_grad__matches_numerical" points=2
+"""rosenbrock_grad matches a central-difference gradient, with the broadcast shape."""
+pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, np.linspace(-1.0, 1.0, 3).reshape(3, 1),
+                      np.linspace(0.0, 2.0, 4))
+bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2
+               and all(np.shape(part) == (3, 4) for part in pair),
+               "rosenbrock_grad(x of shape (3, 1), y of shape (4,)) should return two arrays of "
+               f"the broadcast shape (3, 4); got {pair!r:.120}", "shape")
+for point in (np.array([-1.5, 0.5]), np.array([0.75, 2.5]), np.array([1.25, -1.0])):
+    pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, point[0], point[1])
+    bp.checks.gradient(f"[dg_dx, dg_dy] = rosenbrock_grad at ({point[0]:g}, {point[1]:g})",
+                       np.array([np.squeeze(part) for part in pair], dtype=float),
+                       lambda q: bp.rosenbrock.rosenbrock(q[0], q[1]), point)
+### BEGIN HIDDEN TESTS
+for point in bp.checks.testdata.points(1601, (4, 2), low=-2.0, high=2.0):
+    pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, point[0], point[1])
+    bp.checks.gradient("[dg_dx, dg_dy] = rosenbrock_grad at a hidden point",
+                       np.array([np.squeeze(part) for part in pair], dtype=float),
+                       lambda q: bp.rosenbrock.rosenbrock(q[0], q[1]), point)
+### END HIDDEN TESTS
+
+# %% tests id="rosenbrock_grad__descends" points=1
+"""One small step of descent along -rosenbrock_grad lowers g by about lr * |grad|^2."""
+def descent_step_check(point, lr):
+    pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, point[0], point[1])
+    g_check = np.array([np.squeeze(part) for part in pair], dtype=float)
+    after = point - lr * g_check
+    drop = float(bp.rosenbrock.rosenbrock(*point) - bp.rosenbrock.rosenbrock(*after))
+    ratio = drop / (lr * float(g_check @ g_check))
+    bp.checks.true(np.isfinite(ratio) and abs(ratio - 1.0) < 0.05,
+                   f"One step of descent from ({point[0]:g}, {point[1]:g}) with lr = {lr:g} along "
+                   f"your gradient lowered g by {drop:.4g}; a right gradient lowers it by about "
+                   f"lr * |grad|^2 = {lr * float(g_check @ g_check):.4g}.", "mismatch")
+    print(f"One step from ({point[0]:g}, {point[1]:g}): g falls by {drop:.4g}, "
+          f"as lr * |grad|^2 predicts.")
+
+descent_step_check(np.array([-1.2, 1.0]), 1e-5)
+### BEGIN HIDDEN TESTS
+descent_step_check(np.array([0.5, -0.5]), 2e-5)
+### END HIDDEN TESTS
+
+# %% tests id="rosenbrock_grad__exact" points=1
+"""rosenbrock_grad is exact, where no central difference is."""
+pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, np.array([-1.5, 0.75]), np.array([0.5, 2.5]))
+bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
+               f"rosenbrock_grad should return the pair (dg_dx, dg_dy); got {pair!r:.100}", "shape")
+### BEGIN HIDDEN TESTS
+x_check = np.array([-1.5, 0.75, 1.25, -0.6])
+y_check = np.array([0.5, 2.5, -1.0, 1.5])
+bp.checks.formula("[dg_dx, dg_dy] = rosenbrock_grad(x, y) at hidden points",
+                  np.array(bp.checks.call("rosenbrock_grad", rosenbrock_grad, x_check, y_check)),
+                  np.array(bp.checks.testdata.expected(bp.rosenbrock.rosenbrock_grad, x_check, y_check)))
+x_check, y_check = bp.checks.testdata.points(1602, (2, 6), low=0.5, high=2.0)
+x_check = x_check * np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+y_check = y_check - 2.0
+bp.checks.formula("[dg_dx, dg_dy] = rosenbrock_grad(x, y) at more hidden points",
+                  np.array(bp.checks.call("rosenbrock_grad", rosenbrock_grad, x_check, y_check)),
+                  np.array(bp.checks.testdata.expected(bp.rosenbrock.rosenbrock_grad, x_check, y_check)))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **What you just derived.**
+#
+# $$\frac{\partial g}{\partial x} = -2(1 - x) - 400\,x\,(y - x^2), \qquad
+# \frac{\partial g}{\partial y} = 200\,(y - x^2),$$
+#
+# in code `-2 * (1 - x) - 400 * x * (y - x ** 2)` and `200 * (y - x ** 2)`. The $-400x$ is
+# the inner derivative of the second bracket, $-2x$, times its $100 \cdot 2$.
+#
+# Now descend it with your own loop. The Hessian of $g$ changes from point to point: near
+# the minimum its largest eigenvalue is about 1000, so by Exercise 4 no rate above about
+# $0.002$ is stable there, while far up the valley walls it is larger still. The path drops
+# into the valley in a few steps and then crawls along its curved floor:
+
+# %%
+def rosenbrock_point_grad(point):
+    """rosenbrock_grad at one point of shape (2,), as an array of shape (2,)."""
+    return np.array(rosenbrock_grad(point[0], point[1]), dtype=float)
+
+
+print("largest Hessian eigenvalue at (1, 1):",
+      f"{np.max(np.linalg.eigvalsh(bp.rosenbrock.rosenbrock_hessian(1.0, 1.0))):.1f}")
+path = gradient_descent(rosenbrock_point_grad, np.array([-1.2, 1.0]), 0.001, 5000)
+print("after 5000 steps:", np.round(path[-1], 4), f" g there: {bp.rosenbrock.rosenbrock(*path[-1]):.2e}")
+fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
+ax.contour(G_x, G_y, bp.rosenbrock.rosenbrock(G_x, G_y), levels=np.logspace(-1, 3.5, 14),
+           cmap="viridis")
+ax.plot(path[:, 0], path[:, 1], "r.-", markersize=2, lw=0.8)
+ax.plot(1.0, 1.0, "k*", markersize=12)
+ax.set(xlabel="x", ylabel="y", title="5000 steps of descent, lr = 0.001")
+plt.show()
+
+# %% [markdown]
+# ## 8. Explore
 #
 # Move the learning rate, the start and the number of steps. Below about $0.056$
 # ($= 1/18$) the path slides straight into the valley; up to $0.111$ it zig-zags across
@@ -660,6 +1016,8 @@ bp.explore.booth.descent_explorer()
 # - The best constant rate is $2/(\lambda_\min + \lambda_\max)$ ($0.1$ for Booth), and
 #   even then the error shrinks only by $(\kappa - 1)/(\kappa + 1)$ per step, with
 #   $\kappa = \lambda_\max / \lambda_\min$ the condition number.
+# - Beyond quadratics (Rosenbrock) the Hessian, and with it the safe learning rate,
+#   changes along the path; a finite difference of such a function is never exact.
 #
 # ## Going further
 #
@@ -669,5 +1027,5 @@ bp.explore.booth.descent_explorer()
 #   right constants its factor becomes $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$.
 # - A network's loss is not a quadratic, but near a minimum it looks like one, and its
 #   largest Hessian eigenvalue caps the learning rate in the same way.
-# - Next: **notebook 3** computes gradients of long chains of operations, the chain rule
-#   turned into an algorithm.
+# - Next: [**notebook 3**](../03_chain_rule/03_chain_rule.ipynb) computes gradients of
+#   long chains of operations, the chain rule turned into an algorithm.

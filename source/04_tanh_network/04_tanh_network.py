@@ -4,12 +4,16 @@
 # %% [markdown] readonly
 # # 4. The 2-2-1 tanh network by hand
 #
-# *Every number of a small network, forward and backward, and the two slips everyone makes once.*
+# *Every number of a small network, forward and backward, derived one local derivative at a time.*
 #
-# **Estimated time:** 60 to 75 minutes. **Exercises:** 3, worth 12 points.
+# **Estimated time:** 75 to 90 minutes. **Exercises:** 7, worth 19 points.
 #
-# **Loss:** one example, squared error $L = (\hat y - t)^2$.
-# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+# **Loss:** one example, the half squared error $L = \tfrac12 (\hat y - t)^2$ (the half
+# cancels the 2 that differentiating a square brings down).
+# Symbols and shapes follow the course's [notation](../../docs/notation.md); one example
+# means lower-case names ($z^1$, $a^1$), as everywhere in the course.
+# Where this fits: the [course map](../../README.md#course-map); next,
+# [notebook 5](../05_delta_rules/05_delta_rules.ipynb).
 #
 # ## Learning objectives
 #
@@ -17,19 +21,23 @@
 #
 # 1. run the forward pass of a network with two inputs, two tanh hidden units and one
 #    tanh output, naming every intermediate ([Exercise 1](#Exercise-1:-the-forward-pass-(3-points)));
-# 2. write the derivative of the loss with respect to one first-layer weight as a product
-#    of five local derivatives ([Exercise 2](#Exercise-2:-one-weight,-five-local-derivatives-(3-points)));
-# 3. compute the gradient of every weight and bias in one backward pass, and check it
-#    against a numerical gradient ([Exercise 3](#Exercise-3:-the-backward-pass-(6-points)));
-# 4. recognise the two classic slips of a hand derivation from the checker's diagnosis
-#    ([Spot the bug](#6.-Spot-the-bug)).
+# 2. derive the five local derivatives along the path from one first-layer weight to the
+#    loss ([Exercise 2](#Exercise-2:-one-weight,-five-local-derivatives-(3-points)));
+# 3. derive the gradient of every weight and bias and compute them in one backward pass
+#    ([Exercise 3](#Exercise-3:-the-backward-pass-(6-points)));
+# 4. carry the method over to a sigmoid output with cross-entropy
+#    ([Exercise 4](#Exercise-4:-a-sigmoid-output-with-cross-entropy-(3-points)));
+# 5. recognise the two classic slips of a hand derivation from the checker's diagnosis, and
+#    fix them ([Spot the bug](#Spot-the-bug:-the-slides'-derivation-(2-points))).
 #
-# **Prerequisites:** notebook 1 (squared error, central differences and the tolerance
-# policy: $10^{-9}$ against exact values, $10^{-5}$ against numerical derivatives) and
-# notebook 3 (the chain rule on a computational graph).
+# **Prerequisites:** notebook 1 (losses, central differences and the tolerance policy:
+# $10^{-9}$ against exact values, $10^{-5}$ against numerical derivatives) and notebook 3
+# (the chain rule on a computational graph, $\bar v = \partial L / \partial v$).
 #
 # Every answer is checked by the small test cells under it; a failing check names the
-# variable, the entry that is furthest off, both values, and the likely mistake.
+# variable, the entry that is furthest off, both values, and the likely mistake. Two
+# checkpoints ask you to predict a number before a cell shows it: commit to an answer
+# first, that is where the learning happens.
 
 # %% setup id="setup"
 import numpy as np
@@ -46,27 +54,27 @@ rng = bp.start_notebook(4)
 # inputs and squashes the sum with $\tanh$; one output unit does the same with the two
 # hidden values. For one example, with column vectors,
 #
-# $$Z_1 = W_1 x + b_1, \qquad A_1 = \tanh(Z_1), \qquad
-# Z_2 = W_2 A_1 + b_2, \qquad \hat y = \tanh(Z_2), \qquad L = (\hat y - t)^2 .$$
+# $$z^1 = W^1 x + b^1, \qquad a^1 = \tanh(z^1), \qquad
+# z^2 = W^2 a^1 + b^2, \qquad \hat y = \tanh(z^2), \qquad L = \tfrac12 (\hat y - t)^2 .$$
 #
-# $Z$ is a **pre-activation** (a weighted sum), $A$ an **activation** (what the unit
-# outputs), $t$ the target. The shapes follow the course's one convention: a weight
-# matrix has one row per unit it feeds, so `W1[j, i]` is the weight **from input $i$ to
-# hidden unit $j$**:
+# $z$ is a **pre-activation** (a weighted sum), $a$ an **activation** (what the unit
+# outputs), $t$ the target; superscripts number the layers. A weight matrix has one row
+# per unit it feeds, so `W1[j, i]` is the weight **from input $i$ to hidden unit $j$**:
 #
 # | name | shape | meaning |
 # | --- | --- | --- |
 # | `x` | `(2,)` | the input $(x_1, x_2)$ |
 # | `W1`, `b1` | `(2, 2)`, `(2,)` | first-layer weights and biases |
-# | `Z1`, `A1` | `(2,)`, `(2,)` | hidden pre-activations and activations |
+# | `z1`, `a1` | `(2,)`, `(2,)` | hidden pre-activations and activations |
 # | `W2`, `b2` | `(1, 2)`, `(1,)` | output weights and bias |
-# | `Z2`, `y_hat` | `(1,)`, `(1,)` | output pre-activation and prediction |
+# | `z2`, `y_hat` | `(1,)`, `(1,)` | output pre-activation and prediction |
 #
-# The lecture notes draw the same network with other letters: their $s$ is our $Z$,
-# their $z$ is our $A$ (and $\hat y$ at the output), and their target $y$ is our $t$.
+# The lecture slides draw the same network with other letters: their $s$ is our $z$,
+# their $z = \tanh(s)$ is our $a$ (and $\hat y$ at the output), their target $y$ is our
+# $t$, and their $w^{[1]}_{21}$, read "from $x_2$ to unit 1", is our `W1[0, 1]`.
 #
-# Sections 1 to 3 set the biases to zero, as the lecture notes do; section 4 brings
-# them back. Here is the network with the weights used in the demos:
+# Sections 1 to 3 set the biases to zero, as the slides do; section 4 brings them back.
+# Here is the network with the weights used in the demos:
 
 # %%
 params = {"W1": np.array([[0.5, -1.0],
@@ -84,8 +92,8 @@ plt.show()
 # `W1[0, 1]`.
 
 # %%
-Z1_first = params["W1"][0, 0] * x[0] + params["W1"][0, 1] * x[1]
-print("Z1[0] =", Z1_first, "  A1[0] = tanh(Z1[0]) =", np.tanh(Z1_first))
+z1_first = params["W1"][0, 0] * x[0] + params["W1"][0, 1] * x[1]
+print(f"z1[0] = {z1_first:.6f}   a1[0] = tanh(z1[0]) = {np.tanh(z1_first):.6f}")
 
 # %% [markdown]
 # ### Exercise 1: the forward pass (3 points)
@@ -93,8 +101,8 @@ print("Z1[0] =", Z1_first, "  A1[0] = tanh(Z1[0]) =", np.tanh(Z1_first))
 # Write `forward(x, params)` returning a dict `cache` of every intermediate:
 #
 # - `cache["x"]`, the input, shape `(2,)`;
-# - `cache["Z1"]` and `cache["A1"]`, shape `(2,)`;
-# - `cache["Z2"]` and `cache["y_hat"]`, shape `(1,)`.
+# - `cache["z1"]` and `cache["a1"]`, shape `(2,)`;
+# - `cache["z2"]` and `cache["y_hat"]`, shape `(1,)`.
 #
 # Use the biases in `params` (they are zero for now). Matrix-vector products with `@`;
 # `bp.net221.forward` is switched off in this notebook.
@@ -113,75 +121,75 @@ def forward(x, params):
     Returns
     -------
     cache : dict
-        x (2,), Z1 (2,), A1 (2,), Z2 (1,), y_hat (1,).
+        x (2,), z1 (2,), a1 (2,), z2 (1,), y_hat (1,).
     """
     ### BEGIN SOLUTION
-    Z1 = params["W1"] @ x + params["b1"]
-    A1 = np.tanh(Z1)
-    Z2 = params["W2"] @ A1 + params["b2"]
-    y_hat = np.tanh(Z2)
-    return {"x": x, "Z1": Z1, "A1": A1, "Z2": Z2, "y_hat": y_hat}
+    z1 = params["W1"] @ x + params["b1"]
+    a1 = np.tanh(z1)
+    z2 = params["W2"] @ a1 + params["b2"]
+    y_hat = np.tanh(z2)
+    return {"x": x, "z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}
     ### END SOLUTION
 
 # %% [markdown]
-# Try it. You should see `Z1 [0.9   1.075]`, `A1 [0.716298 0.791338]`,
-# `Z2 [0.122795]` and `y_hat [0.122181]`, with `x` passed through unchanged.
+# Try it. You should see `z1 [0.9   1.075]`, `a1 [0.716298 0.791338]`,
+# `z2 [0.122795]` and `y_hat [0.122181]`, with `x` passed through unchanged.
 
 # %%
 cache = forward(x, params)
 for name, value in cache.items():
-    print(f"{name:6s}", value)
+    print(f"{name:6s}", np.round(np.asarray(value, dtype=float), 6))
 
 # %% tests id="forward__hidden" points=1
-"""forward computes the hidden layer, Z1 and A1."""
+"""forward computes the hidden layer, z1 and a1."""
 x_check = np.array([0.8, -0.5])
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
 cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
-bp.checks.true(isinstance(cache_check, dict) and {"Z1", "A1"} <= set(cache_check),
-              "forward should return a dict with keys 'x', 'Z1', 'A1', 'Z2', 'y_hat'; got "
+bp.checks.true(isinstance(cache_check, dict) and {"z1", "a1"} <= set(cache_check),
+              "forward should return a dict with keys 'x', 'z1', 'a1', 'z2', 'y_hat'; got "
               f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
               "keys")
-expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-bp.checks.true(not bp.checks.diagnosis.diagnose("Z1", cache_check["Z1"], params_check["W1"].T @ x_check).passed,
-              "cache['Z1'] equals W1.T @ x: W1[j, i] is the weight from input i to hidden unit j, "
-              "so row j of W1 holds the weights into unit j and Z1 = W1 @ x + b1.", "transposed")
-for key in ("Z1", "A1"):
-    bp.checks.close(f"cache[{key!r}]", cache_check[key], expected[key])
+z1_expected = params_check["W1"] @ x_check
+bp.checks.true(not bp.checks.diagnosis.diagnose("z1", cache_check["z1"], params_check["W1"].T @ x_check).passed,
+              "cache['z1'] equals W1.T @ x: W1[j, i] is the weight from input i to hidden unit j, "
+              "so row j of W1 holds the weights into unit j and z1 = W1 @ x + b1.", "transposed")
+bp.checks.close("cache['z1']", cache_check["z1"], z1_expected)
+bp.checks.close("cache['a1']", cache_check["a1"], np.tanh(z1_expected))
 ### BEGIN HIDDEN TESTS
 for seed in (411, 412):
     x_check = bp.checks.testdata.points(seed, (2,))
     params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
     cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
     expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    for key in ("Z1", "A1"):
+    for key in ("z1", "a1"):
         bp.checks.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
 ### END HIDDEN TESTS
 
 # %% tests id="forward__output" points=1
-"""forward computes the output, Z2 and y_hat, and keeps x."""
+"""forward computes the output, z2 and y_hat, and keeps x."""
 x_check = np.array([0.8, -0.5])
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
 cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
 bp.checks.true(isinstance(cache_check, dict) and set(bp.net221.CACHE_KEYS) <= set(cache_check),
-              "forward should return a dict with keys 'x', 'Z1', 'A1', 'Z2', 'y_hat'; got "
+              "forward should return a dict with keys 'x', 'z1', 'a1', 'z2', 'y_hat'; got "
               f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
               "keys")
-expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-for key in ("x", "Z2"):
-    bp.checks.close(f"cache[{key!r}]", cache_check[key], expected[key])
-bp.checks.true(not bp.checks.diagnosis.diagnose("y_hat", cache_check["y_hat"], expected["Z2"]).passed,
-              "cache['y_hat'] equals Z2: the output unit applies tanh too, y_hat = tanh(Z2).",
+z2_expected = params_check["W2"] @ np.tanh(params_check["W1"] @ x_check)
+bp.checks.close("cache['x']", cache_check["x"], x_check)
+bp.checks.close("cache['z2']", cache_check["z2"], z2_expected)
+bp.checks.true(not bp.checks.diagnosis.diagnose("y_hat", cache_check["y_hat"], z2_expected).passed,
+              "cache['y_hat'] equals z2: the output unit applies tanh too, y_hat = tanh(z2).",
               "missing-activation")
-bp.checks.close("cache['y_hat']", cache_check["y_hat"], expected["y_hat"])
+bp.checks.close("cache['y_hat']", cache_check["y_hat"], np.tanh(z2_expected))
 ### BEGIN HIDDEN TESTS
 for seed in (413, 414):
     x_check = bp.checks.testdata.points(seed, (2,))
     params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
     cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
     expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    for key in ("Z2", "y_hat"):
+    for key in ("z2", "y_hat"):
         bp.checks.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
 ### END HIDDEN TESTS
 
@@ -191,69 +199,89 @@ x_check = np.array([0.8, -0.5])
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
 cache_check = bp.checks.call("forward(x, params) with biases", forward, x_check, params_check)
-expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-for key in ("Z1", "A1", "Z2", "y_hat"):
-    bp.checks.close(f"cache[{key!r}] with biases", cache_check[key], expected[key])
+z1_expected = params_check["W1"] @ x_check + params_check["b1"]
+z2_expected = params_check["W2"] @ np.tanh(z1_expected) + params_check["b2"]
+for key, value in (("z1", z1_expected), ("a1", np.tanh(z1_expected)), ("z2", z2_expected),
+                   ("y_hat", np.tanh(z2_expected))):
+    bp.checks.close(f"cache[{key!r}] with biases", cache_check[key], value)
 ### BEGIN HIDDEN TESTS
 x_check = bp.checks.testdata.points(415, (2,))
 params_check = bp.net221.init_params(np.random.default_rng(415))
 cache_check = bp.checks.call("forward(x, params) with biases", forward, x_check, params_check)
 expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-for key in ("Z1", "A1", "Z2", "y_hat"):
+for key in ("z1", "a1", "z2", "y_hat"):
     bp.checks.close(f"cache[{key!r}] with biases at a hidden point", cache_check[key],
                    expected[key])
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# The loss of one example is the squared error of its one output. It is given, not an
-# exercise:
+# The loss of one example is the half squared error of its one output. It is given, not
+# an exercise; `bp.net221.number` turns an array of one entry (or a list, or a float)
+# into a float:
 
 # %%
 def loss(y_hat, t):
-    """Squared error (y_hat - t)**2 of one prediction, as a float."""
-    return float(np.sum((y_hat - t) ** 2))
+    """Half squared error 1/2 (y_hat - t)**2 of one prediction, as a float."""
+    return 0.5 * (bp.net221.number(y_hat) - t) ** 2
 
 
-print("L =", loss(cache["y_hat"], t))
+print(f"L = {loss(cache['y_hat'], t):.6f}")
 
 # %% [markdown]
 # ## 2. One weight, one chain of local derivatives
 #
 # How does $L$ change when `W1[0, 0]` moves a little? Follow the path from that weight
-# to the loss: `W1[0, 0]` $\to Z_{1,0} \to A_{1,0} \to Z_2 \to \hat y \to L$. Each arrow
-# is one simple function, and the chain rule multiplies their derivatives:
+# to the loss: `W1[0, 0]` $\to z^1_0 \to a^1_0 \to z^2 \to \hat y \to L$. Each arrow is
+# one simple function of the quantity before it, and the chain rule of notebook 3
+# multiplies their derivatives:
 #
-# $$\frac{\partial L}{\partial W_1[j, i]}
+# $$\frac{\partial L}{\partial W^1[j, i]}
 # = \underbrace{\frac{\partial L}{\partial \hat y}}_{\texttt{dL\_dy\_hat}}
-# \cdot \underbrace{\frac{\partial \hat y}{\partial Z_2}}_{\texttt{dy\_hat\_dZ2}}
-# \cdot \underbrace{\frac{\partial Z_2}{\partial A_{1,j}}}_{\texttt{dZ2\_dA1}}
-# \cdot \underbrace{\frac{\partial A_{1,j}}{\partial Z_{1,j}}}_{\texttt{dA1\_dZ1}}
-# \cdot \underbrace{\frac{\partial Z_{1,j}}{\partial W_1[j, i]}}_{\texttt{dZ1\_dW1}} .$$
-#
-# Each factor is a derivative you already know:
-#
-# - $L = (\hat y - t)^2$, so $\partial L / \partial \hat y = 2(\hat y - t)$: positive when
-#   the prediction is too high.
-# - $\hat y = \tanh(Z_2)$ and $\tanh'(Z) = 1 - \tanh^2(Z)$, so
-#   $\partial \hat y / \partial Z_2 = 1 - \hat y^2$: the derivative of tanh is written
-#   with its **output**, which the forward pass has already computed.
-# - $Z_2 = W_2[0, 0] A_{1,0} + W_2[0, 1] A_{1,1} + b_2$, so
-#   $\partial Z_2 / \partial A_{1,j} = W_2[0, j]$.
-# - $A_{1,j} = \tanh(Z_{1,j})$, so $\partial A_{1,j} / \partial Z_{1,j} = 1 - A_{1,j}^2$.
-# - $Z_{1,j} = W_1[j, 0]\, x_0 + W_1[j, 1]\, x_1 + b_{1,j}$, so
-#   $\partial Z_{1,j} / \partial W_1[j, i] = x_i$.
+# \cdot \underbrace{\frac{\partial \hat y}{\partial z^2}}_{\texttt{dy\_hat\_dz2}}
+# \cdot \underbrace{\frac{\partial z^2}{\partial a^1_j}}_{\texttt{dz2\_da1}}
+# \cdot \underbrace{\frac{\partial a^1_j}{\partial z^1_j}}_{\texttt{da1\_dz1}}
+# \cdot \underbrace{\frac{\partial z^1_j}{\partial W^1[j, i]}}_{\texttt{dz1\_dW1}} .$$
 #
 # (Python counts from 0, so the input the text calls $x_1$ is `x[0]`.) Only the path
 # through hidden unit $j$ reaches $L$ from `W1[j, i]`: the other hidden unit does not
 # depend on that weight, so there is one product and no sum.
+#
+# Each factor is the derivative of one line of the forward pass with respect to one
+# quantity, every other quantity held fixed. Work each one out on paper before you code.
 
 # %% [markdown]
 # ### Exercise 2: one weight, five local derivatives (3 points)
 #
-# Write `local_derivatives(cache, t, params, j, i)` returning a dict of five floats, the
-# factors above for the weight `W1[j, i]`, under the keys `"dL_dy_hat"`,
-# `"dy_hat_dZ2"`, `"dZ2_dA1"`, `"dA1_dZ1"` and `"dZ1_dW1"`. Take every value you need
-# from `cache` (made by `forward`) and `params`; `t` is a float.
+# Write `local_derivatives(cache, t, params, j, i)` returning a dict of the five factors
+# above for the weight `W1[j, i]`, under the keys `"dL_dy_hat"`, `"dy_hat_dz2"`,
+# `"dz2_da1"`, `"da1_dz1"` and `"dz1_dW1"`. Each value is one number: a float, or an
+# array of one entry, or a list of one number (so `cache["y_hat"]`, of shape `(1,)`, may
+# be used as it is). Take every value you need from `cache` (made by `forward`) and
+# `params`; `t` is a float.
+# `bp.activations.tanh_grad` is switched off here: the derivative of tanh is yours to find.
+#
+# <details><summary>Hint 1</summary>
+#
+# Write each line of the forward pass as a function of the one quantity on the path:
+# $L = \tfrac12(\hat y - t)^2$ as a function of $\hat y$; $\hat y = \tanh(z^2)$ as a
+# function of $z^2$; $z^2 = W^2[0,0]\,a^1_0 + W^2[0,1]\,a^1_1 + b^2$ as a function of
+# $a^1_j$; and so on down to `W1[j, i]`.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# $\tanh u = \sinh u / \cosh u$ with $\sinh' = \cosh$ and $\cosh' = \sinh$. Use the
+# quotient rule, then $\cosh^2 u - \sinh^2 u = 1$: the result can be written with
+# $\tanh u$ alone, which the forward pass has already computed (it is $a^1_j$, or $\hat y$).
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# The linear lines are the easy ones: in a sum $w_0 u_0 + w_1 u_1 + b$, the derivative
+# with respect to $u_j$ is its coefficient $w_j$, and with respect to $w_j$ it is $u_j$.
+# For the loss, differentiate the square and keep the inner derivative of
+# $\hat y - t$ with respect to $\hat y$ (it is $+1$).
+# </details>
 
 # %% solution id="local_derivatives"
 def local_derivatives(cache, t, params, j, i):
@@ -262,7 +290,7 @@ def local_derivatives(cache, t, params, j, i):
     Parameters
     ----------
     cache : dict
-        x (2,), Z1 (2,), A1 (2,), Z2 (1,), y_hat (1,), from forward.
+        x (2,), z1 (2,), a1 (2,), z2 (1,), y_hat (1,), from forward.
     t : float
         The target.
     params : dict
@@ -272,50 +300,64 @@ def local_derivatives(cache, t, params, j, i):
 
     Returns
     -------
-    dict of str to float
-        dL_dy_hat, dy_hat_dZ2, dZ2_dA1, dA1_dZ1, dZ1_dW1.
+    dict of str to float (or array of one entry)
+        dL_dy_hat = dL/dy_hat, dy_hat_dz2 = dy_hat/dz2, dz2_da1 = dz2/da1[j],
+        da1_dz1 = da1[j]/dz1[j], dz1_dW1 = dz1[j]/dW1[j, i].
     """
     ### BEGIN SOLUTION
-    y_hat = float(cache["y_hat"][0])
+    y_hat = cache["y_hat"]
     return {
-        "dL_dy_hat": 2.0 * (y_hat - t),
-        "dy_hat_dZ2": 1.0 - y_hat ** 2,
-        "dZ2_dA1": float(params["W2"][0, j]),
-        "dA1_dZ1": 1.0 - float(cache["A1"][j]) ** 2,
-        "dZ1_dW1": float(cache["x"][i]),
+        "dL_dy_hat": y_hat - t,
+        "dy_hat_dz2": 1.0 - y_hat ** 2,
+        "dz2_da1": params["W2"][0, j],
+        "da1_dz1": 1.0 - cache["a1"][j] ** 2,
+        "dz1_dW1": cache["x"][i],
     }
     ### END SOLUTION
 
 # %% [markdown]
-# Try it on `W1[0, 0]`. You should see `dL_dy_hat -0.755638`, `dy_hat_dZ2 0.985072`,
-# `dZ2_dA1 1.000000`, `dA1_dZ1 0.486917`, `dZ1_dW1 0.800000`, and their product
-# `-0.289952`.
+# Try it on `W1[0, 0]`. The five factors print one per line, and their product should be
+# `-0.144976`, which the last line compares with a central difference of the loss.
 
 # %%
 factors = local_derivatives(cache, t, params, 0, 0)
 for name, value in factors.items():
-    print(f"{name:11s} {value:.6f}")
-print("product, dL/dW1[0, 0]:", round(np.prod(list(factors.values())), 6))
+    print(f"{name:11s}", bp.net221.describe(value))
+print("product, dL/dW1[0, 0]:", bp.net221.describe(bp.net221.product(factors.values())))
+
+
+def loss_of_W1(W1):
+    """The demo network's loss as a function of W1 alone (for central differences)."""
+    y_hat = np.tanh(params["W2"] @ np.tanh(W1 @ x + params["b1"]) + params["b2"])
+    return loss(y_hat, t)
+
+
+print("central difference:   ", bp.net221.describe(bp.numdiff.gradient(loss_of_W1, params["W1"])[0, 0]))
 
 # %% tests id="local_derivatives__output_side" points=1
-"""local_derivatives: the output-side factors dL_dy_hat and dy_hat_dZ2."""
+"""local_derivatives: the output-side factors dL_dy_hat and dy_hat_dz2."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+z1_check = params_check["W1"] @ x_check
+z2_check = params_check["W2"] @ np.tanh(z1_check)
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
 got = bp.checks.call("local_derivatives(cache, t, params, 0, 0)", local_derivatives,
                     cache_check, t_check, params_check, 0, 0)
 bp.checks.true(isinstance(got, dict) and set(bp.net221.FACTOR_KEYS) <= set(got),
               f"local_derivatives should return a dict with keys {list(bp.net221.FACTOR_KEYS)}; "
               f"got {sorted(got) if isinstance(got, dict) else type(got).__name__}", "keys")
-expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
-                                params_check, 0, 0)
-bp.checks.close("dL_dy_hat", got["dL_dy_hat"], expected["dL_dy_hat"])
-bp.checks.true(not bp.checks.diagnosis.diagnose("dy_hat_dZ2", got["dy_hat_dZ2"],
-                                        1.0 - cache_check["Z2"][0] ** 2).passed,
-              "dy_hat_dZ2 equals 1 - Z2**2: the derivative of tanh is 1 - tanh(Z2)**2, "
-              "written with the output of the tanh, not its input.", "tanh-slip")
-bp.checks.close("dy_hat_dZ2", got["dy_hat_dZ2"], expected["dy_hat_dZ2"])
+numerical = {"dL_dy_hat": bp.numdiff.derivative(lambda y: 0.5 * (y - t_check) ** 2, cache_check["y_hat"]),
+             "dy_hat_dz2": bp.numdiff.derivative(np.tanh, z2_check)}
+bp.checks.true(not bp.checks.diagnosis.diagnose("dy_hat_dz2", np.squeeze(got["dy_hat_dz2"]),
+                                        1.0 - z2_check[0] ** 2).passed,
+              "dy_hat_dz2 equals 1 - z2**2: that is the tanh slip. The slope of tanh at z2 is "
+              "not 1 - z2**2 (which even turns negative for |z2| > 1): redo the quotient rule "
+              "of Hint 2, and write the result with the output of the tanh.", "tanh-slip")
+bp.checks.mapping("the output-side factors", got,
+                  {key: float(value[0]) for key, value in numerical.items()},
+                  tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 for seed in (421, 422):
     x_check = bp.checks.testdata.points(seed, (2,))
@@ -326,121 +368,250 @@ for seed in (421, 422):
                         cache_check, t_check, params_check, 1, 0)
     expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
                                     params_check, 1, 0)
-    for key in ("dL_dy_hat", "dy_hat_dZ2"):
-        bp.checks.close(f"{key} at a hidden point", got[key], expected[key])
+    bp.checks.mapping("the output-side factors at a hidden point", got,
+                      {key: expected[key] for key in ("dL_dy_hat", "dy_hat_dz2")})
 ### END HIDDEN TESTS
 
 # %% tests id="local_derivatives__hidden_side" points=1
-"""local_derivatives: dZ2_dA1, dA1_dZ1 and dZ1_dW1 for every weight W1[j, i]."""
+"""local_derivatives: dz2_da1, da1_dz1 and dz1_dW1 for every weight W1[j, i]."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-got = [[bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
-                      cache_check, t_check, params_check, j, i) for i in range(2)] for j in range(2)]
-expected = [[bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
-                                  params_check, j, i) for i in range(2)] for j in range(2)]
-slipped = np.array([[1.0 - cache_check["Z1"][j] ** 2] * 2 for j in range(2)])
-for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
-    # one 2 x 2 table per factor: row j, column i, like W1
-    table = np.array([[got[j][i][key] for i in range(2)] for j in range(2)])
-    if key == "dA1_dZ1":
-        bp.checks.true(not bp.checks.diagnosis.diagnose(key, table, slipped).passed,
-                      "dA1_dZ1 equals 1 - Z1[j]**2: the derivative of tanh is "
-                      "1 - tanh(Z1[j])**2 = 1 - A1[j]**2, written with the output A1 of the "
-                      "tanh, not its input Z1.", "tanh-slip")
-    bp.checks.close(f"{key} for W1[j, i] (row j, column i)", table,
-                   np.array([[expected[j][i][key] for i in range(2)] for j in range(2)]))
+z1_check = params_check["W1"] @ x_check
+z2_check = params_check["W2"] @ np.tanh(z1_check)
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
+got = {(j, i): bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
+                              cache_check, t_check, params_check, j, i)
+       for j in range(2) for i in range(2)}
+for (j, i), factors_check in got.items():
+    bp.checks.true(isinstance(factors_check, dict) and set(bp.net221.FACTOR_KEYS) <= set(factors_check),
+                  f"local_derivatives(cache, t, params, {j}, {i}) should return a dict with keys "
+                  f"{list(bp.net221.FACTOR_KEYS)}", "keys")
+    # each factor is the slope of one line of the forward pass, here by central differences
+    numerical = {
+        "dz2_da1": bp.numdiff.derivative(
+            lambda a: params_check["W2"][0, j] * a + params_check["W2"][0, 1 - j] * np.tanh(z1_check[1 - j]),
+            np.tanh(z1_check[j:j + 1]))[0],
+        "da1_dz1": bp.numdiff.derivative(np.tanh, z1_check[j:j + 1])[0],
+        "dz1_dW1": bp.numdiff.derivative(
+            lambda w: w * x_check[i] + params_check["W1"][j, 1 - i] * x_check[1 - i],
+            params_check["W1"][j:j + 1, i])[0]}
+    bp.checks.true(not bp.checks.diagnosis.diagnose("da1_dz1", np.squeeze(factors_check["da1_dz1"]),
+                                            1.0 - z1_check[j] ** 2).passed,
+                  f"da1_dz1 for hidden unit {j} equals 1 - z1[{j}]**2: that is the tanh slip. "
+                  "The slope of tanh is written with its output a1, not its input z1.", "tanh-slip")
+    bp.checks.mapping(f"the hidden-side factors of W1[{j}, {i}]",
+                      {key: factors_check[key] for key in numerical}, numerical,
+                      tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 x_check, t_check = bp.checks.testdata.points(423, (2,)), -0.4
 params_check = bp.net221.init_params(np.random.default_rng(423))
 cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-got = [[bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
-                      cache_check, t_check, params_check, j, i) for i in range(2)] for j in range(2)]
-expected = [[bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
-                                  params_check, j, i) for i in range(2)] for j in range(2)]
-for key in ("dZ2_dA1", "dA1_dZ1", "dZ1_dW1"):
-    bp.checks.close(f"{key} for W1[j, i] at a hidden point",
-                   np.array([[got[j][i][key] for i in range(2)] for j in range(2)]),
-                   np.array([[expected[j][i][key] for i in range(2)] for j in range(2)]))
+for j in range(2):
+    for i in range(2):
+        got = bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
+                            cache_check, t_check, params_check, j, i)
+        expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
+                                        params_check, j, i)
+        bp.checks.mapping(f"the hidden-side factors of W1[{j}, {i}] at a hidden point", got,
+                          {key: expected[key] for key in ("dz2_da1", "da1_dz1", "dz1_dW1")})
 ### END HIDDEN TESTS
 
 # %% tests id="local_derivatives__product" points=1
-"""The products of the factors pass a gradient check of dL/dW1."""
+"""The products of the factors pass a gradient check of dL/dW1, and are exact."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-dW1_from_products = np.array([[np.prod([float(v) for v in bp.checks.call(
-    "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values()])
+z1_check = params_check["W1"] @ x_check
+z2_check = params_check["W2"] @ np.tanh(z1_check)
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
+dW1_from_products = np.array([[bp.net221.product(bp.checks.call(
+    "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values())
     for i in range(2)] for j in range(2)])
 bp.checks.gradient("dW1 built from your products", dW1_from_products,
                   lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
                   params_check["W1"])
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.checks.testdata.points(424, (2,)), 0.7
+x_check, t_check = bp.checks.testdata.points(424, (2,)) * 1.5, 0.7
 params_check = bp.net221.init_params(np.random.default_rng(424), biases=False)
 cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-dW1_from_products = np.array([[np.prod([float(v) for v in bp.checks.call(
-    "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values()])
+dW1_from_products = np.array([[bp.net221.product(bp.checks.call(
+    "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values())
     for i in range(2)] for j in range(2)])
-bp.checks.gradient("dW1 built from your products at a hidden point", dW1_from_products,
-                  lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
-                  params_check["W1"])
+bp.checks.formula("dW1 built from your products at a hidden point", dW1_from_products,
+                  bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+                                              cache_check)["W1"])
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 3. All the weights at once: share the upstream factor
+# #### What you just derived
+#
+# $$\frac{\partial L}{\partial \hat y} = \hat y - t, \qquad
+# \frac{\partial \hat y}{\partial z^2} = 1 - \hat y^2, \qquad
+# \frac{\partial z^2}{\partial a^1_j} = W^2[0, j], \qquad
+# \frac{\partial a^1_j}{\partial z^1_j} = 1 - (a^1_j)^2, \qquad
+# \frac{\partial z^1_j}{\partial W^1[j, i]} = x_i .$$
+#
+# In code: `dL_dy_hat = y_hat - t`, `dy_hat_dz2 = 1 - y_hat**2`, `dz2_da1 = W2[0, j]`,
+# `da1_dz1 = 1 - a1[j]**2`, `dz1_dW1 = x[i]`.
+# The slope of tanh, $\tanh'(u) = 1 - \tanh^2(u)$, is written with the tanh's **output**,
+# which the forward pass has already stored; it is at most 1, at $u = 0$. The half in
+# the loss is why the first factor has no 2: $\partial L / \partial \hat y$ is positive
+# when the prediction is too high, so a descent step lowers it.
+
+# %% [markdown]
+# ### Checkpoint: which hidden unit's gradient is larger? (1 point)
+#
+# Compare $\partial L/\partial W^1[0, 0]$ (into hidden unit 0) with
+# $\partial L/\partial W^1[1, 0]$ (into hidden unit 1), for the demo network. Both come
+# from input $x_1$, and three of their five factors are the same. From the values
+# `forward` printed ($a^1 = (0.716, 0.791)$) and $W^2 = (1, -0.75)$, predict which of the
+# two has the larger **absolute value**, before the next cells show them. Set
+# `larger_unit` to `0` or `1`.
+
+# %% solution id="checkpoint_larger_unit"
+### BEGIN SOLUTION
+larger_unit = 0
+### END SOLUTION
+
+# %% tests id="checkpoint_larger_unit__value" points=1
+"""Checkpoint: the hidden unit whose weight from x_1 has the larger gradient."""
+bp.checks.true(larger_unit in (0, 1), f"larger_unit should be 0 or 1; got {larger_unit!r}", "shape")
+x_check, t_check = np.array([0.8, -0.5]), 0.5
+W2_check = np.array([[1.0, -0.75]])
+
+
+def loss_check(W1):
+    return 0.5 * (np.tanh(W2_check @ np.tanh(W1 @ x_check))[0] - t_check) ** 2
+
+
+gradient_W1 = bp.numdiff.gradient(loss_check, np.array([[0.5, -1.0], [1.5, 0.25]]))
+bp.checks.true(larger_unit == int(np.argmax(np.abs(gradient_W1[:, 0]))),
+              f"larger_unit = {larger_unit} is not the unit with the larger gradient. The two "
+              "products share dL_dy_hat, dy_hat_dz2 and dz1_dW1 = x_1; compare the two other "
+              "factors, dz2_da1 and da1_dz1, unit by unit.", "mismatch")
+print("Right.")
+
+# %% [markdown]
+# Now the numbers:
+
+# %%
+for j in range(2):
+    factors_j = local_derivatives(cache, t, params, j, 0)
+    product_j = bp.net221.product(factors_j.values())
+    print(f"unit {j}: dz2_da1 = {bp.net221.describe(factors_j['dz2_da1'])}, "
+          f"da1_dz1 = {bp.net221.describe(factors_j['da1_dz1'])}, "
+          f"dL/dW1[{j}, 0] = {bp.net221.describe(product_j)}")
+
+# %% [markdown]
+# Unit 0 wins, $|-0.145| > |0.083|$, although unit 1's outgoing weight is not much
+# smaller ($0.75$ against $1$): unit 1 is more saturated ($a^1_1 = 0.79$), so its tanh is
+# flatter ($1 - 0.79^2 = 0.37$ against $0.49$), and the product of the two differing
+# factors is $0.49$ against $0.28$. A unit passes back gradient in proportion to its
+# outgoing weight **and** to the slope of its activation: saturated units learn slowly.
+#
+# ## 3. All the weights at once
 #
 # Write the four products for `W1` and the two for `W2` side by side and the same
-# factors keep coming back. The first two are common to **every** weight; give their
-# product a name, the gradient with respect to the output's pre-activation:
+# factors keep coming back. Name the products that recur: the derivative of the loss
+# with respect to a layer's pre-activation, the **delta** of that layer (notebook 3's bar,
+# $\delta = \bar z$),
 #
-# $$dZ_2 = \frac{\partial L}{\partial Z_2} = 2(\hat y - t)\,(1 - \hat y^2).$$
+# $$\delta^2 = \frac{\partial L}{\partial z^2} \quad(\text{shape } (1,)), \qquad
+# \delta^1 = \frac{\partial L}{\partial z^1} \quad(\text{shape } (2,)).$$
 #
-# Then the output weights need one more factor, $\partial Z_2 / \partial W_2[0, j] = A_{1,j}$:
+# In code they are `dz2` and `dz1` (one example, lower case). Computing each delta once
+# and reusing it for every weight that feeds its layer, instead of redoing all five
+# factors for each of the six weights, is what makes backpropagation cheap. How each
+# gradient follows from a delta, and how $\delta^1$ follows from $\delta^2$, is
+# Exercise 3.
 #
-# $$dW_2[0, j] = dZ_2\, A_{1,j}, \qquad\text{that is}\qquad dW_2 = dZ_2\, A_1^{\mathsf T}
-# \quad(\text{shape } (1, 2)).$$
-#
-# Going one layer down, the gradient reaching hidden unit $j$ is
-# $dA_{1,j} = W_2[0, j]\, dZ_2$, that is $dA_1 = W_2^{\mathsf T} dZ_2$ (backward passes
-# multiply by the **transpose** of the weights), and through the tanh,
-#
-# $$dZ_1 = dA_1 \odot (1 - A_1^2), \qquad dW_1 = dZ_1\, x^{\mathsf T}
-# \quad(\text{shape } (2, 2),\ dW_1[j, i] = dZ_{1,j}\, x_i).$$
-#
-# $\odot$ is the entrywise product. $dZ_1\,x^{\mathsf T}$ is an **outer product**
-# (`np.outer(dZ1, x)` for 1-d arrays): row $j$ belongs to hidden unit $j$, column $i$ to
-# input $i$, exactly the layout of `W1`. Computing $dZ_2$ once and reusing it, instead of
-# redoing all five factors for each of the six weights, is what makes backpropagation
-# cheap.
-
-# %% [markdown]
 # ## 4. Biases
 #
-# Put the biases back. A bias enters its pre-activation with coefficient 1,
-# $\partial Z_{1,j} / \partial b_{1,j} = 1$ and $\partial Z_2 / \partial b_2 = 1$, so
-#
-# $$db_2 = dZ_2, \qquad db_1 = dZ_1 .$$
-#
-# Nothing else changes: the weight formulas are the same products, now evaluated at
-# the values the biased forward pass produces.
+# Put the biases back. Nothing else changes: every formula is the same product of local
+# derivatives, now evaluated at the values that the biased forward pass produces; a bias
+# is one more parameter that enters one pre-activation.
 
 # %% [markdown]
+# ### Checkpoint: the sign of one weight's gradient (1 point)
+#
+# Without computing any number: for the demo network (biases zero, $x = (0.8, -0.5)$,
+# $t = 0.5$, $\hat y = 0.122$), is $\partial L / \partial W^1[1, 1]$ positive or negative?
+# Multiply the signs of the five factors. Set `sign_dW1_11` to `1` or `-1`.
+
+# %% solution id="checkpoint_sign"
+### BEGIN SOLUTION
+sign_dW1_11 = -1
+### END SOLUTION
+
+# %% tests id="checkpoint_sign__value" points=1
+"""Checkpoint: the sign of dL/dW1[1, 1] for the demo network."""
+bp.checks.true(sign_dW1_11 in (1, -1), f"sign_dW1_11 should be 1 or -1; got {sign_dW1_11!r}", "shape")
+x_check, t_check = np.array([0.8, -0.5]), 0.5
+W2_check = np.array([[1.0, -0.75]])
+
+
+def loss_check(W1):
+    return 0.5 * (np.tanh(W2_check @ np.tanh(W1 @ x_check))[0] - t_check) ** 2
+
+
+gradient_W1 = bp.numdiff.gradient(loss_check, np.array([[0.5, -1.0], [1.5, 0.25]]))
+bp.checks.true(sign_dW1_11 == np.sign(gradient_W1[1, 1]),
+              f"sign_dW1_11 = {sign_dW1_11} is not the sign of dL/dW1[1, 1]. Take the five "
+              "factors one by one: is y_hat above or below t? Can the slope of tanh be "
+              "negative? What are the signs of W2[0, 1] and of x[1]?", "sign")
+print("Right.")
+
+# %% [markdown]
+# The central difference confirms it:
+
+# %%
+print("dL/dW1 by central differences:\n", np.round(bp.numdiff.gradient(loss_of_W1, params["W1"]), 6))
+
+# %% [markdown]
+# Negative: $\hat y - t < 0$ (the prediction is too low), both tanh slopes are positive,
+# $W^2[0, 1] = -0.75 < 0$ and $x_2 = -0.5 < 0$. Three minus signs make a minus, so a
+# descent step $W^1[1,1] \leftarrow W^1[1,1] - \text{lr}\cdot(\text{negative})$ **raises** that
+# weight. Signs are a quick check of any hand derivation.
+#
 # ### Exercise 3: the backward pass (6 points)
 #
 # Write `backward(x, t, params, cache)` returning a dict `grads` with **the same keys as
-# `params`**: `grads["W1"]` is $\partial L / \partial W_1$, `grads["b1"]` is
-# $\partial L / \partial b_1$, and so on. Each gradient has the shape of what it
+# `params`**: `grads["W1"]` is $\partial L / \partial W^1$, `grads["b1"]` is
+# $\partial L / \partial b^1$, and so on. Each gradient has the shape of what it
 # differentiates: `(2, 2)`, `(2,)`, `(1, 2)`, `(1,)`. Use the intermediates in `cache`;
-# `t` is a float. Build the gradients from the local derivatives, not by nudging weights:
+# `t` is a float. Derive the gradients from local derivatives, not by nudging weights:
 # the graded tests also compare them with exact backprop at $10^{-12}$, which products of
 # local derivatives meet and finite differences do not.
+#
+# <details><summary>Hint 1</summary>
+#
+# Start at the output: $\delta^2$ is the product of the first two factors of Exercise 2.
+# Every other gradient is a delta times one more local derivative.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# `W2[0, j]` enters $z^2$ multiplied by $a^1_j$, and `W1[j, i]` enters $z^1_j$ multiplied
+# by $x_i$. A bias enters its pre-activation with coefficient 1. So a weight's gradient is
+# (delta of the unit it feeds) times (value at the unit it comes from): a table of all
+# those products, row $j$ and column $i$, is an outer product (`np.outer(u, v)` has entry
+# `[j, i] = u[j] * v[i]`).
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# Going down one layer: $\partial L / \partial a^1_j = W^2[0, j]\,\delta^2$ for each
+# hidden unit (with a matrix: multiply $\delta^2$ by the **transpose** of $W^2$, which
+# turns a `(1,)` into a `(2,)`), then through the tanh of each hidden unit, entry by
+# entry, as in Exercise 2.
+# </details>
 
 # %% solution id="backward"
 def backward(x, t, params, cache):
-    """Gradients of L = (y_hat - t)**2 with respect to every parameter, for one example.
+    """Gradients of L = 1/2 (y_hat - t)**2 with respect to every parameter, for one example.
 
     Parameters
     ----------
@@ -449,7 +620,7 @@ def backward(x, t, params, cache):
     params : dict
         W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
     cache : dict
-        x, Z1, A1, Z2, y_hat from forward(x, params).
+        x, z1, a1, z2, y_hat from forward(x, params).
 
     Returns
     -------
@@ -457,37 +628,41 @@ def backward(x, t, params, cache):
         W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,): dL/dW1, dL/db1, dL/dW2, dL/db2.
     """
     ### BEGIN SOLUTION
-    y_hat, A1 = cache["y_hat"], cache["A1"]
-    dL_dy_hat = 2.0 * (y_hat - t)
-    dZ2 = dL_dy_hat * (1.0 - y_hat ** 2)
-    dW2 = np.outer(dZ2, A1)
-    db2 = dZ2
-    dA1 = params["W2"].T @ dZ2
-    dZ1 = dA1 * (1.0 - A1 ** 2)
-    dW1 = np.outer(dZ1, x)
-    db1 = dZ1
+    y_hat, a1 = cache["y_hat"], cache["a1"]
+    dL_dy_hat = y_hat - t
+    dz2 = dL_dy_hat * (1.0 - y_hat ** 2)
+    dW2 = np.outer(dz2, a1)
+    db2 = dz2
+    da1 = params["W2"].T @ dz2
+    dz1 = da1 * (1.0 - a1 ** 2)
+    dW1 = np.outer(dz1, x)
+    db1 = dz1
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
     ### END SOLUTION
 
 # %% [markdown]
-# Try it with biases. You should see `W1 [[-0.279768  0.174855] [ 0.337475 -0.210922]]`,
-# `b1 [-0.34971   0.421844]`, `W2 [[-0.779347 -0.632657]]` and `b2 [-0.973577]`. The
-# last line, without biases, should repeat the product of Exercise 2, `-0.289952...`.
+# Try it with biases. You should see `W1 [[-0.139884  0.087428] [ 0.168738 -0.105461]]`,
+# `b1 [-0.174855  0.210922]`, `W2 [[-0.389674 -0.316328]]` and `b2 [-0.486788]`. The
+# last line, without biases, should repeat the product of Exercise 2, `-0.144976`.
 
 # %%
 params_biased = {**params, "b1": np.array([0.2, -0.3]), "b2": np.array([-0.3])}
 cache_biased = forward(x, params_biased)
 grads = backward(x, t, params_biased, cache_biased)
 for name, value in grads.items():
-    print(f"{name:3s}", value)
-print("without biases, dL/dW1[0, 0] =", backward(x, t, params, cache)["W1"][0, 0])
+    print(f"{name:3s}", np.round(np.asarray(value, dtype=float), 6))
+print("without biases, dL/dW1[0, 0] =",
+      bp.net221.describe(np.asarray(backward(x, t, params, cache)["W1"], dtype=float)[0, 0]))
 
 # %% tests id="backward__keys_shapes" points=1
 """backward returns the keys of params, each gradient of its parameter's shape."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+z1_check = params_check["W1"] @ x_check + params_check["b1"]
+z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
 grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
 bp.checks.true(isinstance(grads_check, dict) and set(grads_check) == set(params_check),
@@ -502,108 +677,149 @@ for key, value in params_check.items():
 print("grads has the keys and shapes of params.")
 
 # %% tests id="backward__dW2" points=1
-"""backward: dL/dW2 passes a gradient check."""
+"""backward: dL/dW2 passes a gradient check, and is exact."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+z1_check = params_check["W1"] @ x_check + params_check["b1"]
+z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
 grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
 bp.checks.true(isinstance(grads_check, dict) and "W2" in grads_check,
               "backward should return a dict with the key 'W2' (dL/dW2)", "keys")
 bp.checks.gradient("grads['W2']", grads_check["W2"],
-                  lambda W2: bp.net221.loss_at(x_check, t_check, params_check, "W2", W2),
+                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "W2", value),
                   params_check["W2"])
 ### BEGIN HIDDEN TESTS
 for seed in (431, 432, 433):
-    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check = bp.checks.testdata.points(seed, (2,))
+    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
     cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
     grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+                                           cache_check)
     bp.checks.formula("grads['W2'] at a hidden point", grads_check["W2"], expected["W2"])
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db2" points=1
-"""backward: dL/db2 passes a gradient check."""
+"""backward: dL/db2 passes a gradient check, and is exact."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+z1_check = params_check["W1"] @ x_check + params_check["b1"]
+z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
 grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
 bp.checks.true(isinstance(grads_check, dict) and "b2" in grads_check,
               "backward should return a dict with the key 'b2' (dL/db2)", "keys")
 bp.checks.true(not bp.checks.diagnosis.diagnose("b2", grads_check["b2"], np.zeros((1,))).passed,
-              "grads['b2'] is all zeros, but the loss does change with b2: a bias enters "
-              "its pre-activation with coefficient 1, so db2 = dZ2.", "zeros")
+              "grads['b2'] is all zeros, but the loss does change with b2: nudge it and "
+              "the pre-activation it enters moves by the same amount.", "zeros")
 bp.checks.gradient("grads['b2']", grads_check["b2"],
-                  lambda b2: bp.net221.loss_at(x_check, t_check, params_check, "b2", b2),
+                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "b2", value),
                   params_check["b2"])
 ### BEGIN HIDDEN TESTS
 for seed in (434, 435):
-    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check = bp.checks.testdata.points(seed, (2,))
+    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
     cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
     grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+                                           cache_check)
     bp.checks.formula("grads['b2'] at a hidden point", grads_check["b2"], expected["b2"])
 ### END HIDDEN TESTS
 
 # %% tests id="backward__dW1" points=2
-"""backward: dL/dW1 passes a gradient check (W1[j, i] is from input i to hidden unit j)."""
+"""backward: dL/dW1 passes a gradient check, and is exact."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+z1_check = params_check["W1"] @ x_check + params_check["b1"]
+z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
 grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
 bp.checks.true(isinstance(grads_check, dict) and "W1" in grads_check,
               "backward should return a dict with the key 'W1' (dL/dW1)", "keys")
 bp.checks.gradient("grads['W1']", grads_check["W1"],
-                  lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
+                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "W1", value),
                   params_check["W1"])
 ### BEGIN HIDDEN TESTS
 for seed in (436, 437, 438):
-    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check = bp.checks.testdata.points(seed, (2,))
+    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
     cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
     grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+                                           cache_check)
     bp.checks.formula("grads['W1'] at a hidden point", grads_check["W1"], expected["W1"])
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db1" points=1
-"""backward: dL/db1 passes a gradient check."""
+"""backward: dL/db1 passes a gradient check, and is exact."""
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
                 "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+z1_check = params_check["W1"] @ x_check + params_check["b1"]
+z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
+cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
+               "y_hat": np.tanh(z2_check)}
 grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                             params_check, cache_check)
 bp.checks.true(isinstance(grads_check, dict) and "b1" in grads_check,
               "backward should return a dict with the key 'b1' (dL/db1)", "keys")
 bp.checks.true(not bp.checks.diagnosis.diagnose("b1", grads_check["b1"], np.zeros((2,))).passed,
-              "grads['b1'] is all zeros, but the loss does change with b1: a bias enters "
-              "its pre-activation with coefficient 1, so db1 = dZ1.", "zeros")
+              "grads['b1'] is all zeros, but the loss does change with b1: nudge it and "
+              "the pre-activation it enters moves by the same amount.", "zeros")
 bp.checks.gradient("grads['b1']", grads_check["b1"],
-                  lambda b1: bp.net221.loss_at(x_check, t_check, params_check, "b1", b1),
+                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "b1", value),
                   params_check["b1"])
 ### BEGIN HIDDEN TESTS
 for seed in (439, 440):
-    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
+    x_check = bp.checks.testdata.points(seed, (2,))
+    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
     params_check = bp.net221.init_params(np.random.default_rng(seed))
     cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
     grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
                                 params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check, cache_check)
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+                                           cache_check)
     bp.checks.formula("grads['b1'] at a hidden point", grads_check["b1"], expected["b1"])
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# #### What you just derived
+#
+# Two deltas and four gradients, each a delta times one more local derivative:
+#
+# $$\delta^2 = (\hat y - t)(1 - \hat y^2), \qquad
+# \frac{\partial L}{\partial W^2} = \delta^2 (a^1)^{\mathsf T}, \qquad
+# \frac{\partial L}{\partial b^2} = \delta^2,$$
+#
+# $$\delta^1 = \big((W^2)^{\mathsf T} \delta^2\big) \odot \big(1 - (a^1)^2\big), \qquad
+# \frac{\partial L}{\partial W^1} = \delta^1 x^{\mathsf T}, \qquad
+# \frac{\partial L}{\partial b^1} = \delta^1 .$$
+#
+# In code: `dz2 = (y_hat - t) * (1 - y_hat**2)`, `dW2 = np.outer(dz2, a1)`, `db2 = dz2`,
+# `dz1 = (W2.T @ dz2) * (1 - a1**2)`, `dW1 = np.outer(dz1, x)`, `db1 = dz1`.
+# $\odot$ is the entrywise product. $\delta^1 x^{\mathsf T}$ is an **outer product**: row
+# $j$ belongs to hidden unit $j$, column $i$ to input $i$, the layout of `W1`, so the
+# gradient has the shape of what it differentiates. Going down a layer multiplies by the
+# **transpose** of the weights: forward, $W^2$ maps two numbers to one; backward,
+# $(W^2)^{\mathsf T}$ hands the one delta back to the two units it came from.
+# Notebook 5 turns these into rules for any depth and width.
+#
 # ## 5. Check every gradient, in one loop
 #
 # Because `grads` has the keys of `params`, one loop checks them all. For each parameter,
@@ -627,36 +843,185 @@ for name in params_random:
                       params_random[name])
 
 # %% [markdown]
-# ## 6. Spot the bug
+# ## 6. Transfer: a sigmoid output with cross-entropy
 #
-# The lecture notes derive these same gradients on their slides, and two of their steps
-# are wrong. Both are slips that everyone makes once, so it pays to see what they look
-# like to a gradient checker. In the notes' letters ($s$ a pre-activation, $z = \tanh(s)$,
-# target $y$, loss $(y - z)^2$) they write:
+# The same network can answer a yes/no question: replace the output tanh by the sigmoid
+# $\sigma(u) = 1/(1 + e^{-u})$, so that $\hat y \in (0, 1)$ is a probability, and score it
+# with notebook 1's binary cross-entropy, for a target $t \in [0, 1]$:
 #
-# 1. **tanh' with the wrong argument.** For a hidden unit the notes write
-#    $\partial z / \partial s = 1 - s^2$. The derivative of $\tanh$ is $1 - \tanh^2(s) = 1 - z^2$:
-#    it is written with the *output* $z$, not the input $s$. At $s = 0$ the two agree
-#    ($z = s = 0$), which is why the slip survives a quick check at zero; for $|s| > 1$,
-#    $1 - s^2$ is even negative, while the true slope of tanh never is.
-# 2. **The sign of $\partial L / \partial z$.** For $L = (y - z)^2$ the notes write
-#    $\partial L / \partial z = 2(y - z)$. The inner derivative of $y - z$ with respect
-#    to $z$ is $-1$, so $\partial L / \partial z = -2(y - z) = 2(z - y)$: positive when the
-#    prediction is too high, as it must be for gradient descent to lower it.
+# $$z^1 = W^1 x + b^1, \quad a^1 = \tanh(z^1), \quad z^2 = W^2 a^1 + b^2, \quad
+# \hat y = \sigma(z^2), \quad L = -t \log \hat y - (1 - t) \log(1 - \hat y).$$
 #
-# Here is the notes' derivation transcribed as it stands, entry by entry, with a switch
-# for each slip (biases zero, our `W[j, i]` layout):
+# No cell of the course shows this network's gradients.
+#
+# ### Exercise 4: a sigmoid output with cross-entropy (3 points)
+#
+# Write `backward_sigmoid_bce(x, t, params)` returning the dict of gradients of this $L$
+# with respect to `W1`, `b1`, `W2`, `b2`, each of its parameter's shape. Run the forward
+# pass yourself inside the function; `bp.activations.sigmoid` is the sigmoid. You know
+# the sigmoid's slope from notebook 3, $\sigma'(u) = \sigma(u)\,(1 - \sigma(u))$ (notebook
+# 5 derives it).
+#
+# <details><summary>Hint 1</summary>
+#
+# Only the output end changed. Find the new $\delta^2 = \partial L / \partial z^2$ as
+# $\partial L/\partial \hat y$ times $\partial \hat y / \partial z^2$; everything below
+# $\delta^2$ is Exercise 3 unchanged.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# $\partial L / \partial \hat y = -t/\hat y + (1 - t)/(1 - \hat y)$. Put it over the
+# common denominator $\hat y(1 - \hat y)$, then multiply by the sigmoid's slope: what is
+# left?
+# </details>
+
+# %% solution id="backward_sigmoid_bce"
+def backward_sigmoid_bce(x, t, params):
+    """Gradients of the cross-entropy of the sigmoid-output 2-2-1 network, one example.
+
+    Parameters
+    ----------
+    x : ndarray of shape (2,)
+    t : float in [0, 1]
+    params : dict
+        W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
+
+    Returns
+    -------
+    dict
+        W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,): the gradients of
+        L = -t log(y_hat) - (1 - t) log(1 - y_hat), y_hat = sigmoid(z2).
+    """
+    ### BEGIN SOLUTION
+    a1 = np.tanh(params["W1"] @ x + params["b1"])
+    z2 = params["W2"] @ a1 + params["b2"]
+    y_hat = bp.activations.sigmoid(z2)
+    dz2 = y_hat - t
+    dz1 = (params["W2"].T @ dz2) * (1.0 - a1 ** 2)
+    return {"W1": np.outer(dz1, x), "b1": dz1, "W2": np.outer(dz2, a1), "b2": dz2}
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it on the demo network with the target $t = 1$: the last line compares your
+# `b2` gradient with a central difference of this loss (`bp.net221_bce.loss_at`); both
+# should read `-0.469340`.
 
 # %%
-def gradients_as_in_the_notes(x, y, params, fix_tanh=False, fix_sign=False):
-    """dL/dW1 and dL/dW2 following the lecture notes' slides, slips and all."""
+grads_bce = backward_sigmoid_bce(x, 1.0, params)
+for name, value in grads_bce.items():
+    print(f"{name:3s}", np.round(np.asarray(value, dtype=float), 6))
+print("central difference for b2:", bp.net221.describe(bp.numdiff.gradient(
+    lambda b2: bp.net221_bce.loss_at(x, 1.0, params, "b2", b2), params["b2"])))
+
+# %% tests id="backward_sigmoid_bce__output_layer" points=1
+"""backward_sigmoid_bce: dL/dW2 and dL/db2 pass a gradient check."""
+x_check, t_check = np.array([0.8, -0.5]), 1.0
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
+                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
+grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
+                            x_check, t_check, params_check)
+for key in ("W2", "b2"):
+    bp.checks.true(isinstance(grads_check, dict) and key in grads_check,
+                  f"backward_sigmoid_bce should return a dict with the key {key!r}", "keys")
+    bp.checks.gradient(f"grads[{key!r}]", grads_check[key],
+                      lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
+                      params_check[key])
+### BEGIN HIDDEN TESTS
+for seed in (441, 442):
+    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(seed % 2)
+    params_check = bp.net221.init_params(np.random.default_rng(seed))
+    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
+                                x_check, t_check, params_check)
+    for key in ("W2", "b2"):
+        bp.checks.gradient(f"grads[{key!r}] at a hidden point", grads_check[key],
+                          lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
+                          params_check[key])
+### END HIDDEN TESTS
+
+# %% tests id="backward_sigmoid_bce__hidden_layer" points=1
+"""backward_sigmoid_bce: dL/dW1 and dL/db1 pass a gradient check, for t = 0 and a soft t."""
+x_check = np.array([-1.2, 0.7])
+params_check = {"W1": np.array([[0.3, 0.8], [-1.1, 0.4]]), "b1": np.array([0.1, 0.5]),
+                "W2": np.array([[-0.6, 1.3]]), "b2": np.array([0.2])}
+for t_check in (0.0, 0.3):
+    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
+                                x_check, t_check, params_check)
+    for key in ("W1", "b1"):
+        bp.checks.true(isinstance(grads_check, dict) and key in grads_check,
+                      f"backward_sigmoid_bce should return a dict with the key {key!r}", "keys")
+        bp.checks.gradient(f"grads[{key!r}] for t = {t_check}", grads_check[key],
+                          lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
+                          params_check[key])
+### BEGIN HIDDEN TESTS
+for seed in (443, 444):
+    x_check, t_check = bp.checks.testdata.points(seed, (2,)), 0.8
+    params_check = bp.net221.init_params(np.random.default_rng(seed))
+    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
+                                x_check, t_check, params_check)
+    for key in ("W1", "b1"):
+        bp.checks.gradient(f"grads[{key!r}] at a hidden point", grads_check[key],
+                          lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
+                          params_check[key])
+### END HIDDEN TESTS
+
+# %% tests id="backward_sigmoid_bce__exact" points=1
+"""backward_sigmoid_bce: every gradient is exact, not a finite-difference estimate."""
+x_check, t_check = np.array([1.5, -2.0]), 1.0
+params_check = {"W1": np.array([[0.9, 0.4], [-0.7, 1.2]]), "b1": np.array([0.0, 0.3]),
+                "W2": np.array([[2.0, -1.5]]), "b2": np.array([0.5])}
+grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
+                            x_check, t_check, params_check)
+for key in params_check:
+    bp.checks.true(isinstance(grads_check, dict) and key in grads_check,
+                  f"backward_sigmoid_bce should return a dict with the key {key!r}", "keys")
+    bp.checks.gradient(f"grads[{key!r}]", grads_check[key],
+                      lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
+                      params_check[key])
+### BEGIN HIDDEN TESTS
+for seed in (445, 446):
+    x_check, t_check = 1.5 * bp.checks.testdata.points(seed, (2,)), float(seed % 2)
+    params_check = bp.net221.init_params(np.random.default_rng(seed), scale=1.5)
+    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
+                                x_check, t_check, params_check)
+    expected = bp.checks.testdata.expected(bp.net221_bce.backward, x_check, t_check, params_check)
+    for key in params_check:
+        bp.checks.formula(f"grads[{key!r}] at a hidden point", grads_check[key], expected[key])
+### END HIDDEN TESTS
+
+# %% [markdown]
+# #### What you just derived
+#
+# With a sigmoid output and cross-entropy, the output delta is simply
+#
+# $$\delta^2 = \hat y - t$$
+#
+# (`dz2 = y_hat - t`, that is `dz2 = sigmoid(z2) - t`): $\partial L / \partial \hat y = \dfrac{\hat y - t}{\hat y (1 - \hat y)}$,
+# and the sigmoid's slope $\hat y (1 - \hat y)$ cancels its denominator. Everything below
+# the output is Exercise 3 unchanged. Compare with a tanh output under the half squared
+# error, $\delta^2 = (\hat y - t)(1 - \hat y^2)$: there the slope stays, and a saturated
+# output ($\hat y$ near $\pm 1$) learns slowly even when it is badly wrong; here it does
+# not. Notebook 5 meets the same cancellation on a whole batch.
+
+# %% [markdown]
+# ## 7. Spot the bug
+#
+# The lecture slides derive these gradients for the same network, and two of their steps
+# are wrong. Both are slips that everyone makes once, so it pays to see what they look
+# like to a gradient checker. Here is the slides' derivation as code, in their letters
+# ($s$ a pre-activation, $z = \tanh(s)$ its activation, $y$ the target), with the loss of
+# this notebook, $L = \tfrac12 (y - z^{[2]})^2$, and zero biases:
+
+# %%
+def gradients_as_on_the_slides(x, y, params):
+    """dL/dW1 and dL/dW2 as the slides derive them (biases zero): two slips inside."""
     W1, W2 = params["W1"], params["W2"]
     s1 = W1 @ x
     z1 = np.tanh(s1)
     z2 = np.tanh(W2[0] @ z1)
-    dL_dz2 = -2.0 * (y - z2) if fix_sign else 2.0 * (y - z2)      # slip 2 unless fixed
+    dL_dz2 = y - z2                       # L = 1/2 (y - z2)**2
     dz2_ds2 = 1.0 - z2 ** 2
-    dz1_ds1 = 1.0 - z1 ** 2 if fix_tanh else 1.0 - s1 ** 2        # slip 1 unless fixed
+    dz1_ds1 = 1.0 - s1 ** 2
     dW1, dW2 = np.zeros((2, 2)), np.zeros((1, 2))
     for j in range(2):
         dW2[0, j] = dL_dz2 * dz2_ds2 * z1[j]
@@ -665,53 +1030,155 @@ def gradients_as_in_the_notes(x, y, params, fix_tanh=False, fix_sign=False):
     return dW1, dW2
 
 
-def check_against_numerical(dW1, dW2):
-    """Gradient-check both matrices and print the verdicts, failures included."""
-    for name, grad in (("W1", dW1), ("W2", dW2)):
+def check_against_numerical(gradients, x, y, params):
+    """Gradient-check the pair (dW1, dW2) and print the verdicts, failures included."""
+    for name, grad in zip(("W1", "W2"), gradients):
         try:
             bp.checks.gradient(f"d{name}", grad,
-                              lambda value: bp.net221.loss_at(x, t, params, name, value),
+                              lambda value: bp.net221.loss_at(x, y, params, name, value),
                               params[name])
         except AssertionError as failure:
             print("FAILED:", failure)
 
+
+check_against_numerical(gradients_as_on_the_slides(x, t, params), x, t, params)
+
 # %% [markdown]
-# Both slips, as on the slides. `dW2` involves no hidden tanh, so it only suffers from
-# the sign, and the checker names it: *opposite sign in every entry*. `dW1` suffers from
-# both; no simple pattern is left, so the checker reports the entry that is furthest
-# off.
+# Read the two verdicts. `dW2` does not involve the hidden tanh, so only one slip reaches
+# it, and the checker names what it sees in every entry. `dW1` suffers from both slips;
+# no simple pattern is left, so the checker reports the entry that is furthest off:
+# look at which hidden unit it belongs to and at that unit's pre-activation.
+#
+# ### Spot the bug: the slides' derivation (2 points)
+#
+# Write `gradients_fixed(x, y, params)`: the slides' function above with both slips
+# fixed, returning the pair `(dW1, dW2)` of shapes `(2, 2)` and `(1, 2)` (biases are
+# zero; ignore `b1` and `b2`). Copy the function and change what is wrong, nothing else.
+
+# %% solution id="gradients_fixed"
+def gradients_fixed(x, y, params):
+    """dL/dW1 and dL/dW2 of L = 1/2 (y - z2)**2 (biases zero), the slides' slips fixed.
+
+    Parameters
+    ----------
+    x : ndarray of shape (2,)
+    y : float
+        The target.
+    params : dict
+        W1 (2, 2), W2 (1, 2); the biases are zero.
+
+    Returns
+    -------
+    dW1 : ndarray of shape (2, 2)
+    dW2 : ndarray of shape (1, 2)
+    """
+    ### BEGIN SOLUTION
+    W1, W2 = params["W1"], params["W2"]
+    s1 = W1 @ x
+    z1 = np.tanh(s1)
+    z2 = np.tanh(W2[0] @ z1)
+    dL_dz2 = -(y - z2)                    # L = 1/2 (y - z2)**2
+    dz2_ds2 = 1.0 - z2 ** 2
+    dz1_ds1 = 1.0 - z1 ** 2
+    dW1, dW2 = np.zeros((2, 2)), np.zeros((1, 2))
+    for j in range(2):
+        dW2[0, j] = dL_dz2 * dz2_ds2 * z1[j]
+        for i in range(2):
+            dW1[j, i] = dL_dz2 * dz2_ds2 * W2[0, j] * dz1_ds1[j] * x[i]
+    return dW1, dW2
+    ### END SOLUTION
+
+# %% [markdown]
+# Try it: both verdicts should now say "is correct".
 
 # %%
-check_against_numerical(*gradients_as_in_the_notes(x, t, params))
+check_against_numerical(gradients_fixed(x, t, params), x, t, params)
+
+# %% tests id="gradients_fixed__dW2" points=1
+"""gradients_fixed: dW2 passes a gradient check (the slip that reaches every gradient)."""
+x_check, y_check = np.array([0.8, -0.5]), 0.5
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
+                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
+result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check, params_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
+              f"gradients_fixed should return a pair (dW1, dW2); got {type(result).__name__}", "shape")
+numerical_dW2 = bp.numdiff.gradient(
+    lambda W2: 0.5 * (y_check - np.tanh(W2 @ np.tanh(params_check["W1"] @ x_check))[0]) ** 2,
+    params_check["W2"])
+bp.checks.true(not bp.checks.diagnosis.diagnose("dW2", -np.asarray(result[1], dtype=float),
+                                        numerical_dW2).passed,
+              "dW2 has the opposite sign in every entry: the slip is still in dL_dz2. "
+              "Differentiating 1/2 (y - z2)**2 with respect to z2 brings down (y - z2) AND the "
+              "inner derivative of (y - z2) with respect to z2, which is -1. The slides drop it.",
+              "sign")
+bp.checks.close("dW2", result[1], numerical_dW2, tol=bp.checks.diagnosis.NUMERICAL_TOL)
+### BEGIN HIDDEN TESTS
+for seed in (451, 452):
+    x_check, y_check = bp.checks.testdata.points(seed, (2,)), -0.3
+    params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
+    result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check,
+                           params_check)
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, y_check, params_check,
+                                           bp.checks.testdata.expected(bp.net221.forward, x_check, params_check))
+    bp.checks.close("dW2 at a hidden point", result[1], expected["W2"])
+### END HIDDEN TESTS
+
+# %% tests id="gradients_fixed__dW1" points=1
+"""gradients_fixed: dW1 passes a gradient check (the slip inside the hidden layer)."""
+x_check, y_check = np.array([0.8, -0.5]), 0.5
+params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
+                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
+result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check, params_check)
+bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
+              f"gradients_fixed should return a pair (dW1, dW2); got {type(result).__name__}", "shape")
+s1_check = params_check["W1"] @ x_check
+numerical_dW1 = bp.numdiff.gradient(
+    lambda W1: 0.5 * (y_check - np.tanh(params_check["W2"] @ np.tanh(W1 @ x_check))[0]) ** 2,
+    params_check["W1"])
+slope_ratio = (1.0 - s1_check ** 2) / (1.0 - np.tanh(s1_check) ** 2)
+for sign in (1.0, -1.0):
+    bp.checks.true(not bp.checks.diagnosis.diagnose("dW1", np.asarray(result[0], dtype=float),
+                                            sign * slope_ratio[:, None] * numerical_dW1).passed,
+                  "dW1 still uses 1 - s1**2 for the slope of the hidden tanh. tanh'(s) is "
+                  "1 - tanh(s)**2 = 1 - z**2, written with the OUTPUT z of the tanh. The two "
+                  "agree only at s = 0, which is why the slip survives a check at zero; for "
+                  "|s| > 1, 1 - s**2 is even negative, while tanh never slopes down.",
+                  "tanh-slip")
+bp.checks.close("dW1", result[0], numerical_dW1, tol=bp.checks.diagnosis.NUMERICAL_TOL)
+### BEGIN HIDDEN TESTS
+for seed in (453, 454):
+    x_check, y_check = bp.checks.testdata.points(seed, (2,)), 0.6
+    params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
+    result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check,
+                           params_check)
+    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, y_check, params_check,
+                                           bp.checks.testdata.expected(bp.net221.forward, x_check, params_check))
+    bp.checks.close("dW1 at a hidden point", result[0], expected["W1"])
+### END HIDDEN TESTS
 
 # %% [markdown]
-# Fix the sign. `dW2` passes now. `dW1` still fails, and the worst entry is in row 1,
-# hidden unit 2, whose pre-activation is $Z_{1,1} = 1.075$: there $1 - s^2 < 0$, so the
-# slipped gradient even has the wrong sign, while in row 0 ($s = 0.9$) it is merely too
-# small.
-
-# %%
-check_against_numerical(*gradients_as_in_the_notes(x, t, params, fix_sign=True))
-Z1_demo = params["W1"] @ x
-print("Z1 =", Z1_demo, "  1 - Z1**2 =", 1 - Z1_demo ** 2, "  1 - tanh(Z1)**2 =", 1 - np.tanh(Z1_demo) ** 2)
-
-# %% [markdown]
-# Fix the tanh slip alone and keep the wrong sign: now every entry of both matrices is
-# exactly the negative of the truth, and the diagnosis says so. With both fixes,
-# everything passes.
-
-# %%
-check_against_numerical(*gradients_as_in_the_notes(x, t, params, fix_tanh=True))
-print("--- both slips fixed ---")
-check_against_numerical(*gradients_as_in_the_notes(x, t, params, fix_tanh=True, fix_sign=True))
-
-# %% [markdown]
+# #### The two slips, explained
+#
+# 1. **The sign of $\partial L / \partial \hat y$.** For $L = \tfrac12 (y - z)^2$ the
+#    slides write $\partial L / \partial z = y - z$. The chain rule also brings down the
+#    inner derivative of $y - z$ with respect to $z$, which is $-1$, so
+#    $\partial L / \partial z = -(y - z) = z - y$: positive when the prediction is too
+#    high, as it must be for gradient descent to lower it. A wrong sign in one shared
+#    factor flips **every** gradient, and the checker names it: *opposite sign*. A
+#    network trained with it climbs the loss.
+# 2. **tanh' with the wrong argument.** For a hidden unit the slides write
+#    $\partial z / \partial s = 1 - s^2$. The derivative of $\tanh$ is
+#    $1 - \tanh^2(s) = 1 - z^2$, written with the *output* $z$. At $s = 0$ the two agree,
+#    which is why the slip survives a quick check at zero. In the demo, hidden unit 2 has
+#    $s = 1.075$, where $1 - s^2 < 0$: that row of the slipped `dW1` even has the wrong
+#    sign, while in row 1 ($s = 0.9$) it is merely too small.
+#
 # The lesson generalises: a **sign** or a **constant factor** in one shared factor shows
 # up as the same ratio in every entry downstream, and the checker names it; a mistake in
 # a factor that differs from unit to unit (such as the slope of each hidden tanh) leaves
 # no common pattern, and the largest mismatch points at the unit to look at.
 #
-# ## 7. Explore
+# ## 8. Explore
 #
 # The diagram below is drawn by *your* `forward` and `backward`. Each edge shows its
 # weight `w` and gradient `g`; red edges have a positive gradient (a descent step
@@ -719,11 +1186,11 @@ check_against_numerical(*gradients_as_in_the_notes(x, t, params, fix_tanh=True, 
 # Things to try:
 #
 # - set `x1` to 0: the gradients of the two weights leaving $x_1$ vanish, because
-#   $\partial Z_{1,j} / \partial W_1[j, 0] = x_1$;
+#   their last local derivative is $x_1$;
 # - set `t` equal to the prediction: every gradient vanishes at once, because they all
-#   share the factor $2(\hat y - t)$;
-# - make the first-layer weights large: the hidden units saturate ($A_1 \to \pm 1$),
-#   $1 - A_1^2 \to 0$, and the gradients of `W1` fade, a first glimpse of notebook 7's
+#   share the factor $\hat y - t$;
+# - make the first-layer weights large: the hidden units saturate ($a^1 \to \pm 1$),
+#   $1 - (a^1)^2 \to 0$, and the gradients of `W1` fade, a first glimpse of notebook 7's
 #   vanishing gradients.
 
 # %%
@@ -732,22 +1199,26 @@ bp.explore.net221.network_explorer(forward, backward)
 # %% [markdown]
 # ## Summary
 #
-# - Forward: $Z_1 = W_1 x + b_1$, $A_1 = \tanh Z_1$, $Z_2 = W_2 A_1 + b_2$,
-#   $\hat y = \tanh Z_2$, $L = (\hat y - t)^2$; keep every intermediate for the backward pass.
+# - Forward: $z^1 = W^1 x + b^1$, $a^1 = \tanh z^1$, $z^2 = W^2 a^1 + b^2$,
+#   $\hat y = \tanh z^2$, $L = \tfrac12(\hat y - t)^2$; keep every intermediate for the
+#   backward pass.
 # - The derivative of the loss with respect to one weight is the product of the local
 #   derivatives along its path to the loss.
-# - Backward: $dZ_2 = 2(\hat y - t)(1 - \hat y^2)$, $dW_2 = dZ_2 A_1^{\mathsf T}$,
-#   $db_2 = dZ_2$, $dZ_1 = (W_2^{\mathsf T} dZ_2) \odot (1 - A_1^2)$,
-#   $dW_1 = dZ_1 x^{\mathsf T}$, $db_1 = dZ_1$.
-# - $\tanh'$ is $1 - A^2$ with $A$ the **output**; $\partial (\hat y - t)^2 / \partial \hat y = 2(\hat y - t)$.
-# - A gradient check catches both slips; the diagnosis names a flipped sign and points
-#   at the worst entry otherwise.
+# - The deltas $\delta^l = \partial L / \partial z^l$ collect the shared factors:
+#   $\delta^2 = (\hat y - t)(1 - \hat y^2)$, $\delta^1 = ((W^2)^{\mathsf T}\delta^2) \odot (1 - (a^1)^2)$;
+#   then $\partial L/\partial W^l = \delta^l (a^{l-1})^{\mathsf T}$ and
+#   $\partial L/\partial b^l = \delta^l$, with $a^0 = x$.
+# - $\tanh'$ is $1 - a^2$ with $a$ the **output**; the inner derivative of $\hat y - t$ sets
+#   the sign. A sigmoid output with cross-entropy has $\delta^2 = \hat y - t$.
+# - A gradient check catches both slips of the slides; the diagnosis names a flipped sign
+#   and points at the worst entry otherwise.
 #
 # ## Going further
 #
-# - Replace the output tanh by a linear output ($\hat y = Z_2$): which one factor of every
+# - Replace the output tanh by a linear output ($\hat y = z^2$): which one factor of every
 #   product disappears?
-# - Use the half squared error $\tfrac12(\hat y - t)^2$: which factor changes, and how
-#   would the checker describe the gradients of this notebook against it?
-# - Next: **notebook 5** names $dZ$ the *delta* of a layer, turns these formulas into
-#   rules for any depth and width, and runs them on a whole batch at once.
+# - With the full squared error $(\hat y - t)^2$, every gradient doubles: the checker
+#   would call that "off by a factor of 2". Which loss the course uses is a convention,
+#   stated in each header; mixing two of them is the mistake.
+# - Next: **notebook 5** turns these formulas into rules for any depth and width, and runs
+#   them on a whole batch at once.

@@ -6,38 +6,50 @@
 #
 # *One rule per layer, one matrix product per rule, any depth, a whole batch at once.*
 #
-# **Estimated time:** 75 to 90 minutes. **Exercises:** 5, worth 20 points.
+# **Estimated time:** 100 to 120 minutes. **Exercises:** 12, worth 30 points.
 #
-# **Loss:** the mean over the batch of the squared error, $L = \frac1N \sum_n \lVert \hat y_n - t_n \rVert^2$, or of binary cross-entropy.
-# Symbols and shapes follow the course's [notation](../../docs/notation.md).
+# **Loss:** the mean over the batch of the half squared error,
+# $L = \frac1N \sum_n \tfrac12 \lVert \hat y_n - t_n \rVert^2$, or of the binary
+# cross-entropy, $L = -\frac1N \sum_{n,k} \big[t_{nk} \log \hat y_{nk} + (1 - t_{nk}) \log(1 - \hat y_{nk})\big]$.
+# Symbols and shapes follow the course's [notation](../../docs/notation.md): lower case
+# ($z^l$, $a^l$) for one example, upper case (`Z`, `A`) for a batch, and
+# $\delta^l = \partial L / \partial z^l$ (`dZ` for a batch). Where this fits: the
+# [course map](../../README.md#course-map); previous,
+# [notebook 4](../04_tanh_network/04_tanh_network.ipynb); next,
+# [notebook 6](../06_xor/06_xor.ipynb).
 #
 # ## Learning objectives
 #
 # By the end of this notebook you can:
 #
-# 1. compute a dense layer's pre-activations for a whole batch in one matrix product
-#    ([Exercise 1](#Exercise-1:-a-dense-layer,-forward-(2-points)));
-# 2. derive and code the three gradients of a dense layer, and say why the backward pass
-#    multiplies by $W$ transposed ([Exercise 2](#Exercise-2:-a-dense-layer,-backward-(5-points)));
-# 3. compute the delta of a sigmoid output layer for squared error and for cross-entropy,
-#    and use the shortcut $\delta = (\hat y - t)/N$ only where it holds
-#    ([Exercise 3](#Exercise-3:-the-output-delta-(3-points)));
-# 4. run a network of any depth forward, keeping what the backward pass needs
-#    ([Exercise 4](#Exercise-4:-forward-through-any-depth-(2-points)));
-# 5. backpropagate through it with the hidden delta rule and check every gradient
-#    numerically ([Exercise 5](#Exercise-5:-backward-through-any-depth-(8-points))).
+# 1. derive the slope of the sigmoid and spot a sign slip in it
+#    ([Exercise 1](#Exercise-1:-the-slope-of-the-sigmoid-(2-points)));
+# 2. compute a dense layer's pre-activations for a whole batch in one matrix product
+#    ([Exercise 2](#Exercise-2:-a-dense-layer,-forward-(2-points)));
+# 3. derive the three gradients of a dense layer for a batch, and say why the backward
+#    pass multiplies by $W$ transposed
+#    ([Exercise 3](#Exercise-3:-a-dense-layer,-backward-(5-points)));
+# 4. derive the delta of a sigmoid output layer for the half squared error and for
+#    cross-entropy ([Exercise 4](#Exercise-4:-the-output-delta-(3-points)));
+# 5. run a network of any depth forward and backward with the delta rules
+#    ([Exercise 5](#Exercise-5:-forward-through-any-depth-(2-points)),
+#    [Exercise 6](#Exercise-6:-backward-through-any-depth-(8-points)));
+# 6. carry the rules over to leaky-ReLU hidden layers and a linear output
+#    ([Exercise 7](#Exercise-7:-leaky-ReLU-layers-and-a-linear-output-(3-points)));
+# 7. find and fix three slips of the lecture slides (the three "Spot the bug" items).
 #
 # **Prerequisites:** notebook 1 (losses, the central difference, the tolerance policy),
-# notebook 3 (the chain rule on a graph) and notebook 4 (a 2-2-1 network by hand).
-# Matrix products and transposes in NumPy.
+# notebook 3 (the chain rule on a graph) and notebook 4 (a 2-2-1 network by hand, its
+# deltas). Matrix products and transposes in NumPy.
 #
 # ## How the checks work
 #
 # As in every notebook: each test cell prints a line when your answer passes, and
 # otherwise names the mistake it recognises (sign, factor of $N$, transposed, wrong
 # shape, ...) with your value and the expected one. Gradients are compared with a
-# central difference at a relative tolerance of $10^{-5}$; exact values at $10^{-9}$.
-# The graded version of each test also tries other shapes and seeds.
+# central difference at a relative tolerance of $10^{-5}$; exact values at $10^{-9}$;
+# the graded version of each test also tries other shapes and seeds, and checks that a
+# derived gradient is exact ($10^{-12}$), which a finite difference is not.
 
 # %% setup id="setup"
 import numpy as np
@@ -50,15 +62,16 @@ rng = bp.start_notebook(5)
 # %% [markdown]
 # ## 1. A network, layer by layer
 #
-# Number the layers $l = 1, \dots, L$, with the input as layer 0: $a^0 = x$. Each layer
-# takes the previous layer's output $a^{l-1}$ (a column vector of $n_{l-1}$ numbers) and
-# computes
+# Number the layers $l = 1, \dots, L$, with the input as layer 0: $a^0 = x$. For one
+# example, each layer takes the previous layer's output $a^{l-1}$ (a column of $n_{l-1}$
+# numbers) and computes
 #
 # $$z^l = W^l a^{l-1} + b^l, \qquad a^l = h(z^l),$$
 #
 # where $W^l$ has shape $(n_l, n_{l-1})$, $b^l$ has $n_l$ entries and $h$ acts entry by
-# entry. The entry $w^l_{ji}$ = `W[j, i]` is the weight **from** node $i$ of layer $l-1$
-# **to** node $j$ of layer $l$. The output is $\hat y = a^L$.
+# entry. The entry $w^l_{ji}$ = `W[j, i]` is the weight **from** unit $i$ of layer $l-1$
+# **to** unit $j$ of layer $l$ (the slides' $w_{ji}^l$; where a slide reads $w_{ij}$ as
+# "from $i$ to $j$", it is the same weight). The output is $\hat y = a^L$.
 #
 # `bp.mlp.init_params` builds such a network as a dictionary; here is a 2-3-1 one.
 
@@ -68,138 +81,229 @@ for key, value in params.items():
     print(f"{key}: shape {value.shape}")
 
 # %% [markdown]
-# ## 2. The delta of a layer
+# ## 2. The sigmoid and its slope
 #
-# Backprop is organised around one quantity per layer, the **delta**: how the loss
-# changes with that layer's pre-activations,
+# The course's squashing function for outputs that are probabilities is the logistic
+# sigmoid,
 #
-# $$\delta^l_j = \frac{\partial L}{\partial z^l_j}, \qquad \delta^l \text{ has the shape of } z^l.$$
+# $$\sigma(z) = \frac{1}{1 + e^{-z}},$$
 #
-# Once $\delta^l$ is known, the layer's own gradients are one step away. The weight
-# $w^l_{ji}$ appears in a single pre-activation,
-# $z^l_j = \sum_i w^l_{ji} a^{l-1}_i + b^l_j$, so it reaches the loss only through
-# $z^l_j$, and $\partial z^l_j / \partial w^l_{ji} = a^{l-1}_i$:
-#
-# $$\frac{\partial L}{\partial w^l_{ji}} = \delta^l_j \, a^{l-1}_i
-# \quad\Longleftrightarrow\quad
-# \frac{\partial L}{\partial W^l} = \delta^l \, (a^{l-1})^T,
-# \qquad
-# \frac{\partial L}{\partial b^l} = \delta^l .$$
-#
-# The outer product $\delta^l (a^{l-1})^T$ has shape $(n_l, n_{l-1})$, the shape of $W^l$,
-# as a gradient must. A weight learns in proportion to the error signal at its
-# destination and the activity at its source.
-
-# %% [markdown]
-# ## 3. Two delta rules
-#
-# **Output layer.** $a^L = h(z^L)$ entry by entry, so each $z^L_j$ reaches the loss only
-# through $a^L_j$:
-#
-# $$\delta^L = \frac{\partial L}{\partial a^L} \odot h'(z^L),$$
-#
-# where $\odot$ is the entrywise product.
-#
-# **Hidden layer.** $z^l_j$ reaches the loss through $a^l_j$, and $a^l_j$ feeds every
-# pre-activation of the next layer, $z^{l+1}_k = \sum_j w^{l+1}_{kj} a^l_j + b^{l+1}_k$.
-# The multivariable chain rule sums over those paths:
-#
-# $$\frac{\partial L}{\partial a^l_j} = \sum_k \delta^{l+1}_k \, w^{l+1}_{kj}
-# = \big((W^{l+1})^T \delta^{l+1}\big)_j,
-# \qquad
-# \delta^l = \big((W^{l+1})^T \delta^{l+1}\big) \odot h'(z^l).$$
-#
-# **The backward pass multiplies by $W$ transposed.** Forward, $W^{l+1}$ maps $n_l$
-# numbers to $n_{l+1}$; backward, $(W^{l+1})^T$ carries $n_{l+1}$ deltas back to the
-# $n_l$ nodes they came from. The shapes leave no other choice.
-#
-# **Which argument goes into $h'$.** The derivative is evaluated at $z^l$, the input of the
-# activation. For the sigmoid $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = a(1 - a)$: the
-# second form is only a cheap way to compute $\sigma'(z)$ from the stored output. Writing
-# `bp.activations.sigmoid_grad(a)`, which is $\sigma'(a)$, is a different number and a
-# classic slip.
-
-# %% [markdown]
-# Here are both rules on one example, with column vectors exactly as in the formulas: a
-# 2-3-1 network with sigmoid everywhere and the squared error
-# $L = (\hat y - t)^2$ (one example, so the mean is that one term). The last line checks
-# $\partial L / \partial W^1$ against a central difference.
+# which maps every real number into $(0, 1)$, with $\sigma(0) = \tfrac12$ and
+# $\sigma(-z) = 1 - \sigma(z)$. `bp.activations.sigmoid` computes it without overflow.
+# Backprop through a sigmoid unit needs its slope $\sigma'(z)$, and you will derive it.
 
 # %%
-x = np.array([[0.5], [-1.0]])            # shape (2, 1): one example as a column
-t_one = np.array([[1.0]])
-W1, b1 = params["W1"], params["b1"].reshape(-1, 1)
-W2, b2 = params["W2"], params["b2"].reshape(-1, 1)
-sigma = bp.activations.sigmoid
-
-z1 = W1 @ x + b1
-a1 = sigma(z1)
-z2 = W2 @ a1 + b2
-a2 = sigma(z2)                           # y_hat
-
-delta2 = 2 * (a2 - t_one) * a2 * (1 - a2)        # output rule: dL/da2 times sigma'(z2)
-delta1 = (W2.T @ delta2) * a1 * (1 - a1)         # hidden rule: back through W2 transposed
-dW2, db2 = delta2 @ a1.T, delta2
-dW1, db1 = delta1 @ x.T, delta1
-print("delta2 shape", delta2.shape, " delta1 shape", delta1.shape, " dW1 shape", dW1.shape)
-
-
-def loss_of_W1(W1_trial):
-    a1_trial = sigma(W1_trial @ x + b1)
-    return float(((sigma(W2 @ a1_trial + b2) - t_one) ** 2).sum())
-
-
-bp.checks.gradient("dW1 from the delta rules", dW1, loss_of_W1, W1)
+z_plot = np.linspace(-6.0, 6.0, 241)
+if not bp.grading():
+    fig, ax = plt.subplots(figsize=(5.5, 3))
+    ax.plot(z_plot, bp.activations.sigmoid(z_plot))
+    ax.axhline(0.5, color="0.8", lw=0.8)
+    ax.set(xlabel="z", ylabel="sigmoid(z)", title="the logistic sigmoid")
+    plt.show()
 
 # %% [markdown]
-# ## 4. Folding the bias into the weights
+# ### Exercise 1: the slope of the sigmoid (2 points)
 #
-# A bias is a weight from a node whose output is always 1. Append a constant 1 to
-# $a^{l-1}$ and the column $b^l$ to $W^l$:
+# Write `sigmoid_prime(z)` returning $\sigma'(z) = d\sigma/dz$ at every entry of the array
+# `z` (any shape), as an array of the same shape. Derive it by hand first; it must be
+# exact, not a finite difference, and it must give no warning for $|z|$ up to 40.
+# `bp.activations.sigmoid` is available; `bp.activations.sigmoid_grad` is switched off
+# here.
 #
-# $$z^l = W^l a^{l-1} + b^l = \begin{bmatrix} W^l & b^l \end{bmatrix}
-# \begin{bmatrix} a^{l-1} \\ 1 \end{bmatrix}.$$
+# <details><summary>Hint 1</summary>
 #
-# The weight rule then covers the bias too: the gradient of $[W^l \; b^l]$ is
-# $\delta^l [a^{l-1}; 1]^T$, whose last column is $\delta^l \cdot 1 = \delta^l$, the bias
-# rule. `bp.layers.fold_bias` and `bp.layers.append_ones` do the bookkeeping (for a batch
-# of rows).
+# Write $\sigma(z) = (1 + e^{-z})^{-1}$ and use the chain rule: the power rule outside,
+# the derivative of $1 + e^{-z}$ inside. Mind the sign of the derivative of $e^{-z}$.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# You should reach $e^{-z} / (1 + e^{-z})^2$. Split it as
+# $\frac{1}{1 + e^{-z}} \cdot \frac{e^{-z}}{1 + e^{-z}}$: the first factor is $\sigma(z)$;
+# what is the second in terms of $\sigma(z)$? (Add and subtract 1 in its numerator.)
+# </details>
+
+# %% solution id="sigmoid_prime"
+def sigmoid_prime(z):
+    """Slope of the logistic sigmoid at every entry of z.
+
+    Parameters
+    ----------
+    z : ndarray of any shape
+
+    Returns
+    -------
+    ndarray of the shape of z
+        d sigma / dz at each entry.
+    """
+    ### BEGIN SOLUTION
+    s = bp.activations.sigmoid(z)
+    return s * (1.0 - s)
+    ### END SOLUTION
+
+
+# %% [markdown]
+# Try it. You should see `[0.045177 0.196612 0.25     0.196612 0.045177]`: the slope is
+# symmetric about 0.
 
 # %%
-Wb1 = bp.layers.fold_bias(W1, params["b1"])          # shape (3, 3): [W1 | b1]
-x_with_one = bp.layers.append_ones(x.T).T            # shape (3, 1): [x; 1]
-print("z1 both ways equal:", np.allclose(Wb1 @ x_with_one, z1))
-dWb1 = delta1 @ x_with_one.T
-print("last column of d[W1 | b1] equals db1:", np.allclose(dWb1[:, -1:], db1),
-      "; the rest equals dW1:", np.allclose(dWb1[:, :-1], dW1))
+print(sigmoid_prime(np.array([-3.0, -1.0, 0.0, 1.0, 3.0])))
+
+# %% tests id="sigmoid_prime__values" points=1
+"""sigmoid_prime matches a central difference of the sigmoid, entry by entry."""
+z_check = np.array([[-3.0, -1.0, 0.0], [0.5, 2.0, 4.5]])
+slope = bp.checks.call("sigmoid_prime(z)", sigmoid_prime, z_check)
+bp.checks.true(np.shape(slope) == z_check.shape,
+              f"sigmoid_prime(z) should have the shape of z, {z_check.shape}; got {np.shape(slope)}",
+              "shape")
+bp.checks.derivative("sigmoid_prime(z)", slope, bp.activations.sigmoid, z_check)
+### BEGIN HIDDEN TESTS
+z_check = bp.checks.testdata.points(501, (7,), -8.0, 8.0)
+bp.checks.derivative("sigmoid_prime(z) at hidden points",
+                     bp.checks.call("sigmoid_prime(z)", sigmoid_prime, z_check),
+                     bp.activations.sigmoid, z_check)
+### END HIDDEN TESTS
+
+# %% tests id="sigmoid_prime__exact" points=1
+"""sigmoid_prime is exact, with no warning, up to |z| = 40."""
+z_check = np.array([-40.0, -25.0, 25.0, 40.0])
+slope = bp.checks.call("sigmoid_prime(z)", sigmoid_prime, z_check)
+bp.checks.true(np.all(np.isfinite(slope)) and np.all(np.asarray(slope) >= 0),
+              f"sigmoid_prime should be finite and never negative; got {slope}", "non-finite")
+bp.checks.true(np.all(np.asarray(slope) < 1e-10),
+              f"far from 0 the sigmoid is flat: its slope at |z| >= 25 is below 1e-10; got {slope}",
+              "mismatch")
+### BEGIN HIDDEN TESTS
+z_check = bp.checks.testdata.points(502, (3, 4), -6.0, 6.0)
+bp.checks.formula("sigmoid_prime(z) at hidden points",
+                  bp.checks.call("sigmoid_prime(z)", sigmoid_prime, z_check),
+                  bp.checks.testdata.expected(bp.activations.sigmoid_grad, z_check))
+### END HIDDEN TESTS
 
 # %% [markdown]
-# Folding is tidy on paper. In code the course keeps `W` and `b` apart, as most libraries
-# do, because a separate bias is easier to initialise, regularise (usually it is not) and
-# read.
+# #### What you just derived
 #
-# ## 5. From one example to a batch
+# $$\sigma'(z) = \frac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)\,\big(1 - \sigma(z)\big),$$
+#
+# in code `s = sigmoid(z); s * (1 - s)`, or `sigmoid(z) * (1 - sigmoid(z))`. Like tanh's slope in notebook 4, it is written
+# with the unit's **output**: with $a = \sigma(z)$ stored by the forward pass, the slope
+# is $a(1 - a)$, no exponential needed. Careful: that is $\sigma'$ evaluated **at $z$**;
+# feeding $a$ to the function, $\sigma'(a)$, is a different number and a classic slip.
+
+# %% [markdown]
+# ### Checkpoint: the steepest slope (1 point)
+#
+# What is the **largest** value $\sigma'(z)$ takes, over all real $z$? Predict it from the
+# formula you just derived, before the next cell plots it. Set `max_sigma_prime` to a
+# number.
+
+# %% solution id="checkpoint_sigma_max"
+### BEGIN SOLUTION
+max_sigma_prime = 0.25
+### END SOLUTION
+
+# %% tests id="checkpoint_sigma_max__value" points=1
+"""Checkpoint: the largest value of the sigmoid's slope."""
+z_check = np.linspace(-10.0, 10.0, 20001)
+steepest = float(np.max(bp.numdiff.derivative(bp.activations.sigmoid, z_check)))
+bp.checks.true(isinstance(max_sigma_prime, (int, float, np.floating)),
+              f"max_sigma_prime should be a number; got {max_sigma_prime!r}", "shape")
+bp.checks.close("max_sigma_prime", max_sigma_prime, steepest, tol=bp.checks.diagnosis.NUMERICAL_TOL)
+
+# %%
+if not bp.grading():
+    fig, ax = plt.subplots(figsize=(5.5, 3))
+    ax.plot(z_plot, sigmoid_prime(z_plot))
+    ax.set(xlabel="z", ylabel="sigmoid'(z)", title="the slope of the sigmoid")
+    plt.show()
+print(f"largest slope on the grid: {np.max(sigmoid_prime(z_plot)):.6f} at z = "
+      f"{z_plot[np.argmax(sigmoid_prime(z_plot))]:.2f}")
+
+# %% [markdown]
+# The slope peaks at $z = 0$, where $\sigma = \tfrac12$ and $\sigma' = \tfrac12 \cdot \tfrac12 = \tfrac14$:
+# the product $a(1 - a)$ of two numbers that add up to 1 is largest when they are equal.
+# So every sigmoid layer multiplies the gradient passing through it by **at most 1/4**;
+# stack ten and the factor is below $10^{-6}$. Notebook 7 is about exactly that.
+#
+# ### Spot the bug: a stray minus (1 point)
+#
+# A slide derives the slope like this: "$\sigma(z) = (1 + e^{-z})^{-1}$, so
+# $\sigma'(z) = -(1 + e^{-z})^{-2} \cdot e^{-z}$". As code, with the checker's verdict:
+
+# %%
+def sigmoid_prime_as_on_the_slide(z):
+    """The slide's slope of the sigmoid, written with the exponential."""
+    return -np.exp(-z) / (1.0 + np.exp(-z)) ** 2
+
+
+try:
+    bp.checks.derivative("the slide's sigmoid slope", sigmoid_prime_as_on_the_slide(z_plot),
+                         bp.activations.sigmoid, z_plot)
+except AssertionError as failure:
+    print("FAILED:", failure)
+
+# %% [markdown]
+# Write `sigmoid_prime_fixed(z)`: the slide's function with the slip fixed, still written
+# with the exponential (inputs with $|z| \le 40$).
+
+# %% solution id="sigmoid_prime_fixed"
+def sigmoid_prime_fixed(z):
+    """The slide's slope of the sigmoid, written with the exponential, slip fixed."""
+    ### BEGIN SOLUTION
+    return np.exp(-z) / (1.0 + np.exp(-z)) ** 2
+    ### END SOLUTION
+
+
+# %% tests id="sigmoid_prime_fixed__values" points=1
+"""sigmoid_prime_fixed matches a central difference of the sigmoid."""
+z_check = np.array([-2.5, -0.5, 0.0, 1.0, 3.0])
+slope = bp.checks.call("sigmoid_prime_fixed(z)", sigmoid_prime_fixed, z_check)
+bp.checks.true(not bp.checks.diagnosis.diagnose("sigmoid_prime_fixed", -np.asarray(slope, dtype=float),
+                                        bp.numdiff.derivative(bp.activations.sigmoid, z_check),
+                                        tol=bp.checks.diagnosis.NUMERICAL_TOL).passed,
+              "the slope is still negative everywhere, but the sigmoid only ever rises. The "
+              "power rule gives -(1 + e^{-z})^{-2}, and the derivative of the inside, "
+              "1 + e^{-z}, is -e^{-z}: the slide forgets this inner minus, and the two minus "
+              "signs cancel.", "sign")
+bp.checks.derivative("sigmoid_prime_fixed(z)", slope, bp.activations.sigmoid, z_check)
+### BEGIN HIDDEN TESTS
+z_check = bp.checks.testdata.points(503, (2, 3), -10.0, 10.0)
+bp.checks.derivative("sigmoid_prime_fixed(z) at hidden points",
+                     bp.checks.call("sigmoid_prime_fixed(z)", sigmoid_prime_fixed, z_check),
+                     bp.activations.sigmoid, z_check)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The slip: $\frac{d}{dz} e^{-z} = -e^{-z}$, not $e^{-z}$. With the power rule's own minus,
+# $\sigma'(z) = -(1 + e^{-z})^{-2} \cdot (-e^{-z}) = e^{-z}/(1 + e^{-z})^2 > 0$. A sigmoid
+# that only rises cannot have a negative slope: the checker saw the opposite sign in
+# every entry, and a network trained with it would climb its loss through every sigmoid.
+
+# %% [markdown]
+# ## 3. A batch of examples, and the delta of a layer
 #
 # Looping over examples in Python is slow. NumPy code processes a **batch** of $N$
 # examples at once, stacked as the **rows** of a matrix: `A_prev` has shape
-# `(N, n_in)`, row $n$ being $(a^{l-1}_n)^T$. Transposing the per-example formulas and
-# stacking them gives the batched ones:
+# `(N, n_in)`, row $n$ being $(a^{l-1}_n)^{\mathsf T}$. Transposing $z_n = W a_n + b$ and
+# stacking the rows gives the batched forward pass of a dense layer,
 #
-# | per example (columns) | batch (rows) | shape |
-# | --- | --- | --- |
-# | $z_n = W a_n + b$ | `Z = A_prev @ W.T + b` | `(N, n_out)` |
-# | $\partial L/\partial W = \sum_n \delta_n a_n^T$ | `dW = dZ.T @ A_prev` | `(n_out, n_in)` |
-# | $\partial L/\partial b = \sum_n \delta_n$ | `db = dZ.sum(axis=0)` | `(n_out,)` |
-# | $\partial L/\partial a_n = W^T \delta_n$ | `dA_prev = dZ @ W` | `(N, n_in)` |
+# $$Z = A_{prev} W^{\mathsf T} + b \qquad (\texttt{Z = A\_prev @ W.T + b}, \text{ shape } (N, n_{out})),$$
 #
-# Here `dZ` holds the deltas $\delta_n^T$ as rows. Two things are new. The weights and
-# the bias are shared by all examples, so **their gradients sum** over the batch (the
-# matrix product `dZ.T @ A_prev` is that sum of outer products). And with a mean loss
-# $L = \frac1N \sum_n \ell_n$ the factor $\frac1N$ enters once, in the output delta, and
-# travels backwards inside every `dZ`; no layer divides by $N$ again.
+# with $b$ added to every row (NumPy's broadcasting).
+#
+# Backprop is organised around one quantity per layer, the **delta**: how the loss
+# changes with that layer's pre-activations. For a batch it is a matrix of the shape of
+# $Z$,
+#
+# $$\texttt{dZ}[n, j] = \frac{\partial L}{\partial Z_{nj}} = (\delta^l_n)_j ,$$
+#
+# row $n$ holding the delta of example $n$. With a mean loss $L = \frac1N \sum_n \ell_n$,
+# the $\frac1N$ is part of every entry of `dZ`. Once a layer's `dZ` is known, its own
+# gradients, and the gradient handed down to the layer below, are one step away: that
+# step is Exercise 3.
 
 # %% [markdown]
-# ### Exercise 1: a dense layer, forward (2 points)
+# ### Exercise 2: a dense layer, forward (2 points)
 #
 # Write `dense_forward(A_prev, W, b)` returning the pre-activations `Z` of shape
 # `(N, n_out)` for `A_prev` of shape `(N, n_in)`, `W` of shape `(n_out, n_in)` and `b` of
@@ -247,12 +351,12 @@ bp.checks.true(np.shape(Z_check) == (4, 2),
               f"(4, 2), that is (N, n_out); got {np.shape(Z_check)}", "shape")
 
 # %% tests id="dense_forward__values" points=1
-"""dense_forward computes A_prev @ W.T + b."""
+"""dense_forward computes every row W @ a_n + b."""
 A_check, W_check, b_check = (bp.checks.testdata.points(11, (4, 3)), bp.checks.testdata.points(12, (2, 3)),
                              bp.checks.testdata.points(13, (2,)))
+rows = np.array([W_check @ a_n + b_check for a_n in A_check])
 bp.checks.close("dense_forward(A_prev, W, b)",
-               bp.checks.call("dense_forward", dense_forward, A_check, W_check, b_check),
-               bp.checks.testdata.expected(bp.layers.dense_forward, A_check, W_check, b_check))
+               bp.checks.call("dense_forward", dense_forward, A_check, W_check, b_check), rows)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((14, (1, 2, 3)), (15, (6, 3, 3))):
     A_check, W_check, b_check = (bp.checks.testdata.points(seed, (N, n_in)),
@@ -264,17 +368,40 @@ for seed, (N, n_in, n_out) in ((14, (1, 2, 3)), (15, (6, 3, 3))):
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ### Exercise 2: a dense layer, backward (5 points)
+# ### Exercise 3: a dense layer, backward (5 points)
 #
-# Write `dense_backward(dZ, A_prev, W)` returning the tuple `(dA_prev, dW, db)` for a batch:
+# Write `dense_backward(dZ, A_prev, W)` returning the tuple `(dA_prev, dW, db)` for a
+# batch, given the layer's deltas:
 #
-# - `dZ`: shape `(N, n_out)`, the deltas $\partial L/\partial Z$ of this layer (the $1/N$
-#   is already inside);
+# - `dZ`: shape `(N, n_out)`, $\partial L/\partial Z$ (the $1/N$ is already inside);
 # - `dA_prev` $= \partial L/\partial A_{prev}$, shape `(N, n_in)`;
 # - `dW` $= \partial L/\partial W$, shape `(n_out, n_in)`;
 # - `db` $= \partial L/\partial b$, shape `(n_out,)`.
 #
-# Use the table of section 5; no loop over examples.
+# Derive them; no loop over examples in the answer.
+#
+# <details><summary>Hint 1</summary>
+#
+# Write one entry of the forward pass: $Z_{nj} = \sum_i W_{ji} A_{ni} + b_j$. Which
+# entries of $Z$ does the weight $W_{ji}$ appear in? The bias $b_j$? The input $A_{ni}$?
+# The chain rule sums over every entry of $Z$ that a quantity appears in.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# $W_{ji}$ appears in $Z_{nj}$ for **every** example $n$ (the weights are shared by the
+# batch), with coefficient $A_{ni}$; $A_{ni}$ appears in $Z_{nj}$ for every output $j$,
+# with coefficient $W_{ji}$. So
+# $\partial L / \partial W_{ji} = \sum_n \texttt{dZ}[n, j]\, A_{ni}$ and
+# $\partial L / \partial A_{ni} = \sum_j \texttt{dZ}[n, j]\, W_{ji}$.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# A sum over a shared index is a matrix product: $(PQ)_{ji} = \sum_n P_{jn} Q_{ni}$. Which
+# matrices, transposed or not, put the summed index in the middle? Check the shapes
+# against the list above.
+# </details>
 
 # %% solution id="dense_backward"
 def dense_backward(dZ, A_prev, W):
@@ -302,9 +429,9 @@ def dense_backward(dZ, A_prev, W):
 
 
 # %% [markdown]
-# Try it. For one example with delta `[[1, -1]]` and input `[[2, 3, 4]]` you should see
-# `dA_prev = [[-1.  1.  0.]]`, `dW` with rows `[2, 3, 4]` and `[-2, -3, -4]`, and
-# `db = [ 1. -1.]`.
+# Try it. For one example with delta `[[1, -1]]`, input `[[2, 3, 4]]` and the weights
+# below you should see `dA_prev = [[-1.  1.  0.]]`, `dW` with rows `[2, 3, 4]` and
+# `[-2, -3, -4]`, and `db = [ 1. -1.]`.
 
 # %%
 dA_try, dW_try, db_try = dense_backward(np.array([[1.0, -1.0]]), np.array([[2.0, 3.0, 4.0]]),
@@ -327,40 +454,38 @@ result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_ch
 bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
-bp.checks.gradient("dW from dense_backward", result[1],
-                  lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)),
-                  W_check, batch_size=4)
+bp.checks.gradient("dW from dense_backward", result[1], lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)), W_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((25, (1, 2, 3)), (26, (5, 3, 3))):
     A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
     b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
     result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
     bp.checks.gradient(f"dW from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
-                      result[1],
-                      lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)),
-                      W_check, batch_size=N)
+                      result[1], lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)), W_check, batch_size=N)
+    bp.checks.formula(f"dW from dense_backward (hidden: N={N}), exactly", result[1],
+                      bp.checks.testdata.expected(bp.layers.dense_backward, G_check, A_check, W_check)[1],
+                      batch_size=N)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__db" points=1
-"""dense_backward: db matches a central-difference gradient (summed over the batch)."""
+"""dense_backward: db matches a central-difference gradient (one entry per output)."""
 A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
                                       bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
 result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
 bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
-bp.checks.gradient("db from dense_backward", result[2],
-                  lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)),
-                  b_check, batch_size=4)
+bp.checks.gradient("db from dense_backward", result[2], lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)), b_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((27, (1, 2, 3)), (28, (6, 2, 2))):
     A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
     b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
     result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
     bp.checks.gradient(f"db from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
-                      result[2],
-                      lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)),
-                      b_check, batch_size=N)
+                      result[2], lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)), b_check, batch_size=N)
+    bp.checks.formula(f"db from dense_backward (hidden: N={N}), exactly", result[2],
+                      bp.checks.testdata.expected(bp.layers.dense_backward, G_check, A_check, W_check)[2],
+                      batch_size=N)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__dA_prev" points=2
@@ -371,27 +496,49 @@ result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_ch
 bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
               "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
               f"got {type(result).__name__}", "shape")
-bp.checks.gradient("dA_prev from dense_backward", result[0],
-                  lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)),
-                  A_check, batch_size=4)
+bp.checks.gradient("dA_prev from dense_backward", result[0], lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)), A_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((29, (1, 3, 2)), (30, (5, 3, 3))):
     A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
     b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
     result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
     bp.checks.gradient(f"dA_prev from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
-                      result[0],
-                      lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)),
-                      A_check, batch_size=N)
+                      result[0], lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)), A_check, batch_size=N)
+    bp.checks.formula(f"dA_prev from dense_backward (hidden: N={N}), exactly", result[0],
+                      bp.checks.testdata.expected(bp.layers.dense_backward, G_check, A_check, W_check)[0],
+                      batch_size=N)
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# #### What you just derived
+#
+# $$\texttt{dA\_prev} = \texttt{dZ}\, W, \qquad \texttt{dW} = \texttt{dZ}^{\mathsf T} A_{prev},
+# \qquad \texttt{db} = \textstyle\sum_n \texttt{dZ}[n, :],$$
+#
+# in code `dA_prev = dZ @ W`, `dW = dZ.T @ A_prev`, `db = dZ.sum(axis=0)`. Per example,
+# with column vectors, the same three rules read
+#
+# | per example (columns) | batch (rows) | shape |
+# | --- | --- | --- |
+# | $\partial L/\partial W = \sum_n \delta_n a_n^{\mathsf T}$ | `dW = dZ.T @ A_prev` | `(n_out, n_in)` |
+# | $\partial L/\partial b = \sum_n \delta_n$ | `db = dZ.sum(axis=0)` | `(n_out,)` |
+# | $\partial L/\partial a_n = W^{\mathsf T} \delta_n$ | `dA_prev = dZ @ W` | `(N, n_in)` |
+#
+# One weight: $\partial L / \partial w_{ji} = \sum_n \delta_{n,j}\, a_{n,i}$, the delta at
+# its destination times the activity at its source, summed over the examples. Two things
+# are new compared with notebook 4: the weights and the bias are **shared** by all
+# examples, so their gradients **sum** over the batch (`dZ.T @ A_prev` is that sum of
+# outer products), and the $\frac1N$ of the mean loss is already inside `dZ`, so no
+# layer divides by $N$ again. The backward pass multiplies by $W$ where the forward pass
+# (in row form) multiplies by $W^{\mathsf T}$: per example, $W$ maps $n_{in}$ numbers to
+# $n_{out}$, and $W^{\mathsf T}$ carries the $n_{out}$ deltas back to the $n_{in}$ units
+# they came from.
+#
 # ### The batch is the per-example formulas, stacked
 #
 # This cell computes every quantity twice on a batch of 4: once with your batched
-# functions, once by looping over the examples with the column-vector formulas of
-# sections 2 and 3 and stacking (or summing) the results. All four lines should say
-# `True`.
+# functions, once by looping over the examples with the column-vector formulas and
+# stacking (or summing) the results. All four lines should say `True`.
 
 # %%
 N_demo, n_in_demo, n_out_demo = 4, 3, 2
@@ -418,51 +565,120 @@ print("db      = sum of delta_n:         ", np.allclose(db_rows, db_sum.ravel())
 print("dA_prev = stacked (W^T delta_n)^T:", np.allclose(dA_rows, np.hstack(da_cols).T))
 
 # %% [markdown]
-# ## 6. The output delta, and the cross-entropy shortcut
+# ### Spot the bug: a sum over the wrong index (1 point)
 #
-# From now on the output layer is a sigmoid, $\hat y = \sigma(z^L)$, and the loss is a
-# mean over the batch. The output rule $\delta^L = \partial L/\partial \hat y \odot
-# \sigma'(z^L)$ gives, with $\sigma'(z) = \hat y (1 - \hat y)$:
-#
-# - **squared error** $L = \frac1N \sum_n \sum_k (\hat y_{nk} - t_{nk})^2$:
-#   $\quad\delta^L = \frac{2}{N} (\hat y - t) \odot \hat y (1 - \hat y)$;
-# - **binary cross-entropy**: notebook 1 found
-#   $\partial L/\partial \hat y = \frac{1}{N}\frac{\hat y - t}{\hat y (1 - \hat y)}$, and the
-#   denominator cancels against $\sigma'$:
-#
-# $$\delta^L = \frac{\hat y - t}{N}.$$
-#
-# The shortcut holds **only** for a sigmoid output with cross-entropy. With squared error
-# the factor $\hat y(1 - \hat y)$ stays, and it is small whenever the output saturates
-# near 0 or 1: a confidently wrong sigmoid unit under squared error learns slowly, under
-# cross-entropy it does not. The demo compares the long way and the shortcut.
+# A slide writes the gradient reaching unit $j$ of layer $l-1$ as
+# $\partial L/\partial a^{l-1}_j = \sum_i w^l_{ji}\, \delta^l_j$. Taken literally, for one
+# example (so `delta` has shape `(n_out,)`), and run on a square layer where the shapes
+# happen to fit:
 
 # %%
-Z_out = np.array([[-4.0], [0.0], [3.0]])
-t_out = np.array([[1.0], [1.0], [0.0]])
-y_out = bp.activations.sigmoid(Z_out)
-long_way = bp.checks.testdata.expected(bp.losses.bce_grad, y_out, t_out) * y_out * (1 - y_out)
-shortcut = (y_out - t_out) / len(Z_out)
-print("dL/dy_hat * sigma'(z):", long_way.ravel())
-print("(y_hat - t) / N:      ", shortcut.ravel())
-print("squared error delta:  ", (2 * (y_out - t_out) / len(Z_out) * y_out * (1 - y_out)).ravel())
+def da_prev_as_on_the_slide(W, delta):
+    """dL/da for the layer's input, one example, summed as the slide writes it."""
+    n_out, n_in = W.shape
+    da_prev = np.zeros(n_in)
+    for j in range(n_in):                              # unit j of layer l-1
+        da_prev[j] = sum(W[j, i] * delta[j] for i in range(n_out))
+    return da_prev
+
+
+W_square = np.array([[0.5, -1.0, 0.25], [1.5, 0.3, -0.6], [-0.2, 0.8, 1.1]])
+a_square, delta_square = np.array([0.4, -1.2, 0.9]), np.array([0.3, -0.5, 0.2])
+try:
+    bp.checks.gradient("the slide's dL/da_prev", da_prev_as_on_the_slide(W_square, delta_square),
+                       lambda a: float(delta_square @ (W_square @ a)), a_square)
+except AssertionError as failure:
+    print("FAILED:", failure)
 
 # %% [markdown]
-# The first example ($z = -4$, target 1) is badly wrong. Its cross-entropy delta is
-# about $-0.33$; its squared-error delta is about $-0.011$, thirty times weaker.
+# Write `da_prev_fixed(W, delta)`: the slide's loop with the sum fixed, returning
+# $\partial L/\partial a^{l-1}$ of shape `(n_in,)` for `W` of shape `(n_out, n_in)` and
+# `delta` of shape `(n_out,)`, for any shapes, square or not. Keep the loops (no `@`):
+# the point is which index the sum runs over.
+
+# %% solution id="da_prev_fixed"
+def da_prev_fixed(W, delta):
+    """dL/da for the layer's input, one example: the slide's loop, summed correctly."""
+    ### BEGIN SOLUTION
+    n_out, n_in = W.shape
+    da_prev = np.zeros(n_in)
+    for i in range(n_in):                              # unit i of layer l-1
+        da_prev[i] = sum(W[j, i] * delta[j] for j in range(n_out))
+    return da_prev
+    ### END SOLUTION
+
+
+# %% tests id="da_prev_fixed__values" points=1
+"""da_prev_fixed: dL/da_prev for a square and a non-square layer."""
+for W_check, delta_check in ((np.array([[0.5, -1.0, 0.25], [1.5, 0.3, -0.6], [-0.2, 0.8, 1.1]]),
+                              np.array([0.3, -0.5, 0.2])),
+                             (np.array([[0.7, -0.4, 1.2], [-1.1, 0.6, 0.3]]), np.array([0.9, -0.4]))):
+    a_check = np.linspace(-1.0, 1.0, W_check.shape[1])
+    got = bp.checks.call(f"da_prev_fixed(W, delta) with W of shape {W_check.shape}", da_prev_fixed,
+                        W_check, delta_check)
+    if W_check.shape[0] == W_check.shape[1]:
+        bp.checks.true(not bp.checks.diagnosis.diagnose("da_prev", got,
+                                                delta_check * W_check.sum(axis=1)).passed,
+                      "da_prev is still the slide's sum: for unit i of layer l-1, add up the "
+                      "paths from a_i to every unit j of layer l, w_ji delta_j summed over j "
+                      "(the units the weight column W[:, i] feeds), not over i.", "transposed")
+    bp.checks.gradient(f"da_prev_fixed(W, delta) with W of shape {W_check.shape}", got,
+                      lambda a: float(delta_check @ (W_check @ a)), a_check)
+### BEGIN HIDDEN TESTS
+for seed, (n_out, n_in) in ((511, (4, 2)), (512, (3, 3))):
+    W_check, delta_check = bp.checks.testdata.points(seed, (n_out, n_in)), bp.checks.testdata.points(seed + 1, (n_out,))
+    bp.checks.close(f"da_prev_fixed(W, delta) (hidden: W of shape {(n_out, n_in)})",
+                   bp.checks.call("da_prev_fixed", da_prev_fixed, W_check, delta_check),
+                   W_check.T @ delta_check)
+### END HIDDEN TESTS
 
 # %% [markdown]
-# ### Exercise 3: the output delta (3 points)
+# The slip: the left side names a unit of layer $l-1$, so the sum must run over the other
+# index, the units $j$ of layer $l$ that the unit feeds:
+# $\partial L/\partial a^{l-1}_i = \sum_j w^l_{ji}\,\delta^l_j = \big((W^l)^{\mathsf T}\delta^l\big)_i$.
+# The slide's sum over $i$ gives $\delta_j \sum_i w_{ji}$: row sums of $W$ scaled by the
+# unit's own delta, a number that has nothing to do with the paths from $a^{l-1}_j$. On a
+# square layer the shapes fit and nothing crashes: only a gradient check shows it.
+
+# %% [markdown]
+# ## 4. The output delta
 #
-# Write `output_delta(Z, t, loss)` returning $\delta^L = \partial L / \partial Z$ for a
-# **sigmoid** output layer, where `Z` and `t` have shape `(N, n_out)` and `loss` is
-# `"mse"` (mean over examples of the squared error summed over outputs, as in notebook 1)
-# or `"bce"` (binary cross-entropy, use the shortcut). The result has the shape of `Z`.
-# `bp.activations.sigmoid` and `bp.activations.sigmoid_grad` (which takes $z$) are
-# available.
+# From now on the output layer is a sigmoid, $\hat Y = \sigma(Z^L)$ entry by entry, and
+# the loss is a mean over the batch, either of the half squared error or of the binary
+# cross-entropy (see the header). Backprop starts at the output: its delta
+# $\partial L / \partial Z^L$ is what every other layer's delta is built from.
+#
+# ### Exercise 4: the output delta (3 points)
+#
+# Write `output_delta(Z, t, loss)` returning $\partial L / \partial Z$ for a **sigmoid**
+# output layer, where `Z` (the output pre-activations) and `t` (the targets) have shape
+# `(N, n_out)` and `loss` is `"half_mse"` or `"bce"`. The result has the shape of `Z`.
+# Use `bp.activations.sigmoid` and your `sigmoid_prime`.
+#
+# <details><summary>Hint 1</summary>
+#
+# Each $Z_{nk}$ reaches the loss through one prediction only, $\hat y_{nk} = \sigma(Z_{nk})$,
+# so $\partial L / \partial Z_{nk} = \dfrac{\partial L}{\partial \hat y_{nk}}\,\sigma'(Z_{nk})$:
+# one multiplication entry by entry, no sum.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# For the half squared error, differentiate $\frac1N \sum_n \tfrac12 \sum_k (\hat y_{nk} - t_{nk})^2$
+# with respect to one $\hat y_{nk}$: only one term of the double sum depends on it. For
+# cross-entropy, notebook 1 found
+# $\partial L / \partial \hat y = \dfrac{\hat y - t}{\hat y (1 - \hat y) N}$.
+# </details>
+#
+# <details><summary>Hint 3</summary>
+#
+# For cross-entropy, write $\sigma'(Z)$ with the output, $\hat y (1 - \hat y)$, and
+# multiply: something cancels. Computing the simplified form is also safer: where
+# $\hat y$ rounds to exactly 0 or 1, the long form divides 0 by 0.
+# </details>
 
 # %% solution id="output_delta"
-def output_delta(Z, t, loss="mse"):
+def output_delta(Z, t, loss="half_mse"):
     """Delta dL/dZ of a sigmoid output layer, for a loss averaged over the batch.
 
     Parameters
@@ -471,95 +687,179 @@ def output_delta(Z, t, loss="mse"):
         Pre-activations of the output layer.
     t : ndarray of shape (N, n_out)
         Targets.
-    loss : {"mse", "bce"}
+    loss : {"half_mse", "bce"}
 
     Returns
     -------
     ndarray of shape (N, n_out)
-        2 (y_hat - t) / N * sigma'(Z) for "mse"; (y_hat - t) / N for "bce".
+        dL/dZ, the deltas of the output layer.
     """
     ### BEGIN SOLUTION
     N = Z.shape[0]
     y_hat = bp.activations.sigmoid(Z)
     if loss == "bce":
         return (y_hat - t) / N
-    dL_dy_hat = 2.0 * (y_hat - t) / N
-    dA_dZ = bp.activations.sigmoid_grad(Z)
+    dL_dy_hat = (y_hat - t) / N
+    dA_dZ = sigmoid_prime(Z)
     return dL_dy_hat * dA_dZ
     ### END SOLUTION
 
 
 # %% [markdown]
-# Try it with the three examples above: `"mse"` should give the column
-# `-0.011563, -0.083333, 0.028689` and `"bce"` the column `-0.327338, -0.166667, 0.317525`.
+# Try it with three examples, one output each: `"half_mse"` should give the column
+# `-0.005782, -0.041667, 0.014345` and `"bce"` the column `-0.327338, -0.166667, 0.317525`.
 
 # %%
-print(output_delta(Z_out, t_out, "mse"))
+Z_out = np.array([[-4.0], [0.0], [3.0]])
+t_out = np.array([[1.0], [1.0], [0.0]])
+print(output_delta(Z_out, t_out, "half_mse"))
 print(output_delta(Z_out, t_out, "bce"))
 
-# %% tests id="output_delta__mse" points=1
-"""output_delta with squared error matches a central-difference gradient."""
+# %% tests id="output_delta__half_mse" points=1
+"""output_delta with loss 'half_mse' matches a central-difference gradient."""
 Z_check = bp.checks.testdata.points(31, (4, 2))
 t_check = bp.checks.testdata.probabilities(32, (4, 2))[0]
-bp.checks.gradient("output_delta(Z, t, 'mse')",
-                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "mse"),
-                  lambda z: bp.losses.mse(bp.activations.sigmoid(z), t_check), Z_check,
-                  batch_size=4)
+bp.checks.gradient("output_delta(Z, t, 'half_mse')",
+                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "half_mse"),
+                  lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "half_mse", Z=z),
+                  Z_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
-Z_check = bp.checks.testdata.points(33, (6, 3), -3.0, 3.0)
-t_check = bp.checks.testdata.probabilities(34, (6, 3))[1]
-bp.checks.gradient("output_delta(Z, t, 'mse') on a hidden (6, 3) batch",
-                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "mse"),
-                  lambda z: bp.losses.mse(bp.activations.sigmoid(z), t_check), Z_check,
-                  batch_size=6)
+for seed, shape in ((310, (6, 3)), (311, (5, 1))):
+    Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
+    t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
+    got = bp.checks.call("output_delta", output_delta, Z_check, t_check, "half_mse")
+    bp.checks.gradient(f"output_delta(Z, t, 'half_mse') on a hidden {shape} batch", got,
+                      lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "half_mse", Z=z),
+                      Z_check, batch_size=shape[0])
+    bp.checks.formula(f"output_delta(Z, t, 'half_mse') on a hidden {shape} batch, exactly", got,
+                      bp.checks.testdata.expected(bp.mlp_output.output_delta, Z_check, t_check,
+                                                  loss="half_mse"), batch_size=shape[0])
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__bce" points=1
-"""output_delta with cross-entropy matches a central-difference gradient."""
+"""output_delta with loss 'bce' matches a central-difference gradient."""
 Z_check = bp.checks.testdata.points(35, (4, 2))
 t_check = bp.checks.testdata.probabilities(36, (4, 2))[1]
 bp.checks.gradient("output_delta(Z, t, 'bce')",
                   bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce"),
-                  lambda z: bp.losses.bce(bp.activations.sigmoid(z), t_check), Z_check,
-                  batch_size=4)
+                  lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "bce", Z=z),
+                  Z_check, batch_size=4)
 ### BEGIN HIDDEN TESTS
-Z_check = bp.checks.testdata.points(37, (5, 1), -3.0, 3.0)
-t_check = bp.checks.testdata.probabilities(38, (5, 1))[1]
-bp.checks.gradient("output_delta(Z, t, 'bce') on a hidden (5, 1) batch",
-                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce"),
-                  lambda z: bp.losses.bce(bp.activations.sigmoid(z), t_check), Z_check,
-                  batch_size=5)
+for seed, shape in ((350, (6, 3)), (351, (5, 1))):
+    Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
+    t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
+    got = bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce")
+    bp.checks.gradient(f"output_delta(Z, t, 'bce') on a hidden {shape} batch", got,
+                      lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "bce", Z=z),
+                      Z_check, batch_size=shape[0])
+    bp.checks.formula(f"output_delta(Z, t, 'bce') on a hidden {shape} batch, exactly", got,
+                      bp.checks.testdata.expected(bp.mlp_output.output_delta, Z_check, t_check,
+                                                  loss="bce"), batch_size=shape[0])
 ### END HIDDEN TESTS
 
-# %% tests id="output_delta__one_example" points=1
-"""output_delta on a batch of one example, for both losses."""
-Z_check = np.array([[1.5, -0.5]])
-t_check = np.array([[0.0, 1.0]])
-for loss_check, loss_fn in (("mse", bp.losses.mse), ("bce", bp.losses.bce)):
-    bp.checks.gradient(f"output_delta(Z, t, {loss_check!r}) for N = 1",
-                      bp.checks.call("output_delta", output_delta, Z_check, t_check, loss_check),
-                      lambda z: loss_fn(bp.activations.sigmoid(z), t_check), Z_check)
+# %% tests id="output_delta__saturated" points=1
+"""output_delta on one example whose outputs saturate (sigmoid(40) is exactly 1.0), for both losses."""
+Z_check = np.array([[-12.0, 40.0, 0.5]])
+t_check = np.array([[1.0, 0.0, 1.0]])
+for loss_check in ("half_mse", "bce"):
+    got = bp.checks.call(f"output_delta(Z, t, {loss_check!r})", output_delta, Z_check, t_check, loss_check)
+    bp.checks.true(np.all(np.isfinite(got)), f"output_delta(Z, t, {loss_check!r}) should be finite; "
+                  f"got {got}", "non-finite")
+    bp.checks.gradient(f"output_delta(Z, t, {loss_check!r}) for N = 1", got,
+                      lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, loss_check, Z=z),
+                      Z_check)
 
 # %% [markdown]
-# ## 7. Any depth: the forward pass
+# #### What you just derived
 #
-# A network is a loop over layers. The backward pass will need every layer's input
-# $A^{l-1}$ (for $dW^l$) and pre-activation $Z^l$ (for $h'(Z^l)$), so the forward pass
-# keeps them in a **cache**, a dictionary with the keys `"A0"` (the input `X`), and
-# `"Z1"`, `"A1"`, ..., `"ZL"`, `"AL"`.
+# $$\delta^L = \frac{\partial L}{\partial \hat Y} \odot \sigma'(Z^L), \qquad
+# \text{half squared error: } \delta^L = \frac{\hat Y - T}{N} \odot \hat Y \odot (1 - \hat Y), \qquad
+# \text{cross-entropy: } \delta^L = \frac{\hat Y - T}{N},$$
 #
-# The parameters are the dictionary of section 1, `{"W1", "b1", ..., "WL", "bL"}`, so
-# `L = len(params) // 2`. Hidden layers use the activation named by `activation`,
-# `"sigmoid"` or `"tanh"`; the output layer is always a sigmoid.
-# `bp.activations.ACTIVATIONS[name]` is the pair `(h, h_grad)` of that activation and
-# its derivative (a function of $z$):
+# in code `(y_hat - t) / N * y_hat * (1 - y_hat)` and `(y_hat - t) / N`. For
+# cross-entropy, $\partial L/\partial \hat y = \frac{\hat y - t}{\hat y(1 - \hat y)N}$ and the
+# sigmoid's slope $\hat y(1 - \hat y)$ cancel: the shortcut holds **only** for a sigmoid
+# output with cross-entropy (notebook 4's transfer exercise met it for one example). With
+# the squared error the factor $\hat y(1 - \hat y)$ stays.
+#
+# ### Checkpoint: which loss pushes harder? (1 point)
+#
+# The first of the three examples above is confidently wrong: $z = -4$, so
+# $\hat y = \sigma(-4) \approx 0.018$, while $t = 1$. Which of the two losses gives it the
+# larger delta, in absolute value? Set `larger_delta` to `"half_mse"` or `"bce"` before
+# running the comparison below.
+
+# %% solution id="checkpoint_larger_delta"
+### BEGIN SOLUTION
+larger_delta = "bce"
+### END SOLUTION
+
+# %% tests id="checkpoint_larger_delta__value" points=1
+"""Checkpoint: the loss whose delta is larger for a confidently wrong sigmoid output."""
+bp.checks.true(larger_delta in ("half_mse", "bce"),
+              f"larger_delta should be 'half_mse' or 'bce'; got {larger_delta!r}", "shape")
+z_check, t_check = np.array([[-4.0]]), np.array([[1.0]])
+slopes = {name: abs(float(bp.numdiff.gradient(
+    lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, name, Z=z), z_check)[0, 0]))
+    for name in ("half_mse", "bce")}
+bp.checks.true(larger_delta == max(slopes, key=slopes.get),
+              f"larger_delta = {larger_delta!r} is not the one. Compare the two deltas: one keeps "
+              "the factor y_hat (1 - y_hat), and at y_hat = 0.018 that factor is small.", "mismatch")
+print("Right.")
 
 # %%
-h, h_grad = bp.activations.ACTIVATIONS["tanh"]
-print(h(np.array([0.0, 1.0])), h_grad(np.array([0.0, 1.0])))
+delta_half = output_delta(Z_out, t_out, "half_mse").ravel()
+delta_bce = output_delta(Z_out, t_out, "bce").ravel()
+print("half squared error:", np.round(delta_half, 6))
+print("cross-entropy:     ", np.round(delta_bce, 6))
+print(f"ratio for the confidently wrong example: {delta_bce[0] / delta_half[0]:.1f}")
 
 # %% [markdown]
-# ### Exercise 4: forward through any depth (2 points)
+# Cross-entropy pushes about 57 times harder. Under the squared error the delta carries
+# $\hat y(1 - \hat y) \approx 0.018$, which is tiny exactly when the sigmoid saturates,
+# whether it is right or badly wrong: a confidently wrong sigmoid unit learns slowly.
+# Cross-entropy's delta is just the error $(\hat y - t)/N$, largest when the prediction is
+# most wrong. That is why classifiers with a sigmoid (or softmax) output train on
+# cross-entropy.
+
+# %% [markdown]
+# ## 5. Any depth: the two delta rules
+#
+# Put Exercises 3 and 4 together and the whole backward pass follows. The output rule
+# is Exercise 4. For a hidden layer $l$: `dense_backward` of layer $l+1$ hands down
+# $\partial L / \partial A^l$ = `dA_prev`, and $A^l = h(Z^l)$ entry by entry, so one more
+# entrywise product with the slope of the activation, **evaluated at $Z^l$**, gives the
+# delta of layer $l$. Per example and in row form:
+#
+# $$\delta^l = \big((W^{l+1})^{\mathsf T} \delta^{l+1}\big) \odot h'(z^l)
+# \qquad\Longleftrightarrow\qquad
+# \texttt{dZ} = (\texttt{dZ\_next @ W\_next}) \odot h'(\texttt{Z}).$$
+#
+# This is the hidden delta rule: each step backwards multiplies by a transposed weight
+# matrix and by the slopes of one layer's activations, exactly the "upstream gradient
+# times local derivative" of notebook 3's graphs, where now every node is a whole layer.
+#
+# A network is a loop over layers. The backward pass needs every layer's input
+# $A^{l-1}$ (for $dW^l$) and pre-activation $Z^l$ (for $h'(Z^l)$), so the forward pass
+# keeps them in a **cache**, a dictionary with the keys `"A0"` (the input `X`), and
+# `"Z1"`, `"A1"`, ..., `"ZL"`, `"AL"`. The parameters are the dictionary of section 1,
+# `{"W1", "b1", ..., "WL", "bL"}`, so `L = len(params) // 2`. Hidden layers use the
+# activation named by `activation`, `"sigmoid"` or `"tanh"`; the output layer is always a
+# sigmoid. These two dictionaries hold each activation and its slope (the tanh slope is
+# notebook 4's; the sigmoid's is your Exercise 1):
+
+# %%
+def tanh_prime(z):
+    """Slope of tanh at every entry of z (notebook 4)."""
+    return 1.0 - np.tanh(z) ** 2
+
+
+ACTIVATION = {"sigmoid": bp.activations.sigmoid, "tanh": np.tanh}
+SLOPE = {"sigmoid": sigmoid_prime, "tanh": tanh_prime}
+print(ACTIVATION["tanh"](np.array([0.0, 1.0])), SLOPE["tanh"](np.array([0.0, 1.0])))
+
+# %% [markdown]
+# ### Exercise 5: forward through any depth (2 points)
 #
 # Write `mlp_forward(params, X, activation)` returning `(y_hat, cache)`: `y_hat` of shape
 # `(N, n_L)` and the cache described above. Use your `dense_forward`.
@@ -583,7 +883,7 @@ def mlp_forward(params, X, activation="tanh"):
         "A0" (= X), and "Z{l}", "A{l}" of shape (N, n_l) for l = 1..L.
     """
     ### BEGIN SOLUTION
-    h = bp.activations.ACTIVATIONS[activation][0]
+    h = ACTIVATION[activation]
     L = len(params) // 2
     cache = {"A0": X}
     A = X
@@ -608,14 +908,14 @@ print(y_hat_deep.shape, list(cache_deep))
 # %% tests id="mlp_forward__output" points=1
 """mlp_forward: y_hat of 2-3-2 and 3-4-4-2 networks."""
 for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
-    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 5, seed)
+    params_check, X_check, _, cache_expected = bp.mlp_problems.example_cache(sizes, 5, seed,
+                                                                             hidden=activation_check)
     result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
     bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
                   "mlp_forward should return a pair (y_hat, cache); "
                   f"got {type(result).__name__}", "shape")
     bp.checks.close(f"y_hat from mlp_forward ({'-'.join(map(str, sizes))}, {activation_check})",
-                   result[0], bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check,
-                                                   hidden=activation_check)[0])
+                   result[0], cache_expected[f"A{len(sizes) - 1}"])
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1], "sigmoid", 44)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 3, seed)
@@ -627,40 +927,30 @@ for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1],
 
 # %% tests id="mlp_forward__cache" points=1
 """mlp_forward: the cache holds A0 and every layer's Z and A."""
-params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 45)
+params_check, X_check, _, cache_expected = bp.mlp_problems.example_cache([3, 4, 4, 2], 5, 45,
+                                                                         hidden="tanh")
 result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
 bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
               "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
-cache_expected = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
 for key in ("A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"):
     bp.checks.true(key in result[1], f"the cache should have the key {key!r}; "
                   f"it has {sorted(result[1])}", "keys")
     bp.checks.close(f"cache[{key!r}]", result[1][key], cache_expected[key])
 
 # %% [markdown]
-# ## 8. Any depth: the backward pass
-#
-# With the cache in hand, backprop is one loop from the output layer down:
-#
-# 1. $\delta^L$ = `output_delta(ZL, t, loss)`;
-# 2. for $l = L, L-1, \dots, 1$:
-#    `dA_prev, dW{l}, db{l} = dense_backward(dZ, A{l-1}, W{l})`, and unless $l = 1$,
-#    the hidden delta rule in row form, `dZ = dA_prev * h_grad(Z{l-1})`.
-#
-# Each step is "upstream gradient times local derivative", exactly as on the
-# computational graphs of notebook 3; only now every node is a whole layer.
-#
-# ### Exercise 5: backward through any depth (8 points)
+# ### Exercise 6: backward through any depth (8 points)
 #
 # Write `mlp_backward(params, cache, t, activation, loss)` returning a dict of gradients
 # with **the same keys as `params`**: `grads["W1"]` is $\partial L/\partial W^1$, and so on,
 # each of the shape of its parameter. `cache` is what the forward pass returns (the tests
 # give you a correct one), `t` has shape `(N, n_L)`, `activation` is the hidden
-# activation and `loss` is `"mse"` or `"bce"`. Use your `output_delta` and
-# `dense_backward`.
+# activation and `loss` is `"half_mse"` or `"bce"`. Use your `output_delta`,
+# `dense_backward` and the `SLOPE` dictionary: start with $\delta^L$ from `output_delta`,
+# then for $l = L, L-1, \dots, 1$ let `dense_backward` give layer $l$'s gradients and,
+# unless $l = 1$, apply the hidden delta rule to get the delta of layer $l-1$.
 
 # %% solution id="mlp_backward"
-def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
+def mlp_backward(params, cache, t, activation="tanh", loss="half_mse"):
     """Gradients of the mean loss with respect to every parameter of the network.
 
     Parameters
@@ -672,7 +962,7 @@ def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
     t : ndarray of shape (N, n_L)
     activation : {"sigmoid", "tanh"}
         Activation of the hidden layers (the output layer is a sigmoid).
-    loss : {"mse", "bce"}
+    loss : {"half_mse", "bce"}
 
     Returns
     -------
@@ -680,7 +970,7 @@ def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
         The keys of params; grads["W{l}"] = dL/dW{l} has the shape of W{l}.
     """
     ### BEGIN SOLUTION
-    h_grad = bp.activations.ACTIVATIONS[activation][1]
+    h_grad = SLOPE[activation]
     L = len(params) // 2
     grads = {}
     dZ = output_delta(cache[f"Z{L}"], t, loss)
@@ -698,17 +988,19 @@ def mlp_backward(params, cache, t, activation="tanh", loss="mse"):
 # central difference; every line should say "is correct".
 
 # %%
-grads_deep = mlp_backward(params_deep, cache_deep, t_deep, "tanh", "mse")
+grads_deep = mlp_backward(params_deep, cache_deep, t_deep, "tanh", "half_mse")
 for key in params_deep:
     bp.checks.gradient(f"grads[{key!r}]", grads_deep[key],
-                      bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh"),
+                      bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
+                                              loss="half_mse"),
                       params_deep[key])
 
 # %% tests id="mlp_backward__keys_and_shapes" points=1
 """mlp_backward returns one gradient per parameter, each of its parameter's shape."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 50)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache([3, 4, 4, 2], 5, 50,
+                                                                            hidden="tanh")
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh",
+                      "half_mse")
 bp.checks.true(isinstance(grads, dict) and set(grads) == set(params_check),
               "mlp_backward should return a dict with the keys of params, "
               f"{sorted(params_check)}; got "
@@ -719,101 +1011,415 @@ for key in params_check:
                   f"{params_check[key].shape}; got {np.shape(grads[key])}", "shape")
 
 # %% tests id="mlp_backward__output_layer" points=2
-"""mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with squared error."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 2, 1], 4, 51)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
+"""mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with the half squared error."""
+sizes, N_check, seed, activation_check, loss_check, keys = ([2, 2, 1], 4, 51, 'sigmoid', 'half_mse', ('W2', 'b2'))
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
 grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      "sigmoid", "mse")
-for key in ("W2", "b2"):
+                      activation_check, loss_check)
+for key in keys or params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-2-1, sigmoid, mse, N=4)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="sigmoid"),
-                      params_check[key], batch_size=4)
+                                              hidden=activation_check, loss=loss_check),
+                      params_check[key], batch_size=N_check)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 2], 1, 52, loss="bce")
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
-for key in ("W2", "b2"):
+sizes, N_check, seed, activation_check, loss_check, keys = ([2, 3, 2], 1, 52, 'tanh', 'bce', ('W2', 'b2'))
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                      activation_check, loss_check)
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
+                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
+                                    t_check, loss=loss_check)
+for key in keys or params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (hidden: 2-3-2, tanh, bce, N=1)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh",
-                                              loss="bce"), params_check[key])
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__first_layer" points=2
-"""mlp_backward: dW1 and db1 of a 2-3-2 tanh network with squared error."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 2], 4, 53)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
-for key in ("W1", "b1"):
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-3-2, tanh, mse, N=4)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
-                      params_check[key], batch_size=4)
-### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 1], 1, 54)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
+"""mlp_backward: dW1 and db1 of a 2-3-2 tanh network with the half squared error."""
+sizes, N_check, seed, activation_check, loss_check, keys = ([2, 3, 2], 4, 53, 'tanh', 'half_mse', ('W1', 'b1'))
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
 grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      "sigmoid", "mse")
-for key in ("W1", "b1"):
+                      activation_check, loss_check)
+for key in keys or params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (hidden: 3-2-1, sigmoid, mse, N=1)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="sigmoid"),
-                      params_check[key])
+                                              hidden=activation_check, loss=loss_check),
+                      params_check[key], batch_size=N_check)
+### BEGIN HIDDEN TESTS
+sizes, N_check, seed, activation_check, loss_check, keys = ([3, 2, 1], 1, 54, 'sigmoid', 'half_mse', ('W1', 'b1'))
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                      activation_check, loss_check)
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
+                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
+                                    t_check, loss=loss_check)
+for key in keys or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"mlp_backward should return a dict with the key {key!r}", "keys")
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__deep" points=2
 """mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, 55, loss="bce")
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "bce")
-for key in params_check:
+sizes, N_check, seed, activation_check, loss_check, keys = ([3, 4, 4, 2], 5, 55, 'tanh', 'bce', None)
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                      activation_check, loss_check)
+for key in keys or params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (3-4-4-2, tanh, bce, N=5)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh",
-                                              loss="bce"), params_check[key], batch_size=5)
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key],
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
+                                              hidden=activation_check, loss=loss_check),
+                      params_check[key], batch_size=N_check)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 5, 3, 3, 2], 3, 56)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="tanh")[1]
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh", "mse")
-for key in params_check:
+sizes, N_check, seed, activation_check, loss_check, keys = ([2, 5, 3, 3, 2], 3, 56, 'tanh', 'half_mse', None)
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                      activation_check, loss_check)
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
+                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
+                                    t_check, loss=loss_check)
+for key in keys or params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (hidden: 2-5-3-3-2, tanh, mse, N=3)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="tanh"),
-                      params_check[key], batch_size=3)
-grads_exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check, loss="mse")
-for key in params_check:
-    bp.checks.close(f"grads[{key!r}] (hidden: 2-5-3-3-2) against exact backprop, to 1e-9",
-                   grads[key], grads_exact[key])
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__sigmoid_bce" points=1
 """mlp_backward: every gradient of a 2-3-3-1 sigmoid network with cross-entropy."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 3, 1], 6, 57, loss="bce")
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="sigmoid")[1]
+sizes, N_check, seed, activation_check, loss_check, keys = ([2, 3, 3, 1], 6, 57, 'sigmoid', 'bce', None)
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
 grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      "sigmoid", "bce")
-for key in params_check:
+                      activation_check, loss_check)
+for key in keys or params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-3-3-1, sigmoid, bce, N=6)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="sigmoid", loss="bce"),
-                      params_check[key], batch_size=6)
+                                              hidden=activation_check, loss=loss_check),
+                      params_check[key], batch_size=N_check)
+### BEGIN HIDDEN TESTS
+sizes, N_check, seed, activation_check, loss_check, keys = ([3, 3, 2, 2], 4, 58, 'sigmoid', 'bce', None)
+params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
+    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
+grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                      activation_check, loss_check)
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
+                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
+                                    t_check, loss=loss_check)
+for key in keys or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"mlp_backward should return a dict with the key {key!r}", "keys")
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
+                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
+### END HIDDEN TESTS
 
 # %% [markdown]
-# ## 9. Explore
+# ### Spot the bug: the first layer's input (1 point)
 #
-# A 2-4-4-1 tanh network with a sigmoid output and squared error, on the first $N$
-# examples of a fixed batch. The slider sets one weight, `W2[0, 0]`. On the left, the
+# The slides write the weight rule of every layer in one notation, $h$ for the output of
+# a unit: $\partial L/\partial w_{kj} = \delta_k h_j$ for the output layer, and
+# $\partial L/\partial w_{ji} = \delta_j h_i$ for the layer below. Taken literally for a
+# network with one hidden layer, one example and zero biases (sigmoid units, half squared
+# error), and run on a 3-3-2 network, where the shapes happen to fit:
+
+# %%
+def gradients_as_on_the_slide(x, t, params):
+    """dL/dW1 and dL/dW2 of one example (sigmoid layers, zero biases), as the slide writes them."""
+    W1, W2 = params["W1"], params["W2"]
+    h = bp.activations.sigmoid(W1 @ x)
+    o = bp.activations.sigmoid(W2 @ h)
+    delta_k = (o - t) * o * (1.0 - o)
+    delta_j = (W2.T @ delta_k) * h * (1.0 - h)
+    dW2 = np.outer(delta_k, h)                    # delta_k h_j
+    dW1 = np.outer(delta_j, h)                    # delta_j h_i
+    return dW1, dW2
+
+
+def half_squared_error_of(x, t, params):
+    """The loss of one example for the slide's network (zero biases)."""
+    o = bp.activations.sigmoid(params["W2"] @ bp.activations.sigmoid(params["W1"] @ x))
+    return 0.5 * float(np.sum((o - t) ** 2))
+
+
+params_slide = {"W1": np.array([[0.6, -1.1, 0.4], [0.9, 0.3, -0.7], [-0.5, 1.2, 0.8]]),
+                "W2": np.array([[1.3, -0.6, 0.2], [-0.4, 0.9, 1.1]])}
+x_slide, t_slide = np.array([1.5, -0.8, 0.3]), np.array([1.0, 0.0])
+dW1_slide, dW2_slide = gradients_as_on_the_slide(x_slide, t_slide, params_slide)
+for name, grad in (("W1", dW1_slide), ("W2", dW2_slide)):
+    try:
+        bp.checks.gradient(f"the slide's d{name}", grad,
+                           lambda value: half_squared_error_of(x_slide, t_slide,
+                                                               {**params_slide, name: value}),
+                           params_slide[name])
+    except AssertionError as failure:
+        print("FAILED:", failure)
+
+# %% [markdown]
+# Write `gradients_slide_fixed(x, t, params)`: the slide's function with the slip fixed,
+# returning `(dW1, dW2)` for any layer widths (`params` holds `W1` and `W2`; the biases
+# are zero).
+
+# %% solution id="gradients_slide_fixed"
+def gradients_slide_fixed(x, t, params):
+    """dL/dW1 and dL/dW2 of one example (sigmoid layers, zero biases), slip fixed."""
+    ### BEGIN SOLUTION
+    W1, W2 = params["W1"], params["W2"]
+    h = bp.activations.sigmoid(W1 @ x)
+    o = bp.activations.sigmoid(W2 @ h)
+    delta_k = (o - t) * o * (1.0 - o)
+    delta_j = (W2.T @ delta_k) * h * (1.0 - h)
+    dW2 = np.outer(delta_k, h)                    # delta_k h_j
+    dW1 = np.outer(delta_j, x)                    # delta_j x_i
+    return dW1, dW2
+    ### END SOLUTION
+
+
+# %% tests id="gradients_slide_fixed__dW1" points=1
+"""gradients_slide_fixed: dW1 of a 3-3-2 and a 2-3-1 network passes a gradient check."""
+cases = (({"W1": np.array([[0.6, -1.1, 0.4], [0.9, 0.3, -0.7], [-0.5, 1.2, 0.8]]),
+           "W2": np.array([[1.3, -0.6, 0.2], [-0.4, 0.9, 1.1]])},
+          np.array([1.5, -0.8, 0.3]), np.array([1.0, 0.0])),
+         ({"W1": np.array([[0.7, -0.2], [-1.3, 0.5], [0.4, 0.9]]), "W2": np.array([[0.8, -1.0, 0.6]])},
+          np.array([-0.6, 1.4]), np.array([1.0])))
+for params_check, x_check, t_check in cases:
+    result = bp.checks.call("gradients_slide_fixed(x, t, params)", gradients_slide_fixed,
+                           x_check, t_check, params_check)
+    bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
+                  f"gradients_slide_fixed should return a pair (dW1, dW2); got {type(result).__name__}",
+                  "shape")
+    h_check = bp.activations.sigmoid(params_check["W1"] @ x_check)
+    numerical = bp.numdiff.gradient(
+        lambda W1: 0.5 * float(np.sum((bp.activations.sigmoid(
+            params_check["W2"] @ bp.activations.sigmoid(W1 @ x_check)) - t_check) ** 2)),
+        params_check["W1"])
+    if np.shape(result[0]) == numerical.shape and h_check.shape == x_check.shape:
+        row_scale = numerical / np.where(x_check == 0, 1.0, x_check)
+        bp.checks.true(not bp.checks.diagnosis.diagnose("dW1", result[0], row_scale * h_check).passed,
+                      "dW1 still multiplies each hidden delta by the hidden activations h. "
+                      "The weight W1[j, i] comes from input i: what flows along it is x_i, so "
+                      "its gradient is delta_j x_i; h_i is what the NEXT layer's weights see.",
+                      "mismatch")
+    bp.checks.close(f"dW1 for W1 of shape {params_check['W1'].shape}", result[0], numerical,
+                   tol=bp.checks.diagnosis.NUMERICAL_TOL)
+### BEGIN HIDDEN TESTS
+for seed, sizes in ((521, (4, 4, 2)), (522, (2, 5, 3))):
+    params_check, x_rows, t_rows = bp.mlp_problems.example_problem(list(sizes), 1, seed)
+    params_check = {"W1": params_check["W1"], "b1": np.zeros(sizes[1]),
+                    "W2": params_check["W2"], "b2": np.zeros(sizes[2])}
+    result = bp.checks.call("gradients_slide_fixed(x, t, params)", gradients_slide_fixed,
+                           x_rows[0], t_rows[0], {"W1": params_check["W1"], "W2": params_check["W2"]})
+    cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, x_rows, hidden="sigmoid")[1]
+    exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_rows,
+                                        loss="half_mse")
+    bp.checks.close(f"dW1 (hidden: sizes {sizes})", result[0], exact["W1"])
+    bp.checks.close(f"dW2 (hidden: sizes {sizes})", result[1], exact["W2"])
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The slip: a weight's gradient is the delta at its destination times the value at its
+# **source**. For the first layer the source is the input, so
+# $\partial L/\partial w^1_{ji} = \delta^1_j x_i$, as in `dW = dZ.T @ A_prev` with
+# `A_prev = A0 = X`. The slides' uniform "$\delta_j h_i$" silently shifts the source one
+# layer up. With three inputs and three hidden units the shapes fit and nothing
+# crashes; `dW2` is right, so a check of the output layer alone would pass too.
+#
+# ## 6. Transfer: leaky-ReLU layers and a linear output
+#
+# Two changes no cell of the course has shown. Hidden layers use the **leaky ReLU**
+# (`bp.activations.leaky_relu`), which lets a little gradient through for negative inputs,
+#
+# $$h(z) = \begin{cases} z & z > 0 \\ 0.1\, z & z \le 0 \end{cases},$$
+#
+# and the output is **linear**, $\hat Y = Z^L$ (a regression network), scored with the
+# mean half squared error $L = \frac1N \sum_n \tfrac12 \lVert \hat y_n - t_n \rVert^2$.
+#
+# ### Exercise 7: leaky-ReLU layers and a linear output (3 points)
+#
+# Write `leaky_grads(params, X, t)` returning the dict of gradients of that $L$ with
+# respect to every parameter (the keys of `params`, each of its parameter's shape), for a
+# network of any depth: `X` of shape `(N, n_0)`, `t` of shape `(N, n_L)`. Run the forward
+# pass inside the function; your `dense_forward` and `dense_backward` are welcome.
+# `bp.activations.leaky_relu_grad` is switched off here. (At $z = 0$ exactly, use the
+# slope $0.1$; the tests never land there.)
+#
+# <details><summary>Hint 1</summary>
+#
+# Only two things change: the output delta (the output activation is now the identity,
+# whose slope is 1) and the slope $h'$ in the hidden delta rule. Work out each on paper.
+# </details>
+#
+# <details><summary>Hint 2</summary>
+#
+# The leaky ReLU is linear on each side of 0; its slope is a constant on each side.
+# `np.where(condition, a, b)` picks `a` where the condition holds and `b` elsewhere.
+# </details>
+
+# %% solution id="leaky_grads"
+def leaky_grads(params, X, t):
+    """Gradients of the mean half squared error of a leaky-ReLU network with a linear output.
+
+    Parameters
+    ----------
+    params : dict
+        "W1", "b1", ..., "WL", "bL".
+    X : ndarray of shape (N, n_0)
+    t : ndarray of shape (N, n_L)
+
+    Returns
+    -------
+    dict
+        The keys of params, each gradient of its parameter's shape.
+    """
+    ### BEGIN SOLUTION
+    L = len(params) // 2
+    N = X.shape[0]
+    A, cache = X, {"A0": X}
+    for l in range(1, L + 1):
+        Z = dense_forward(A, params[f"W{l}"], params[f"b{l}"])
+        A = Z if l == L else bp.activations.leaky_relu(Z)
+        cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+    grads = {}
+    dZ = (A - t) / N
+    for l in range(L, 0, -1):
+        dA_prev, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dZ, cache[f"A{l - 1}"],
+                                                                 params[f"W{l}"])
+        if l > 1:
+            dZ = dA_prev * np.where(cache[f"Z{l - 1}"] > 0, 1.0, 0.1)
+    return grads
+    ### END SOLUTION
+
+
+# %% [markdown]
+# Try it on a 3-4-2 network; the loop compares every gradient with a central difference.
+
+# %%
+params_leaky, X_leaky, t_leaky = bp.mlp_problems.example_problem([3, 4, 2], 5, seed=7)
+grads_leaky = leaky_grads(params_leaky, X_leaky, t_leaky)
+for key in params_leaky:
+    bp.checks.gradient(f"grads[{key!r}]", grads_leaky[key],
+                      bp.mlp_problems.loss_of(params_leaky, X_leaky, t_leaky, key, hidden="leaky_relu",
+                                              output="identity", loss="half_mse"),
+                      params_leaky[key])
+
+# %% tests id="leaky_grads__output_layer" points=1
+"""leaky_grads: the output layer's gradients of a 2-4-1 network."""
+sizes, N_check, seed = ([2, 4, 1], 6, 61)
+params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
+grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
+for key in ('W2', 'b2') or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"leaky_grads should return a dict with the key {key!r}", "keys")
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, N={N_check})", grads[key],
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="leaky_relu",
+                                              output="identity", loss="half_mse"),
+                      params_check[key], batch_size=N_check)
+### BEGIN HIDDEN TESTS
+sizes, N_check, seed = ([3, 5, 2], 4, 62)
+params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
+grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="leaky_relu",
+                                          output="identity")[1]
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check,
+                                    loss="half_mse")
+for key in ('W2', 'b2') or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"leaky_grads should return a dict with the key {key!r}", "keys")
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, N={N_check})",
+                      grads[key], exact[key], batch_size=N_check)
+### END HIDDEN TESTS
+
+# %% tests id="leaky_grads__hidden_layers" points=1
+"""leaky_grads: every hidden layer's gradients of a 3-5-4-2 network."""
+sizes, N_check, seed = ([3, 5, 4, 2], 5, 63)
+params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
+grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
+for key in ('W1', 'b1', 'W2', 'b2') or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"leaky_grads should return a dict with the key {key!r}", "keys")
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, N={N_check})", grads[key],
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="leaky_relu",
+                                              output="identity", loss="half_mse"),
+                      params_check[key], batch_size=N_check)
+### BEGIN HIDDEN TESTS
+sizes, N_check, seed = ([2, 6, 3, 3, 1], 7, 64)
+params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
+grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="leaky_relu",
+                                          output="identity")[1]
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check,
+                                    loss="half_mse")
+for key in ('W1', 'b1', 'W2', 'b2') or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"leaky_grads should return a dict with the key {key!r}", "keys")
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, N={N_check})",
+                      grads[key], exact[key], batch_size=N_check)
+### END HIDDEN TESTS
+
+# %% tests id="leaky_grads__exact" points=1
+"""leaky_grads: every gradient of a 4-3-3 network, and exactness (hidden)."""
+sizes, N_check, seed = ([4, 3, 3], 8, 65)
+params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
+grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
+for key in None or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"leaky_grads should return a dict with the key {key!r}", "keys")
+    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, N={N_check})", grads[key],
+                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="leaky_relu",
+                                              output="identity", loss="half_mse"),
+                      params_check[key], batch_size=N_check)
+### BEGIN HIDDEN TESTS
+sizes, N_check, seed = ([3, 4, 4, 2], 6, 66)
+params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
+grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
+cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="leaky_relu",
+                                          output="identity")[1]
+exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check,
+                                    loss="half_mse")
+for key in None or params_check:
+    bp.checks.true(isinstance(grads, dict) and key in grads,
+                  f"leaky_grads should return a dict with the key {key!r}", "keys")
+    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, N={N_check})",
+                      grads[key], exact[key], batch_size=N_check)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# #### What you just derived
+#
+# With a linear output and the mean half squared error, the output delta is the error
+# itself, $\delta^L = (\hat Y - T)/N$ (`dZ = (y_hat - t) / N`): the identity's slope is 1.
+# The leaky ReLU's slope is $h'(z) = 1$ for $z > 0$ and $0.1$ otherwise
+# (`np.where(Z > 0, 1.0, 0.1)`), so the hidden delta rule passes the gradient unchanged
+# through active units and scaled by 0.1 through the others, never exactly 0, unlike
+# the plain ReLU, whose inactive units pass nothing back. Everything else is the same
+# loop: the delta rules do not care which activation or loss they are given, only about
+# its slope.
+#
+# ## 7. Explore
+#
+# A 2-4-4-1 tanh network with a sigmoid output, on the first $N$ examples of a fixed
+# batch; this explorer scores it with the full squared error (twice the half squared
+# error: the same curve, drawn twice as tall). The slider sets one weight, `W2[0, 0]`. On the left, the
 # blue curve is the loss as that weight alone varies; the red line is the tangent whose
 # slope is the backprop gradient `dW2[0, 0]`: it touches the curve wherever you put the
 # weight. On the right, the size (Frobenius norm) of each layer's gradient. Things to
@@ -827,25 +1433,30 @@ bp.explore.depth.weight_explorer()
 # %% [markdown]
 # ## Summary
 #
-# - The delta of a layer is $\delta^l = \partial L/\partial z^l$. Output rule:
-#   $\delta^L = \partial L/\partial a^L \odot h'(z^L)$. Hidden rule:
-#   $\delta^l = \big((W^{l+1})^T \delta^{l+1}\big) \odot h'(z^l)$, with $h'$ evaluated at $z$.
-# - Weight and bias gradients: $\partial L/\partial W^l = \delta^l (a^{l-1})^T$,
-#   $\partial L/\partial b^l = \delta^l$; a folded bias is a weight on a constant 1.
-# - The backward pass multiplies by $W$ transposed.
-# - On a batch of rows: `Z = A_prev @ W.T + b`, `dW = dZ.T @ A_prev`,
-#   `db = dZ.sum(axis=0)`, `dA_prev = dZ @ W`; shared parameters sum their gradients over
+# - $\sigma(z) = 1/(1 + e^{-z})$ and $\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le \tfrac14$,
+#   written with the output and evaluated at $z$.
+# - The delta of a layer is $\delta^l = \partial L/\partial z^l$ (`dZ` for a batch). Output
+#   rule: $\delta^L = \partial L/\partial \hat y \odot h'(z^L)$; for a sigmoid output with
+#   cross-entropy, $\delta^L = (\hat y - t)/N$. Hidden rule:
+#   $\delta^l = \big((W^{l+1})^{\mathsf T} \delta^{l+1}\big) \odot h'(z^l)$.
+# - Weight and bias gradients: $\partial L/\partial W^l = \delta^l (a^{l-1})^{\mathsf T}$,
+#   $\partial L/\partial b^l = \delta^l$; on a batch of rows `dW = dZ.T @ A_prev`,
+#   `db = dZ.sum(axis=0)`, `dA_prev = dZ @ W`. Shared parameters sum their gradients over
 #   the batch, and the $1/N$ of a mean loss enters once, at the output.
-# - A sigmoid output with cross-entropy has $\delta^L = (\hat y - t)/N$; with squared error
-#   the factor $\hat y(1-\hat y)$ remains and slows learning when the output saturates.
+# - Three slips to recognise: a stray minus in $\sigma'$ (opposite sign everywhere), a sum
+#   over the wrong index in $\partial L/\partial a^{l-1}$, and the first layer's source
+#   taken as $h$ instead of $x$. Square layers hide the last two from the shapes; a
+#   gradient check does not.
 #
 # ## Going further
 #
+# - A bias is a weight from a unit whose output is always 1: append a 1 to every input
+#   (`bp.layers.append_ones`) and the column $b$ to $W$ (`bp.layers.fold_bias`), and the
+#   weight rule covers the bias, the last column of the weight gradient being `db`. The
+#   course keeps $W$ and $b$ apart, as most libraries do.
 # - `bp.mlp` holds the course's version of what you wrote (`forward`, `backward`,
-#   `loss_and_grads`, `step`), with ReLU and a linear output as well. Notebook 6 uses it
-#   to train a network on XOR.
-# - Each backward step multiplies by $W^T$ and by $h'(z)$. Multiply many of them and the
-#   product can shrink or grow exponentially with depth: that is notebook 7, vanishing and
-#   exploding gradients.
-# - A softmax output with categorical cross-entropy has the same shortcut,
-#   $\delta^L = (\hat y - t)/N$ for one-hot targets. Derive it.
+#   `loss_and_grads`, `step`), with ReLU, leaky ReLU and a linear output as well.
+#   Notebook 6 uses it to train a network on XOR.
+# - Each backward step multiplies by $W^{\mathsf T}$ and by $h'(z)$. Multiply many of them
+#   and the product can shrink or grow exponentially with depth: that is notebook 7,
+#   vanishing and exploding gradients.

@@ -6,11 +6,12 @@ operation writes its forward and its backward side by side. :meth:`Tensor.backwa
 data, to :func:`bplab.autograd_graph.backward_pass`::
 
     W = Tensor(params["W1"], "W1")
-    L = (X @ W.T + b).tanh().mse(t)
+    L = (X @ W.T + b).tanh().half_mse(t)
     L.backward()          # W.grad is dL/dW1, the shape of W1
 
 :func:`grads_221` and :func:`grads_mlp` run notebook 4's and notebook 5's networks through
-the engine; they return the same gradients as :func:`bplab.net221.backward` and
+the engine, with the course's losses (the half squared error, or binary cross-entropy);
+they return the same gradients as :func:`bplab.net221.backward` and
 :func:`bplab.mlp.backward`, to rounding.
 """
 
@@ -22,7 +23,7 @@ from . import autograd as rules
 from . import autograd_losses as loss_rules
 from .activations import sigmoid
 from .course import reference, references_unlocked
-from .losses import bce, mse
+from .losses import bce
 from .validation import as_array
 
 __all__ = ["Tensor", "graph_of", "grads_221", "grads_mlp"]
@@ -98,10 +99,11 @@ class Tensor:
         return self._make(self.data.mean(), (self,), "mean",
                           lambda g: (loss_rules.mean_backward(g, self.data.shape),))
 
-    def mse(self, t):
-        """Squared error against the target array ``t``: sum over outputs, mean over rows."""
-        return self._make(mse(self.data, t), (self,), "mse",
-                          lambda g: (loss_rules.mse_backward(g, self.data, t),))
+    def half_mse(self, t):
+        """Half squared error against the target array ``t``: half the sum over outputs,
+        mean over rows (:func:`bplab.autograd_losses.half_mse`)."""
+        return self._make(loss_rules.half_mse(self.data, t), (self,), "half_mse",
+                          lambda g: (loss_rules.half_mse_backward(g, self.data, t),))
 
     def bce(self, t):
         """Binary cross-entropy of the probabilities ``self`` against ``t``."""
@@ -153,6 +155,9 @@ def _layer(A, W, b, activation):
 def grads_221(params: dict, x: np.ndarray, t: float) -> dict:
     """Notebook 4's gradients through the engine: a dict with the keys of ``params``.
 
+    The one example ``x`` of shape (2,) is a batch of one row and ``t`` a (1, 1) target,
+    so the engine's half squared error is notebook 4's ``L = 1/2 (y_hat - t)**2``.
+
     Examples
     --------
     >>> from bplab import net221
@@ -165,12 +170,12 @@ def grads_221(params: dict, x: np.ndarray, t: float) -> dict:
     """
     return grads_mlp.__wrapped__(params, as_array(x, "x", shape=(2,))[None, :],
                                  np.reshape(as_array(t, "t"), (1, 1)), hidden="tanh",
-                                 output="tanh", loss="mse")
+                                 output="tanh", loss="half_mse")
 
 
 @reference(8)
 def grads_mlp(params: dict, X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid",
-              output: str = "sigmoid", loss: str = "mse") -> dict:
+              output: str = "sigmoid", loss: str = "half_mse") -> dict:
     """Notebook 5's gradients through the engine, for :func:`bplab.mlp.backward`'s network.
 
     Parameters
@@ -180,20 +185,34 @@ def grads_mlp(params: dict, X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid
     X : ndarray of shape (N, n_0)
     t : ndarray of shape (N, n_L)
     hidden, output : str
-    loss : {"mse", "bce"}
+    loss : {"half_mse", "bce"}
+        The mean over the rows of the half squared error, or of binary cross-entropy
+        (which needs ``output="sigmoid"``); as in :func:`bplab.mlp.backward`.
 
     Returns
     -------
     dict of str to ndarray
         The keys of ``params``, each gradient the shape of its parameter.
+
+    Examples
+    --------
+    >>> from bplab import mlp, mlp_problems
+    >>> params, X, t = mlp_problems.example_problem([2, 3, 1], 4, 0, loss="half_mse")
+    >>> grads = grads_mlp(params, X, t, hidden="tanh")
+    >>> cache = mlp.forward(params, X, hidden="tanh")[1]
+    >>> exact = mlp.backward(params, cache, t, loss="half_mse")
+    >>> all(np.allclose(grads[k], exact[k], rtol=1e-12, atol=0) for k in params)
+    True
     """
+    if loss not in ("half_mse", "bce"):
+        raise ValueError(f"loss must be 'half_mse' or 'bce'; got {loss!r}")
     tensors = {key: Tensor(value, key) for key, value in params.items()}
     L = len(params) // 2
     A = Tensor(X, "X")
     for l in range(1, L + 1):
         A = _layer(A, tensors[f"W{l}"], tensors[f"b{l}"], output if l == L else hidden)
     t = np.reshape(as_array(t, "t"), A.data.shape)
-    loss_node = A.bce(t) if loss == "bce" else A.mse(t)
+    loss_node = A.bce(t) if loss == "bce" else A.half_mse(t)
     with references_unlocked():
         loss_node.backward()
     return {key: tensors[key].grad for key in params}

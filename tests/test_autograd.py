@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bplab import (activations, autograd, autograd_engine, autograd_examples, autograd_graph,
-                   autograd_losses, course, losses, mlp, mlp_problems, net221, numdiff)
+                   autograd_losses, course, losses, mlp, mlp_output, mlp_problems, net221,
+                   numdiff)
 from bplab.autograd_engine import Tensor
 
 
@@ -87,9 +88,21 @@ def test_mean_backward(shape):
 def test_loss_rules_are_gradients_of_the_course_losses(shape):
     y_hat, t = np.random.default_rng(13).uniform(0.05, 0.95, (2,) + shape)
     t = (t > 0.5).astype(float)
-    for rule, loss in ((autograd_losses.mse_backward, losses.mse), (autograd_losses.bce_backward, losses.bce)):
+    for rule, loss in ((autograd_losses.half_mse_backward, lambda v, t: 0.5 * losses.mse(v, t)),
+                       (autograd_losses.bce_backward, losses.bce)):
         np.testing.assert_allclose(rule(1.3, y_hat, t),
                                    numerical(lambda v: 1.3 * loss(v, t), y_hat), rtol=1e-7)
+
+
+def test_half_mse_is_notebook_5s_half_mse_and_notebook_4s_loss():
+    y_hat, t = G(16, (5, 2)), G(17, (5, 2))
+    assert autograd_losses.half_mse(y_hat, t) == pytest.approx(
+        mlp_output.mean_loss(y_hat, t, "half_mse"), rel=1e-15)
+    assert autograd_losses.half_mse(np.array([[0.3]]), np.array([[-0.2]])) == pytest.approx(
+        net221.loss(0.3, -0.2), rel=1e-15)
+    np.testing.assert_allclose(autograd_losses.half_mse_backward(1.0, y_hat, t),
+                               mlp_output.output_delta(y_hat, t, loss="half_mse",
+                                                       output="identity"), rtol=1e-15)
 
 
 def test_rules_are_exact_against_the_complex_step():
@@ -217,17 +230,22 @@ def test_engine_reproduces_notebook_4_to_1e_12(seed, t):
 
 
 @pytest.mark.parametrize("sizes, hidden, output, loss", [
-    ([2, 3, 1], "sigmoid", "sigmoid", "mse"), ([3, 4, 4, 2], "tanh", "sigmoid", "bce"),
-    ([2, 5, 3], "relu", "identity", "mse"), ([1, 2, 2, 2, 1], "tanh", "tanh", "mse")])
+    ([2, 3, 1], "sigmoid", "sigmoid", "half_mse"), ([3, 4, 4, 2], "tanh", "sigmoid", "bce"),
+    ([2, 5, 3], "relu", "identity", "half_mse"), ([1, 2, 2, 2, 1], "tanh", "tanh", "half_mse")])
 def test_engine_reproduces_notebook_5_to_1e_12(sizes, hidden, output, loss):
-    params, X, t = mlp_problems.example_problem(sizes, 6, seed=len(sizes),
-                                                loss="bce" if loss == "bce" else "mse")
+    params, X, t = mlp_problems.example_problem(sizes, 6, seed=len(sizes), loss=loss)
     grads = autograd_engine.grads_mlp(params, X, t, hidden=hidden, output=output, loss=loss)
     exact = mlp.backward(params, mlp.forward(params, X, hidden=hidden, output=output)[1], t,
                          loss=loss)
     for key in params:
         scale = np.max(np.abs(exact[key]))
         np.testing.assert_allclose(grads[key], exact[key], rtol=1e-12, atol=1e-14 * scale)
+
+
+def test_engine_takes_the_losses_of_notebook_8_only():
+    params, X, t = mlp_problems.example_problem([2, 2, 1], 3, seed=0)
+    with pytest.raises(ValueError, match="'half_mse' or 'bce'"):
+        autograd_engine.grads_mlp(params, X, t, loss="mse")
 
 
 def test_tensor_accumulates_over_a_shared_subexpression():
@@ -292,6 +310,13 @@ def test_explorer_steps_end_with_every_gradient_of_the_engine(which):
     assert len(ax.texts) == len(order) and set(grads) == set(order)
     assert "an input" in ax.get_title()
     plt.close(fig)
+    if which == "2-2-1 network":  # notebook 4's gradients, its loss 1/2 (y_hat - t)**2
+        x, t = nodes["x"].data[0], 0.5
+        params = {key: nodes[key].data for key in net221.PARAM_SHAPES}
+        with course.references_unlocked():
+            exact = net221.backward(x, t, params, net221.forward(x, params))
+        for key in params:
+            np.testing.assert_allclose(nodes[key].grad, exact[key], rtol=1e-12)
 
 
 def test_explorer_is_not_built_while_grading(monkeypatch):

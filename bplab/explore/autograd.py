@@ -31,7 +31,8 @@ def expression(which: str = "two diamonds") -> Tensor:
     e = sigmoid c -> s = d + e -> L = mean(s), the graph of
     ``bplab.autograd_examples.EXAMPLES["double_diamond"]``. ``"shared hidden layer"``:
     H = X W feeds both tanh(H) and sigmoid(H). ``"2-2-1 network"``: notebook 4's network
-    on one example, its loss the squared error.
+    on one example (a row ``x``, lower-case names), its loss the half squared error
+    ``1/2 (y_hat - t)**2``.
 
     Examples
     --------
@@ -53,11 +54,11 @@ def expression(which: str = "two diamonds") -> Tensor:
         p = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.1, -0.2]),
              "W2": np.array([[1.0, -0.75]]), "b2": np.array([0.05])}
         t = {k: Tensor(v, k) for k, v in p.items()}
-        X = Tensor(np.array([[0.8, -0.5]]), "x")
-        Z1 = _named(_named(X @ _named(t["W1"].T, "W1ᵀ"), "xW1ᵀ") + t["b1"], "Z1")
-        A1 = _named(Z1.tanh(), "A1")
-        Z2 = _named(_named(A1 @ _named(t["W2"].T, "W2ᵀ"), "A1W2ᵀ") + t["b2"], "Z2")
-        return _named(_named(Z2.tanh(), "y_hat").mse(np.array([[0.5]])), "L")
+        x = Tensor(np.array([[0.8, -0.5]]), "x")
+        z1 = _named(_named(x @ _named(t["W1"].T, "W1ᵀ"), "xW1ᵀ") + t["b1"], "z1")
+        a1 = _named(z1.tanh(), "a1")
+        z2 = _named(_named(a1 @ _named(t["W2"].T, "W2ᵀ"), "a1W2ᵀ") + t["b2"], "z2")
+        return _named(_named(z2.tanh(), "y_hat").half_mse(np.array([[0.5]])), "L")
     raise ValueError(f"which must be one of {EXPRESSIONS}; got {which!r}")
 
 

@@ -10,9 +10,9 @@
 # **Estimated time:** 100 to 120 minutes. **Exercises:** 11, worth 27 points (two of them
 # are one-point "predict, then run" checkpoints).
 #
-# **Loss:** notebook 5's, the mean over the batch of the squared error summed over the
-# outputs, $L = \frac1N \sum_n \lVert \hat y_n - t_n \rVert^2$ (for one example and one
-# output, notebook 4's $L = (\hat y - t)^2$), or of binary cross-entropy,
+# **Loss:** notebook 5's, the mean over the batch of the half squared error,
+# $L = \frac1N \sum_n \tfrac12 \lVert \hat y_n - t_n \rVert^2$ (for one example and one
+# output, notebook 4's $L = \tfrac12 (\hat y - t)^2$), or of binary cross-entropy,
 # $L = -\frac1N \sum_{n,k} \big[t_{nk} \log \hat y_{nk} + (1 - t_{nk}) \log(1 - \hat y_{nk})\big]$.
 # Symbols and shapes follow the course's [notation](../../docs/notation.md): examples are
 # rows, `Z = A_prev @ W.T + b`, and a gradient has the shape of what it differentiates.
@@ -40,7 +40,8 @@
 #    ([Exercise 9](#Exercise-9:-transfer:-division-(3-points))).
 #
 # **Prerequisites:** notebook 3 (computational graphs, bar values, `+=`), notebook 4 (the
-# 2-2-1 tanh network) and notebook 5 (dense layers on a batch, the delta rules). NumPy
+# 2-2-1 tanh network on one example) and notebook 5 (dense layers on a batch, the delta
+# rules). NumPy
 # broadcasting is explained here. Where this leads: the [course map](../../README.md#course-map)
 # and notebook 9, which trains a real classifier.
 #
@@ -553,17 +554,18 @@ bp.checks.close("relu_backward(G, max(z, 0)) at hidden points",
 # G \odot [\text{out} > 0] \;\; (\text{ReLU}).$$
 #
 # In code: `grad_out * (1 - out**2)`, `grad_out * out * (1 - out)` and
-# `grad_out * (out > 0)`. Notebook 4's first classic slip, `1 - z**2`, cannot happen here:
-# the rule never sees `z`.
+# `grad_out * (out > 0)`. Notebook 4's tanh slip, the slope written with the input
+# (`1 - z1**2`) instead of the output, cannot happen here: the rule never sees `z`.
 #
 # ## 5. Reductions and losses
 #
 # A loss turns arrays into one number, so its backward rule receives a scalar `grad_out`
 # (1.0 when the loss is the last operation, as it usually is) and returns an array the
 # shape of its input. A **mean** over all entries of an array does the same. The two
-# losses are this notebook's convention (see the header): squared error summed over
-# outputs and averaged over the $N$ rows, and binary cross-entropy likewise;
-# `bp.losses.mse` and `bp.losses.bce` compute them.
+# losses are the course's, those of notebooks 4 and 5 (see the header): the **half**
+# squared error, $\tfrac12 \lVert \hat y_n - t_n \rVert^2$ for row $n$, and binary
+# cross-entropy summed over the outputs, each averaged over the $N$ rows.
+# `bp.autograd_losses.half_mse` and `bp.losses.bce` compute them.
 #
 # ### Exercise 4: a mean and two losses (3 points)
 #
@@ -571,7 +573,9 @@ bp.checks.close("relu_backward(G, max(z, 0)) at hidden points",
 #
 # - `mean_backward(grad_out, x_shape)`, for $\text{out} = $ `x.mean()` over every entry of an
 #   `x` of shape `x_shape`;
-# - `mse_backward(grad_out, y_hat, t)`, for $\text{out} = $ `bp.losses.mse(y_hat, t)`;
+# - `half_mse_backward(grad_out, y_hat, t)`, for $\text{out} = $
+#   `bp.autograd_losses.half_mse(y_hat, t)`, that is
+#   $\frac1N \sum_n \tfrac12 \lVert \hat y_n - t_n \rVert^2$;
 # - `bce_backward(grad_out, y_hat, t)`, for $\text{out} = $ `bp.losses.bce(y_hat, t)`, with
 #   `y_hat` strictly between 0 and 1.
 #
@@ -601,11 +605,11 @@ def mean_backward(grad_out, x_shape):
     ### END SOLUTION
 
 
-def mse_backward(grad_out, y_hat, t):
-    """dL/dy_hat for out = bp.losses.mse(y_hat, t); grad_out = dL/d(out) is a float."""
+def half_mse_backward(grad_out, y_hat, t):
+    """dL/dy_hat for out = bp.autograd_losses.half_mse(y_hat, t); grad_out is a float."""
     ### BEGIN SOLUTION
     N = len(y_hat)
-    return grad_out * 2 * (y_hat - t) / N
+    return grad_out * (y_hat - t) / N
     ### END SOLUTION
 
 
@@ -618,14 +622,14 @@ def bce_backward(grad_out, y_hat, t):
 
 
 # %% [markdown]
-# Try it. You should see `mean: [[0.5 0.5]]`, `mse: [[ 1.  -1. ]` ` [ 0.   0.5]]` and
-# `bce: [-0.625     0.833333]` (cross-entropy gradients grow as a prediction moves away
-# from its target).
+# Try it. You should see `mean: [[0.5 0.5]]`, `half_mse: [[ 0.5  -0.5 ]`
+# ` [ 0.    0.25]]` and `bce: [-0.625     0.833333]` (cross-entropy gradients grow as a
+# prediction moves away from its target).
 
 # %%
 print("mean:", mean_backward(1.0, (1, 2)))
-print("mse: ", mse_backward(1.0, np.array([[1.0, 0.0], [0.5, 0.5]]),
-                            np.array([[0.0, 1.0], [0.5, 0.0]])))
+print("half_mse:", half_mse_backward(1.0, np.array([[1.0, 0.0], [0.5, 0.5]]),
+                                     np.array([[0.0, 1.0], [0.5, 0.0]])))
 print("bce: ", bce_backward(1.0, np.array([0.8, 0.4]), np.array([1.0, 0.0])))
 
 # %% tests id="loss_backward__mean" points=1
@@ -642,17 +646,19 @@ for shape in ((5,), (2, 3, 2)):
                      bp.checks.testdata.expected(bp.autograd_losses.mean_backward, 1.9, shape))
 ### END HIDDEN TESTS
 
-# %% tests id="loss_backward__mse" points=1
-"""mse_backward matches a central-difference gradient."""
+# %% tests id="loss_backward__half_mse" points=1
+"""half_mse_backward matches a central-difference gradient."""
 y_check, t_check = bp.checks.testdata.batch(873, (4, 2))
-bp.checks.gradient("mse_backward(1.3, y_hat, t) with y_hat of shape (4, 2)",
-                  bp.checks.call("mse_backward", mse_backward, 1.3, y_check, t_check),
-                  lambda y_: 1.3 * bp.losses.mse(y_, t_check), y_check, batch_size=4)
+bp.checks.gradient("half_mse_backward(1.3, y_hat, t) with y_hat of shape (4, 2)",
+                  bp.checks.call("half_mse_backward", half_mse_backward, 1.3, y_check, t_check),
+                  lambda y_: 1.3 * bp.autograd_losses.half_mse(y_, t_check), y_check,
+                  batch_size=4)
 ### BEGIN HIDDEN TESTS
 y_check, t_check = bp.checks.testdata.batch(874, (6,), scale=30.0)
-bp.checks.formula("mse_backward(-0.4, y_hat, t) on a hidden batch of shape (6,)",
-                 bp.checks.call("mse_backward", mse_backward, -0.4, y_check, t_check),
-                 bp.checks.testdata.expected(bp.autograd_losses.mse_backward, -0.4, y_check, t_check),
+bp.checks.formula("half_mse_backward(-0.4, y_hat, t) on a hidden batch of shape (6,)",
+                 bp.checks.call("half_mse_backward", half_mse_backward, -0.4, y_check, t_check),
+                 bp.checks.testdata.expected(bp.autograd_losses.half_mse_backward, -0.4,
+                                             y_check, t_check),
                  batch_size=6)
 ### END HIDDEN TESTS
 
@@ -676,8 +682,16 @@ bp.checks.formula("bce_backward(1.1, y_hat, t) on hidden predictions near 0 and 
 # of $x$ and $N$ the number of rows:
 #
 # $$\frac{\partial L}{\partial x} = \frac{G}{n}\ \text{(every entry)}, \qquad
-# \frac{\partial L}{\partial \hat y} = G\,\frac{2}{N}(\hat y - t), \qquad
+# \frac{\partial L}{\partial \hat y} = G\,\frac{\hat y - t}{N}, \qquad
 # \frac{\partial L}{\partial \hat y} = G\,\frac{\hat y - t}{N\,\hat y(1 - \hat y)} .$$
+#
+# In code: `np.full(x_shape, grad_out / np.prod(x_shape))`,
+# `grad_out * (y_hat - t) / len(y_hat)` and
+# `grad_out * (y_hat - t) / (y_hat * (1 - y_hat) * N)`, with `N = len(y_hat)`. The half in
+# the squared error is there for the middle one: differentiating
+# $\tfrac12 (\hat y_{nk} - t_{nk})^2$ brings down a 2 that the half cancels. The full
+# squared error (notebook 1's MSE, without the half) has twice this gradient, and a stray
+# factor 2 is the classic slip here.
 #
 # Put the last one after a sigmoid output, whose rule multiplies by $\hat y(1 - \hat y)$,
 # and the product is notebook 5's shortcut $(\hat y - t)/N$: the engine finds the
@@ -1044,9 +1058,10 @@ class Tensor:
         out.rule = lambda g: (mean_backward(g, self.data.shape),)
         return out
 
-    def mse(self, t):
-        out = Tensor(bp.losses.mse(self.data, t), parents=(self,), op="mse")
-        out.rule = lambda g: (mse_backward(g, self.data, t),)
+    def half_mse(self, t):
+        out = Tensor(bp.autograd_losses.half_mse(self.data, t), parents=(self,),
+                     op="half_mse")
+        out.rule = lambda g: (half_mse_backward(g, self.data, t),)
         return out
 
     def bce(self, t):
@@ -1094,25 +1109,28 @@ bp.checks.gradient("W.grad from the engine", W_t.grad, L_of_W, W_t.data)
 # %% [markdown]
 # ## 9. Notebook 4, by engine
 #
-# Notebook 4 derived the gradients of the 2-2-1 tanh network by hand, one local
-# derivative at a time. The engine needs only the forward pass. One example `x` of shape
-# `(2,)` is a batch of one row, `x.reshape(1, 2)`; the target `t` then becomes a `(1, 1)`
-# array; and with $N = 1$ and one output, this notebook's squared error is notebook 4's
-# $L = (\hat y - t)^2$.
+# Notebook 4 derived the gradients of the 2-2-1 tanh network by hand, for one example,
+# one local derivative at a time. The engine needs only the forward pass. It works on
+# examples as rows, so the one example `x` of shape `(2,)` becomes a batch of one row,
+# `x.reshape(1, 2)`, and the target `t` a `(1, 1)` array. Notebook 4's column-vector step
+# $z^1 = W^1 x + b^1$ then reads `x_row @ W1.T + b1` (notebook 5's batch form with
+# $N = 1$), whose one row is notebook 4's $z^1$; the same holds for $a^1$, $z^2$ and
+# $\hat y$. With $N = 1$ and one output, this notebook's half squared error is notebook
+# 4's $L = \tfrac12 (\hat y - t)^2$.
 #
 # ### Exercise 7: notebook 4 by engine (2 points)
 #
 # Write `engine_grads_221(params, x, t)`: make a `Tensor` of each parameter (named by its
-# key), run notebook 4's forward pass with tensor operations
-# (`Z1 = x W1^T + b1`, `A1 = tanh(Z1)`, `Z2 = A1 W2^T + b2`, `y_hat = tanh(Z2)`), take the
-# squared-error loss, call `backward()`, and return a dict with the keys of `params`,
-# each value the gradient (a NumPy array of its parameter's shape). `params` holds `W1`
-# (2, 2), `b1` (2,), `W2` (1, 2), `b2` (1,); `t` is a float. The hand-derived
+# key), run notebook 4's forward pass ($z^1 = W^1 x + b^1$, $a^1 = \tanh z^1$,
+# $z^2 = W^2 a^1 + b^2$, $\hat y = \tanh z^2$) with tensor operations on the row `x`,
+# take the half squared error, call `backward()`, and return a dict with the keys of
+# `params`, each value the gradient (a NumPy array of its parameter's shape). `params`
+# holds `W1` (2, 2), `b1` (2,), `W2` (1, 2), `b2` (1,); `t` is a float. The hand-derived
 # `bp.net221.backward` is switched off here, and the tests want it matched to $10^{-12}$.
 
 # %% solution id="engine_grads_221"
 def engine_grads_221(params, x, t):
-    """Gradients of notebook 4's loss with respect to W1, b1, W2, b2, by the engine.
+    """Gradients of notebook 4's loss, 1/2 (y_hat - t)**2, with respect to W1, b1, W2, b2.
 
     Parameters
     ----------
@@ -1129,9 +1147,9 @@ def engine_grads_221(params, x, t):
     ### BEGIN SOLUTION
     W1, b1, W2, b2 = (Tensor(params[key], key) for key in ("W1", "b1", "W2", "b2"))
     x_row = Tensor(np.reshape(x, (1, 2)), "x")
-    A1 = (x_row @ W1.T + b1).tanh()
-    y_hat = (A1 @ W2.T + b2).tanh()
-    loss = y_hat.mse(np.reshape(t, (1, 1)))
+    a1 = (x_row @ W1.T + b1).tanh()
+    y_hat = (a1 @ W2.T + b2).tanh()
+    loss = y_hat.half_mse(np.reshape(t, (1, 1)))
     loss.backward()
     return {"W1": W1.grad, "b1": b1.grad, "W2": W2.grad, "b2": b2.grad}
     ### END SOLUTION
@@ -1139,7 +1157,7 @@ def engine_grads_221(params, x, t):
 
 # %% [markdown]
 # Try it with notebook 4's network. You should see
-# `W1 (2, 2)`, `b1 (2,)`, `W2 (1, 2)`, `b2 (1,)`, and `dL/db2 = [-0.744357]`.
+# `W1 (2, 2)`, `b1 (2,)`, `W2 (1, 2)`, `b2 (1,)`, and `dL/db2 = [-0.372179]`.
 
 # %%
 params_221 = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
@@ -1186,15 +1204,19 @@ for seed in (905, 906):
 
 # %% [markdown]
 # Not one derivative was written for this network: the five local derivatives of
-# notebook 4, and both of its classic slips, are now inside rules you wrote and tested
-# once. The graded version of the test asks for notebook 4's numbers to $10^{-12}$, and
-# gets them, because the engine multiplies the same factors.
+# notebook 4 are now inside rules you wrote and tested once, and so are the places where
+# its two classic slips hide (the sign of $\partial L/\partial \hat y$, in the loss rule;
+# the slope of tanh, in the tanh rule). The delta $\delta^2 = \partial L/\partial z^2$ of
+# notebook 4 is the `.grad` of the engine's pre-activation node. The graded version of the
+# test asks for notebook 4's numbers to $10^{-12}$, and gets them, because the engine
+# multiplies the same factors.
 #
 # ## 10. Notebook 5, by engine
 #
 # The same for notebook 5's network of any depth: sigmoid output, hidden layers
-# `"sigmoid"`, `"tanh"` or `"relu"`, loss `"mse"` or `"bce"`, on a batch `X` of shape
-# `(N, n_0)` with targets `t` of shape `(N, n_L)`.
+# `"sigmoid"`, `"tanh"` or `"relu"`, loss `"half_mse"` (the mean of the half squared
+# error, under notebook 5's name) or `"bce"`, on a batch `X` of shape `(N, n_0)` with
+# targets `t` of shape `(N, n_L)`.
 #
 # ### Exercise 8: notebook 5 by engine (3 points)
 #
@@ -1204,7 +1226,7 @@ for seed in (905, 906):
 # method named by the string `hidden`.
 
 # %% solution id="engine_grads_mlp"
-def engine_grads_mlp(params, X, t, hidden="tanh", loss="mse"):
+def engine_grads_mlp(params, X, t, hidden="tanh", loss="half_mse"):
     """Gradients of notebook 5's mean loss with respect to every parameter, by the engine.
 
     Parameters
@@ -1215,7 +1237,7 @@ def engine_grads_mlp(params, X, t, hidden="tanh", loss="mse"):
     t : ndarray of shape (N, n_L)
     hidden : {"sigmoid", "tanh", "relu"}
         Activation of the hidden layers; the output layer is a sigmoid.
-    loss : {"mse", "bce"}
+    loss : {"half_mse", "bce"}
 
     Returns
     -------
@@ -1229,7 +1251,7 @@ def engine_grads_mlp(params, X, t, hidden="tanh", loss="mse"):
     for l in range(1, n_layers + 1):
         Z = A @ tensors[f"W{l}"].T + tensors[f"b{l}"]
         A = Z.sigmoid() if l == n_layers else getattr(Z, hidden)()
-    L = A.bce(t) if loss == "bce" else A.mse(t)
+    L = A.bce(t) if loss == "bce" else A.half_mse(t)
     L.backward()
     return {key: tensor.grad for key, tensor in tensors.items()}
     ### END SOLUTION
@@ -1248,25 +1270,27 @@ for key in params_deep:
                       bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
                                               loss="bce"), params_deep[key])
 
-# %% tests id="engine_grads_mlp__sigmoid_mse" points=1
-"""engine_grads_mlp: a 2-3-1 sigmoid network with squared error."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 1], 4, 911)
+# %% tests id="engine_grads_mlp__sigmoid_half_mse" points=1
+"""engine_grads_mlp: a 2-3-1 sigmoid network with the half squared error."""
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 1], 4, 911,
+                                                                 loss="half_mse")
 grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "sigmoid", "mse")
+                      "sigmoid", "half_mse")
 for key in params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-3-1, sigmoid, mse, N=4)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-3-1, sigmoid, half_mse, N=4)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="sigmoid"), params_check[key],
-                      batch_size=4)
+                                              hidden="sigmoid", loss="half_mse"),
+                      params_check[key], batch_size=4)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 2], 6, 912)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 2], 6, 912,
+                                                                 loss="half_mse")
 grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "sigmoid", "mse")
+                      "sigmoid", "half_mse")
 exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
                              bp.mlp.forward(params_check, X_check, hidden="sigmoid")[1],
-                             t_check, loss="mse")
+                             t_check, loss="half_mse")
 for key in params_check:
     bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-2-2)",
                    grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
@@ -1298,24 +1322,26 @@ for key in params_check:
 ### END HIDDEN TESTS
 
 # %% tests id="engine_grads_mlp__deep_relu" points=1
-"""engine_grads_mlp: a 2-4-4-3 ReLU network with squared error."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 4, 4, 3], 6, 915)
+"""engine_grads_mlp: a 2-4-4-3 ReLU network with the half squared error."""
+params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 4, 4, 3], 6, 915,
+                                                                 loss="half_mse")
 grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "relu", "mse")
+                      "relu", "half_mse")
 for key in params_check:
     bp.checks.true(isinstance(grads, dict) and key in grads,
                   f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-4-4-3, relu, mse, N=6)", grads[key],
+    bp.checks.gradient(f"grads[{key!r}] (2-4-4-3, relu, half_mse, N=6)", grads[key],
                       bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="relu"), params_check[key],
-                      batch_size=6)
+                                              hidden="relu", loss="half_mse"),
+                      params_check[key], batch_size=6)
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 5, 4, 4, 2], 4, 916)
+params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 5, 4, 4, 2], 4, 916,
+                                                                 loss="half_mse")
 grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "relu", "mse")
+                      "relu", "half_mse")
 exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
                              bp.mlp.forward(params_check, X_check, hidden="relu")[1],
-                             t_check, loss="mse")
+                             t_check, loss="half_mse")
 for key in params_check:
     bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-5-4-4-2)",
                    grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
@@ -1507,7 +1533,8 @@ bp.explore.autograd.backward_explorer()
 # - Matrix product: $\partial L/\partial A = G B^T$, $\partial L/\partial B = A^T G$.
 #   Addition: pass $G$ on, **summed over every broadcast axis**. Activations from their
 #   outputs: $1 - \text{out}^2$, $\text{out}(1 - \text{out})$, $[\text{out} > 0]$.
-#   Losses: $\frac2N(\hat y - t)$ and $\frac{\hat y - t}{N \hat y(1 - \hat y)}$, times $G$.
+#   Losses: $\frac{\hat y - t}{N}$ for the half squared error (the half cancels the 2)
+#   and $\frac{\hat y - t}{N \hat y(1 - \hat y)}$ for cross-entropy, times $G$.
 # - A backward pass visits nodes in **reverse topological order**, so that every node
 #   has collected all its consumers' shares (`+=`) before passing its gradient on. A
 #   recursion without that order visits a node once per path and counts shared paths

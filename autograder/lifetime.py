@@ -9,6 +9,8 @@ send them SIGKILL the moment their parent goes; elsewhere this is a no-op.
 ``python -m autograder.lifetime MODULE ARGS...`` runs ``python -m MODULE ARGS...`` that way.
 """
 
+from __future__ import annotations
+
 import ctypes
 import os
 import runpy
@@ -21,7 +23,7 @@ PARENT_VARIABLE = "BPLAB_PARENT_PID"
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent():
+def die_with_parent() -> None:
     """Have this process killed when its parent ends; exit now if it already has.
 
     The parent's pid comes from ``BPLAB_PARENT_PID`` (set it when starting the child);
@@ -37,7 +39,7 @@ def die_with_parent():
         os._exit(1)
 
 
-def main():
+def main() -> None:
     die_with_parent()
     module, sys.argv = sys.argv[1], sys.argv[1:]
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -4,9 +4,10 @@ The synthetic class hands in notebook 01: one blank release, one solution, and w
 answers made from the mutants in ``source/01_loss_functions/mutants.toml``, each filled
 in with ``autograder.authoring.mutants.fill_answers``. Timed side by side, each from nothing:
 
-* the pipeline: ``autograder.pipeline.grade.run(submissions, out=<fresh folder>, workers=2,
-  quiet=True)``, which builds its own template course, grades in parallel batches and
-  writes feedback, a grades CSV and a report;
+* the pipeline: ``autograder.pipeline.grade.run(submissions, <fresh folder>,
+  Options(workers=2, quiet=True))``, with the sandbox and the independent check on,
+  which builds its own template course, grades in parallel batches and writes feedback,
+  a grades CSV and a report;
 * the baseline: what an instructor would type by hand: a course root from
   ``autograder.authoring.build.write_course`` and ``nbgrader generate_assignment``, the
   submissions copied in, and one ``nbgrader autograde`` process for the whole class;
@@ -16,7 +17,7 @@ in with ``autograder.authoring.mutants.fill_answers``. Timed side by side, each 
 
 Both graders must agree on every student's score before their times mean anything. To
 say where the pipeline's time goes, the nbgrader processes it starts are counted and
-timed (by watching ``autograder.pipeline.grade``'s call to its nbgrader helper, unchanged).
+timed (by watching the pipeline modules' calls to their nbgrader helper, unchanged).
 """
 
 import contextlib
@@ -71,13 +72,14 @@ def _course(root, name=ASSIGNMENT):
 
 
 @contextlib.contextmanager
-def recording_nbgrader(module, calls):
+def recording_nbgrader(module, calls, helper="nbgrader"):
     """Append ``(command, seconds)`` to ``calls`` for each nbgrader process ``module`` starts.
 
-    Only watches: every call goes through to the real ``nbgrader`` helper unchanged. If
+    Only watches: every call goes through to the real helper (``nbgrader``, or
+    ``autograde_then_feedback``, whose one process runs both commands) unchanged. If
     ``module`` starts no nbgrader itself, nothing is recorded.
     """
-    original = getattr(module, "nbgrader", None)
+    original = getattr(module, helper, None)
     if original is None:
         yield
         return
@@ -87,20 +89,29 @@ def recording_nbgrader(module, calls):
         try:
             return original(course_root, *args, **kwargs)
         finally:
-            calls.append((args[0] if args else "?", time.perf_counter() - start))
+            command = "autograde+feedback" if helper != "nbgrader" else (args[0] if args
+                                                                           else "?")
+            calls.append((command, time.perf_counter() - start))
 
-    with mock.patch.object(module, "nbgrader", recording):
+    with mock.patch.object(module, helper, recording):
         yield
 
 
 def grade_pipeline(submissions, out, workers, calls=None):
     """Grade with the pipeline; student id to total score (``calls``: see recording_nbgrader)."""
+    import autograder.pipeline.batch
     import autograder.pipeline.grade
+    import autograder.pipeline.template
 
-    with recording_nbgrader(autograder.pipeline.grade, calls if calls is not None else []):
-        results, _ = autograder.pipeline.grade.run(submissions, out=out, workers=workers, quiet=True)
-    return {r["student"]: (sum(c["score"] for c in r["cells"].values())
-                           if r["status"] == "graded" else None) for r in results}
+    calls = calls if calls is not None else []
+    with recording_nbgrader(autograder.pipeline.batch, calls, "autograde_then_feedback"), \
+            recording_nbgrader(autograder.pipeline.template, calls):
+        course = Path(out) / "course"  # the instructor's gradebook is filled, as make grade does
+        options = autograder.pipeline.grade.Options(
+            workers=workers, quiet=True, gradebook=f"sqlite:///{course / 'gradebook.db'}",
+            course_root=course)
+        results, _ = autograder.pipeline.grade.run(submissions, out, options)
+    return {r.student: (r.score if str(r.status) == "graded" else None) for r in results}
 
 
 def grade_sequential(submissions, root, name=ASSIGNMENT, calls=None):
@@ -124,7 +135,7 @@ def grade_sequential(submissions, root, name=ASSIGNMENT, calls=None):
 def _processes(calls, runs):
     """Words on the nbgrader processes of one run: how many of each, and their mean time."""
     if not calls:
-        return "none seen from autograder.pipeline.grade"
+        return "none seen from the pipeline's modules"
     by_command = {}
     for command, seconds in calls:
         by_command.setdefault(command, []).append(seconds)
@@ -140,16 +151,18 @@ def _rows(size, times, agree, pipeline_scores, workers, calls):
     agreement = ("both give every student the same score" if agree else
                  f"SCORES DIFFER: pipeline {pipeline_scores}")
     notes = [f"{size} students ({', '.join(sorted(pipeline_scores))}); {agreement}",
-             "both times start from nothing (course build included); the pipeline also writes "
-             "feedback HTML, grades.csv and a report",
+             "both times start from nothing (course build included); both run every kernel "
+             "in the sandbox (the course's configuration); the pipeline also runs the "
+             "independent check of every submission in sandboxed answer processes, writes "
+             "feedback HTML, grades.csv and a report, and fills the instructor's gradebook",
              f"nbgrader processes per grade.run: {_processes(calls['pipeline'], repeats)}; "
              f"the baseline's one autograde took "
              f"{median([s for _, s in calls['sequential']]):.1f} s"]
     return [
         Row(f"grading: {size} submissions of {ASSIGNMENT}, grade.run(workers={workers})",
             f"{median(times['pipeline']):.3g} s", f"{median(times['sequential']):.3g} s "
-            "nbgrader autograde", ratio, "lower", "", None if agree else False, notes,
-            samples=times),
+            "nbgrader autograde", ratio, "lower", "<= 0.67x (1.5x faster)",
+            agree and ratio <= 1 / 1.5, notes, samples=times),
         Row("grading per submission: grade.run vs floor", f"{median(per_pipeline):.3g} s",
             f"{median(times['floor']):.3g} s floor", paired_ratio(per_pipeline, times["floor"]),
             "lower"),
@@ -157,6 +170,38 @@ def _rows(size, times, agree, pipeline_scores, workers, calls):
             f"{median(per_sequential):.3g} s", f"{median(times['floor']):.3g} s floor",
             paired_ratio(per_sequential, times["floor"]), "lower"),
     ]
+
+
+def sandbox_row(repeats=10):
+    """A process started in the sandbox against the same process started plainly.
+
+    The process is ``python -c pass``: what remains of the difference is the sandbox's own
+    cost (namespaces, mounts, the memory limit), paid once by each nbgrader kernel and once
+    by each answer process of the independent check.
+    """
+    import subprocess
+    import sys
+
+    from autograder.sandbox import bwrap
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-sandbox-"))
+    try:
+        argv = [sys.executable, "-c", "pass"]
+        boxed = bwrap.command(argv, cwd=scratch, writable=[scratch], memory=6 << 30)
+        times = interleave({
+            "sandboxed": lambda: subprocess.run(boxed, check=True),
+            "plain": lambda: subprocess.run(argv, check=True)}, repeats)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    extra = median(times["sandboxed"]) - median(times["plain"])
+    return Row("sandbox: python started in bubblewrap vs plain",
+               f"{1000 * median(times['sandboxed']):.0f} ms",
+               f"{1000 * median(times['plain']):.0f} ms plain",
+               paired_ratio(times["sandboxed"], times["plain"]), "lower", "",
+               notes=[f"the sandbox alone costs about {1000 * extra:.0f} ms a process; a "
+                      "submission starts two (its nbgrader kernel and its answer process, "
+                      f"more if a cell ends it): about {2000 * extra:.0f} ms a submission"],
+               samples=times)
 
 
 def run(quick=False, repeats=None, size=None, workers=2):
@@ -203,6 +248,8 @@ def run(quick=False, repeats=None, size=None, workers=2):
         # every run of either grader must give every student the same score
         first = scores["sequential"][0]
         agree = all(result == first for result in scores["pipeline"] + scores["sequential"])
-        return _rows(len(students), times, agree, scores["pipeline"][-1], workers, calls)
+        log("grading: the sandbox's own cost")
+        return [*_rows(len(students), times, agree, scores["pipeline"][-1], workers, calls),
+                sandbox_row(3 if quick else 10)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

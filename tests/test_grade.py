@@ -2,7 +2,10 @@
 
 The class holds honest, partial and blank work, every kind of cheating the grading must
 withstand, submissions that kill their kernel or the grader, and malformed files. Every
-student's expected score is stated and asserted exactly.
+student's expected score is stated and asserted exactly. The red team (``RED_TEAM``)
+attacks the grading itself: daemons that outlive their notebook and rewrite results, the
+template course, other students' files, the network, the package's references; each is
+scored cell for cell exactly as its honest twin.
 """
 
 import csv
@@ -10,9 +13,12 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -20,12 +26,27 @@ import pytest
 from autograder import NOTEBOOKS_DIR, SOURCE_DIR
 from autograder.authoring import mutants
 from autograder.authoring.mutants import fill_answers
-from autograder.pipeline.grade import run
+from autograder.gradebook import db_url
+from autograder.nbgrader_cli import nbgrader
+from autograder.pipeline import template as templates
+from autograder.pipeline.grade import Options, run
+from autograder.settings import Limits
 
 pytestmark = pytest.mark.slow
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
-FULL = {LOSS: 14.0, DESCENT: 15.0}
+
+
+def _points(name, prefix=""):
+    """Points of the test cells of assignment ``name`` whose id starts with ``prefix``."""
+    source = (SOURCE_DIR / name / f"{name}.py").read_text()
+    return float(sum(int(points) for grade_id, points in
+                     re.findall(r'^# %% tests id="([^"]+)" points=(\d+)', source, re.M)
+                     if grade_id.startswith(prefix)))
+
+
+FULL = {LOSS: _points(LOSS), DESCENT: _points(DESCENT)}
+NO_MSE = FULL[LOSS] - _points(LOSS, "mse__")  # every mse cell lost, nothing else
 WRONG_MSE = "def mse(y_hat, t):\n    return float(np.sum((np.asarray(y_hat) - t) ** 2))\n"
 PATCH_CHECKS = ("bp.checks.close = lambda *args, **kwargs: None\n"
                 "bp.checks.true = lambda *args, **kwargs: None\n"
@@ -80,64 +101,249 @@ def _strip_metadata(cell):
 
 # student -> (notebook factories, expected score per assignment, expected status)
 CLASS = {
-    "honest-full": ({LOSS: lambda: _notebook(LOSS)}, {LOSS: 14.0}, "graded"),
-    "honest-partial": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE})}, {LOSS: 11.0},
+    "honest-full": ({LOSS: lambda: _notebook(LOSS)}, {LOSS: FULL[LOSS]}, "graded"),
+    "honest-partial": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE})}, {LOSS: NO_MSE},
                        "graded"),
     "blank": ({LOSS: lambda: _release(LOSS)}, {LOSS: 0.0}, "graded"),
     "patches-the-checker": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE + PATCH_CHECKS})},
-                            {LOSS: 11.0}, "graded"),
+                            {LOSS: NO_MSE}, "graded"),
     "patches-numpy": ({LOSS: lambda: _notebook(
         LOSS, {"mse": WRONG_MSE + "np.allclose = lambda *a, **k: True\n"
                                   "import bplab.checks.diagnosis\n"
-                                  "bplab.checks.diagnosis.relative_error = lambda a, b: 0 * a\n"})},
-        {LOSS: 11.0}, "graded"),
+                                  "bplab.checks.diagnosis.relative_error = "
+                                  "lambda *a, **k: 0 * a[0]\n"})},
+        {LOSS: NO_MSE}, "graded"),
     "edits-test-cells": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                   edit=_mse_tests(_blank_tests))},
-                         {LOSS: 11.0}, "graded"),
+                         {LOSS: NO_MSE}, "graded"),
     "deletes-test-cells": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                     edit=_mse_tests(lambda cell: None))},
-                           {LOSS: 11.0}, "graded"),
+                           {LOSS: NO_MSE}, "graded"),
     "strips-test-metadata": ({LOSS: lambda: _notebook(LOSS, {"mse": WRONG_MSE},
                                                       edit=_mse_tests(_strip_metadata))},
-                             {LOSS: 11.0}, "graded"),
+                             {LOSS: NO_MSE}, "graded"),
     "redefines-the-reference": ({LOSS: lambda: _notebook(
         LOSS, {"mse_grad": "def mse_grad(y_hat, t):\n    return 0 * np.asarray(y_hat)\n"},
         after={"mse_grad": "bp.losses.mse = lambda y_hat, t: 0.0\n"})},
-        {LOSS: 12.0}, "graded"),  # its zeros have the right shape: 1 of mse_grad's 3 points
+        # its zeros have the right shape: mse_grad's shape cell, nothing else of mse_grad
+        {LOSS: FULL[LOSS] - _points(LOSS, "mse_grad__") + _points(LOSS, "mse_grad__shape")},
+        "graded"),
     "loops-forever": ({LOSS: lambda: _notebook(
         LOSS, {"bce_grad": "def bce_grad(y_hat, t):\n    while True:\n        pass\n"})},
-        {LOSS: 12.0}, "graded"),
+        {LOSS: FULL[LOSS] - _points(LOSS, "bce_grad__")}, "graded"),
     "floods-output": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import sys\nfor i in range(20000):\n    print('x' * 100)\n"
                             "    sys.stderr.write('y' * 100 + '\\n')\n"})},
-        {LOSS: 14.0}, "graded"),
+        {LOSS: FULL[LOSS]}, "graded"),
     "hogs-memory": ({LOSS: lambda: _notebook(LOSS, after={"mse": "hog = np.ones((40_000, 40_000))\n"})},
-                    {LOSS: 14.0}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
+                    {LOSS: FULL[LOSS]}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
     "exits-the-kernel": ({LOSS: lambda: _notebook(LOSS, after={"bce": "import os\nos._exit(1)\n"})},
-                         {LOSS: 14.0}, "checked-only"),
+                         {LOSS: FULL[LOSS]}, "checked-only"),
+    # In its sandbox the kernel's parent is the sandbox's own init, which its signals
+    # cannot stop: nothing outside is reached, and the notebook is graded as it is.
     "kills-the-grader": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"})},
-        {LOSS: 0.0}, "needs-review"),
+        {LOSS: FULL[LOSS]}, "graded"),
     "numerical-gradient": ({DESCENT: lambda: _notebook(DESCENT, {"booth_grad":
                                                                  FINITE_DIFFERENCE_GRAD})},
-                           {DESCENT: 13.0}, "graded"),
+                           {DESCENT: FULL[DESCENT] - _points(DESCENT, "booth_grad__exact")},
+                           "graded"),
     "two-assignments": ({LOSS: lambda: _notebook(LOSS), DESCENT: lambda: _notebook(DESCENT)},
                         FULL, "graded"),
 }
 
 
+# Where the red team aims: filled in by the fixture before the class is written.
+TARGETS = {}
+
+CORRECT_MSE = ("def mse(y_hat, t):\n    y_hat, t = np.asarray(y_hat), np.asarray(t)\n"
+               "    return float(np.sum((y_hat - t) ** 2) / len(y_hat))\n")
+BLANK_MSE = "def mse(y_hat, t):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+
+
+def _daemon(body):
+    """A cell that leaves a daemon behind: fork, setsid, fork, close every descriptor."""
+    indented = "\n".join("            " + line for line in body.strip().splitlines())
+    return f"""import os, json, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        try:
+            os.closerange(0, 4096)
+            deadline = time.time() + 240
+            while time.time() < deadline:
+{indented}
+                time.sleep(0.2)
+        finally:
+            os._exit(0)
+    os._exit(0)
+os.wait()
+"""
+
+
+def _rewrite_result(student, to_full):
+    return _daemon(f"""
+try:
+    path = {str(TARGETS["out"])!r} + "/results/{LOSS}/{student}.json"
+    data = json.load(open(path))
+    for cell in data["cells"].values():
+        cell["score"] = cell["max"] if {to_full!r} else 0.0
+    json.dump(data, open(path, "w"))
+except Exception:
+    pass""")
+
+
+def _rewrite_template():
+    out = str(TARGETS["out"])
+    return f"""import glob, json, sqlite3
+for path in glob.glob({out!r} + "/template/source/*/*.ipynb"):
+    try:
+        nb = json.load(open(path))
+        for cell in nb["cells"]:
+            if cell.get("metadata", {{}}).get("nbgrader", {{}}).get("grade"):
+                cell["source"] = "pass"
+        json.dump(nb, open(path, "w"))
+    except Exception:
+        pass
+for path in glob.glob({out!r} + "/template/gradebook.db"):
+    try:
+        db = sqlite3.connect(path)
+        db.execute("UPDATE source_cell SET source = 'pass' WHERE name LIKE '%__%'")
+        db.commit()
+    except Exception:
+        pass
+"""
+
+
+def _steal():
+    """Look for classmates' notebooks and the hidden tests; use them if found."""
+    places = [f"{TARGETS['submissions']}/*/{LOSS}.ipynb", f"{TARGETS['out']}/**/*.ipynb",
+              f"{TARGETS['out']}/**/gradebook.db", "../../*/*/*.ipynb", "../../../gradebook.db",
+              "../../../../template/source/*/*.ipynb", f"{SOURCE_DIR}/*/*.py", "/root/*",
+              os.path.expanduser("~") + "/*"]
+    return f"""import glob, os
+mine = os.path.realpath(os.getcwd())
+stolen = [p for pattern in {places!r} for p in glob.glob(pattern, recursive=True)
+          if not os.path.realpath(p).startswith(mine)]
+if stolen:
+{textwrap_indent(CORRECT_MSE)}"""
+
+
+def textwrap_indent(code):
+    return "\n".join("    " + line for line in code.splitlines()) + "\n"
+
+
+def _phone_home():
+    return f"""import socket
+try:
+    socket.create_connection(("127.0.0.1", {TARGETS["port"]}), timeout=2).sendall(b"hello")
+{textwrap_indent(textwrap_indent(CORRECT_MSE))}except OSError:
+    pass
+"""
+
+
+REFERENCE_ROUTES = {
+    "expected": ("def mse(y_hat, t):\n"
+                 "    return bp.checks.testdata.expected(bp.losses.mse, y_hat, t)\n"),
+    "unlocked": ("def mse(y_hat, t):\n    with bp.course.references_unlocked():\n"
+                 "        return bp.losses.mse(y_hat, t)\n"),
+    "wrapped": "def mse(y_hat, t):\n    return bp.losses.mse.__wrapped__(y_hat, t)\n",
+    "module-file": ("import importlib.util\n"
+                    "spec = importlib.util.spec_from_file_location('bplab.losses_copy', "
+                    "bp.losses.__file__)\nlosses_copy = importlib.util.module_from_spec(spec)\n"
+                    "spec.loader.exec_module(losses_copy)\n"
+                    "def mse(y_hat, t):\n    return losses_copy.mse.__wrapped__(y_hat, t)\n"),
+    "source": ("import inspect\n"
+               "lines = inspect.getsource(bp.losses.mse).splitlines()\n"
+               "namespace = dict(vars(bp.losses))\n"
+               "exec('\\n'.join(l for l in lines if not l.startswith('@')), namespace)\n"
+               "mse = namespace['mse']\n"),
+}
+MARKERS = ("4321.5", "4321.6")
+WARNS = ("import warnings\n" + CORRECT_MSE.replace(
+    "    y_hat, t =", "    warnings.warn('this mse is slow on big batches')\n    y_hat, t =", 1))
+
+# cheater -> (notebook factory, honest twin); each must score cell for cell as its twin
+RED_TEAM = {
+    "daemon-rewrites-its-result": (lambda: _notebook(LOSS, {"mse": WRONG_MSE}, after={
+        "mse": _rewrite_result("daemon-rewrites-its-result", True)}), "honest-partial"),
+    "daemon-zeroes-a-classmate": (lambda: _notebook(LOSS, after={
+        "mse": _rewrite_result("honest-full", False)}), "honest-full"),
+    "keeps-inherited-pipes-open": (lambda: _notebook(LOSS, after={
+        "mse": "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(600)\n"
+               "    os._exit(0)\n"}), "honest-full"),
+    "rewrites-the-template": (lambda: _notebook(LOSS, {"mse": WRONG_MSE}, after={
+        "mse": _rewrite_template()}), "honest-partial"),
+    "reads-classmates-and-hidden-tests": (lambda: _notebook(LOSS, {"mse": WRONG_MSE}, after={
+        "mse": _steal()}), "honest-partial"),
+    "opens-a-network-connection": (lambda: _notebook(LOSS, {"mse": WRONG_MSE}, after={
+        "mse": _phone_home()}), "honest-partial"),
+    **{f"calls-the-reference-{route}": (lambda code=code: _notebook(LOSS, {"mse": code}),
+                                        "leaves-mse-blank")
+       for route, code in REFERENCE_ROUTES.items()},
+    "warns-on-every-call": (lambda: _notebook(LOSS, {"mse": WARNS}), "honest-full"),
+    "starts-processes": (lambda: _notebook(LOSS, after={"mse": (
+        "import os, subprocess\n"
+        f"subprocess.Popen(['sleep', '{MARKERS[0]}'], start_new_session=True)\n"
+        "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        f"        os.execv('/bin/sleep', ['sleep', '{MARKERS[1]}'])\n    os._exit(0)\n"
+        "os.wait()\n")}), "honest-full"),
+}
+TWINS = {"leaves-mse-blank": ({LOSS: lambda: _notebook(LOSS, {"mse": BLANK_MSE})},
+                              {LOSS: NO_MSE}, "graded")}
+
+
 def _write_class(folder, students):
     for student in students:
-        notebooks, _, _ = CLASS[student]
+        if student in RED_TEAM:
+            (folder / student).mkdir(parents=True, exist_ok=True)
+            nbformat.write(RED_TEAM[student][0](), folder / student / f"{LOSS}.ipynb")
+            continue
+        notebooks, _, _ = {**CLASS, **TWINS}[student]
         for name, make in notebooks.items():
             (folder / student).mkdir(parents=True, exist_ok=True)
             nbformat.write(make(), folder / student / f"{name}.ipynb")
 
 
+class _Listener:
+    """A TCP server on the host's loopback that counts the connections it gets."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+
+def _running(markers):
+    """Command lines of running processes that contain one of ``markers``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if any(marker in line for marker in markers):
+            found.append(line)
+    return found
+
+
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
-    _write_class(folder, CLASS)
+    out = tmp_path_factory.mktemp("grading")
+    listener = _Listener()
+    TARGETS.update(out=out, submissions=folder, port=listener.port)
+    _write_class(folder, [*CLASS, *TWINS, *RED_TEAM])
     (folder / "shadows-numpy").mkdir()
     nbformat.write(_notebook(LOSS), folder / "shadows-numpy" / f"{LOSS}.ipynb")
     (folder / "shadows-numpy" / "numpy.py").write_text("raise SystemExit('shadowed')\n")
@@ -147,37 +353,135 @@ def graded_class(tmp_path_factory):
     nbformat.write(_notebook(LOSS), folder / "wrong-name" / "homework1.ipynb")
     (folder / "no-notebook").mkdir()
     (folder / "no-notebook" / "answers.txt").write_text("42")
-    out = tmp_path_factory.mktemp("grading")
-    results, problems = run(folder, out, workers=2, batch_size=8, quiet=True, cell_timeout=5)
-    return out, results, problems
+    gradebook = db_url(out / "course")
+    options = Options(limits=Limits(cell_timeout=5), workers=2, batch_size=8, quiet=True,
+                      gradebook=gradebook, course_root=out / "course")
+    results, problems = run(folder, out, options)
+    time.sleep(2)  # time for any daemon that survived to do its work
+    return out, results, problems, listener
+
+
+def _on_disk(out):
+    """Per (student, assignment): per-cell scores and status, as the result files say now."""
+    found = {}
+    for path in (out / "results").glob("*/*.json"):
+        data = json.loads(path.read_text())
+        found[(data["student"], data["assignment"])] = (
+            {gid: cell["score"] for gid, cell in data["cells"].items()}, data["status"])
+    return found
 
 
 def test_every_student_gets_exactly_the_expected_score(graded_class):
-    out, results, _ = graded_class
-    by_key = {(r["student"], r["assignment"]): r for r in results}
-    expected = {(student, name): (score, status) for student, (_, scores, status) in CLASS.items()
+    out, results, _, _ = graded_class
+    by_key = {(r.student, r.assignment): r for r in results}
+    expected = {(student, name): (score, status)
+                for student, (_, scores, status) in {**CLASS, **TWINS}.items()
                 for name, score in scores.items()}
-    expected[("shadows-numpy", LOSS)] = (14.0, "graded")
+    expected[("shadows-numpy", LOSS)] = (FULL[LOSS], "graded")
+    for cheater, (_, twin) in RED_TEAM.items():
+        expected[(cheater, LOSS)] = expected[(twin, LOSS)]
     assert set(by_key) == set(expected)
-    got = {key: (sum(c["score"] for c in r["cells"].values()), r["status"])
-           for key, r in by_key.items()}
+    got = {key: (r.score, str(r.status)) for key, r in by_key.items()}
     assert got == expected
+    on_disk = {key: (sum(cells.values()), status) for key, (cells, status) in
+               _on_disk(out).items()}
+    assert on_disk == expected, "a result file changed after it was written"
+
+
+@pytest.mark.parametrize("cheater", sorted(RED_TEAM))
+def test_each_attack_scores_cell_for_cell_as_its_honest_twin(graded_class, cheater):
+    out, _, _, _ = graded_class
+    on_disk = _on_disk(out)
+    twin = RED_TEAM[cheater][1]
+    assert on_disk[(cheater, LOSS)] == on_disk[(twin, LOSS)]
+
+
+def test_nothing_a_student_started_is_left_running(graded_class):
+    assert _running(MARKERS) == []
+
+
+def test_no_student_code_reached_the_network(graded_class):
+    _, _, _, listener = graded_class
+    assert listener.connections == 0
+
+
+def test_a_reference_called_in_the_kernel_passes_there_and_is_withdrawn(graded_class):
+    _, results, _, _ = graded_class
+    by_student = {r.student: r for r in results}
+    for route in REFERENCE_ROUTES:
+        cells = by_student[f"calls-the-reference-{route}"].cells
+        mse = {gid: cell for gid, cell in cells.items() if gid.startswith("mse__")}
+        assert all(cell.kernel_score == cell.max and cell.score == 0 and cell.withdrawn
+                   for cell in mse.values()), route
+
+
+def test_a_warning_keeps_its_points_and_is_shown_in_the_feedback(graded_class):
+    out, results, _, _ = graded_class
+    warns = next(r for r in results if r.student == "warns-on-every-call")
+    assert any("this mse is slow" in text for text in warns.warnings)
+    feedback = (out / "feedback" / "warns-on-every-call" / f"{LOSS}.html").read_text()
+    assert "this mse is slow on big batches" in feedback
+
+
+def test_the_instructors_gradebook_equals_grades_csv(graded_class):
+    out, _, _, _ = graded_class
+    exported, graded = _export(out / "course"), _csv_totals(out)
+    # nbgrader exports every student for every assignment, 0 where nothing was handed in
+    assert {key: exported[key] for key in graded} == graded
+    assert all(score == 0 for key, score in exported.items() if key not in graded)
+    assert (out / "course" / "autograded" / "honest-full" / LOSS / f"{LOSS}.ipynb").exists()
+
+
+def _export(course_root):
+    """(student, assignment) -> score, from ``nbgrader export`` of the course root."""
+    target = course_root / "export.csv"
+    nbgrader(course_root, "export", f"--to={target}",
+             f"--CourseDirectory.db_url={db_url(course_root)}")
+    with open(target) as handle:
+        return {(row["student_id"], row["assignment"]): float(row["score"])
+                for row in csv.DictReader(handle)}
+
+
+def _csv_totals(out):
+    with open(out / "grades.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    return {(row["student"], column.split("/")[0]): float(row[column]) for row in rows
+            for column in row if column.endswith("/total") and row[column] != ""}
+
+
+def test_the_report_starts_with_what_needs_the_instructor_and_fits_a_laptop(graded_class):
+    out, _, _, _ = graded_class
+    report = (out / "report.html").read_text()
+    attention, plots = report.index("Needs your attention"), report.index("data:image/png")
+    assert attention < plots
+    assert "Possible plagiarism" in report[:plots]
+    assert "WITHOUT the sandbox" not in report
+    widths = _png_widths(report)
+    assert widths and max(widths) <= 1240, widths  # inside 1,300 pixels with the margins
+
+
+def _png_widths(page):
+    import base64
+    import struct
+
+    return [struct.unpack(">I", base64.b64decode(data)[16:20])[0]
+            for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page)]
 
 
 def test_cheating_is_named_in_the_results_and_the_feedback(graded_class):
-    out, results, _ = graded_class
-    cheat = next(r for r in results if r["student"] == "patches-the-checker")
-    assert {c["diagnosis"] for g, c in cheat["cells"].items() if g.startswith("mse__")} == {
+    out, results, _, _ = graded_class
+    cheat = next(r for r in results if r.student == "patches-the-checker")
+    assert {c.diagnosis for g, c in cheat.cells.items() if g.startswith("mse__")} == {
         "unconfirmed"}
     feedback = (out / "feedback" / "patches-the-checker" / f"{LOSS}.html").read_text()
     assert "run apart from your code, failed" in feedback
-    honest = next(r for r in results if r["student"] == "honest-partial")
-    assert {c["diagnosis"] for g, c in honest["cells"].items() if g.startswith("mse__")} == {
+    honest = next(r for r in results if r.student == "honest-partial")
+    assert {c.diagnosis for g, c in honest.cells.items() if g.startswith("mse__")} == {
         "factor"}
 
 
 def test_problems_are_reported_and_never_graded(graded_class):
-    _, _, problems = graded_class
+    _, _, problems, _ = graded_class
     reasons = {p.where: p.reason for p in problems}
     assert "not a readable notebook" in reasons[f"corrupt/{LOSS}.ipynb"]
     assert "no assignment of this course" in reasons["wrong-name/homework1.ipynb"]
@@ -186,20 +490,20 @@ def test_problems_are_reported_and_never_graded(graded_class):
 
 
 def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_class):
-    out, _, _ = graded_class
+    out, _, _, _ = graded_class
     with open(out / "grades.csv") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert rows["honest-partial"][f"{LOSS}/mse"] == "0"
     assert rows["honest-partial"][f"{LOSS}/mse_grad"] == "3"
-    assert rows["two-assignments"]["total"] == "29"
-    assert rows["kills-the-grader"]["status"] == f"{LOSS}: needs-review"
+    assert float(rows["two-assignments"]["total"]) == FULL[LOSS] + FULL[DESCENT]
+    assert rows["exits-the-kernel"]["status"] == f"{LOSS}: checked-only"
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 2
     assert "passed only in the student&#x27;s own kernel" in report
 
 
 def test_feedback_shows_no_hidden_test_code(graded_class):
-    out, _, _ = graded_class
+    out, _, _, _ = graded_class
     hidden = []
     for name in (LOSS, DESCENT):
         source = (SOURCE_DIR / name / f"{name}.py").read_text()
@@ -223,8 +527,9 @@ def test_a_killed_run_resumes_with_nothing_lost_or_counted_twice(tmp_path, stop)
                 "redefines-the-reference", "floods-output"]
     folder, out = tmp_path / "submissions", tmp_path / "grading"
     _write_class(folder, students)
+    course = tmp_path / "course"
     command = [sys.executable, "-m", "autograder.pipeline.grade", str(folder), "--out", str(out),
-               "--workers", "1", "--batch-size", "1", "--quiet"]
+               "--workers", "1", "--batch-size", "1", "--quiet", "--course-root", str(course)]
     first = subprocess.Popen(command, start_new_session=True)
     results_dir = out / "results" / LOSS
     deadline = time.monotonic() + 300
@@ -243,14 +548,67 @@ def test_a_killed_run_resumes_with_nothing_lost_or_counted_twice(tmp_path, stop)
     with open(out / "grades.csv") as handle:
         totals = {row["student"]: float(row["total"]) for row in csv.DictReader(handle)}
     assert totals == {s: CLASS[s][1][LOSS] for s in students}
-    assert not list((out / "work").iterdir()), "scratch folders of the killed run remain"
+    assert _export(course) == _csv_totals(out), "the gradebook and grades.csv differ"
+    assert not (out / "work").exists(), "scratch folders of the killed run remain"
 
 
-def test_a_changed_submission_is_graded_again(tmp_path):
-    folder, out = tmp_path / "submissions", tmp_path / "grading"
+def test_a_changed_submission_is_graded_again_and_replaced_in_the_gradebook(tmp_path):
+    folder, out, course = tmp_path / "submissions", tmp_path / "grading", tmp_path / "course"
+    options = Options(workers=1, quiet=True, gradebook=db_url(course), course_root=course)
     _write_class(folder, ["blank"])
-    run(folder, out, workers=1, quiet=True)
+    run(folder, out, options)
+    assert _export(course) == {("blank", LOSS): 0.0}
     nbformat.write(_notebook(LOSS), folder / "blank" / f"{LOSS}.ipynb")
-    results, _ = run(folder, out, workers=1, quiet=True)
-    assert [sum(c["score"] for c in r["cells"].values()) for r in results] == [14.0]
+    results, _ = run(folder, out, options)
+    assert [r.score for r in results] == [FULL[LOSS]]
     assert json.loads((out / "results" / LOSS / "blank.json").read_text())["status"] == "graded"
+    assert _export(course) == {("blank", LOSS): FULL[LOSS]}
+
+
+def test_a_template_whose_contents_changed_is_rebuilt(tmp_path):
+    template = templates.prepare(tmp_path, [LOSS])
+    source = template / "source" / LOSS / f"{LOSS}.ipynb"
+    honest = source.read_bytes()
+    assert templates.prepare(tmp_path, [LOSS]) == template  # reused as it is
+    source.write_text(source.read_text().replace("BEGIN HIDDEN TESTS", "BEGIN HIDDEN TESTZ"))
+    with pytest.raises(templates.TemplateChanged):
+        templates.check(template, [LOSS])
+    templates.prepare(tmp_path, [LOSS])
+    assert source.read_bytes() == honest
+
+
+def test_without_bubblewrap_grading_stops_before_it_starts(tmp_path, monkeypatch, capsys):
+    from autograder.pipeline import grade
+    from autograder.sandbox import bwrap
+
+    monkeypatch.setattr(bwrap, "EXECUTABLE", "no-such-bwrap")
+    bwrap.reset()
+    try:
+        folder, out = tmp_path / "submissions", tmp_path / "grading"
+        _write_class(folder, ["blank"])
+        assert grade.main([str(folder), "--out", str(out), "--quiet", "--no-gradebook"]) == 3
+        message = capsys.readouterr().err.strip()
+        assert len(message.splitlines()) == 1
+        assert "bubblewrap (bwrap) is not installed" in message and "apt-get install" in message
+        assert "--no-sandbox" in message
+        assert not (out / "results").exists() and not (out / "template").exists()
+    finally:
+        bwrap.reset()
+
+
+@pytest.mark.xdist_group("no-sandbox")
+def test_no_sandbox_grades_anyway_and_the_report_says_so_in_red(tmp_path, monkeypatch):
+    from autograder.sandbox import bwrap
+
+    monkeypatch.setattr(bwrap, "EXECUTABLE", "no-such-bwrap")
+    bwrap.reset()
+    try:
+        folder, out = tmp_path / "submissions", tmp_path / "grading"
+        _write_class(folder, ["honest-partial"])
+        results, _ = run(folder, out, Options(workers=1, quiet=True, sandboxed=False))
+    finally:
+        bwrap.reset()
+    assert [(r.score, r.sandboxed) for r in results] == [(NO_MSE, False)]
+    report = (out / "report.html").read_text()
+    assert report.index("class='danger'") < report.index("<h1>")
+    assert "WITHOUT the sandbox" in report

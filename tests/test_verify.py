@@ -5,8 +5,11 @@ change a student could make) and asserts exactly which exercises the verifier pa
 """
 
 import json
+import os
+import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -16,13 +19,22 @@ from autograder import SOURCE_DIR
 from autograder.authoring import mutants
 from autograder import exercise_of
 from autograder.authoring.sourcefmt import parse, to_notebook
-from autograder.sandbox.verify import defined_names, verify
+from autograder.sandbox.verify import AnswerProcess, check_in_subprocess, defined_names, verify
 from autograder.sandbox.wire import WireError, decode, encode
+from autograder.settings import Limits
 
 NAME = "01_loss_functions"
+HOME = os.path.expanduser("~")
 EXERCISES = {"mse", "mse_grad", "bce", "bce_grad", "central_difference", "logcosh_grad",
              "predict_mean_fraction", "predict_best_step"}
-TIMEOUT = 1.5
+TIMEOUT = 3.0
+LIMITS = Limits(cell_timeout=TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def grading_environment(monkeypatch):
+    """As the pipeline starts the check: plots and explorers are skipped while grading."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +68,7 @@ def submission(source_nb, answers=None, after=None, tests=None, drop=()):
 
 def passed_exercises(results):
     """Exercises all of whose test cells passed."""
-    failed = {exercise_of(g) for g, r in results.items() if not r["passed"]}
+    failed = {exercise_of(g) for g, r in results.items() if not r.passed}
     return {exercise_of(g) for g in results} - failed
 
 
@@ -64,17 +76,17 @@ WRONG_MSE = "def mse(y_hat, t):\n    return float(np.sum((y_hat - t) ** 2))\n"
 
 
 def test_the_solution_passes_every_test_cell(source_nb):
-    results = verify(source_nb, submission(source_nb), TIMEOUT)
+    results = verify(source_nb, submission(source_nb), LIMITS)
     assert set(results) == {c.metadata["nbgrader"]["grade_id"] for c in source_nb.cells
                             if c.metadata.get("nbgrader", {}).get("grade")}
-    assert all(r["passed"] for r in results.values()), results
+    assert all(r.passed for r in results.values()), results
 
 
 def test_blank_answers_pass_nothing(source_nb):
     blank = {name: f"def {name}(*args):\n    raise NotImplementedError()\n" for name in EXERCISES}
-    results = verify(source_nb, submission(source_nb, blank), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, blank), LIMITS)
     assert passed_exercises(results) == set()
-    assert "not written yet" in results["mse__one_output"]["message"]
+    assert "not written yet" in results["mse__one_output"].message
 
 
 def test_patching_numpy_and_the_checker_changes_nothing(source_nb):
@@ -83,9 +95,9 @@ def test_patching_numpy_and_the_checker_changes_nothing(source_nb):
                          "np.allclose = lambda *args, **kwargs: True\n"
                          "import bplab.checks.diagnosis\n"
                          "bplab.checks.diagnosis.diagnose = None\n")
-    results = verify(source_nb, submission(source_nb, {"mse": cheat}), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, {"mse": cheat}), LIMITS)
     assert passed_exercises(results) == EXERCISES - {"mse"}
-    assert "[diagnosis: factor]" in results["mse__one_output"]["message"]
+    assert "[diagnosis: factor]" in results["mse__one_output"].message
 
 
 def test_edited_test_cells_and_a_redefined_reference_change_nothing(source_nb):
@@ -97,46 +109,46 @@ def test_edited_test_cells_and_a_redefined_reference_change_nothing(source_nb):
     zero_grad = "def mse_grad(y_hat, t):\n    return np.zeros_like(y_hat)\n"
     nb = submission(source_nb, {"mse": WRONG_MSE, "mse_grad": zero_grad},
                     after={"mse": patch_reference}, tests=emptied)
-    results = verify(source_nb, nb, TIMEOUT)
+    results = verify(source_nb, nb, LIMITS)
     assert passed_exercises(results) == EXERCISES - {"mse", "mse_grad"}
 
 
 def test_an_endless_function_costs_its_own_tests_only(source_nb):
     loop = "def mse(y_hat, t):\n    while True:\n        pass\n"
-    results = verify(source_nb, submission(source_nb, {"mse": loop}), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, {"mse": loop}), LIMITS)
     assert passed_exercises(results) == EXERCISES - {"mse"}
-    assert f"ran over {TIMEOUT:g} s" in results["mse__one_output"]["message"]
+    assert f"ran over {TIMEOUT:g} s" in results["mse__one_output"].message
 
 
 def test_an_endless_cell_and_an_exiting_cell_are_left_out(source_nb):
     nb = submission(source_nb, after={"mse": "while True:\n    pass\n",
                                       "bce": "import os\nos._exit(3)\n"})
-    results = verify(source_nb, nb, TIMEOUT)
+    results = verify(source_nb, nb, LIMITS)
     assert passed_exercises(results) == EXERCISES
 
 
 def test_a_function_that_ends_its_process_fails_alone(source_nb):
     exiting = "def bce(y_hat, t):\n    import os\n    os._exit(1)\n"
-    results = verify(source_nb, submission(source_nb, {"bce": exiting}), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, {"bce": exiting}), LIMITS)
     assert passed_exercises(results) == EXERCISES - {"bce"}
-    assert "ended its own process" in results["bce__value"]["message"]
+    assert "ended its own process" in results["bce__value"].message
 
 
 def test_a_flood_of_output_is_harmless(source_nb):
     flood = "import sys\nfor _ in range(2000):\n    print('x' * 10_000)\n    sys.stderr.write('y' * 10_000)\n"
-    results = verify(source_nb, submission(source_nb, after={"mse": flood}), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, after={"mse": flood}), LIMITS)
     assert passed_exercises(results) == EXERCISES
 
 
 def test_a_deleted_answer_cell_fails_with_a_message_that_says_so(source_nb):
-    results = verify(source_nb, submission(source_nb, drop={"bce"}), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, drop={"bce"}), LIMITS)
     assert passed_exercises(results) == EXERCISES - {"bce"}
-    assert "answer cell of this exercise is missing" in results["bce__value"]["message"]
+    assert "answer cell of this exercise is missing" in results["bce__value"].message
 
 
 def test_hard_coded_visible_answers_fail_the_hidden_checks(source_nb):
     hard_coded = "def mse(y_hat, t):\n    return 0.07\n"
-    results = verify(source_nb, submission(source_nb, {"mse": hard_coded}), TIMEOUT)
+    results = verify(source_nb, submission(source_nb, {"mse": hard_coded}), LIMITS)
     assert "mse" not in passed_exercises(results)
 
 
@@ -146,8 +158,20 @@ def test_command_line_prints_json(source_nb, tmp_path):
     run = subprocess.run([sys.executable, "-m", "autograder.sandbox.verify", str(tmp_path / "source.ipynb"),
                           str(tmp_path / "submission.ipynb"), "--cell-timeout", "5"],
                          capture_output=True, text=True, timeout=120, check=True)
-    cells = json.loads(run.stdout)["cells"]
-    assert passed_exercises(cells) == EXERCISES - {"mse"}
+    line = json.loads(run.stdout.splitlines()[0])
+    assert line["submission"] == str(tmp_path / "submission.ipynb")
+    failed = {exercise_of(g) for g, r in line["cells"].items() if not r["passed"]}
+    assert failed == {"mse"}
+
+
+def test_the_check_of_a_batch_reports_each_submission(source_nb, tmp_path):
+    nbformat.write(source_nb, tmp_path / "source.ipynb")
+    nbformat.write(submission(source_nb), tmp_path / "right.ipynb")
+    (tmp_path / "broken.ipynb").write_text("{")
+    right = check_in_subprocess(tmp_path / "source.ipynb", tmp_path / "right.ipynb", LIMITS)
+    assert right.problem is None and all(c.passed for c in right.cells.values())
+    broken = check_in_subprocess(tmp_path / "source.ipynb", tmp_path / "broken.ipynb", LIMITS)
+    assert broken.cells is None and "failed" in broken.problem
 
 
 def test_defined_names_reads_functions_and_assignments():
@@ -191,19 +215,106 @@ def test_wire_refuses_objects_it_cannot_check():
         encode(object(), lambda f: 0)
 
 
-def test_the_answer_process_has_the_kernels_memory_limit():
-    from autograder.sandbox.answer_worker import MEMORY_LIMIT
-    from autograder import CONFIG_FILE
-    from autograder.sandbox.verify import AnswerProcess
-
-    answers = AnswerProcess(["import resource\nlimit = resource.getrlimit(resource.RLIMIT_AS)",
-                             "import numpy as np\ntry:\n    np.ones((40_000, 40_000))\n"
-                             "    outcome = 'allocated'\nexcept MemoryError:\n"
-                             "    outcome = 'refused'\n"], TIMEOUT * 4)
+def _answers(cells, names, **kwargs):
+    """Run ``cells`` in a (sandboxed) answer process; the values of ``names`` after them."""
+    answers = AnswerProcess(cells, Limits(cell_timeout=TIMEOUT * 4), **kwargs)
     try:
-        answers.run_until(1)
-        values = answers.get(["limit", "outcome"])
+        answers.run_until(len(cells) - 1)
+        return answers.get(names)
     finally:
         answers.kill()
-    assert values == {"limit": (MEMORY_LIMIT, MEMORY_LIMIT), "outcome": "refused"}
-    assert f"({MEMORY_LIMIT >> 30} << 30, {MEMORY_LIMIT >> 30} << 30)" in CONFIG_FILE.read_text()
+
+
+def test_the_answer_process_has_the_memory_limit_of_the_settings():
+    values = _answers(["import resource\nlimit = resource.getrlimit(resource.RLIMIT_AS)",
+                       "import numpy as np\ntry:\n    np.ones((40_000, 40_000))\n"
+                       "    outcome = 'allocated'\nexcept MemoryError:\n"
+                       "    outcome = 'refused'\n"], ["limit", "outcome"])
+    memory = Limits().memory
+    assert values == {"limit": (memory, memory), "outcome": "refused"}
+
+
+def test_the_answer_process_sees_no_files_of_the_grader_and_no_network(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hidden")
+    listener = socket.create_server(("127.0.0.1", 0))
+    values = _answers([
+        "import os, socket\n"
+        f"readable = [p for p in {[str(secret), str(SOURCE_DIR)]!r} if os.path.exists(p)]\n"
+        f"home = sorted(os.listdir({HOME!r})) if os.path.isdir({HOME!r}) else []\n"
+        "try:\n"
+        f"    socket.create_connection(('127.0.0.1', {listener.getsockname()[1]}), timeout=2)\n"
+        "    network = 'reached'\n"
+        "except OSError as error:\n"
+        "    network = 'refused'\n"
+        "user = os.getuid()\n"
+        "processes = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"],
+        ["readable", "home", "network", "user", "processes"])
+    listener.close()
+    assert values["readable"] == []
+    # of the home folder, at most the way to the Python installation (pyenv keeps it there)
+    python = Path(os.path.realpath(sys.base_prefix))
+    assert set(values["home"]) <= ({python.relative_to(HOME).parts[0]}
+                                   if python.is_relative_to(HOME) else set())
+    assert values["network"] == "refused"
+    assert values["user"] != 0
+    assert len(values["processes"]) <= 3  # its own PID namespace: init, itself, maybe a child
+
+
+@pytest.mark.parametrize("route", ["expected", "unlocked", "wrapped", "source", "file"])
+def test_no_route_reaches_the_reference_in_the_answer_process(source_nb, route):
+    call = {
+        "expected": "bp.checks.testdata.expected(bp.losses.mse, y_hat, t)",
+        "unlocked": "UNLOCKED(y_hat, t)",
+        "wrapped": "bp.losses.mse.__wrapped__(y_hat, t)",
+        "source": "FROM_SOURCE(y_hat, t)",
+        "file": "FROM_FILE(y_hat, t)",
+    }[route]
+    prelude = ("import inspect, importlib.util\n"
+               "namespace = dict(vars(bp.losses))\n"
+               "exec('\\n'.join(l for l in inspect.getsource(bp.losses.mse).splitlines()"
+               " if not l.startswith('@')), namespace)\n"
+               "FROM_SOURCE = namespace['mse']\n"
+               "spec = importlib.util.spec_from_file_location('bplab.copy', bp.losses.__file__)\n"
+               "module = importlib.util.module_from_spec(spec)\n"
+               "spec.loader.exec_module(module)\n"
+               "FROM_FILE = module.mse.__wrapped__\n"
+               "def UNLOCKED(y_hat, t):\n"
+               "    with bp.course.references_unlocked():\n"
+               "        return bp.losses.mse(y_hat, t)\n")
+    cheat = prelude + f"def mse(y_hat, t):\n    return {call}\n"
+    results = verify(source_nb, submission(source_nb, {"mse": cheat}), LIMITS)
+    assert passed_exercises(results) == EXERCISES - {"mse"}
+    assert "not available where this notebook is graded" in results["mse__one_output"].message
+
+
+def test_a_warning_of_the_students_own_is_no_failure(source_nb):
+    warns = ("import warnings\ndef mse(y_hat, t):\n    warnings.warn('slow')\n"
+             "    return float(np.sum((np.asarray(y_hat) - t) ** 2) / len(y_hat))\n")
+    results = verify(source_nb, submission(source_nb, {"mse": warns}), LIMITS)
+    assert passed_exercises(results) == EXERCISES
+
+
+def test_verify_leaves_the_environment_and_no_temporary_folders(source_nb, tmp_path,
+                                                                monkeypatch):
+    import os
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = dict(os.environ)
+    verify(source_nb, submission(source_nb, after={"bce": "import os\nos._exit(3)\n"}), LIMITS)
+    assert dict(os.environ) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_package_without_references_loses_their_bodies_and_keeps_the_rest(tmp_path):
+    from autograder.sandbox.references import build_package, reference_functions
+
+    package = Path(__file__).resolve().parent.parent / "bplab"
+    removed = build_package(package, 1, tmp_path / "bplab")
+    assert set(removed) == set(reference_functions(package, 1)) >= {"bplab.losses.mse"}
+    losses = (tmp_path / "bplab" / "losses.py").read_text()
+    assert "def mse(" in losses and "** 2) / len(y_hat)" not in losses
+    copied = {p.relative_to(package) for p in package.rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts}
+    assert copied <= {p.relative_to(tmp_path / "bplab") for p in (tmp_path / "bplab").rglob("*")}

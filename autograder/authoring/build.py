@@ -11,6 +11,8 @@ to the authored cells (navigation, progress recording, the course map) is in
 :mod:`.learner`.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -20,7 +22,9 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -31,11 +35,11 @@ from .coursemap import README_END, README_START, with_readme_table
 from .learner import course_cells, headers, readme_map
 from .sourcefmt import to_notebook
 
-__all__ = ["write_course", "release", "reproducible", "stable_widget_ids", "comparable",
-           "readme_drift", "drift"]
+__all__ = ["write_course", "course_config", "release", "reproducible", "stable_widget_ids",
+           "comparable", "readme_drift", "drift"]
 
 
-def write_course(course_root, names=None):
+def write_course(course_root: str | Path, names: Iterable[str] | None = None) -> list[str]:
     """Write nbgrader source notebooks and the course config under ``course_root``.
 
     Returns
@@ -47,12 +51,24 @@ def write_course(course_root, names=None):
     names = list(names or assignments())
     course = headers()
     course_root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(CONFIG_FILE, course_root / "nbgrader_config.py")
+    (course_root / "nbgrader_config.py").write_text(course_config())
     for name in names:
         target = course_root / "source" / name
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(to_notebook(course_cells(name, course)), target / f"{name}.ipynb")
     return names
+
+
+def course_config(checkout_config: str | Path = CONFIG_FILE) -> str:
+    """The ``nbgrader_config.py`` of a course root: the course's settings, from the checkout.
+
+    The course's configuration imports the sandbox and the limits from the checkout's
+    ``autograder`` package, so a course root loads it where it is rather than a copy.
+    """
+    return ("# nbgrader configuration of this course root, written by autograder.authoring.build:\n"
+            "# the course's settings, loaded from the checkout that built it.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"load_subconfig({str(checkout_config)!r})  # noqa: F821\n")
 
 
 def _write(nb, out_dir, name):
@@ -85,8 +101,9 @@ def _build_page(name, course, notebooks_dir, solutions_dir, scratch):
     _write(reproducible(executed, name), solutions_dir, name)
 
 
-def release(course_root, notebooks_dir=NOTEBOOKS_DIR, solutions_dir=SOLUTIONS_DIR, names=None,
-            readme=README):
+def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
+            solutions_dir: str | Path = SOLUTIONS_DIR, names: Iterable[str] | None = None,
+            readme: str | Path | None = README) -> list[str]:
     """Generate the release and the executed solution of every notebook (or of ``names``).
 
     Assignments go through nbgrader; then pages (the start page), which show the others;
@@ -122,7 +139,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 
 
-def reproducible(nb, name):
+def reproducible(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """An executed notebook without what changes from run to run of the same source.
 
     Run timestamps go; stream outputs that the kernel happened to flush in pieces are
@@ -142,7 +159,7 @@ def reproducible(nb, name):
     return stable_widget_ids(nb, name)
 
 
-def stable_widget_ids(nb, name):
+def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Rename widget model ids (random per run) to ids that depend only on the notebook.
 
     Models are numbered in the order the outputs show them, then the order their
@@ -166,7 +183,7 @@ def stable_widget_ids(nb, name):
     return nbformat.from_dict(json.loads(text))
 
 
-def comparable(path):
+def comparable(path: str | Path) -> dict[str, Any]:
     """What must not drift in a notebook: cell types, sources and metadata (not outputs)."""
     nb = nbformat.read(path, as_version=4)
     metadata = {k: v for k, v in nb.metadata.items() if k != "widgets"}
@@ -178,7 +195,7 @@ def comparable(path):
     }
 
 
-def readme_drift(readme=README):
+def readme_drift(readme: str | Path = README) -> list[str]:
     """``[problem]`` if the README's course map is not what the notebooks' headers give."""
     text = Path(readme).read_text()
     start, end = text.find(README_START), text.find(README_END)
@@ -191,7 +208,7 @@ def readme_drift(readme=README):
     return []
 
 
-def drift(names=None):
+def drift(names: Iterable[str] | None = None) -> list[str]:
     """Rebuild into a scratch folder; return a list of differences from what is committed."""
     problems = [] if names else readme_drift()
     with tempfile.TemporaryDirectory() as scratch:
@@ -214,7 +231,7 @@ def drift(names=None):
     return problems
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report drift, change nothing")
     parser.add_argument("--course-root", default=str(REPO_ROOT / "build" / "course"),

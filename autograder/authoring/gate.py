@@ -11,18 +11,22 @@ For one assignment, real ``nbgrader autograde`` grades a small synthetic class:
 Mutants are declared beside each source (see :mod:`autograder.authoring.mutants`).
 """
 
+from __future__ import annotations
+
 import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from .. import SOURCE_DIR
 from ..gradebook import cell_scores, class_scores
 from ..nbgrader_cli import nbgrader
-from ..sandbox.verify import check_in_subprocess
+from ..sandbox.verify import check_batch
 from .build import write_course
 from .mutants import answers, fill_answers, load_mutants, mutate
 from .sourcefmt import parse
@@ -37,21 +41,23 @@ def _check_agrees(course, name, students):
     """
     source = course / "source" / name / f"{name}.ipynb"
     by_nbgrader = cell_scores(course, name)
+    submitted = {student: course / "submitted" / student / name / f"{name}.ipynb"
+                 for student in students}
+    checks = check_batch(source, list(submitted.values()))  # as the pipeline runs it
     failures = []
-    for student in students:
-        submitted = course / "submitted" / student / name / f"{name}.ipynb"
-        checked, problem = check_in_subprocess(source, submitted)
-        if problem:
-            failures.append(f"{student}: {problem}")
+    for student, path in submitted.items():
+        check = checks[str(path)]
+        if check.problem:
+            failures.append(f"{student}: {check.problem}")
             continue
         for grade_id, (score, top) in sorted(by_nbgrader.get(student, {}).items()):
-            if score >= top and not checked.get(grade_id, {}).get("passed"):
+            if score >= top and not check.passed(grade_id):
                 failures.append(f"{student}: nbgrader passes {grade_id} but the independent "
-                                f"check does not: {checked.get(grade_id, {}).get('message')}")
+                                f"check does not: {check.message(grade_id)}")
     return failures
 
 
-def run_gate(name, workdir=None):
+def run_gate(name: str, workdir: str | Path | None = None) -> dict[str, Any]:
     """Grade the synthetic class of assignment ``name`` and judge every student.
 
     Returns
@@ -101,7 +107,7 @@ def run_gate(name, workdir=None):
     return {"scores": scores, "failures": failures, "course_root": str(course)}
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the test-the-tests gate.")
     parser.add_argument("assignment", nargs="+")
     args = parser.parse_args(argv)

@@ -11,13 +11,16 @@ folders of ``source/``) and the notebooks' headers, the build adds:
 * to the start page, the course map table in place of :data:`MAP_MARKER`.
 """
 
+from __future__ import annotations
+
 import ast
 import json
 import re
+from collections.abc import Iterable
 
 from .. import REPO_ROOT, SOURCE_DIR, START, notebooks
-from .coursemap import header, map_table, navigation, readme_table
-from .sourcefmt import parse
+from .coursemap import Header, header, map_table, navigation, readme_table
+from .sourcefmt import Cell, parse
 
 __all__ = ["MAP_MARKER", "source_cells", "headers", "with_progress", "with_navigation",
            "course_cells", "readme_map"]
@@ -26,13 +29,13 @@ MAP_MARKER = "<!-- course-map -->"  # the start page's placeholder for the cours
 _FIRST_HEADING = re.compile(r"^# .*$", re.MULTILINE)
 
 
-def source_cells(name):
+def source_cells(name: str) -> list[Cell]:
     """The authored cells of notebook ``name`` (``source/<name>/<name>.py``)."""
     source_file = SOURCE_DIR / name / f"{name}.py"
     return parse(source_file.read_text(), path=str(source_file.relative_to(REPO_ROOT)))
 
 
-def headers(names=None):
+def headers(names: Iterable[str] | None = None) -> list[Header]:
     """The :class:`~.coursemap.Header` of each notebook (all of them by default), in order."""
     found = []
     for name in names or notebooks():
@@ -41,7 +44,7 @@ def headers(names=None):
     return found
 
 
-def with_progress(source, notebook, grade_id):
+def with_progress(source: str, notebook: str, grade_id: str | None) -> str:
     """A test cell that records its outcome: a failure first, a pass at its end.
 
     The first line goes after the cell's docstring (its title in feedback); the last line
@@ -69,7 +72,7 @@ def with_progress(source, notebook, grade_id):
                      + [f"bp.progress.passed{call}"])
 
 
-def with_navigation(cells, line):
+def with_navigation(cells: list[Cell], line: str) -> list[Cell]:
     """Put ``line`` under the first heading of the first markdown cell, and at the end.
 
     The end is the last markdown cell (after a rule), when it is not the first one.
@@ -85,7 +88,7 @@ def with_navigation(cells, line):
     return cells
 
 
-def course_cells(name, course=None):
+def course_cells(name: str, course: list[Header] | None = None) -> list[Cell]:
     """The cells of notebook ``name`` as the course ships them.
 
     ``course`` is every notebook's header in course order (read from source/ if not given).
@@ -101,6 +104,6 @@ def course_cells(name, course=None):
     return cells
 
 
-def readme_map(course=None):
+def readme_map(course: list[Header] | None = None) -> str:
     """The README's course map table, from the graded notebooks' headers."""
     return readme_table([h for h in (course or headers()) if h.name != START])

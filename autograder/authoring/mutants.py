@@ -12,9 +12,13 @@ Mutants live beside the source as ``source/<assignment>/mutants.toml``::
 ``code = "..."`` instead of ``replace``/``with`` swaps in the whole cell.
 """
 
+from __future__ import annotations
+
 import json
 import re
 import tomllib
+from collections.abc import Mapping
+from typing import Any
 
 import nbformat
 
@@ -26,12 +30,12 @@ __all__ = ["solution_code", "load_mutants", "answers", "fill_answers", "mutate"]
 _SOLUTION_BLOCK = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
-def solution_code(source):
+def solution_code(source: str) -> str:
     """A solution cell's code as a student would write it: the markers removed."""
     return _SOLUTION_BLOCK.sub("", source)
 
 
-def load_mutants(name):
+def load_mutants(name: str) -> list[dict[str, Any]]:
     """The mutants declared for assignment ``name`` (an empty list if none)."""
     path = SOURCE_DIR / name / "mutants.toml"
     if not path.exists():
@@ -46,13 +50,14 @@ def load_mutants(name):
     return mutants
 
 
-def answers(name):
+def answers(name: str) -> dict[str, str]:
     """Answer cell id to the solution's code, as a student would write it."""
     cells = parse((SOURCE_DIR / name / f"{name}.py").read_text())
     return {c.grade_id: solution_code(c.source) for c in cells if c.kind == "solution"}
 
 
-def fill_answers(release_nb, code_by_cell):
+def fill_answers(release_nb: Mapping[str, Any],
+                 code_by_cell: Mapping[str, str]) -> nbformat.NotebookNode:
     """Copy of a release notebook with the answer cells in ``code_by_cell`` filled in."""
     nb = nbformat.from_dict(json.loads(json.dumps(release_nb)))
     for cell in nb.cells:
@@ -62,7 +67,7 @@ def fill_answers(release_nb, code_by_cell):
     return nb
 
 
-def mutate(code_by_cell, mutant):
+def mutate(code_by_cell: Mapping[str, str], mutant: Mapping[str, Any]) -> dict[str, str]:
     """A copy of ``code_by_cell`` with ``mutant``'s mistake planted in its cell."""
     changed = dict(code_by_cell)
     cell = mutant["cell"]

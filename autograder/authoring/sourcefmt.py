@@ -27,7 +27,10 @@ jupytext reads the cells; this module maps them to nbgrader's metadata. The word
 Comment lines before the first cell describe the file and are not part of the notebook.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = ["Cell", "parse", "to_notebook", "KERNELSPEC"]
@@ -50,7 +53,7 @@ class Cell:
     line: int = 0
 
     @property
-    def grade_id(self):
+    def grade_id(self) -> str | None:
         return self.attrs.get("id")
 
 
@@ -90,7 +93,7 @@ def _markdown_lines_are_comments(text, path):
             raise ValueError(f"{path}:{number}: markdown lines must start with '# '")
 
 
-def parse(text, path="<source>"):
+def parse(text: str, path: str = "<source>") -> list[Cell]:
     """Split source text into :class:`Cell` objects with jupytext.
 
     Raises
@@ -124,7 +127,7 @@ def _nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, point
     return meta
 
 
-def to_notebook(cells):
+def to_notebook(cells: Iterable[Cell]) -> nbformat.NotebookNode:
     """Build an nbgrader source notebook (nbformat 4.5, deterministic cell ids)."""
     import nbformat  # here, not at the top: its validator's imports cost a second
 

@@ -11,7 +11,11 @@ Each step takes ``options``, extra nbgrader arguments such as
 (:func:`autograder.nbgrader_cli.nbgrader`), which raises ``RuntimeError`` when a step fails.
 """
 
+from __future__ import annotations
+
 import os
+import subprocess
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..nbgrader_cli import nbgrader
@@ -22,7 +26,8 @@ __all__ = ["user_env", "release", "collect_and_grade", "fetch", "submit", "fetch
 _PER_PERSON_PREFIXES = ("JUPYTER", "XDG_", "NBGRADER_")
 
 
-def user_env(home, user, base=None):
+def user_env(home: str | Path, user: str,
+             base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment in which nbgrader acts for ``user`` in the home folder ``home``.
 
     Parameters
@@ -47,7 +52,8 @@ def user_env(home, user, base=None):
     return environment
 
 
-def release(course_root, assignment, options=(), env=None):
+def release(course_root: str | Path, assignment: str, options: Sequence[str] = (),
+            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Instructor: build the student version of ``assignment`` and put it in the exchange.
 
     An earlier release of the same assignment is replaced; copies students already fetched
@@ -57,7 +63,8 @@ def release(course_root, assignment, options=(), env=None):
     return nbgrader(course_root, "release_assignment", assignment, "--force", *options, env=env)
 
 
-def collect_and_grade(course_root, assignment, options=(), env=None):
+def collect_and_grade(course_root: str | Path, assignment: str, options: Sequence[str] = (),
+                      env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Instructor: collect the submissions, autograde them, and return feedback to each student.
 
     Safe to run again as late submissions arrive: nbgrader grades again only what is new or
@@ -84,16 +91,19 @@ def _as_student(step, home, user, assignment, options, base):
                     env=user_env(home, user, base))
 
 
-def fetch(home, user, assignment, options=(), base=None):
+def fetch(home: str | Path, user: str, assignment: str, options: Sequence[str] = (),
+          base: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Student: copy the released ``assignment`` into ``home/<assignment>/``."""
     return _as_student("fetch_assignment", home, user, assignment, options, base)
 
 
-def submit(home, user, assignment, options=(), base=None):
+def submit(home: str | Path, user: str, assignment: str, options: Sequence[str] = (),
+           base: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Student: hand in ``home/<assignment>/`` as ``user``."""
     return _as_student("submit", home, user, assignment, options, base)
 
 
-def fetch_feedback(home, user, assignment, options=(), base=None):
+def fetch_feedback(home: str | Path, user: str, assignment: str, options: Sequence[str] = (),
+                   base: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Student: copy the returned feedback into ``home/<assignment>/feedback/<timestamp>/``."""
     return _as_student("fetch_feedback", home, user, assignment, options, base)

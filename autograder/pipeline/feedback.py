@@ -6,15 +6,20 @@ traceback prints the source lines around a failing assert. Before feedback is ge
 cuts every test cell's traceback down to its last line, which carries the diagnosis.
 """
 
+from __future__ import annotations
+
 import os
 import re
 import stat
+from collections.abc import Mapping
+from pathlib import Path
 
 import nbformat
 
 from bplab.checks.kinds import kind_of, untagged
 
-__all__ = ["HIDDEN_NOTE", "UNCONFIRMED_NOTE", "test_cells", "classify", "cell_outcomes", "scrub"]
+__all__ = ["HIDDEN_NOTE", "UNCONFIRMED_NOTE", "test_cells", "classify", "cell_outcomes",
+           "printed_warnings", "scrub"]
 
 HIDDEN_NOTE = "# Hidden tests also ran in this cell; their code is not shown."
 UNCONFIRMED_NOTE = ("This cell passed in your notebook, but the same tests, run apart from "
@@ -22,13 +27,13 @@ UNCONFIRMED_NOTE = ("This cell passed in your notebook, but the same tests, run 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def test_cells(nb):
+def test_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     """Map grade id to cell for every autograded test cell of ``nb``."""
     return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells
             if cell.metadata.get("nbgrader", {}).get("grade")}
 
 
-def classify(ename, evalue):
+def classify(ename: str, evalue: str) -> tuple[str, str]:
     """``(diagnosis kind, message)`` for a failed test: the check's tag, else the error type.
 
     Examples
@@ -51,13 +56,27 @@ def _outcome(cell):
     return None, ""
 
 
-def cell_outcomes(autograded_path):
+def cell_outcomes(autograded_path: str | Path) -> dict[str, tuple[str | None, str]]:
     """Per test cell of an autograded notebook: ``(diagnosis kind or None, message)``."""
     nb = nbformat.read(autograded_path, as_version=4)
     return {grade_id: _outcome(cell) for grade_id, cell in test_cells(nb).items()}
 
 
-def scrub(autograded_path, release_nb, source_nb, unconfirmed=None):
+_WARNING = re.compile(r"\b([A-Z]\w*Warning): (.+)")
+
+
+def printed_warnings(autograded_path: str | Path) -> list[str]:
+    """Warnings the notebook printed (never penalised; shown in feedback), first 20."""
+    nb = nbformat.read(autograded_path, as_version=4)
+    found = [f"{match.group(1)}: {match.group(2).strip()}"
+             for cell in nb.cells for output in cell.get("outputs", [])
+             if output.output_type == "stream" and output.name == "stdout"
+             for match in _WARNING.finditer(output.text)]
+    return list(dict.fromkeys(found))[:20]
+
+
+def scrub(autograded_path: str | Path, release_nb: nbformat.NotebookNode,
+          source_nb: nbformat.NotebookNode, unconfirmed: Mapping[str, str] | None = None) -> None:
     """Rewrite an autograded notebook so that its feedback reveals no hidden tests.
 
     Parameters

@@ -1,244 +1,77 @@
 """Grade a whole class in one command: parallel nbgrader workers, resumable, with a report.
 
-``python -m autograder.pipeline.grade SUBMISSIONS`` (``make grade SUBMISSIONS=...``) grades every
-submission in a folder or zip (see :mod:`autograder.pipeline.submissions`) and writes, under
-``--out`` (default ``build/grading``):
+``python -m autograder.pipeline.grade SUBMISSIONS`` (``make grade SUBMISSIONS=...``) grades
+every submission in a folder or zip (see :mod:`autograder.pipeline.submissions`) and
+writes, under ``--out`` (default ``build/grading``):
 
 * ``grades.csv``: one row per student and assignment, one column per graded exercise;
 * ``feedback/<student>/<assignment>.html``: what failed and why, no hidden-test code;
-* ``report.html`` with plots (grade distribution, pass rate per exercise, the mistakes
-  diagnosed most often) and ``problems.csv`` listing what could not be graded;
+* ``report.html``: what needs the instructor first (submissions to review, plagiarism
+  flags, problems), then plots; ``problems.csv`` lists what could not be graded;
 * ``results/<assignment>/<student>.json``: one file per graded submission, written
   atomically when its batch finishes. A run that is killed and started again grades only
-  what has no result yet, so nothing is lost or counted twice.
+  what has no result yet, so nothing is lost or counted twice;
+* ``grading.log``: what the run did (``--verbose`` prints it as it goes).
+
+Every process that runs a student's code runs in a sandbox (:mod:`autograder.sandbox`);
+where bubblewrap cannot run, grading stops before it starts, with the cause and the fix,
+unless ``--no-sandbox`` is given. At the end the instructor's nbgrader gradebook is filled
+with every result (:func:`autograder.gradebook.record_results`).
 
 nbgrader has no parallel autograde, and concurrent writers to one SQLite gradebook are
 unsupported, so each batch of students is graded by its own ``nbgrader autograde`` process
-in its own scratch course root, with a copy of the template gradebook.
+in its own scratch course root (:mod:`autograder.pipeline.batch`).
 """
 
+from __future__ import annotations
+
 import argparse
-import hashlib
-import json
+import logging
 import os
 import shutil
 import signal
 import sys
-import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
-import nbformat
-
-from .. import CONFIG_FILE, REPO_ROOT, SOURCE_DIR, assignments
-from ..authoring.build import write_course
-from ..gradebook import cell_scores, max_scores, withdraw_points
-from ..nbgrader_cli import nbgrader
-from ..sandbox.verify import check_in_subprocess
-from .feedback import cell_outcomes, classify, scrub
+from .. import REPO_ROOT, assignments
+from ..gradebook import configured_gradebook, db_url, record_results
+from ..sandbox import bwrap
+from ..sandbox.references import build_package, notebook_number, reference_functions
+from ..settings import DEFAULT_LIMITS, Limits
+from . import template as templates
+from . import plagiarism
+from .batch import Run, fingerprint, grade_batch, start_check
 from .progress import Progress
-from .submissions import collect, unpack
+from .results import SubmissionResult, read_result
+from .submissions import Problem, Submission, collect, unpack
 
-__all__ = ["prepare_template", "grade_batch", "run", "main"]
+__all__ = ["Options", "run", "main"]
 
-
-def _source_hash(names):
-    digest = hashlib.sha256()
-    for name in sorted(names):
-        digest.update((SOURCE_DIR / name / f"{name}.py").read_bytes())
-    digest.update(CONFIG_FILE.read_bytes())
-    return digest.hexdigest()
+log = logging.getLogger("autograder")
+LOG_FILE = "grading.log"
 
 
-def prepare_template(out, names):
-    """Build (or reuse) the template course: config, gradebook, source and release."""
-    template = Path(out) / "template"
-    stamp = template / "READY"
-    fingerprint = _source_hash(names)
-    if stamp.exists() and stamp.read_text() == fingerprint:
-        return template
-    shutil.rmtree(template, ignore_errors=True)
-    write_course(template, names)
-    for name in names:
-        nbgrader(template, "generate_assignment", name, "--force")
-    stamp.write_text(fingerprint)
-    return template
+@dataclass(frozen=True)
+class Options:
+    """How to grade: limits, parallelism, sandbox, where the scores go."""
+
+    limits: Limits = DEFAULT_LIMITS
+    workers: int | None = None  # default: one per core
+    batch_size: int | None = None  # default: automatic, at most 12
+    sandboxed: bool = True
+    gradebook: str | None = None  # SQLAlchemy URL of the instructor's gradebook to fill
+    course_root: Path | None = None  # where graded notebooks and feedback are copied for it
+    quiet: bool = False
 
 
-def _write_json_atomically(path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, scratch = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True)
-    os.replace(scratch, path)
-
-
-def grade_batch(template, out, name, batch, timeout, cell_timeout=None):
-    """Grade one batch of submissions of assignment ``name``; see :func:`_grade_together`.
-
-    A student whose notebook could not be graded with the others (their kernel died, or
-    their code stopped the batch's nbgrader process) is graded again on their own, so
-    one submission can never cost another student their grade.
-
-    Returns
-    -------
-    list of dict
-        One result per submission, each also written to ``results/<name>/<student>.json``.
-    """
-    results = _grade_together(template, out, name, batch, timeout, cell_timeout,
-                              final=len(batch) == 1)
-    for index, submission in enumerate(batch):
-        if results[index] is None:
-            results[index] = _grade_together(template, out, name, [submission], timeout,
-                                             cell_timeout, final=True)[0]
-    return results
-
-
-def _grade_together(template, out, name, batch, timeout, cell_timeout, final):
-    """Autograde ``batch`` in one scratch course root, confirm it, write feedback and results.
-
-    Every graded submission is also judged by :mod:`autograder.sandbox.verify`, where the
-    student's code never runs; a test cell that passed in the student's kernel but not
-    there scores 0. With ``final`` false, a submission nbgrader could not grade is left
-    out (None) for the caller to grade alone.
-    """
-    out = Path(out)
-    root = Path(tempfile.mkdtemp(prefix=f"batch-{name}-", dir=out / "work"))
-    shutil.copy(template / "gradebook.db", root / "gradebook.db")
-    shutil.copy(template / "nbgrader_config.py", root / "nbgrader_config.py")
-    for submission in batch:
-        target = root / "submitted" / submission.student / name
-        target.mkdir(parents=True)
-        shutil.copy(submission.path, target / f"{name}.ipynb")
-    started = time.monotonic()
-    source_path = template / "source" / name / f"{name}.ipynb"
-    # The independent checks run while nbgrader does: nbgrader's own process mostly waits
-    # on its kernel, so the two share the cores well.
-    with ThreadPoolExecutor(max_workers=1) as checker:
-        pending = {s.student: checker.submit(check_in_subprocess, source_path, s.path,
-                                             cell_timeout) for s in batch}
-        try:
-            extra = [f"--Execute.timeout={int(cell_timeout)}"] if cell_timeout else []
-            run_result = nbgrader(root, "autograde", name, "--force", *extra, check=False,
-                                  timeout=timeout)
-            log = run_result.stderr[-4000:]
-        except TimeoutError as error:
-            log = str(error)
-        scores = cell_scores(root, name)
-        graded = [s.student for s in batch if s.student in scores and
-                  (root / "autograded" / s.student / name / f"{name}.ipynb").exists()]
-        checks = {student: future.result() for student, future in pending.items()
-                  if final or student in graded}
-    release_nb = nbformat.read(template / "release" / name / f"{name}.ipynb", as_version=4)
-    source_nb = nbformat.read(source_path, as_version=4)
-    for student in graded:
-        autograded = root / "autograded" / student / name / f"{name}.ipynb"
-        unconfirmed = _unconfirmed(scores[student], checks[student])
-        if unconfirmed:
-            withdraw_points(root, name, student, unconfirmed)
-        scrub(autograded, release_nb, source_nb, unconfirmed)
-    if graded:
-        scores = cell_scores(root, name)
-        nbgrader(root, "generate_feedback", name, "--force", check=False, timeout=timeout)
-    points = max_scores(root, name)
-    elapsed = (time.monotonic() - started) / max(len(batch), 1)
-    results = []
-    for submission in batch:
-        if submission.student not in checks:
-            results.append(None)
-            continue
-        results.append(_record(out, root, name, submission, scores.get(submission.student),
-                               points, submission.student in graded, log, elapsed,
-                               checks[submission.student]))
-    shutil.rmtree(root, ignore_errors=True)
-    return results
-
-
-def _unconfirmed(cell_scores, check):
-    """``{grade_id: message}`` for cells with points in the kernel that the check failed."""
-    cells, _ = check
-    if cells is None:
-        return {}
-    return {grade_id: cells.get(grade_id, {}).get("message") or "no result"
-            for grade_id, (score, _) in cell_scores.items()
-            if score and not cells.get(grade_id, {}).get("passed", False)}
-
-
-def _checked_outcome(message):
-    """Diagnosis kind and message from an independent check's ``"Type: message"``."""
-    ename, _, evalue = message.partition(": ")
-    if not (evalue and ename.isidentifier()):
-        ename, evalue = "Error", message
-    return classify(ename, evalue)
-
-
-def _record(out, root, name, submission, cells, points, graded, log, seconds, check):
-    student = submission.student
-    autograded = root / "autograded" / student / name / f"{name}.ipynb"
-    outcomes = cell_outcomes(autograded) if graded else {}
-    checked, check_problem = check
-    if graded and cells and not check_problem:
-        status, note = "graded", ""
-    elif graded and cells:
-        status = "needs-review"
-        note = (f"nbgrader graded this notebook but {check_problem}, so its points are not "
-                "confirmed; look at the notebook before you release the grade")
-    elif checked is not None:
-        # nbgrader lost the whole notebook (a dead kernel); the independent check did not.
-        status = "checked-only"
-        note = ("nbgrader could not grade this notebook (its kernel died or ran out of time: "
-                "look for os._exit, exit() or an endless loop), so it is scored by the "
-                "independent check alone and has no feedback file")
-        cells = {gid: (top if checked.get(gid, {}).get("passed") else 0.0, top)
-                 for gid, top in points.items()}
-        outcomes = {gid: _checked_outcome(checked.get(gid, {}).get("message", "no result"))
-                    for gid in points if not checked.get(gid, {}).get("passed")}
-    else:
-        status = "needs-review"
-        note = (f"the notebook could not be graded: its kernel died or it ran out of time "
-                f"(look for os._exit, exit() or an endless loop), and {check_problem}; "
-                "every cell counts 0 here")
-    result = {
-        "student": student, "assignment": name, "status": status, "note": note,
-        "fingerprint": _fingerprint(submission),
-        "seconds": round(seconds, 2),
-        "cells": {gid: {"score": (cells or {}).get(gid, (0.0, top))[0] or 0.0, "max": top,
-                        "diagnosis": outcomes.get(gid, (None, ""))[0],
-                        "message": outcomes.get(gid, (None, ""))[1],
-                        "checked": (checked or {}).get(gid, {}).get("passed")}
-                  for gid, top in points.items()},
-    }
-    feedback = root / "feedback" / student / name / f"{name}.html"
-    if feedback.exists():
-        target = out / "feedback" / student / f"{name}.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(feedback, target)
-    if status != "graded":
-        result["log"] = log[-1500:]
-    _write_json_atomically(out / "results" / name / f"{student}.json", result)
-    return result
-
-
-def _fingerprint(submission):
-    """What a result was graded from: the submission's bytes and its assignment's tests."""
-    digest = hashlib.sha256(Path(submission.path).read_bytes())
-    digest.update(_source_hash([submission.assignment]).encode())
-    return digest.hexdigest()
-
-
-def _has_result(out, submission):
-    """True if this exact submission was graded against these tests by an earlier run."""
-    path = Path(out) / "results" / submission.assignment / f"{submission.student}.json"
-    try:
-        return json.loads(path.read_text()).get("fingerprint") == _fingerprint(submission)
-    except (OSError, ValueError):
-        return False
-
-
-def _batches(pending, workers, batch_size):
-    by_assignment = {}
+def _batches(pending: list[Submission], workers: int,
+             batch_size: int | None) -> Iterator[tuple[str, list[Submission]]]:
+    by_assignment: dict[str, list[Submission]] = {}
     for submission in pending:
         by_assignment.setdefault(submission.assignment, []).append(submission)
     for name, items in by_assignment.items():
@@ -249,55 +82,173 @@ def _batches(pending, workers, batch_size):
             yield name, items[start:start + size]
 
 
-def run(submissions, out, workers=None, batch_size=None, timeout=None, quiet=False,
-        cell_timeout=None):
-    """Grade every submission; return ``(results, problems)``. See the module docstring."""
+def _log_to(out: Path, verbose: bool = False) -> logging.Handler:
+    """Send the run's log to ``out/grading.log`` (and, verbose, to stderr)."""
+    handler = logging.FileHandler(out / LOG_FILE)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return handler
+
+
+def _packages(work: Path, names: list[str]) -> dict[str, Path]:
+    """Per assignment, a copy of bplab without its references, for its answer processes."""
+    packages = {}
+    for name in names:
+        target = work / "packages" / name / "bplab"
+        shutil.rmtree(target.parent, ignore_errors=True)
+        removed = build_package(bwrap.package_dir("bplab"), notebook_number(name), target)
+        log.info("%s: answer processes import bplab without %d references (%s)", name,
+                 len(removed), ", ".join(removed))
+        packages[name] = target
+    return packages
+
+
+def run(submissions: str | Path, out: str | Path, options: Options = Options(),
+        verbose: bool = False) -> tuple[list[SubmissionResult], list[Problem]]:
+    """Grade every submission; return ``(results, problems)``. See the module docstring.
+
+    Raises
+    ------
+    autograder.sandbox.bwrap.SandboxUnavailable
+        Before anything is graded, if a sandbox cannot be made and ``options.sandboxed``.
+    """
     from .report import write_outputs
 
     out = Path(out)
-    (out / "work").mkdir(parents=True, exist_ok=True)
-    folder = Path(submissions)
-    if folder.suffix == ".zip":
-        folder = unpack(folder, out / "input")
-    found, problems = collect(folder, assignments())
-    names = sorted({s.assignment for s in found})
-    template = prepare_template(out, names) if names else None
-    for leftover in (out / "work").iterdir():  # scratch roots of a run that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    done = lambda s: _has_result(out, s)  # noqa: E731
-    pending = [s for s in found if not done(s)]
-    workers = workers or os.cpu_count() or 1
-    progress = Progress(len(found), already=len(found) - len(pending), quiet=quiet)
-    lock = threading.Lock()
+    work = out / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    handler = _log_to(out, verbose)
+    try:
+        if options.sandboxed:
+            bwrap.require()
+        else:
+            log.warning("grading WITHOUT the sandbox: student code runs with this account's "
+                        "rights")
+        for leftover in work.iterdir():  # scratch roots of a run that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+        folder = Path(submissions)
+        if folder.suffix == ".zip":
+            folder = unpack(folder, out / "input")
+        found, problems = collect(folder, assignments())
+        names = sorted({s.assignment for s in found})
+        log.info("%d submissions of %s; %d problems", len(found), ", ".join(names) or "nothing",
+                 len(problems))
+        results: list[SubmissionResult] = []
+        failures: list[str] = []
+        if names:
+            grading = Run(out=out, template=out / "template", names=tuple(names),
+                          limits=options.limits, sandboxed=options.sandboxed,
+                          packages=_packages(work, names),
+                          fingerprints={n: templates.source_hash([n]) for n in names})
+            failures = _grade_pending(grading, found, options)
+            for submission in found:
+                result = read_result(out, submission.assignment, submission.student)
+                # a stale result of a changed submission is left out
+                if result is not None and result.fingerprint == fingerprint(grading, submission):
+                    results.append(result)
+        began = time.monotonic()
+        write_outputs(out, results, problems, sandboxed=options.sandboxed,
+                      flags=_plagiarism(found, names, out))
+        log.info("grades.csv and the report written in %.1f s", time.monotonic() - began)
+        if options.gradebook and results:
+            began = time.monotonic()
+            changed = record_results(options.gradebook, results,
+                                     db_url(out / "template"))
+            log.info("gradebook %s: %d of %d submissions written (the others were there "
+                     "already) in %.1f s", options.gradebook, changed, len(results),
+                     time.monotonic() - began)
+            if options.course_root is not None:
+                _publish(out, options.course_root, results)
+        shutil.rmtree(work, ignore_errors=True)
+        if failures:
+            raise RuntimeError("some batches failed and will be retried when you run the same "
+                               "command again:\n" + "\n".join(failures))
+        return results, problems
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def _plagiarism(found: list[Submission], names: list[str], out: Path) -> list[plagiarism.Flag]:
+    """Answers that match the package's references, or each other (see plagiarism)."""
+    import json
+
+    package = bwrap.package_dir("bplab")
+    references = {name: reference_functions(package, notebook_number(name)) for name in names}
+    stubs = {}
+    for name in names:
+        release = out / "template" / "release" / name / f"{name}.ipynb"
+        try:
+            stubs[name] = plagiarism.answer_cells(json.loads(release.read_text()))
+        except (OSError, ValueError) as error:
+            log.warning("%s: no release to compare answers with: %s", name, error)
+    answers = plagiarism.read_answers((s.assignment, s.student, s.path) for s in found)
+    flags = plagiarism.flags(answers, references, stubs)
+    log.info("%d plagiarism flags", len(flags))
+    return flags
+
+
+def _publish(out: Path, course_root: Path, results: list[SubmissionResult]) -> None:
+    """Copy graded notebooks and feedback where nbgrader's formgrader and release_feedback
+    look for them in the instructor's course root."""
+    for result in results:
+        name, student = result.assignment, result.student
+        for source, target in (
+                (out / "autograded" / student / f"{name}.ipynb",
+                 course_root / "autograded" / student / name / f"{name}.ipynb"),
+                (out / "feedback" / student / f"{name}.html",
+                 course_root / "feedback" / student / name / f"{name}.html")):
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(source, target)
+
+
+def _grade_pending(grading: Run, found: list[Submission], options: Options) -> list[str]:
+    """Grade what has no up-to-date result; return the failures of batches, in words.
+
+    While the template course is built (if it must be), the independent checks of the
+    batches start: they need only its source notebooks, and the build leaves a core idle.
+    """
+    done = {(s.assignment, s.student) for s in found
+            if (r := read_result(grading.out, s.assignment, s.student)) is not None
+            and r.fingerprint == fingerprint(grading, s)}
+    pending = [s for s in found if (s.assignment, s.student) not in done]
+    log.info("%d already graded by an earlier run; %d to grade", len(done), len(pending))
+    workers = options.workers or os.cpu_count() or 1
+    batches = list(_batches(pending, workers, options.batch_size))
+    checks: dict[int, Future] = {}
     failures = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(grade_batch, template, out, name, batch, timeout, cell_timeout)
-                   for name, batch in _batches(pending, workers, batch_size)]
-        for future in as_completed(futures):
-            try:
-                batch_results = future.result()
-            except Exception as error:  # a broken batch is retried on the next run
-                failures.append(str(error))
-                continue
-            with lock:
-                progress.advance(len(batch_results))
-    progress.finish()
-    results = [json.loads((out / "results" / s.assignment / f"{s.student}.json").read_text())
-               for s in found if done(s)]  # a stale result of a changed submission is left out
-    write_outputs(out, results, problems)
-    if failures:
-        raise RuntimeError("some batches failed and will be retried when you run the same "
-                           "command again:\n" + "\n".join(failures))
-    return results, problems
+    with ThreadPoolExecutor(max_workers=workers) as checkers:
+        def start_checks() -> None:
+            for index, (name, batch) in enumerate(batches):
+                checks[index] = start_check(grading, name, batch, checkers)
+
+        templates.prepare(grading.out, grading.names,
+                          while_building=start_checks if batches else None)
+        progress = Progress(len(found), already=len(done), quiet=options.quiet)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(grade_batch, grading, name, batch, checks.get(index)):
+                       (name, batch) for index, (name, batch) in enumerate(batches)}
+            for future in as_completed(futures):
+                name, batch = futures[future]
+                try:
+                    progress.advance(len(future.result()))
+                except Exception as error:  # a broken batch is retried on the next run
+                    log.exception("%s: a batch of %d failed", name, len(batch))
+                    failures.append(f"{name} ({', '.join(s.student for s in batch)}): {error}")
+        progress.finish()
+    return failures
 
 
-def _stop(signum, frame):
+def _stop(signum: int, frame: FrameType | None) -> None:
     """Ctrl-C or a kill: stop at once; finished results stay, and the children die with us."""
     sys.stderr.write("\nstopped: run the same command again to grade what is left\n")
     os._exit(128 + signum)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description="Grade a class's submissions with nbgrader.")
@@ -306,16 +257,49 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="students per nbgrader process (default: automatic, at most 12)")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds allowed for one batch (cells also time out at 30 s each)")
-    parser.add_argument("--cell-timeout", type=int, default=None,
-                        help="seconds one cell may run (default 30, from nbgrader_config.py)")
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_LIMITS.batch_timeout,
+                        help="seconds allowed for one batch (default: none; cells also "
+                             f"time out at {DEFAULT_LIMITS.cell_timeout:g} s each)")
+    parser.add_argument("--cell-timeout", type=float, default=DEFAULT_LIMITS.cell_timeout,
+                        help="seconds one cell may run (default %(default)g)")
+    parser.add_argument("--memory", type=int, default=DEFAULT_LIMITS.memory,
+                        help="bytes of memory for each process running student code "
+                             "(default %(default)d)")
+    parser.add_argument("--course-root", default=None,
+                        help="the nbgrader course root whose gradebook to fill (default: "
+                             "CourseDirectory.root of your nbgrader config, else build/course)")
+    parser.add_argument("--gradebook", default=None,
+                        help="the gradebook's database URL (default: CourseDirectory.db_url "
+                             "of your nbgrader config, else the course root's gradebook.db)")
+    parser.add_argument("--no-gradebook", action="store_true",
+                        help="do not fill an nbgrader gradebook")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run student code without the bubblewrap sandbox (only on a "
+                             "machine that holds nothing else of value)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log every step to stderr (always logged to grading.log)")
     args = parser.parse_args(argv)
-    results, problems = run(args.submissions, args.out, args.workers, args.batch_size,
-                            args.timeout, args.quiet, args.cell_timeout)
+    if args.verbose:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logging.getLogger("autograder").addHandler(stream)
+    limits = Limits(cell_timeout=args.cell_timeout, memory=args.memory,
+                    batch_timeout=args.timeout)
+    course_root, url = None, None
+    if not args.no_gradebook:
+        course_root, url = configured_gradebook(args.course_root, args.gradebook,
+                                                REPO_ROOT / "build" / "course")
+    options = Options(limits=limits, workers=args.workers, batch_size=args.batch_size,
+                      sandboxed=not args.no_sandbox, gradebook=url, course_root=course_root,
+                      quiet=args.quiet)
+    try:
+        results, problems = run(args.submissions, args.out, options, verbose=args.verbose)
+    except bwrap.SandboxUnavailable as error:
+        print(f"make grade: nothing was graded: {error}", file=sys.stderr)
+        return 3
     print(f"graded {len(results)} submissions; {len(problems)} problems; "
-          f"see {Path(args.out) / 'report.html'}")
+          f"see {Path(args.out) / 'report.html'}" + (f"; gradebook {url}" if url else ""))
     return 0
 
 

@@ -1,12 +1,15 @@
 """A progress line for long runs: done, total, and an estimate of the time left."""
 
+from __future__ import annotations
+
 import sys
 import time
+from typing import TextIO
 
 __all__ = ["Progress", "format_duration"]
 
 
-def format_duration(seconds):
+def format_duration(seconds: float) -> str:
     """``75`` -> ``"1 min 15 s"``; ``8`` -> ``"8 s"``."""
     seconds = int(round(seconds))
     minutes, seconds = divmod(seconds, 60)
@@ -27,25 +30,26 @@ class Progress:
     stream : file, default sys.stderr
     """
 
-    def __init__(self, total, already=0, quiet=False, stream=None):
+    def __init__(self, total: int, already: int = 0, quiet: bool = False,
+                 stream: TextIO | None = None) -> None:
         self.total, self.done, self.fresh = total, already, 0
         self.quiet, self.stream = quiet, stream or sys.stderr
         self.started = time.monotonic()
         self._show()
 
-    def advance(self, count=1):
+    def advance(self, count: int = 1) -> None:
         self.done += count
         self.fresh += count
         self._show()
 
-    def estimate(self):
+    def estimate(self) -> float | None:
         """Seconds left at this run's pace, or None before anything finished."""
         if not self.fresh:
             return None
         pace = (time.monotonic() - self.started) / self.fresh
         return pace * (self.total - self.done)
 
-    def line(self, width=30):
+    def line(self, width: int = 30) -> str:
         filled = int(width * self.done / self.total) if self.total else width
         left = self.estimate()
         tail = "estimating time left" if left is None else f"about {format_duration(left)} left"
@@ -53,12 +57,12 @@ class Progress:
             tail = f"done in {format_duration(time.monotonic() - self.started)}"
         return f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} graded, {tail}"
 
-    def _show(self):
+    def _show(self) -> None:
         if self.quiet:
             return
         end = "\r" if self.stream.isatty() else "\n"
         print(self.line(), end=end, file=self.stream, flush=True)
 
-    def finish(self):
+    def finish(self) -> None:
         if not self.quiet and self.stream.isatty():
             print(file=self.stream)

@@ -10,8 +10,11 @@ notebook with a name that is no assignment, corrupt JSON, an unsafe student id) 
 :class:`Problem` and is skipped; it never stops the others.
 """
 
+from __future__ import annotations
+
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +42,7 @@ class Problem:
     reason: str
 
 
-def unpack(archive, destination):
+def unpack(archive: str | Path, destination: str | Path) -> Path:
     """Unpack a zip of submissions into ``destination``, refusing paths that escape it."""
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
@@ -67,7 +70,8 @@ def _notebook_problem(path):
     return None
 
 
-def collect(folder, assignments):
+def collect(folder: str | Path,
+            assignments: Iterable[str]) -> tuple[list[Submission], list[Problem]]:
     """List gradable submissions and problems in ``folder``.
 
     Parameters

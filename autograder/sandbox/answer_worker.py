@@ -1,15 +1,17 @@
 """The answer process: runs a student's cells and answers calls, nothing else.
 
-Started by :mod:`autograder.sandbox.verify` with its protocol on the two file descriptors given
-as arguments (in, out); the student's prints go to /dev/null. Whatever the student's code does in here
+Started by :mod:`autograder.sandbox.verify`, inside a sandbox with its memory limit, with its
+protocol on the two file descriptors given as arguments (in, out); the student's prints go
+to /dev/null. Whatever the student's code does in here
 (patch NumPy, patch bplab, unlock references) changes only the answers it gives: the
 verdict is reached in the verifier, where no student code runs.
 """
 
+from __future__ import annotations
+
 import contextlib
 import io
 import os
-import resource
 import sys
 import warnings
 
@@ -41,12 +43,8 @@ def _pack_names(channel, namespace, names):
     return {"__dict__": packed}
 
 
-MEMORY_LIMIT = 6 << 30  # bytes of address space, as the nbgrader kernels get
-
-
-def main():
-    die_with_parent()
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def main() -> None:
+    die_with_parent()  # the sandbox's --die-with-parent does the same; this covers --no-sandbox
     incoming = io.open(int(sys.argv[1]), "rb", buffering=0)
     outgoing = io.open(int(sys.argv[2]), "wb", buffering=0)
     null = os.open(os.devnull, os.O_WRONLY)

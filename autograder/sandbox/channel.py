@@ -5,10 +5,18 @@ while waiting for its answer it serves the other side's callbacks, so a student'
 ``gradient_descent(grad, ...)`` can call the verifier's ``grad`` as often as it likes.
 """
 
+from __future__ import annotations
+
+import builtins
+import logging
 import re
 import warnings
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from .wire import WireError, decode, encode, receive, send
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Channel", "RemoteError"]
 
@@ -24,20 +32,43 @@ def _remote_exception(kind, message):
     return type(name, (RemoteError,), {})(message)
 
 
+def _warning(text):
+    """Category and message of a warning sent as ``"Category: message"``.
+
+    The other side's warning keeps its category if it is one of Python's own (a student's
+    ``warnings.warn`` is a UserWarning, NumPy's overflow a RuntimeWarning), else it
+    arrives as a UserWarning.
+    """
+    name, _, message = text.partition(": ")
+    category = getattr(builtins, name, None)
+    if isinstance(category, type) and issubclass(category, Warning):
+        return category, message
+    return UserWarning, text
+
+
 class Channel:
     """Calls across processes on a pair of binary streams."""
 
-    def __init__(self, incoming, outgoing):
+    def __init__(self, incoming: BinaryIO, outgoing: BinaryIO) -> None:
         self.incoming, self.outgoing = incoming, outgoing
         self._local = {}
         self.broken = False
 
-    def register(self, function):
+    def close(self) -> None:
+        """Close both streams; further requests fail as a broken channel."""
+        self.broken = True
+        for stream in (self.incoming, self.outgoing):
+            try:
+                stream.close()
+            except OSError as error:  # closing a pipe the other side broke
+                log.debug("closing the channel: %s", error)
+
+    def register(self, function: Callable[..., Any]) -> int:
         handle = len(self._local) + 1
         self._local[handle] = function
         return handle
 
-    def proxy(self, handle):
+    def proxy(self, handle: int) -> Callable[..., Any]:
         def remote(*args, **kwargs):
             return self.request({"op": "call", "handle": handle,
                                  "args": self.pack(list(args)), "kwargs": self.pack(kwargs)})
@@ -45,13 +76,13 @@ class Channel:
         remote.__name__ = f"remote_{handle}"
         return remote
 
-    def pack(self, value):
+    def pack(self, value: Any) -> Any:
         return encode(value, self.register)
 
-    def unpack(self, data):
+    def unpack(self, data: Any) -> Any:
         return decode(data, self.proxy)
 
-    def request(self, message):
+    def request(self, message: dict[str, Any]) -> Any:
         """Send a request and serve callbacks until its answer arrives."""
         try:
             return self._request(message)
@@ -65,8 +96,9 @@ class Channel:
             reply = receive(self.incoming)
             op = reply.get("op")
             if op == "result":
-                for text in reply.get("warnings", []):
-                    warnings.warn(str(text), RuntimeWarning, stacklevel=2)
+                for text in reply.get("warnings", [])[:5]:
+                    category, message = _warning(str(text))
+                    warnings.warn(message, category, stacklevel=2)
                 return self.unpack(reply.get("value"))
             if op == "error":
                 raise _remote_exception(str(reply.get("type")), str(reply.get("message"))[:2000])
@@ -75,7 +107,7 @@ class Channel:
                 continue
             raise WireError(f"unexpected message {op!r}")
 
-    def answer_call(self, message):
+    def answer_call(self, message: dict[str, Any]) -> None:
         """Run a local callable for the other side and send back its result or error."""
         function = self._local.get(message.get("handle"))
         try:

@@ -7,9 +7,13 @@ calls back through the same channel. Nothing is unpickled, so an answer process 
 run code in the verifier by what it sends.
 """
 
+from __future__ import annotations
+
 import base64
 import json
 import struct
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -25,7 +29,7 @@ class WireError(RuntimeError):
     """The other side sent something that is not a valid message, or went away."""
 
 
-def send(stream, message):
+def send(stream: BinaryIO, message: dict[str, Any]) -> None:
     """Write one message (a JSON-able dict) to a binary stream."""
     data = json.dumps(message, allow_nan=True).encode()
     stream.write(_HEADER.pack(len(data)) + data)
@@ -43,7 +47,7 @@ def _read_exactly(stream, size):
     return b"".join(chunks)
 
 
-def receive(stream):
+def receive(stream: BinaryIO) -> dict[str, Any]:
     """Read one message from a binary stream."""
     (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     if size > _MAX_MESSAGE:
@@ -57,7 +61,8 @@ def receive(stream):
     return message
 
 
-def encode(value, register_callable, depth=0):
+def encode(value: Any, register_callable: Callable[[Callable[..., Any]], int],
+           depth: int = 0) -> Any:
     """Turn ``value`` into JSON-able data; callables become handles via ``register_callable``."""
     if depth > 20:
         raise TypeError("the value is nested too deeply to check")
@@ -87,7 +92,7 @@ def encode(value, register_callable, depth=0):
     raise TypeError(f"a value of type {type(value).__name__} cannot be checked")
 
 
-def decode(data, make_proxy, depth=0):
+def decode(data: Any, make_proxy: Callable[[int], Callable[..., Any]], depth: int = 0) -> Any:
     """Inverse of :func:`encode`; handles become callables via ``make_proxy``."""
     if depth > 22:
         raise WireError("nested too deeply")

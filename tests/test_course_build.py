@@ -143,3 +143,19 @@ def test_rebuilt_solutions_do_not_depend_on_the_run():
     assert "execution" not in one.cells[0].metadata
     other = _executed_with_widgets([uuid.uuid4().hex, uuid.uuid4().hex], ["a\nb\n"])
     assert reproducible(other, "another notebook") != one
+
+
+def test_a_timing_cell_keeps_its_source_and_leaves_its_measurement_out():
+    from autograder.authoring.build import reproducible
+    from autograder.authoring.sourcefmt import parse, to_notebook
+
+    nb = to_notebook(parse('# %%\nx = 1\n# %% timing\nprint("3.1 ms")\n'))
+    for cell in nb.cells:
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3.1 ms\n")]
+        cell.execution_count = 1
+    plain, timing = reproducible(nb, "timing").cells
+    assert timing.source == 'print("3.1 ms")' and timing.outputs == []
+    assert plain.outputs[0].text == "3.1 ms\n"
+    committed = nbformat.read(SOLUTIONS_DIR / "03_chain_rule" / "03_chain_rule.ipynb", 4)
+    timed = [c for c in committed.cells if "best_time" in c.source and "perf_counter" in c.source]
+    assert timed and all(c.outputs == [] for c in timed)

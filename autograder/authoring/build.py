@@ -33,7 +33,7 @@ from .. import (CONFIG_FILE, NOTEBOOKS_DIR, README, REPO_ROOT, SOLUTIONS_DIR, as
 from ..nbgrader_cli import nbgrader
 from .coursemap import README_END, README_START, with_readme_table
 from .learner import course_cells, headers, readme_map
-from .sourcefmt import to_notebook
+from .sourcefmt import TIMING_TAG, to_notebook
 
 __all__ = ["write_course", "course_config", "release", "reproducible", "stable_widget_ids",
            "comparable", "readme_drift", "drift"]
@@ -143,10 +143,15 @@ def reproducible(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """An executed notebook without what changes from run to run of the same source.
 
     Run timestamps go; stream outputs that the kernel happened to flush in pieces are
-    joined; widget model ids are renumbered (:func:`stable_widget_ids`).
+    joined; widget model ids are renumbered (:func:`stable_widget_ids`); a cell tagged
+    as a timing keeps its source and loses its output, which measured the build machine.
     """
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if TIMING_TAG in cell.metadata.get("tags", []):
+            cell.outputs = []
+            cell.execution_count = None
+            continue
         joined = []
         for output in cell.get("outputs", []):
             if (output.output_type == "stream" and joined

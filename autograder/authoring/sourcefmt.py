@@ -22,7 +22,9 @@ diffable, which JupyterLab opens as a notebook where jupytext is installed:
 jupytext reads the cells; this module maps them to nbgrader's metadata. The word after
 ``%%`` (jupytext's cell title) is the cell's role: ``setup`` (locked code), ``solution``
 (an answer cell, needs ``id``), ``tests`` (an autograded test cell, needs ``id`` and
-``points``); ``[markdown] readonly`` is locked markdown. Test ids are
+``points``); ``timing`` is a plain code cell whose output measures the machine it runs on
+(the build keeps its source and leaves its output out of the committed solution);
+``[markdown] readonly`` is locked markdown. Test ids are
 ``<exercise>__<check>``: the part before the double underscore names the exercise.
 Comment lines before the first cell describe the file and are not part of the notebook.
 """
@@ -33,12 +35,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Cell", "parse", "to_notebook", "KERNELSPEC"]
+__all__ = ["Cell", "parse", "to_notebook", "KERNELSPEC", "TIMING_TAG"]
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+# the tag of a cell whose output is a measurement of the machine, not of the course
+TIMING_TAG = "timing"
 _HEADER = re.compile(r"^# %%")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
-_ROLES = {"code": {"", "setup", "solution", "tests"}, "markdown": {"", "readonly"}}
+_ROLES = {"code": {"", "setup", "solution", "tests", "timing"}, "markdown": {"", "readonly"}}
 # jupytext's own bookkeeping of blank lines between cells, not part of the course's format
 _LAYOUT = {"lines_to_next_cell", "cell_marker"}
 
@@ -75,11 +79,14 @@ def _cell(nb_cell, line, path):
         raise ValueError(f"{where}: unknown cell header word {sorted(metadata)[0]!r}")
     if role == "readonly":
         attrs["readonly"] = True
+    if role == "timing":
+        attrs["timing"] = True
     if role in ("solution", "tests") and "id" not in attrs:
         raise ValueError(f"{where}: a {role} cell needs id=\"...\"")
     if role == "tests" and "points" not in attrs:
         raise ValueError(f"{where}: a tests cell needs points=...")
-    kind = "markdown" if nb_cell.cell_type == "markdown" else role or "code"
+    plain = role in ("", "readonly", "timing")
+    kind = "markdown" if nb_cell.cell_type == "markdown" else "code" if plain else role
     return Cell(kind, nb_cell.source, attrs, line)
 
 
@@ -142,6 +149,8 @@ def to_notebook(cells: Iterable[Cell]) -> nbformat.NotebookNode:
                 nb_cell.metadata["nbgrader"] = _nbgrader_meta(cell_id, locked=True)
         else:
             nb_cell = nbformat.v4.new_code_cell(cell.source, id=cell_id)
+            if cell.attrs.get("timing"):
+                nb_cell.metadata["tags"] = [TIMING_TAG]
             if cell.kind == "setup":
                 nb_cell.metadata["nbgrader"] = _nbgrader_meta(cell_id, locked=True)
             elif cell.kind == "solution":

@@ -721,7 +721,7 @@ print("sigmoid evaluations over the whole batch: naive", sigmoid_calls["count"],
 # error and two in $\sigma(1 - \sigma)$), and the products $(y - t)\,\sigma'$ formed twice
 # against once. The time follows:
 
-# %%
+# %% timing
 def best_time(function, repeats=3):
     """Fastest of a few runs of function(), in milliseconds."""
     times = []

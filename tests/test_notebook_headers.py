@@ -77,3 +77,18 @@ def test_readme_course_map_gives_the_notebooks_times():
     rows = {name: (int(low), int(high or low))
             for _, name, low, high in README_ROW.findall((REPO_ROOT / "README.md").read_text())}
     assert rows == {name: minutes(name) for name in assignments()}
+
+
+CHECKPOINT = re.compile(r"^#+ Checkpoint\b.*\(1 point\)\s*$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_each_notebook_has_two_checkpoints_and_asks_for_derivations(name):
+    """Predict-then-run checkpoints and declared derivations: what makes a student think."""
+    nb = release(name)
+    checkpoints = [found for cell in nb.cells if cell.cell_type == "markdown"
+                   for found in CHECKPOINT.findall(cell.source)]
+    assert len(checkpoints) >= 2, f"{name}: {len(checkpoints)} one-point checkpoints, want 2"
+    declared = REPO_ROOT / "source" / name / "derivations.toml"
+    assert declared.exists() and "[[derivation]]" in declared.read_text(), (
+        f"{name}: source/{name}/derivations.toml should declare its exercises' formulas")

@@ -77,15 +77,14 @@ def tanh(z: ArrayLike) -> np.ndarray:
 
 @reference(4)
 def tanh_grad(z: ArrayLike) -> np.ndarray:
-    """Derivative of tanh at ``z``: ``1 - tanh(z)**2``, at most 1.
+    """Derivative of tanh at ``z``: ``1 - tanh(z)**2``, 1 at 0 and vanishing as ``|z|`` grows.
 
     Examples
     --------
-    >>> float(tanh_grad(np.array(0.0)))
-    1.0
+    >>> tanh_grad(np.array([0.0, 1.0, 20.0])).round(4)  # a saturated unit passes nothing back
+    array([1.  , 0.42, 0.  ])
     """
-    a = tanh(z)
-    return 1.0 - a * a
+    return 1.0 - tanh(z) ** 2
 
 
 def relu(z: ArrayLike) -> np.ndarray:

@@ -68,7 +68,8 @@ def layer_jacobian(W: ArrayLike, z: ArrayLike, activation: str) -> np.ndarray:
 
 
 @reference(7)
-def input_output_jacobian(params: dict[str, ArrayLike], x: ArrayLike, activation: str) -> np.ndarray:
+def input_output_jacobian(params: dict[str, ArrayLike], x: ArrayLike,
+                          activation: str) -> np.ndarray:
     """Jacobian ``da^L/da^0`` of a stack of layers, all with ``activation``, at one input.
 
     Parameters

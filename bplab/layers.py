@@ -144,11 +144,14 @@ def fold_bias(W: ArrayLike, b: ArrayLike) -> np.ndarray:
     Parameters
     ----------
     W : ndarray of shape (n_out, n_in)
+        The layer's weights.
     b : ndarray of shape (n_out,)
+        Its biases.
 
     Returns
     -------
     ndarray of shape (n_out, n_in + 1)
+        ``W`` with ``b`` appended as its last column.
 
     Notes
     -----

@@ -215,8 +215,9 @@ def backward_from_delta(params: dict[str, np.ndarray], cache: dict[str, Any], dZ
     return {key: grads[key] for key in params}
 
 
-def loss_and_grads(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, hidden: str = "sigmoid",
-                   output: str = "sigmoid", loss: str = "mse") -> tuple[float, dict[str, np.ndarray]]:
+def loss_and_grads(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike,
+                   hidden: str = "sigmoid", output: str = "sigmoid",
+                   loss: str = "mse") -> tuple[float, dict[str, np.ndarray]]:
     """The mean loss and its gradients in one call: ``(L, grads)``.
 
     The gradients are those of the loss returned, everywhere: with ``loss="bce"`` the loss
@@ -237,7 +238,8 @@ def loss_and_grads(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, hid
     return mean_loss(y_hat, t, loss, Z=Z_out), backward(params, cache, t, loss=loss)
 
 
-def step(params: dict[str, np.ndarray], grads: dict[str, ArrayLike], lr: float) -> dict[str, np.ndarray]:
+def step(params: dict[str, np.ndarray], grads: dict[str, ArrayLike],
+         lr: float) -> dict[str, np.ndarray]:
     """One gradient-descent step: a new dict ``{key: params[key] - lr * grads[key]}``.
 
     Examples

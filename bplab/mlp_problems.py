@@ -25,8 +25,9 @@ from .validation import as_array
 __all__ = ["loss_of", "example_problem", "example_cache"]
 
 
-def loss_of(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, key: str, hidden: str = "sigmoid",
-            output: str = "sigmoid", loss: str = "mse") -> Callable[[ArrayLike], float]:
+def loss_of(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, key: str,
+            hidden: str = "sigmoid", output: str = "sigmoid",
+            loss: str = "mse") -> Callable[[ArrayLike], float]:
     """The mean loss as a function of one parameter array, for gradient checks.
 
     Parameters
@@ -103,7 +104,8 @@ def example_problem(sizes: Sequence[int], N: int, seed: int,
 
 
 def example_cache(sizes: Sequence[int], N: int, seed: int, hidden: str = "sigmoid",
-                  loss: str = "mse") -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+                  loss: str = "mse",
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """:func:`example_problem` and the forward pass's cache for it, for test cells.
 
     The cache is what a backward pass needs (``"A0"``, ``"Z{l}"``, ``"A{l}"``) for this

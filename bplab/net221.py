@@ -45,7 +45,8 @@ def check_params(params: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     return {key: as_array(params[key], key, shape=shape) for key, shape in PARAM_SHAPES.items()}
 
 
-def init_params(rng: np.random.Generator, scale: float = 1.0, biases: bool = True) -> dict[str, np.ndarray]:
+def init_params(rng: np.random.Generator, scale: float = 1.0,
+                biases: bool = True) -> dict[str, np.ndarray]:
     """Random parameters of the 2-2-1 network.
 
     Parameters
@@ -176,7 +177,8 @@ def local_derivatives(cache: dict[str, ArrayLike], t: float, params: dict[str, A
 
 
 @reference(4, also=(8,))
-def backward(x: ArrayLike, t: float, params: dict[str, ArrayLike], cache: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
+def backward(x: ArrayLike, t: float, params: dict[str, ArrayLike],
+             cache: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     """Gradient of the loss with respect to every parameter, for one example.
 
     Parameters

@@ -41,8 +41,8 @@ def _target(f):
     return f
 
 
-def staircase_params(f: Callable[[np.ndarray], np.ndarray] | str, H: int, sharpness: float = 3.0, lo: float = -1.0,
-                     hi: float = 1.0) -> dict:
+def staircase_params(f: Callable[[np.ndarray], np.ndarray] | str, H: int, sharpness: float = 3.0,
+                     lo: float = -1.0, hi: float = 1.0) -> dict:
     """Weights of a 1-H-1 tanh network whose output is a smooth staircase through ``f``.
 
     Parameters

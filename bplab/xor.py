@@ -54,7 +54,8 @@ def init_params(rng: np.random.Generator, init_scale: float = 0.5) -> dict[str, 
     return {name: init_scale * rng.standard_normal(_SHAPES[name]) for name in PARAMS}
 
 
-def init_batch(rng: np.random.Generator, n_seeds: int, init_scale: float = 0.5) -> dict[str, np.ndarray]:
+def init_batch(rng: np.random.Generator, n_seeds: int,
+               init_scale: float = 0.5) -> dict[str, np.ndarray]:
     """Random parameters of ``n_seeds`` networks, stacked along a leading seed axis.
 
     Returns
@@ -143,7 +144,8 @@ def loss(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike,
 
 
 @reference(6)
-def gradients(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike) -> tuple[dict[str, np.ndarray], float]:
+def gradients(params: dict[str, ArrayLike], X: ArrayLike,
+              t: ArrayLike) -> tuple[dict[str, np.ndarray], float]:
     """Gradient of the loss (mean half squared error) of one network, by backprop.
 
     Returns
@@ -171,7 +173,8 @@ def gradients(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike) -> tuple
 
 
 @reference(6)
-def tanh_gradients(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike) -> tuple[dict[str, np.ndarray], float]:
+def tanh_gradients(params: dict[str, ArrayLike], X: ArrayLike,
+                   t: ArrayLike) -> tuple[dict[str, np.ndarray], float]:
     """Gradient of the loss of one network whose hidden units are tanh, by backprop.
 
     The output unit stays a sigmoid and the loss the mean half squared error.

@@ -48,7 +48,8 @@ def unchecked_sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 @reference(6)
-def stacked_gradients(p: dict[str, np.ndarray], X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid",
+def stacked_gradients(p: dict[str, np.ndarray], X: np.ndarray, t: np.ndarray,
+                      hidden: str = "sigmoid",
                       loss_kind: str = "half_mse") -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Stacked gradients and final outputs; no product ever mixes two seeds s.
 
@@ -74,7 +75,8 @@ def stacked_gradients(p: dict[str, np.ndarray], X: np.ndarray, t: np.ndarray, hi
 
 
 @reference(6)
-def batched_gradients(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def batched_gradients(params: dict[str, ArrayLike], X: ArrayLike,
+                      t: ArrayLike) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Gradients of S networks at once (mean half squared error, sigmoid units).
 
     Returns
@@ -91,8 +93,9 @@ def batched_gradients(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike) 
 
 
 @reference(6)
-def train_batch(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, lr: ArrayLike, n_iterations: int,
-                hidden: str = "sigmoid", loss: str = "half_mse") -> dict[str, np.ndarray]:
+def train_batch(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, lr: ArrayLike,
+                n_iterations: int, hidden: str = "sigmoid",
+                loss: str = "half_mse") -> dict[str, np.ndarray]:
     """Train S stacked networks together by full-batch gradient descent.
 
     Parameters

@@ -25,8 +25,8 @@ def _modules():
 
 def _public_names(module):
     declared = set(getattr(module, "__all__", ()))
-    defined = {name for name, value in vars(module).items()
-               if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__}
+    defined = {name for name, value in vars(module).items() if not name.startswith("_")
+               and getattr(value, "__module__", None) == module.__name__}
     return sorted(declared | defined)
 
 

@@ -155,8 +155,8 @@ def descent_values(lr: float = 0.05, x0: float = -6.0, y0: float = 8.0,
     return {"path": path, "losses": losses, "factor": factor, "behaviour": behaviour}
 
 
-def draw_descent(axes: Sequence[Axes] | np.ndarray, lr: float = 0.05, x0: float = -6.0, y0: float = 8.0,
-                 n_steps: int = 30) -> dict[str, Any]:
+def draw_descent(axes: Sequence[Axes] | np.ndarray, lr: float = 0.05, x0: float = -6.0,
+                 y0: float = 8.0, n_steps: int = 30) -> dict[str, Any]:
     """Draw the descent path on the contours (left) and the loss per step (right).
 
     Parameters

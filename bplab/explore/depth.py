@@ -7,8 +7,8 @@
   network; the norm of ``dL/dW`` in every layer, redrawn on a log scale.
 
 Each explorer is a pure values function, a pure draw function (``draw(axes, **values)``)
-and a thin widget layer built with :func:`bplab.explore.widgets.explorer`. The gradients come
-from :mod:`bplab.mlp`, called with the course's references unlocked.
+and a thin widget layer built with :func:`bplab.explore.widgets.slider_explorer`. The
+gradients come from :mod:`bplab.mlp`, called with the course's references unlocked.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def _loss_curve(N):
     return grid, curve
 
 
-def draw_weight_slope(axes: Sequence[Axes] | np.ndarray, w: float = 0.5, N: int = 8) -> dict[str, Any]:
+def draw_weight_slope(axes: Sequence[Axes] | np.ndarray, w: float = 0.5,
+                      N: int = 8) -> dict[str, Any]:
     """Left: the loss against ``W2[0, 0]`` with its tangent. Right: ``|dW^l|`` per layer."""
     from .plotting import set_title
 

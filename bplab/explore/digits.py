@@ -92,7 +92,9 @@ def plot_digits(X: np.ndarray, captions: list | None = None, ncols: int = 10,
     return ax
 
 
-def plot_learning_curves(history: dict, axes: Sequence[Axes] | np.ndarray | None = None) -> Sequence[Axes] | np.ndarray:
+def plot_learning_curves(history: dict,
+                         axes: Sequence[Axes] | np.ndarray | None = None,
+) -> Sequence[Axes] | np.ndarray:
     """Loss (left) and accuracy (right) per epoch on the training and validation sets.
 
     Parameters
@@ -198,7 +200,8 @@ def _curve(lr, width, batch_size):
             for key, value in history.items()}
 
 
-def draw_curves(axes: Sequence[Axes] | np.ndarray, lr: float = 0.1, width: int = 32, batch_size: int = 32) -> float:
+def draw_curves(axes: Sequence[Axes] | np.ndarray, lr: float = 0.1, width: int = 32,
+                batch_size: int = 32) -> float:
     """Draw :func:`curve_values` on two panels; returns the final validation accuracy."""
     history = curve_values(lr, width, batch_size)
     history.pop("best_epoch", None)

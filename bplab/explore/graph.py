@@ -71,7 +71,8 @@ def layout(graph: Graph) -> dict[str, tuple[float, float]]:
             for i, name in enumerate(column)}
 
 
-def draw_graph(graph: Graph, ax: Axes | None = None, grads: dict[str, ArrayLike] | None = None) -> Axes:
+def draw_graph(graph: Graph, ax: Axes | None = None,
+               grads: dict[str, ArrayLike] | None = None) -> Axes:
     """Draw the graph left to right: each node with its value and its bar value.
 
     Parameters
@@ -139,7 +140,8 @@ def _draw_titled(ax, graph, output, inputs):
     return grads
 
 
-def draw_j(ax: Axes | np.ndarray, a: float = 5.0, b: float = 3.0, c: float = 2.0) -> dict[str, np.ndarray]:
+def draw_j(ax: Axes | np.ndarray, a: float = 5.0, b: float = 3.0,
+           c: float = 2.0) -> dict[str, np.ndarray]:
     """Draw the graph of J = 3(a + bc) at (a, b, c).
 
     Returns

@@ -65,7 +65,8 @@ def _curves(t):
     return grid, curves
 
 
-def draw_losses(axes: Sequence[Axes] | np.ndarray, y_hat: float = 0.3, t: float = 1.0) -> dict[str, float]:
+def draw_losses(axes: Sequence[Axes] | np.ndarray, y_hat: float = 0.3,
+                t: float = 1.0) -> dict[str, float]:
     """Draw both losses against the prediction, with the point and its tangent.
 
     Parameters

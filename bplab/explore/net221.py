@@ -30,8 +30,9 @@ _RADIUS = 0.17
 _SUB = "\u2080\u2081\u2082"  # subscript digits: plain text draws far faster than mathtext
 
 
-def network_values(x: ArrayLike, t: float, params: dict[str, ArrayLike], forward: Callable[..., Any],
-                   backward: Callable[..., Any]) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None, str]:
+def network_values(x: ArrayLike, t: float, params: dict[str, ArrayLike],
+                   forward: Callable[..., Any], backward: Callable[..., Any],
+                   ) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None, str]:
     """Run ``forward`` and ``backward`` safely for the diagram.
 
     Parameters
@@ -101,16 +102,18 @@ def _node(ax, name, title, lines):
                 zorder=4)
 
 
-def draw_network(x: ArrayLike, t: float, params: dict[str, ArrayLike], cache: dict[str, ArrayLike] | None = None,
-                 grads: dict[str, ArrayLike] | None = None, ax: Axes | None = None, note: str = "") -> Axes:
+def draw_network(x: ArrayLike, t: float, params: dict[str, ArrayLike],
+                 cache: dict[str, ArrayLike] | None = None,
+                 grads: dict[str, ArrayLike] | None = None, ax: Axes | None = None,
+                 note: str = "") -> Axes:
     """Draw the 2-2-1 network with each node's value and each edge's weight and gradient.
 
     Parameters
     ----------
-    x : ndarray of shape (2,)
-    t : float
-    params : dict
-        ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,).
+    x, t : ndarray of shape (2,) and float
+        The input and the target, drawn at the input nodes and the loss node.
+    params : dict of ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,)
+        The weights on the edges and the biases under the nodes.
     cache : dict, optional
         The intermediates ``z1``, ``a1``, ``z2``, ``y_hat``; drawn under the nodes.
     grads : dict, optional

@@ -19,9 +19,10 @@ from ..course import references_unlocked
 from ..graph_examples import j_graph, neuron_graph
 
 if TYPE_CHECKING:
-    from ..graph import Graph
     from ipywidgets import VBox
     from matplotlib.axes import Axes
+
+    from ..graph import Graph
 
 __all__ = ["layout", "draw_graph", "draw_j", "draw_neuron", "graph_explorer"]
 

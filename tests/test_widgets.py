@@ -90,13 +90,13 @@ def test_every_explorer_lays_out_its_own_figure_inside_it(name, monkeypatch):
     plt.close(fig)
 
 
-def test_slider_explorer_builds_the_described_controls_and_lays_out_the_drawing(monkeypatch):
+def test_explorer_from_builds_the_described_controls_and_lays_out_the_drawing(monkeypatch):
     controls = {"lr": widgets.float_slider("learning rate", 0.05, 0.0, 0.2, 0.01,
                                            readout_format=".3f"),
                 "n": widgets.int_slider("steps", 3, 1, 9, style={"description_width": "40px"}),
                 "kind": widgets.choice("kind", ["a", "b"], "b", slider=True)}
     drawn = []
-    seen = _captured(lambda: widgets.slider_explorer(
+    seen = _captured(lambda: widgets.explorer_from(
         lambda axes, lr, n, kind: drawn.append((lr, n, kind)), controls, ncols=2,
         figsize=(6, 3), margins=dict(left=0.5, gap=0.5)), monkeypatch)
     built = seen["controls"]
@@ -113,12 +113,12 @@ def test_slider_explorer_builds_the_described_controls_and_lays_out_the_drawing(
     plt.close(fig)
 
 
-def test_slider_explorer_builds_nothing_while_grading(monkeypatch):
+def test_explorer_from_builds_nothing_while_grading(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("no widget while grading")
 
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     monkeypatch.setattr(widgets, "explorer", fail)
     monkeypatch.setattr(widgets.Control, "build", fail)
-    assert widgets.slider_explorer(lambda ax, x: None,
-                                   {"x": widgets.float_slider("x", 0.0, -1.0, 1.0, 0.1)}) is None
+    assert widgets.explorer_from(lambda ax, x: None,
+                                 {"x": widgets.float_slider("x", 0.0, -1.0, 1.0, 0.1)}) is None

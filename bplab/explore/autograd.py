@@ -204,12 +204,12 @@ def draw_step(ax: Axes | np.ndarray, which: str = "two diamonds", step: int = 0)
 
 def backward_explorer() -> VBox | None:
     """An expression menu and a step slider over :func:`draw_step` (None while grading)."""
-    from .widgets import choice, int_slider, slider_explorer
+    from .widgets import choice, explorer_from, int_slider
 
     if grading():
         return None  # the longest backward pass is not worth computing then
     longest = max(len(steps_of(expression(which))[2]) for which in EXPRESSIONS)
     controls = {"which": choice("expression", EXPRESSIONS, EXPRESSIONS[0]),
                 "step": int_slider("step", 0, 0, longest)}
-    return slider_explorer(draw_step, controls, figsize=(11, 4.6), style=None,
-                           margins=dict(left=0.1, right=0.1, bottom=0.1, top=0.55))
+    return explorer_from(draw_step, controls, figsize=(11, 4.6), style=None,
+                         margins=dict(left=0.1, right=0.1, bottom=0.1, top=0.55))

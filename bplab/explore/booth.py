@@ -188,12 +188,12 @@ def draw_descent(axes: Sequence[Axes] | np.ndarray, lr: float = 0.05, x0: float 
 
 def descent_explorer() -> VBox | None:
     """Sliders for learning rate, start point and steps (None while grading)."""
-    from .widgets import float_slider, int_slider, slider_explorer
+    from .widgets import explorer_from, float_slider, int_slider
 
     controls = {"lr": float_slider("learning rate lr", 0.05, 0.005, 0.125, 0.001,
                                    readout_format=".3f"),
                 "x0": float_slider("x0", -6.0, -9.0, 9.0, 0.5),
                 "y0": float_slider("y0", 8.0, -9.0, 9.0, 0.5),
                 "n_steps": int_slider("steps", 30, 1, 100)}
-    return slider_explorer(draw_descent, controls, figsize=(10, 4.4), ncols=2,
-                           margins=dict(left=0.75, right=0.2, bottom=0.55, top=0.5, gap=1.0))
+    return explorer_from(draw_descent, controls, figsize=(10, 4.4), ncols=2,
+                         margins=dict(left=0.75, right=0.2, bottom=0.55, top=0.5, gap=1.0))

@@ -7,7 +7,7 @@
   network; the norm of ``dL/dW`` in every layer, redrawn on a log scale.
 
 Each explorer is a pure values function, a pure draw function (``draw(axes, **values)``)
-and a thin widget layer built with :func:`bplab.explore.widgets.slider_explorer`. The
+and a thin widget layer built with :func:`bplab.explore.widgets.explorer_from`. The
 gradients come from :mod:`bplab.mlp`, called with the course's references unlocked.
 """
 
@@ -111,12 +111,12 @@ def draw_weight_slope(axes: Sequence[Axes] | np.ndarray, w: float = 0.5,
 
 def weight_explorer() -> VBox | None:
     """Sliders for ``W2[0, 0]`` and the batch size (None while grading)."""
-    from .widgets import float_slider, int_slider, slider_explorer
+    from .widgets import explorer_from, float_slider, int_slider
 
     controls = {"w": float_slider("weight W2[0, 0]", 0.5, -3.0, 3.0, 0.1),
                 "N": int_slider("batch size N", 8, 1, 16)}
-    return slider_explorer(draw_weight_slope, controls, ncols=2,
-                           margins=dict(left=0.7, right=0.2, bottom=0.55, top=0.55, gap=1.0))
+    return explorer_from(draw_weight_slope, controls, ncols=2,
+                         margins=dict(left=0.7, right=0.2, bottom=0.55, top=0.55, gap=1.0))
 
 
 def depth_norms(depth: int = 10, gain: float = 1.0, activation: str = "sigmoid", width: int = 16,
@@ -195,10 +195,10 @@ def draw_depth_norms(ax: Axes | np.ndarray, depth: int = 10, gain: float = 1.0,
 
 def depth_explorer() -> VBox | None:
     """Sliders for depth and initial scale, a menu for the activation (None while grading)."""
-    from .widgets import choice, float_slider, int_slider, slider_explorer
+    from .widgets import choice, explorer_from, float_slider, int_slider
 
     controls = {"depth": int_slider("depth L", 10, 2, 40),
                 "gain": float_slider("init scale (gain)", 1.0, 0.25, 3.0, 0.05),
                 "activation": choice("activation", ["sigmoid", "tanh", "relu"], "sigmoid")}
-    return slider_explorer(draw_depth_norms, controls, figsize=(8, 4.2),
-                           margins=dict(left=0.8, right=0.2, bottom=0.55, top=0.55))
+    return explorer_from(draw_depth_norms, controls, figsize=(8, 4.2),
+                         margins=dict(left=0.8, right=0.2, bottom=0.55, top=0.55))

@@ -217,10 +217,10 @@ def draw_curves(axes: Sequence[Axes] | np.ndarray, lr: float = 0.1, width: int =
 
 def curve_explorer() -> VBox | None:
     """Sliders for learning rate, hidden width and batch size (None while grading)."""
-    from .widgets import choice, slider_explorer
+    from .widgets import choice, explorer_from
 
     controls = {"lr": choice("learning rate", LEARNING_RATES, 0.1, slider=True),
                 "width": choice("hidden width", WIDTHS, 32, slider=True),
                 "batch_size": choice("batch size", BATCH_SIZES, 32, slider=True)}
-    return slider_explorer(draw_curves, controls, figsize=(10, 3.8), ncols=2,
-                           margins=dict(left=0.75, right=0.2, bottom=0.55, top=0.4, gap=0.8))
+    return explorer_from(draw_curves, controls, figsize=(10, 3.8), ncols=2,
+                         margins=dict(left=0.75, right=0.2, bottom=0.55, top=0.4, gap=0.8))

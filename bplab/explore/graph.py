@@ -167,7 +167,7 @@ def draw_neuron(ax: Axes | np.ndarray, w: float = 0.5, b: float = 0.0, x: float 
 
 def graph_explorer(which: str = "neuron") -> VBox | None:
     """Sliders for the inputs of ``"j"`` or ``"neuron"``, graph redrawn (None while grading)."""
-    from .widgets import float_slider, slider_explorer
+    from .widgets import explorer_from, float_slider
 
     if which not in ("j", "neuron"):
         raise ValueError(f"which must be 'j' or 'neuron'; got {which!r}")
@@ -175,8 +175,8 @@ def graph_explorer(which: str = "neuron") -> VBox | None:
     if which == "j":
         controls = {name: float_slider(name, value, -5, 5, 0.5)
                     for name, value in (("a", 5.0), ("b", 3.0), ("c", 2.0))}
-        return slider_explorer(draw_j, controls, margins=margins, figsize=(9, 3.6), style=None)
+        return explorer_from(draw_j, controls, margins=margins, figsize=(9, 3.6), style=None)
     controls = {"w": float_slider("w", 0.5, -3, 3, 0.1), "b": float_slider("b", 0.0, -3, 3, 0.1),
                 "x": float_slider("x", 1.5, -3, 3, 0.1), "t": float_slider("t", 1.0, 0, 1, 0.5),
                 "lam": float_slider("lam", 0.1, 0, 1, 0.05)}
-    return slider_explorer(draw_neuron, controls, margins=margins, figsize=(10, 4.2), style=None)
+    return explorer_from(draw_neuron, controls, margins=margins, figsize=(10, 4.2), style=None)

@@ -102,9 +102,9 @@ def draw_losses(axes: Sequence[Axes] | np.ndarray, y_hat: float = 0.3,
 
 def loss_explorer() -> VBox | None:
     """Sliders for the prediction and the target; both losses redrawn (None while grading)."""
-    from .widgets import float_slider, slider_explorer
+    from .widgets import explorer_from, float_slider
 
     controls = {"y_hat": float_slider("prediction y_hat", 0.3, 0.0, 1.0, 0.01),
                 "t": float_slider("target t", 1.0, 0.0, 1.0, 0.5)}
-    return slider_explorer(draw_losses, controls, ncols=2,
-                           margins=dict(left=0.45, right=0.2, bottom=0.55, top=0.55, gap=0.35))
+    return explorer_from(draw_losses, controls, ncols=2,
+                         margins=dict(left=0.45, right=0.2, bottom=0.55, top=0.55, gap=0.35))

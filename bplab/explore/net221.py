@@ -193,7 +193,7 @@ def network_explorer(forward: Callable[..., Any],
     ipywidgets.VBox or None
         None while grading.
     """
-    from .widgets import float_slider, slider_explorer
+    from .widgets import explorer_from, float_slider
 
     start = {"W1_00": 0.5, "W1_01": -1.0, "W1_10": 1.5, "W1_11": 0.25, "W2_00": 1.0,
              "W2_01": -0.75, "x1": 1.0, "x2": -0.5, "t": 0.5}
@@ -210,8 +210,8 @@ def network_explorer(forward: Callable[..., Any],
         cache, grads, note = network_values(x, t, params, forward, backward)
         draw_network(x, t, params, cache, grads, ax=ax, note=note)
 
-    box = slider_explorer(draw, controls, figsize=(8.5, 4.4), style={"description_width": "55px"},
-                          margins=dict(left=0.1, right=0.1, bottom=0.1, top=0.35))
+    box = explorer_from(draw, controls, figsize=(8.5, 4.4), style={"description_width": "55px"},
+                        margins=dict(left=0.1, right=0.1, bottom=0.1, top=0.35))
     if box is not None:
         box.children[0].layout.flex_flow = "row wrap"  # nine sliders: several rows
     return box

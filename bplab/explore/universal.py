@@ -69,10 +69,10 @@ def draw_staircase(ax: Axes | np.ndarray, H: int = 4, sharpness: float = 3.0,
 
 def staircase_explorer() -> VBox | None:
     """Sliders for H and the steps' sharpness, a menu for the target (None while grading)."""
-    from .widgets import choice, float_slider, int_slider, slider_explorer
+    from .widgets import choice, explorer_from, float_slider, int_slider
 
     controls = {"H": int_slider("hidden units H", 4, 1, 40),
                 "sharpness": float_slider("sharpness", 3.0, 0.5, 12.0, 0.5),
                 "target": choice("target", list(universal.TARGETS), "sin(3x)")}
-    return slider_explorer(draw_staircase, controls, figsize=(8, 4),
-                           margins=dict(left=0.7, right=0.2, bottom=0.55, top=0.4))
+    return explorer_from(draw_staircase, controls, figsize=(8, 4),
+                         margins=dict(left=0.7, right=0.2, bottom=0.55, top=0.4))

@@ -13,7 +13,7 @@ width, and matplotlib skips the measuring pass that cropping needs.
 
 An explorer describes its controls with :func:`float_slider`, :func:`int_slider` and
 :func:`choice` (plain descriptions, so nothing imports ipywidgets until a widget is shown)
-and hands them to :func:`slider_explorer` with its drawing function and margins.
+and hands them to :func:`explorer_from` with its drawing function and margins.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 from ..course import grading
 
 __all__ = ["fixed_layout", "png", "explorer", "Control", "float_slider", "int_slider", "choice",
-           "slider_explorer", "WIDE_LABELS"]
+           "explorer_from", "WIDE_LABELS"]
 
 WIDE_LABELS = {"description_width": "initial"}
 """Widget style that gives each control's description the room its text needs."""
@@ -212,10 +212,10 @@ def choice(description: str, options: Sequence[Any], value: Any, *,
                    dict(options=list(options), value=value, description=description))
 
 
-def slider_explorer(draw: Callable[..., Any], controls: Mapping[str, Control], *,
-                    margins: Mapping[str, float] | None = None,
-                    figsize: tuple[float, float] = (9, 3.6), ncols: int = 1,
-                    style: Mapping[str, str] | None = WIDE_LABELS) -> VBox | None:
+def explorer_from(draw: Callable[..., Any], controls: Mapping[str, Control], *,
+                  margins: Mapping[str, float] | None = None,
+                  figsize: tuple[float, float] = (9, 3.6), ncols: int = 1,
+                  style: Mapping[str, str] | None = WIDE_LABELS) -> VBox | None:
     """An explorer from a drawing function and its controls' descriptions.
 
     Parameters

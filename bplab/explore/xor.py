@@ -155,12 +155,12 @@ def draw_xor(axes: Sequence[Axes] | np.ndarray, iteration: int = 0,
 def xor_explorer(seed: int = 283, lr: float = 0.5, n_iterations: int = 10_000,
                  every: int = 100) -> VBox | None:
     """An iteration slider over precomputed snapshots (None while grading)."""
-    from .widgets import int_slider, slider_explorer
+    from .widgets import explorer_from, int_slider
 
     if grading():
         return None  # training the run is not worth it then
     snap = snapshots(seed, lr, n_iterations, every)
     slider = int_slider("iteration", 0, 0, n_iterations, step=every, continuous_update=True)
-    return slider_explorer(functools.partial(draw_xor, snap=snap), {"iteration": slider},
-                           figsize=(12, 4), ncols=3, style=None,
-                           margins=dict(left=0.65, right=0.2, bottom=0.55, top=0.35, gap=0.9))
+    return explorer_from(functools.partial(draw_xor, snap=snap), {"iteration": slider},
+                         figsize=(12, 4), ncols=3, style=None,
+                         margins=dict(left=0.65, right=0.2, bottom=0.55, top=0.35, gap=0.9))

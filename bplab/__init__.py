@@ -6,9 +6,16 @@ Submodules are imported on first use so that a notebook pays only for what it us
 (ipywidgets and matplotlib are never imported by the numerical core).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .lazy import submodule_getattr
 
 __version__ = "1.0.0"
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["__version__", "start_notebook", "grading"]
 
@@ -16,14 +23,14 @@ __all__ = ["__version__", "start_notebook", "grading"]
 __getattr__ = submodule_getattr(__name__, globals())
 
 
-def start_notebook(number):
+def start_notebook(number: int) -> np.random.Generator:
     """Set up a course notebook; see :func:`bplab.course.start_notebook`."""
     from .course import start_notebook as _start
 
     return _start(number)
 
 
-def grading():
+def grading() -> bool:
     """True while nbgrader executes the notebook; see :func:`bplab.course.grading`."""
     from .course import grading as _grading
 

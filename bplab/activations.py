@@ -9,7 +9,10 @@ and 5, and that of the leaky ReLU in notebook 5's transfer exercise, so they are
 there (see :mod:`bplab.course`).
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .validation import as_array
@@ -21,7 +24,7 @@ LEAKY_SLOPE = 0.1
 """The slope of :func:`leaky_relu` for negative inputs."""
 
 
-def sigmoid(z):
+def sigmoid(z: ArrayLike) -> np.ndarray:
     """Logistic sigmoid, safe for any finite input.
 
     Parameters
@@ -55,7 +58,7 @@ def sigmoid(z):
 
 
 @reference(5)
-def sigmoid_grad(z):
+def sigmoid_grad(z: ArrayLike) -> np.ndarray:
     """Derivative of the sigmoid at ``z``: ``sigma(z) (1 - sigma(z))``, at most 1/4.
 
     Examples
@@ -67,35 +70,34 @@ def sigmoid_grad(z):
     return a * (1.0 - a)
 
 
-def tanh(z):
+def tanh(z: ArrayLike) -> np.ndarray:
     """Hyperbolic tangent, shape-preserving. Range (-1, 1)."""
     return np.tanh(as_array(z, "z", dtype=complex if np.iscomplexobj(z) else np.float64))
 
 
 @reference(4)
-def tanh_grad(z):
-    """Derivative of tanh at ``z``: ``1 - tanh(z)**2``, at most 1.
+def tanh_grad(z: ArrayLike) -> np.ndarray:
+    """Derivative of tanh at ``z``: ``1 - tanh(z)**2``, 1 at 0 and vanishing as ``|z|`` grows.
 
     Examples
     --------
-    >>> float(tanh_grad(np.array(0.0)))
-    1.0
+    >>> tanh_grad(np.array([0.0, 1.0, 20.0])).round(4)  # a saturated unit passes nothing back
+    array([1.  , 0.42, 0.  ])
     """
-    a = tanh(z)
-    return 1.0 - a * a
+    return 1.0 - tanh(z) ** 2
 
 
-def relu(z):
+def relu(z: ArrayLike) -> np.ndarray:
     """Rectified linear unit ``max(z, 0)``."""
     return np.maximum(as_array(z, "z"), 0.0)
 
 
-def relu_grad(z):
+def relu_grad(z: ArrayLike) -> np.ndarray:
     """Derivative of ReLU: 1 where ``z > 0``, else 0 (the convention at ``z = 0``)."""
     return (as_array(z, "z") > 0).astype(np.float64)
 
 
-def leaky_relu(z):
+def leaky_relu(z: ArrayLike) -> np.ndarray:
     """Leaky ReLU: ``z`` where ``z > 0``, else ``LEAKY_SLOPE * z``.
 
     Examples
@@ -108,7 +110,7 @@ def leaky_relu(z):
 
 
 @reference(5)
-def leaky_relu_grad(z):
+def leaky_relu_grad(z: ArrayLike) -> np.ndarray:
     """Derivative of :func:`leaky_relu`: 1 where ``z > 0``, else ``LEAKY_SLOPE`` (also at 0).
 
     Examples

@@ -16,7 +16,10 @@ The rules of the reductions and losses are in :mod:`bplab.autograd_losses`. The 
 are locked in notebook 8, where students write them.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .validation import as_array, shape_str
@@ -25,7 +28,7 @@ __all__ = ["as_grad_out", "unbroadcast", "matmul_backward", "add_backward", "div
            "sigmoid_backward", "relu_backward"]
 
 
-def as_grad_out(grad_out, shape: tuple) -> np.ndarray:
+def as_grad_out(grad_out: ArrayLike, shape: tuple) -> np.ndarray:
     """``grad_out`` as an array, checked to have the shape of the operation's output.
 
     Examples

@@ -15,9 +15,13 @@ they return the same gradients as :func:`bplab.net221.backward` and
 :func:`bplab.mlp.backward`, to rounding.
 """
 
+from __future__ import annotations
+
 import itertools
+from collections.abc import Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import autograd as rules
 from . import autograd_losses as loss_rules
@@ -49,7 +53,8 @@ class Tensor:
     array([[0.0099, 0.0099]])
     """
 
-    def __init__(self, data, name=None, parents=(), op="input"):
+    def __init__(self, data: ArrayLike, name: str | None = None, parents: Iterable[Tensor] = (),
+                 op: str = "input") -> None:
         self.data = as_array(data, name or "data")
         self.grad = np.zeros_like(self.data)
         self.parents, self.op = tuple(parents), op
@@ -77,41 +82,41 @@ class Tensor:
                           lambda g: rules.div_backward(g, self.data, other.data))
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
         return self._make(self.data.T, (self,), "transpose", lambda g: (g.T,))
 
-    def tanh(self):
+    def tanh(self) -> Tensor:
         out = self._make(np.tanh(self.data), (self,), "tanh",
                          lambda g: (rules.tanh_backward(g, out.data),))
         return out
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         out = self._make(sigmoid(self.data), (self,), "sigmoid",
                          lambda g: (rules.sigmoid_backward(g, out.data),))
         return out
 
-    def relu(self):
+    def relu(self) -> Tensor:
         out = self._make(np.maximum(self.data, 0.0), (self,), "relu",
                          lambda g: (rules.relu_backward(g, out.data),))
         return out
 
-    def mean(self):
+    def mean(self) -> Tensor:
         return self._make(self.data.mean(), (self,), "mean",
                           lambda g: (loss_rules.mean_backward(g, self.data.shape),))
 
-    def half_mse(self, t):
+    def half_mse(self, t: ArrayLike) -> Tensor:
         """Half squared error against the target array ``t``: half the sum over outputs,
         mean over rows (:func:`bplab.autograd_losses.half_mse`)."""
         return self._make(loss_rules.half_mse(self.data, t), (self,), "half_mse",
                           lambda g: (loss_rules.half_mse_backward(g, self.data, t),))
 
-    def bce(self, t):
+    def bce(self, t: ArrayLike) -> Tensor:
         """Binary cross-entropy of the probabilities ``self`` against ``t``."""
         return self._make(bce(self.data, t), (self,), "bce",
                           lambda g: (loss_rules.bce_backward(g, self.data, t),))
 
     @reference(8)
-    def backward(self):
+    def backward(self) -> None:
         """Fill ``.grad`` of this tensor and of every tensor it depends on (d self / d it)."""
         from .autograd_graph import backward_pass
 

@@ -9,9 +9,13 @@ it is reached counts shared paths more than once. :func:`order_problem` says wha
 wrong with a proposed topological order.
 """
 
+from __future__ import annotations
+
 from collections import Counter
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .autograd_graph import check_graph, topological_order
 from .course import references_unlocked
@@ -62,7 +66,7 @@ def random_graph(seed: int, n: int = 8) -> dict:
     return parents
 
 
-def edge_rules(parents: dict, seed: int, shape=()) -> tuple:
+def edge_rules(parents: dict, seed: int, shape: tuple[int, ...] = ()) -> tuple:
     """Backward rules that multiply by a fixed number (or array of ``shape``) per edge.
 
     Returns
@@ -86,7 +90,7 @@ def edge_rules(parents: dict, seed: int, shape=()) -> tuple:
     return rules, weights
 
 
-def path_sums(parents: dict, root: str, weights: dict, root_grad=1.0) -> dict:
+def path_sums(parents: dict, root: str, weights: dict, root_grad: ArrayLike = 1.0) -> dict:
     """``dL/d node`` by the definition: a sum over every path of the product of its edges.
 
     Independent of any order, and exponential in the depth of the graph: a check for
@@ -110,7 +114,7 @@ def path_sums(parents: dict, root: str, weights: dict, root_grad=1.0) -> dict:
     return total
 
 
-def naive_backward(parents: dict, root: str, rules: dict, root_grad) -> tuple:
+def naive_backward(parents: dict, root: str, rules: dict, root_grad: ArrayLike) -> tuple:
     """A recursion without a topological order, and how often it reaches each node.
 
     From ``root``, each call adds the node's rule's shares to its parents, then recurses
@@ -146,7 +150,7 @@ def naive_backward(parents: dict, root: str, rules: dict, root_grad) -> tuple:
     return grads, visits
 
 
-def looks_naive(grads, naive: dict, expected: dict) -> bool:
+def looks_naive(grads: Any, naive: dict, expected: dict) -> bool:
     """True when ``grads`` holds :func:`naive_backward`'s values where those are wrong.
 
     Parameters
@@ -172,7 +176,7 @@ def looks_naive(grads, naive: dict, expected: dict) -> bool:
         return False
 
 
-def order_problem(order, parents: dict, root: str) -> "str | None":
+def order_problem(order: Any, parents: dict, root: str) -> str | None:
     """What is wrong with ``order`` as a topological order of ``root``'s graph, or None.
 
     Examples

@@ -12,9 +12,12 @@ what goes wrong without the order, are in :mod:`bplab.autograd_examples`. The re
 of notebook 8 are locked there (see :mod:`bplab.course`).
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 
@@ -83,7 +86,8 @@ def topological_order(parents: dict, root: str) -> list:
     return _order(parents, root)
 
 
-def backward_steps(parents: dict, root: str, rules: dict, root_grad) -> "Iterator[tuple]":
+def backward_steps(parents: dict, root: str, rules: dict,
+                   root_grad: ArrayLike) -> Iterator[tuple]:
     """The backward pass one node at a time, for pictures of it.
 
     Yields
@@ -113,7 +117,7 @@ def backward_steps(parents: dict, root: str, rules: dict, root_grad) -> "Iterato
 
 
 @reference(8)
-def backward_pass(parents: dict, root: str, rules: dict, root_grad) -> dict:
+def backward_pass(parents: dict, root: str, rules: dict, root_grad: ArrayLike) -> dict:
     """Gradient of ``root`` with respect to every node it depends on.
 
     Parameters

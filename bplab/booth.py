@@ -10,10 +10,15 @@ The functions marked as references are locked in notebook 2, where students writ
 :func:`contraction_factor` are plain helpers.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
-from .validation import as_array, as_scalar
+from .validation import as_array, as_scalar, broadcast_pair
 
 __all__ = [
     "MINIMUM",
@@ -31,18 +36,8 @@ MINIMUM = np.array([1.0, 3.0])
 """The minimiser ``(x, y) = (1, 3)`` of Booth's function, where it is 0."""
 
 
-def _xy(x, y):
-    x = as_array(x, "x")
-    y = as_array(y, "y")
-    try:
-        return np.broadcast_arrays(x, y)
-    except ValueError:
-        raise ValueError(f"x and y must broadcast together; got shapes {x.shape} and "
-                         f"{y.shape}") from None
-
-
 @reference(2)
-def booth(x, y):
+def booth(x: ArrayLike, y: ArrayLike) -> np.ndarray:
     """Booth's function, elementwise.
 
     Parameters
@@ -59,12 +54,12 @@ def booth(x, y):
     >>> booth(np.array([1.0, 0.0]), np.array([3.0, 0.0]))
     array([ 0., 74.])
     """
-    x, y = _xy(x, y)
+    x, y = broadcast_pair(x, "x", y, "y")
     return (x + 2.0 * y - 7.0) ** 2 + (2.0 * x + y - 5.0) ** 2
 
 
 @reference(2)
-def booth_grad(x, y):
+def booth_grad(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Gradient of Booth's function, elementwise.
 
     Parameters
@@ -86,14 +81,15 @@ def booth_grad(x, y):
     >>> booth_grad(np.array([0.0, 1.0]), 3.0)
     (array([-10.,   0.]), array([-8.,  0.]))
     """
-    x, y = _xy(x, y)
+    x, y = broadcast_pair(x, "x", y, "y")
     u = x + 2.0 * y - 7.0
     v = 2.0 * x + y - 5.0
     return 2.0 * u + 4.0 * v, 4.0 * u + 2.0 * v
 
 
 @reference(2)
-def gradient_descent(grad, start, lr, n_steps):
+def gradient_descent(grad: Callable[[np.ndarray], ArrayLike], start: ArrayLike, lr: float,
+                     n_steps: int) -> np.ndarray:
     """Plain gradient descent with a constant learning rate, keeping the whole path.
 
     Parameters
@@ -135,7 +131,7 @@ def gradient_descent(grad, start, lr, n_steps):
     return path
 
 
-def hessian():
+def hessian() -> np.ndarray:
     """The Hessian of Booth's function, the same at every point.
 
     Returns
@@ -152,7 +148,7 @@ def hessian():
     return np.array([[10.0, 8.0], [8.0, 10.0]])
 
 
-def hessian_eigenvalues():
+def hessian_eigenvalues() -> np.ndarray:
     """Eigenvalues of Booth's Hessian, ascending: 2 along (1, -1), 18 along (1, 1).
 
     Examples
@@ -175,7 +171,7 @@ def _spd(H):
 
 
 @reference(2)
-def max_stable_lr(H):
+def max_stable_lr(H: ArrayLike) -> float:
     """Largest constant learning rate for which descent on a quadratic converges.
 
     Parameters
@@ -204,18 +200,18 @@ def max_stable_lr(H):
 
 
 @reference(2)
-def best_constant_lr(H):
+def best_constant_lr(H: ArrayLike) -> float:
     """The constant learning rate with the fastest worst-case convergence on a quadratic.
 
     Parameters
     ----------
-    H : ndarray of shape (n, n)
-        Symmetric positive definite Hessian.
+    H : ndarray of shape (n, n), symmetric positive definite
+        The Hessian, as for :func:`max_stable_lr`.
 
     Returns
     -------
     float
-        :math:`2 / (\\lambda_\\min + \\lambda_\\max)`.
+        :math:`2 / (\\lambda_\\min + \\lambda_\\max)`, below :func:`max_stable_lr`.
 
     Notes
     -----
@@ -233,7 +229,7 @@ def best_constant_lr(H):
     return float(2.0 / (eigenvalues[0] + eigenvalues[-1]))
 
 
-def contraction_factor(lr, eigenvalues=None):
+def contraction_factor(lr: ArrayLike, eigenvalues: ArrayLike | None = None) -> np.ndarray:
     """Worst factor by which one step of descent shrinks the distance to the minimum.
 
     Parameters

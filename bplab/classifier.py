@@ -22,8 +22,8 @@ import numpy as np
 
 from .activations import relu, relu_grad
 from .course import reference, references_unlocked
-from .layers import dense_backward, dense_forward
-from .mlp import n_layers
+from .layers import dense_forward
+from .mlp import backward_from_delta, n_layers
 from .softmax import softmax_ce, softmax_ce_grad
 from .validation import as_array, as_scalar
 
@@ -169,16 +169,9 @@ def loss_and_grads(params: dict, X: np.ndarray, y: np.ndarray) -> tuple[float, d
 
 def _loss_and_grads(params, X, y):
     Z_out, cache = _forward(params, X)
-    L = n_layers(params)
     with references_unlocked():  # the course's own computation, in any notebook
         loss, dZ = softmax_ce(Z_out, y), softmax_ce_grad(Z_out, y)
-    grads = {}
-    for l in range(L, 0, -1):
-        dA_prev, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dZ, cache[f"A{l - 1}"],
-                                                                 params[f"W{l}"])
-        if l > 1:
-            dZ = dA_prev * relu_grad(cache[f"Z{l - 1}"])
-    return loss, {key: grads[key] for key in params}
+        return loss, backward_from_delta(params, cache, dZ, relu_grad)
 
 
 def loss_of(params: dict, X: np.ndarray, y: np.ndarray, key: str) -> Callable:

@@ -6,7 +6,12 @@ numbers, hence no round-off loss, even at ``h = 1e-30``. The course's tests use 
 reference; :mod:`bplab.numdiff` re-exports both functions.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .validation import as_array
 
@@ -15,7 +20,7 @@ __all__ = ["complex_step_derivative", "complex_step_gradient"]
 _COMPLEX_STEP = 1e-30
 
 
-def complex_step_derivative(f, x):
+def complex_step_derivative(f: Callable[[np.ndarray], np.ndarray], x: ArrayLike) -> np.ndarray:
     """Derivative of an elementwise analytic function, exact to machine precision.
 
     Parameters
@@ -45,7 +50,7 @@ def complex_step_derivative(f, x):
     return np.imag(f(x + 1j * _COMPLEX_STEP)) / _COMPLEX_STEP
 
 
-def complex_step_gradient(f, x):
+def complex_step_gradient(f: Callable[[np.ndarray], float], x: ArrayLike) -> np.ndarray:
     """Gradient of a real-analytic scalar function of an array, to machine precision.
 
     Parameters

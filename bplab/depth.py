@@ -12,7 +12,12 @@ Networks use :mod:`bplab.mlp`'s parameter dicts (``W1``, ``b1``, ..., shapes as 
 course's notation page, docs/notation.md), ReLU hidden layers and a linear output.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import mlp
 from .course import references_unlocked
@@ -49,7 +54,7 @@ def layer_norms(depth: int, width: int, gain: float, activation: str, seed: int,
 
 
 def depth_slope(activation: str = "relu", gain: float = 2.0, width: int = 128,
-                depths=(4, 8, 12, 16, 20), n_seeds: int = 2) -> float:
+                depths: Sequence[int] = (4, 8, 12, 16, 20), n_seeds: int = 2) -> float:
     """How fast the gradient grows with depth: the slope of log2 ||dL/dW|| against L.
 
     For each depth, the mean over layers and seeds of ``log2 ||dL/dW^l||`` (see
@@ -113,7 +118,7 @@ def sawtooth_params(depth: int) -> dict:
     return params
 
 
-def count_pieces(x, y, tol: float = 1e-9) -> int:
+def count_pieces(x: ArrayLike, y: ArrayLike, tol: float = 1e-9) -> int:
     """Number of linear pieces of a piecewise linear curve sampled at sorted points.
 
     Counts the places where the slope between neighbouring samples changes. The count is

@@ -13,9 +13,13 @@ graphs, and notebook 3's explorer, are in :mod:`bplab.explore.graph`; notebook 3
 examples are in :mod:`bplab.graph_examples`.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import sigmoid
 from .course import reference
@@ -84,7 +88,8 @@ def _backprop(order, parents, local, values=None):
 
 
 @reference(3)
-def backprop(order, parents, local):
+def backprop(order: list[str], parents: dict[str, tuple[str, ...]],
+             local: dict[str, tuple[float, ...]]) -> dict[str, float]:
     """The backward pass: every bar value of a graph, visiting nodes in reverse order.
 
     Parameters
@@ -128,7 +133,7 @@ class Graph:
     8.0
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.nodes = {}
 
     def _add(self, node):
@@ -140,11 +145,12 @@ class Graph:
                              "(nodes go in topological order)")
         self.nodes[node.name] = node
 
-    def input(self, name, value, label=None):
+    def input(self, name: str, value: ArrayLike, label: str | None = None) -> None:
         """Add an input node holding ``value`` (a float or an array)."""
         self._add(Node(name, "input", label=label or name, value=as_array(value, name)))
 
-    def op(self, name, kind, *parents, label=None, **params):
+    def op(self, name: str, kind: str, *parents: str, label: str | None = None,
+           **params: Any) -> None:
         """Add the operation ``kind`` applied to ``parents`` (names of existing nodes).
 
         Kinds: ``add`` (optional ``weights``), ``mul``, ``scale`` (constant ``c``),
@@ -157,20 +163,21 @@ class Graph:
         self._add(Node(name, kind, tuple(parents), params, label or name))
 
     @property
-    def order(self):
+    def order(self) -> list[str]:
         """Node names, parents before children."""
         return list(self.nodes)
 
     @property
-    def parents(self):
+    def parents(self) -> dict[str, tuple[str, ...]]:
         """Each node's parents, as a dict of tuples."""
         return {name: node.parents for name, node in self.nodes.items()}
 
-    def backprop_inputs(self):
+    def backprop_inputs(self) -> tuple[list[str], dict[str, tuple[str, ...]],
+                                      dict[str, tuple[Any, ...]]]:
         """Fresh ``(order, parents, local)`` for :func:`backprop`, at the current values."""
         return list(self.order), dict(self.parents), self.local_derivatives()
 
-    def forward(self):
+    def forward(self) -> np.ndarray:
         """Compute every value from first to last; return the last node's value."""
         for node in self.nodes.values():
             if node.kind != "input":
@@ -178,7 +185,7 @@ class Graph:
                 node.value = np.asarray(_OPS[node.kind][0](values, node.params), np.float64)
         return self.nodes[self.order[-1]].value
 
-    def local_derivatives(self):
+    def local_derivatives(self) -> dict[str, tuple[Any, ...]]:
         """Each node's ``d node / d parent`` at the current values (forward first)."""
         out = {}
         for name, node in self.nodes.items():
@@ -190,7 +197,7 @@ class Graph:
         return out
 
     @reference(3)
-    def backward(self):
+    def backward(self) -> dict[str, np.ndarray]:
         """Every bar value ``dL / d node`` (L the last node), by one reverse pass.
 
         Returns

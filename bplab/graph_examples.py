@@ -8,7 +8,10 @@ division node, where ``b`` also has two children.
 The reference answers are locked in notebook 3 (see :mod:`bplab.course`).
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference, references_unlocked
 from .graph import Graph
@@ -18,7 +21,7 @@ __all__ = ["j_graph", "neuron_graph", "exp_div_graph", "forward_backward_j", "ne
            "neuron_backward", "exp_div_backward"]
 
 
-def j_graph(a=5.0, b=3.0, c=2.0):
+def j_graph(a: ArrayLike = 5.0, b: ArrayLike = 3.0, c: ArrayLike = 2.0) -> Graph:
     """The graph of J = 3(a + bc): u = bc, v = a + u, J = 3v; forward pass done.
 
     Examples
@@ -42,7 +45,7 @@ def _neuron_args(w, b, x, t, lam):
     return (as_scalar(w, "w"), as_scalar(b, "b"), x, t, as_scalar(lam, "lam"))
 
 
-def neuron_graph(w, b, x, t, lam):
+def neuron_graph(w: float, b: float, x: ArrayLike, t: ArrayLike, lam: float) -> Graph:
     """Graph of the logistic neuron's regularised loss; forward pass done.
 
     z = w x + b, y = sigma(z), E = mean of (y - t)^2 / 2, R = w^2 / 2, L = E + lam R.
@@ -62,7 +65,7 @@ def neuron_graph(w, b, x, t, lam):
     return g
 
 
-def exp_div_graph(a, b):
+def exp_div_graph(a: float, b: float) -> Graph:
     """Graph of ``L = q / r`` with ``p = ab``, ``q = e^p``, ``r = q + b``; forward pass done.
 
     Examples
@@ -82,7 +85,7 @@ def exp_div_graph(a, b):
 
 
 @reference(3)
-def exp_div_backward(a, b):
+def exp_div_backward(a: float, b: float) -> tuple[float, float, float]:
     r"""``L = e^(ab) / (e^(ab) + b)`` and its two partial derivatives, by backprop.
 
     Parameters
@@ -111,7 +114,8 @@ def exp_div_backward(a, b):
 
 
 @reference(3)
-def forward_backward_j(a, b, c):
+def forward_backward_j(a: ArrayLike, b: ArrayLike,
+                       c: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """J = 3(a + bc) and its three partial derivatives, elementwise.
 
     Returns
@@ -129,7 +133,7 @@ def forward_backward_j(a, b, c):
 
 
 @reference(3)
-def neuron_loss(w, b, x, t, lam):
+def neuron_loss(w: float, b: float, x: ArrayLike, t: ArrayLike, lam: float) -> float:
     """Mean half squared error of a logistic neuron, plus the L2 regulariser once.
 
     Parameters
@@ -152,7 +156,8 @@ def neuron_loss(w, b, x, t, lam):
 
 
 @reference(3)
-def neuron_backward(w, b, x, t, lam):
+def neuron_backward(w: float, b: float, x: ArrayLike, t: ArrayLike,
+                    lam: float) -> tuple[float, float]:
     """dL/dw and dL/db of :func:`neuron_loss`, by backprop.
 
     Returns

@@ -12,7 +12,12 @@ Shapes follow the course's notation page (docs/notation.md): per example, column
 ``z = W a + b`` with ``W`` of shape ``(n_out, n_in)``; here a single example is a 1-d array.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import activations, mlp
 from .course import reference
@@ -31,7 +36,7 @@ def _derivative(activation):
 
 
 @reference(7)
-def layer_jacobian(W, z, activation):
+def layer_jacobian(W: ArrayLike, z: ArrayLike, activation: str) -> np.ndarray:
     """Jacobian of one layer's output with respect to its input, at one example.
 
     Parameters
@@ -63,7 +68,8 @@ def layer_jacobian(W, z, activation):
 
 
 @reference(7)
-def input_output_jacobian(params, x, activation):
+def input_output_jacobian(params: dict[str, ArrayLike], x: ArrayLike,
+                          activation: str) -> np.ndarray:
     """Jacobian ``da^L/da^0`` of a stack of layers, all with ``activation``, at one input.
 
     Parameters
@@ -96,7 +102,7 @@ def input_output_jacobian(params, x, activation):
     return J
 
 
-def numerical_jacobian(f, x):
+def numerical_jacobian(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike) -> np.ndarray:
     """Central-difference Jacobian of a vector function, one column per input.
 
     Parameters
@@ -131,7 +137,8 @@ def numerical_jacobian(f, x):
 
 
 @reference(7)
-def gradient_norms(params, X, t, activation):
+def gradient_norms(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike,
+                   activation: str) -> np.ndarray:
     """Frobenius norm of ``dL/dW^l`` for every layer ``l = 1..L``, first layer first.
 
     The network has ``activation`` in its hidden layers, a linear output layer and the
@@ -164,7 +171,7 @@ def gradient_norms(params, X, t, activation):
 
 
 @reference(7)
-def sigmoid_layer_bound(W):
+def sigmoid_layer_bound(W: ArrayLike) -> float:
     """Largest factor by which a sigmoid layer with weights ``W`` can stretch a gradient.
 
     Parameters
@@ -191,7 +198,8 @@ def sigmoid_layer_bound(W):
     return float(np.linalg.norm(W, 2) / 4.0)
 
 
-def deep_network(depth, width, gain, rng, n_in=None):
+def deep_network(depth: int, width: int, gain: float, rng: np.random.Generator,
+                 n_in: int | None = None) -> dict[str, np.ndarray]:
     """A stack of ``depth`` dense layers of ``width`` units, weights of variance gain^2 / n_in.
 
     Parameters

@@ -18,7 +18,10 @@ The bias can be folded into the weights: append a constant 1 to every input
 ``Z = A1 @ Wb.T`` and the last column of ``dWb`` is ``db``.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .validation import as_array
@@ -36,7 +39,7 @@ def _check_layer(A_prev, W):
 
 
 @reference(5)
-def dense_forward(A_prev, W, b):
+def dense_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.ndarray:
     """Pre-activations of a dense layer for a batch of examples.
 
     Parameters
@@ -70,7 +73,8 @@ def dense_forward(A_prev, W, b):
 
 
 @reference(5, also=(8,))
-def dense_backward(dZ, A_prev, W):
+def dense_backward(dZ: ArrayLike, A_prev: ArrayLike,
+                   W: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of a dense layer, given the gradient of the loss at its output.
 
     Parameters
@@ -113,7 +117,7 @@ def dense_backward(dZ, A_prev, W):
     return dZ @ W, dZ.T @ A_prev, dZ.sum(axis=0)
 
 
-def append_ones(A):
+def append_ones(A: ArrayLike) -> np.ndarray:
     """Append a column of ones to a batch, so that a bias can live inside ``W``.
 
     Parameters
@@ -134,17 +138,20 @@ def append_ones(A):
     return np.hstack([A, np.ones((A.shape[0], 1))])
 
 
-def fold_bias(W, b):
+def fold_bias(W: ArrayLike, b: ArrayLike) -> np.ndarray:
     """The weights with the bias as an extra last column: ``[W | b]``.
 
     Parameters
     ----------
     W : ndarray of shape (n_out, n_in)
+        The layer's weights.
     b : ndarray of shape (n_out,)
+        Its biases.
 
     Returns
     -------
     ndarray of shape (n_out, n_in + 1)
+        ``W`` with ``b`` appended as its last column.
 
     Notes
     -----

@@ -8,7 +8,12 @@ carries a factor ``1/N`` and has the shape of ``y_hat``.
 These are locked in notebook 1, where students write them (see :mod:`bplab.course`).
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .validation import as_array, as_scalar, same_shape
@@ -39,7 +44,7 @@ def _pair(y_hat, t):
     return y_hat, t
 
 
-def squared_error(y_hat, t):
+def squared_error(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     """Per-example squared error, summed over outputs.
 
     Parameters
@@ -62,7 +67,7 @@ def squared_error(y_hat, t):
 
 
 @reference(1)
-def mse(y_hat, t):
+def mse(y_hat: ArrayLike, t: ArrayLike) -> float:
     """Mean squared error: the mean over examples of the per-example squared error.
 
     Parameters
@@ -84,7 +89,7 @@ def mse(y_hat, t):
 
 
 @reference(1)
-def mse_grad(y_hat, t):
+def mse_grad(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     """Gradient of :func:`mse` with respect to ``y_hat``.
 
     Returns
@@ -102,7 +107,7 @@ def mse_grad(y_hat, t):
 
 
 @reference(1)
-def bce(y_hat, t, eps=BCE_EPS):
+def bce(y_hat: ArrayLike, t: ArrayLike, eps: float = BCE_EPS) -> float:
     """Binary cross-entropy of predicted probabilities, safe at 0 and 1.
 
     Parameters
@@ -132,7 +137,7 @@ def bce(y_hat, t, eps=BCE_EPS):
 
 
 @reference(1)
-def bce_grad(y_hat, t, eps=BCE_EPS):
+def bce_grad(y_hat: ArrayLike, t: ArrayLike, eps: float = BCE_EPS) -> np.ndarray:
     """Gradient of :func:`bce` with respect to ``y_hat`` (inside the clipping range).
 
     Returns
@@ -151,7 +156,7 @@ def bce_grad(y_hat, t, eps=BCE_EPS):
     return (p - t) / (p * (1.0 - p) * len(y_hat))
 
 
-def logcosh(y_hat, t):
+def logcosh(y_hat: ArrayLike, t: ArrayLike) -> float:
     r"""Log-cosh loss: the mean over examples of ``sum_k log(cosh(y_hat - t))``.
 
     Parameters
@@ -179,7 +184,7 @@ def logcosh(y_hat, t):
 
 
 @reference(1)
-def logcosh_grad(y_hat, t):
+def logcosh_grad(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     r"""Gradient of :func:`logcosh` with respect to ``y_hat``.
 
     Returns
@@ -196,7 +201,7 @@ def logcosh_grad(y_hat, t):
     return np.tanh(y_hat - t) / len(y_hat)
 
 
-def bce_with_logits(z, t):
+def bce_with_logits(z: ArrayLike, t: ArrayLike) -> float:
     """Binary cross-entropy of ``sigmoid(z)``, computed from the logits ``z`` without overflow.
 
     Notes
@@ -213,7 +218,7 @@ def bce_with_logits(z, t):
     return float(np.sum(np.logaddexp(0.0, z) - t * z) / len(z))
 
 
-def bce_with_logits_grad(z, t):
+def bce_with_logits_grad(z: ArrayLike, t: ArrayLike) -> np.ndarray:
     """Gradient of :func:`bce_with_logits` with respect to ``z``: ``(sigmoid(z) - t) / N``."""
     from .activations import sigmoid
 
@@ -221,7 +226,7 @@ def bce_with_logits_grad(z, t):
     return (sigmoid(z) - t) / len(z)
 
 
-def l2_penalty(weights, lam):
+def l2_penalty(weights: Iterable[ArrayLike], lam: float) -> float:
     """L2 regulariser ``lam / 2 * sum(w**2)`` over one array or a list of arrays.
 
     Examples
@@ -235,6 +240,6 @@ def l2_penalty(weights, lam):
     return 0.5 * lam * total
 
 
-def l2_penalty_grad(weight, lam):
+def l2_penalty_grad(weight: ArrayLike, lam: float) -> np.ndarray:
     """Gradient of :func:`l2_penalty` with respect to one weight array: ``lam * weight``."""
     return as_scalar(lam, "lam") * as_array(weight, "weight")

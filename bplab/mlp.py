@@ -32,19 +32,27 @@ cross-entropy; hidden delta ``dZ{l} = (dZ{l+1} @ W{l+1}) * h'(Z{l})``; then
 ``dW{l} = dZ{l}.T @ A{l-1}`` and ``db{l} = dZ{l}.sum(axis=0)``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .layers import dense_backward, dense_forward
 from .mlp_output import activation, mean_loss, output_delta
 from .validation import as_array, as_scalar
 
-__all__ = ["init_params", "n_layers", "forward", "backward", "loss_and_grads", "step"]
+__all__ = ["init_params", "n_layers", "forward", "backward", "backward_from_delta",
+           "loss_and_grads", "step"]
 
 _HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu")
 
 
-def init_params(sizes, rng, scale=None):
+def init_params(sizes: Sequence[int], rng: np.random.Generator,
+                scale: float | None = None) -> dict[str, np.ndarray]:
     """Random weights and zero biases for a network with layer widths ``sizes``.
 
     Parameters
@@ -79,7 +87,7 @@ def init_params(sizes, rng, scale=None):
     return params
 
 
-def n_layers(params):
+def n_layers(params: dict[str, Any]) -> int:
     """Number of weight layers L in ``params`` (keys W1..WL and b1..bL must all be there)."""
     L = sum(1 for key in params if key.startswith("W"))
     expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
@@ -90,7 +98,8 @@ def n_layers(params):
 
 
 @reference(5)
-def forward(params, X, hidden="sigmoid", output="sigmoid"):
+def forward(params: dict[str, ArrayLike], X: ArrayLike, hidden: str = "sigmoid",
+            output: str = "sigmoid") -> tuple[np.ndarray, dict[str, Any]]:
     """Forward pass of the whole network on a batch.
 
     Parameters
@@ -132,7 +141,8 @@ def forward(params, X, hidden="sigmoid", output="sigmoid"):
 
 
 @reference(5, also=(8,))
-def backward(params, cache, t, loss="mse"):
+def backward(params: dict[str, ArrayLike], cache: dict[str, Any], t: ArrayLike,
+             loss: str = "mse") -> dict[str, np.ndarray]:
     """Backward pass: the gradient of the mean loss with respect to every parameter.
 
     Parameters
@@ -162,11 +172,42 @@ def backward(params, cache, t, loss="mse"):
     >>> sorted(grads) == sorted(params)
     True
     """
-    L = n_layers(params)
     _, h_grad = activation(cache["hidden"])
-    dZ = output_delta(cache[f"Z{L}"], t, loss=loss, output=cache["output"])
+    dZ = output_delta(cache[f"Z{n_layers(params)}"], t, loss=loss, output=cache["output"])
+    return backward_from_delta(params, cache, dZ, h_grad)
+
+
+@reference(5, also=(8,))
+def backward_from_delta(params: dict[str, np.ndarray], cache: dict[str, Any], dZ: np.ndarray,
+                        h_grad: Callable[[np.ndarray], np.ndarray]) -> dict[str, np.ndarray]:
+    """The hidden layers' share of the backward pass, once the output delta is known.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+    cache : dict
+        ``A{l}`` of shape (N, n_l) for l = 0..L-1 and ``Z{l}`` of shape (N, n_l) for the
+        hidden layers, as :func:`forward` stores them.
+    dZ : ndarray of shape (N, n_L)
+        The output delta ``dL/dZ{L}``, whatever loss and output activation it comes from.
+    h_grad : callable
+        Derivative of the hidden activation, elementwise on an ndarray.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The keys of ``params``, each gradient of its parameter's shape.
+
+    Examples
+    --------
+    >>> params = {"W1": np.array([[2.0]]), "b1": np.zeros(1), "W2": np.array([[3.0]]),
+    ...           "b2": np.zeros(1)}
+    >>> cache = {"A0": np.array([[1.0]]), "Z1": np.array([[0.0]]), "A1": np.array([[0.5]])}
+    >>> backward_from_delta(params, cache, np.array([[1.0]]), lambda z: np.full_like(z, 0.25))
+    {'W1': array([[0.75]]), 'b1': array([0.75]), 'W2': array([[0.5]]), 'b2': array([1.])}
+    """
     grads = {}
-    for l in range(L, 0, -1):
+    for l in range(n_layers(params), 0, -1):
         dA_prev, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dZ, cache[f"A{l - 1}"],
                                                                  params[f"W{l}"])
         if l > 1:
@@ -174,7 +215,9 @@ def backward(params, cache, t, loss="mse"):
     return {key: grads[key] for key in params}
 
 
-def loss_and_grads(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse"):
+def loss_and_grads(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike,
+                   hidden: str = "sigmoid", output: str = "sigmoid",
+                   loss: str = "mse") -> tuple[float, dict[str, np.ndarray]]:
     """The mean loss and its gradients in one call: ``(L, grads)``.
 
     The gradients are those of the loss returned, everywhere: with ``loss="bce"`` the loss
@@ -195,7 +238,8 @@ def loss_and_grads(params, X, t, hidden="sigmoid", output="sigmoid", loss="mse")
     return mean_loss(y_hat, t, loss, Z=Z_out), backward(params, cache, t, loss=loss)
 
 
-def step(params, grads, lr):
+def step(params: dict[str, np.ndarray], grads: dict[str, ArrayLike],
+         lr: float) -> dict[str, np.ndarray]:
     """One gradient-descent step: a new dict ``{key: params[key] - lr * grads[key]}``.
 
     Examples

@@ -12,7 +12,12 @@ Shapes: ``y_hat``, ``Z`` and the target ``t`` are ``(N, n_out)``; a ``t`` of sha
 cross-entropy, which needs a sigmoid output).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import activations, losses
 from .course import reference
@@ -27,7 +32,8 @@ OUTPUTS = dict(activations.ACTIVATIONS,
 LOSSES = ("mse", "half_mse", "bce")
 
 
-def activation(name, allowed=None):
+def activation(name: str, allowed: Sequence[str] | None = None) -> tuple[
+        Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
     """``(h, h')`` for the activation ``name``, one of ``allowed`` (default: any output).
 
     Examples
@@ -51,7 +57,8 @@ def _target(t, y_hat):
     return t
 
 
-def mean_loss(y_hat, t, kind="mse", Z=None):
+def mean_loss(y_hat: ArrayLike, t: ArrayLike, kind: str = "mse",
+              Z: ArrayLike | None = None) -> float:
     """Mean over examples of the per-example loss ``kind`` (see :data:`LOSSES`).
 
     Parameters
@@ -87,7 +94,8 @@ def mean_loss(y_hat, t, kind="mse", Z=None):
 
 
 @reference(5, also=(8,))
-def output_delta(Z, t, loss="mse", output="sigmoid"):
+def output_delta(Z: ArrayLike, t: ArrayLike, loss: str = "mse",
+                 output: str = "sigmoid") -> np.ndarray:
     """Delta of the output layer, ``dL/dZ``, for a mean loss over the batch.
 
     Parameters

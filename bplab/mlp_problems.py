@@ -10,7 +10,12 @@ array at a time (:func:`loss_of`), to differentiate it numerically key by key::
 Shapes as in :mod:`bplab.mlp`: ``X`` is ``(N, n_0)`` and ``t`` is ``(N, n_L)``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import references_unlocked
 from .mlp import forward, init_params, n_layers
@@ -20,7 +25,9 @@ from .validation import as_array
 __all__ = ["loss_of", "example_problem", "example_cache"]
 
 
-def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
+def loss_of(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, key: str,
+            hidden: str = "sigmoid", output: str = "sigmoid",
+            loss: str = "mse") -> Callable[[ArrayLike], float]:
     """The mean loss as a function of one parameter array, for gradient checks.
 
     Parameters
@@ -58,7 +65,8 @@ def loss_of(params, X, t, key, hidden="sigmoid", output="sigmoid", loss="mse"):
     return f
 
 
-def example_problem(sizes, N, seed, loss="mse"):
+def example_problem(sizes: Sequence[int], N: int, seed: int,
+                    loss: str = "mse") -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """A deterministic network, batch and targets, for demos and test cells.
 
     Parameters
@@ -95,7 +103,9 @@ def example_problem(sizes, N, seed, loss="mse"):
     return params, X, t
 
 
-def example_cache(sizes, N, seed, hidden="sigmoid", loss="mse"):
+def example_cache(sizes: Sequence[int], N: int, seed: int, hidden: str = "sigmoid",
+                  loss: str = "mse",
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """:func:`example_problem` and the forward pass's cache for it, for test cells.
 
     The cache is what a backward pass needs (``"A0"``, ``"Z{l}"``, ``"A{l}"``) for this

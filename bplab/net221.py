@@ -12,7 +12,10 @@ floats. The functions marked ``@reference(4)`` answer notebook 4's exercises and
 locked while it runs; the checks still use them.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .scalars import describe, number, product
@@ -31,7 +34,7 @@ FACTOR_KEYS = ("dL_dy_hat", "dy_hat_dz2", "dz2_da1", "da1_dz1", "dz1_dW1")
 """The five local derivatives whose product is ``dL/dW1[j, i]``."""
 
 
-def check_params(params):
+def check_params(params: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     """``params`` as float64 arrays of the shapes in :data:`PARAM_SHAPES`, or a clear error."""
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict with keys {list(PARAM_SHAPES)}; "
@@ -42,7 +45,8 @@ def check_params(params):
     return {key: as_array(params[key], key, shape=shape) for key, shape in PARAM_SHAPES.items()}
 
 
-def init_params(rng, scale=1.0, biases=True):
+def init_params(rng: np.random.Generator, scale: float = 1.0,
+                biases: bool = True) -> dict[str, np.ndarray]:
     """Random parameters of the 2-2-1 network.
 
     Parameters
@@ -72,7 +76,7 @@ def init_params(rng, scale=1.0, biases=True):
 
 
 @reference(4)
-def forward(x, params):
+def forward(x: ArrayLike, params: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     """Forward pass of one example, keeping every intermediate.
 
     Parameters
@@ -106,7 +110,7 @@ def forward(x, params):
     return {"x": x, "z1": z1, "a1": a1, "z2": z2, "y_hat": np.tanh(z2)}
 
 
-def loss(y_hat, t):
+def loss(y_hat: ArrayLike, t: float) -> float:
     """Half squared error of one prediction, ``1/2 (y_hat - t)**2``, as a float.
 
     Examples
@@ -124,7 +128,8 @@ def _cache(cache):
 
 
 @reference(4)
-def local_derivatives(cache, t, params, j, i):
+def local_derivatives(cache: dict[str, ArrayLike], t: float, params: dict[str, ArrayLike], j: int,
+                      i: int) -> dict[str, float]:
     """The five local derivatives along the path from ``W1[j, i]`` to the loss.
 
     Parameters
@@ -172,7 +177,8 @@ def local_derivatives(cache, t, params, j, i):
 
 
 @reference(4, also=(8,))
-def backward(x, t, params, cache):
+def backward(x: ArrayLike, t: float, params: dict[str, ArrayLike],
+             cache: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     """Gradient of the loss with respect to every parameter, for one example.
 
     Parameters
@@ -213,7 +219,8 @@ def backward(x, t, params, cache):
     return {"W1": np.outer(dz1, x), "b1": dz1, "W2": np.outer(dz2, a1), "b2": dz2}
 
 
-def loss_at(x, t, params, name=None, value=None):
+def loss_at(x: ArrayLike, t: float, params: dict[str, ArrayLike], name: str | None = None,
+            value: ArrayLike | None = None) -> float:
     """The loss with one parameter replaced by ``value``: the function a gradient check probes.
 
     Parameters

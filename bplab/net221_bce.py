@@ -10,7 +10,10 @@ The loss is computed from ``z2`` (``log(1 + exp(z2)) - t z2``), exact for any ``
 Parameters and shapes as in :mod:`bplab.net221`.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import sigmoid
 from .course import reference
@@ -25,7 +28,8 @@ def _hidden(x, p):
     return a1, p["W2"] @ a1 + p["b2"]
 
 
-def loss_at(x, t, params, name=None, value=None):
+def loss_at(x: ArrayLike, t: float, params: dict[str, ArrayLike], name: str | None = None,
+            value: ArrayLike | None = None) -> float:
     """Cross-entropy of the sigmoid-output network, with ``params[name]`` replaced by ``value``.
 
     Parameters
@@ -57,7 +61,7 @@ def loss_at(x, t, params, name=None, value=None):
 
 
 @reference(4)
-def backward(x, t, params):
+def backward(x: ArrayLike, t: float, params: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     """Gradients of :func:`loss_at` with respect to every parameter.
 
     Parameters

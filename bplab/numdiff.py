@@ -23,7 +23,13 @@ a singularity, or a gradient far smaller than its function) nor passes a wrong o
 difference can resolve.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .complexstep import complex_step_derivative, complex_step_gradient
 from .course import reference
@@ -45,7 +51,7 @@ ROUNDOFF_ULPS = 8.0
 """Rounding error of one value of ``f``, in units of ``eps * |f|``, that error bounds allow."""
 
 
-def central_step(x):
+def central_step(x: ArrayLike) -> np.ndarray:
     """Step for a central difference at ``x``: ``eps**(1/3) * max(|x|, 1)``.
 
     The step is rounded so that ``x + h`` and ``x - h`` are exact in float64, which removes
@@ -72,7 +78,8 @@ def central_step(x):
 
 
 @reference(1)
-def derivative(f, x, h=None):
+def derivative(f: Callable[[np.ndarray], np.ndarray], x: ArrayLike,
+               h: ArrayLike | None = None) -> np.ndarray:
     """Central-difference derivative of an elementwise function at every point of ``x``.
 
     Parameters
@@ -107,7 +114,8 @@ def _elementwise(f, x, h):
 
 
 @reference(1)
-def gradient(f, x, *, vectorized=False):
+def gradient(f: Callable[[np.ndarray], Any], x: ArrayLike, *,
+             vectorized: bool = False) -> np.ndarray:
     """Central-difference gradient of a scalar function of an array.
 
     Parameters
@@ -174,15 +182,15 @@ def _error(first, second, scale, h):
 
 
 @reference(1)
-def derivative_with_error(f, x):
+def derivative_with_error(f: Callable[[np.ndarray], np.ndarray],
+                          x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     r""":func:`derivative` at its usual step, with a bound on its error at every point.
 
     Parameters
     ----------
-    f : callable
-        Elementwise: maps an array to an array of the same shape.
+    f : callable, elementwise (an array in, an array of its shape out)
     x : ndarray of any shape
-        Evaluation points.
+        The points where the derivative is estimated.
 
     Returns
     -------
@@ -211,7 +219,8 @@ def derivative_with_error(f, x):
 
 
 @reference(1)
-def gradient_with_error(f, x, *, vectorized=False):
+def gradient_with_error(f: Callable[[np.ndarray], Any], x: ArrayLike, *,
+                        vectorized: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """:func:`gradient`, with a bound on the error of every entry.
 
     Parameters

@@ -6,7 +6,10 @@ The block's branch is two dense layers with one activation between them,
 identity path adds ``x`` back, so the block's Jacobian is the identity plus the branch's.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import ACTIVATIONS
 from .course import reference
@@ -25,7 +28,7 @@ def _parts(params, x, activation):
     return x, W1, W2, z, ACTIVATIONS[activation]
 
 
-def residual_forward(params: dict, x, activation: str = "tanh") -> np.ndarray:
+def residual_forward(params: dict, x: ArrayLike, activation: str = "tanh") -> np.ndarray:
     """Output ``x + W2 h(W1 x + b1) + b2`` of a residual block at one input.
 
     Parameters
@@ -51,19 +54,23 @@ def residual_forward(params: dict, x, activation: str = "tanh") -> np.ndarray:
 
 
 @reference(7)
-def residual_jacobian(params: dict, x, activation: str = "tanh") -> np.ndarray:
+def residual_jacobian(params: dict, x: ArrayLike, activation: str = "tanh") -> np.ndarray:
     """Jacobian ``dy/dx`` of the residual block ``y = x + W2 h(W1 x + b1) + b2``.
 
     Parameters
     ----------
-    params : dict
-        ``W1`` (m, n), ``b1`` (m,), ``W2`` (n, m), ``b2`` (n,).
+    params : dict of str to ndarray
+        The block's weights and biases: ``W1`` (m, n), ``b1`` (m,), ``W2`` (n, m) and
+        ``b2`` (n,).
     x : ndarray of shape (n,)
+        The input at which the Jacobian is taken.
     activation : {"sigmoid", "tanh", "relu"}
+        The branch's activation h.
 
     Returns
     -------
     ndarray of shape (n, n)
+        Entry ``[i, j]`` is ``dy_i/dx_j``.
 
     Notes
     -----

@@ -7,10 +7,13 @@ of it is never exact along ``x`` (its third derivative there is ``2400 x``). The
 is the answer to an exercise of notebook 2 and is locked there (see :mod:`bplab.course`).
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
-from .validation import as_array
+from .validation import broadcast_pair
 
 __all__ = ["MINIMUM", "rosenbrock", "rosenbrock_grad", "rosenbrock_hessian"]
 
@@ -18,38 +21,29 @@ MINIMUM = np.array([1.0, 1.0])
 """The minimiser ``(x, y) = (1, 1)``, where the function is 0."""
 
 
-def _xy(x, y):
-    x, y = as_array(x, "x"), as_array(y, "y")
-    try:
-        return np.broadcast_arrays(x, y)
-    except ValueError:
-        raise ValueError(f"x and y must broadcast together; got shapes {x.shape} and "
-                         f"{y.shape}") from None
-
-
-def rosenbrock(x, y):
-    """Rosenbrock's function, elementwise.
+def rosenbrock(x: ArrayLike, y: ArrayLike) -> np.ndarray:
+    """Rosenbrock's function, elementwise: :math:`(1 - x)^2 + 100 (y - x^2)^2`.
 
     Parameters
     ----------
-    x, y : ndarray of shapes that broadcast together (or floats)
+    x, y : float or ndarray, of shapes that broadcast together
 
     Returns
     -------
-    ndarray of the broadcast shape of x and y
-        :math:`(1 - x)^2 + 100 (y - x^2)^2`.
+    ndarray, of the broadcast shape of x and y
+        Zero only at the minimum (1, 1), positive elsewhere.
 
     Examples
     --------
     >>> float(rosenbrock(1.0, 1.0)), float(rosenbrock(0.0, 0.0))
     (0.0, 1.0)
     """
-    x, y = _xy(x, y)
+    x, y = broadcast_pair(x, "x", y, "y")
     return (1.0 - x) ** 2 + 100.0 * (y - x ** 2) ** 2
 
 
 @reference(2)
-def rosenbrock_grad(x, y):
+def rosenbrock_grad(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Gradient of :func:`rosenbrock`, elementwise.
 
     Returns
@@ -66,11 +60,11 @@ def rosenbrock_grad(x, y):
     >>> [float(g) for g in rosenbrock_grad(0.0, 0.0)]
     [-2.0, 0.0]
     """
-    x, y = _xy(x, y)
+    x, y = broadcast_pair(x, "x", y, "y")
     return -2.0 * (1.0 - x) - 400.0 * x * (y - x ** 2), 200.0 * (y - x ** 2)
 
 
-def rosenbrock_hessian(x, y):
+def rosenbrock_hessian(x: float, y: float) -> np.ndarray:
     """The Hessian at one point, a (2, 2) array.
 
     Examples

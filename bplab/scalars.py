@@ -5,6 +5,11 @@ student's answer may be that array, a list, or a float. These functions read any
 those forms, and print them in "Try it" cells without ever raising.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 from .validation import as_array
@@ -12,7 +17,7 @@ from .validation import as_array
 __all__ = ["number", "product", "describe"]
 
 
-def number(value, name="value"):
+def number(value: Any, name: str = "value") -> float:
     """A single number given as a float, an int, or an array or list of one entry.
 
     Examples
@@ -27,7 +32,7 @@ def number(value, name="value"):
     return float(array.reshape(-1)[0])
 
 
-def product(values):
+def product(values: Iterable[Any]) -> float:
     """The product of numbers in any form :func:`number` takes; NaN if one is not a number.
 
     Examples
@@ -41,7 +46,7 @@ def product(values):
         return float("nan")
 
 
-def describe(value, digits=6):
+def describe(value: Any, digits: int = 6) -> str:
     """``value`` as text for a "Try it" cell: one number at ``digits`` decimals, or what it is.
 
     Never raises, so a cell that prints answers shows them whatever their type.

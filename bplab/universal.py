@@ -12,7 +12,12 @@ The network follows the course's shapes (docs/notation.md) for one input and one
 ``W1`` (H, 1), ``b1`` (H,), ``W2`` (1, H), ``b2`` (1,), a tanh hidden layer and a linear output.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .validation import as_array, as_scalar
 
@@ -36,8 +41,8 @@ def _target(f):
     return f
 
 
-def staircase_params(f, H: int, sharpness: float = 3.0, lo: float = -1.0,
-                     hi: float = 1.0) -> dict:
+def staircase_params(f: Callable[[np.ndarray], np.ndarray] | str, H: int, sharpness: float = 3.0,
+                     lo: float = -1.0, hi: float = 1.0) -> dict:
     """Weights of a 1-H-1 tanh network whose output is a smooth staircase through ``f``.
 
     Parameters
@@ -82,7 +87,7 @@ def staircase_params(f, H: int, sharpness: float = 3.0, lo: float = -1.0,
             "W2": 0.5 * rises[None, :], "b2": np.array([f(knots[:1])[0] + 0.5 * rises.sum()])}
 
 
-def forward_1d(params: dict, x) -> np.ndarray:
+def forward_1d(params: dict, x: ArrayLike) -> np.ndarray:
     """Output of a 1-H-1 network with tanh hidden units and a linear output, at points ``x``.
 
     Parameters
@@ -106,7 +111,8 @@ def forward_1d(params: dict, x) -> np.ndarray:
     return (A1 @ params["W2"].T + params["b2"])[:, 0]
 
 
-def staircase_error(f, H: int, sharpness: float = 3.0, n_points: int = 2001) -> float:
+def staircase_error(f: Callable[[np.ndarray], np.ndarray] | str, H: int, sharpness: float = 3.0,
+                    n_points: int = 2001) -> float:
     """Largest distance between ``f`` and its H-unit staircase on [-1, 1].
 
     Examples

@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-__all__ = ["as_array", "as_scalar", "same_shape", "shape_str"]
+__all__ = ["as_array", "as_scalar", "same_shape", "broadcast_pair", "shape_str"]
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
@@ -130,3 +130,34 @@ def same_shape(reference: ArrayLike, reference_name: str, other: ArrayLike,
             f"{other_name} must have the same shape as {reference_name}, "
             f"{shape_str(np.shape(reference))}; got {shape_str(np.shape(other))}"
         )
+
+
+def broadcast_pair(x: ArrayLike, x_name: str, y: ArrayLike,
+                   y_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two float arrays broadcast to one shape, or an error naming both arguments.
+
+    Parameters
+    ----------
+    x, y : array_like of shapes that broadcast together (or floats)
+    x_name, y_name : str
+        The arguments' names, used in the error message.
+
+    Returns
+    -------
+    x, y : ndarray, both of the broadcast shape
+
+    Examples
+    --------
+    >>> [a.shape for a in broadcast_pair(np.zeros(3), "x", 1.0, "y")]
+    [(3,), (3,)]
+    >>> broadcast_pair(np.zeros(3), "x", np.zeros(2), "y")
+    Traceback (most recent call last):
+    ...
+    ValueError: x and y must broadcast together; got shapes (3,) and (2,)
+    """
+    x, y = as_array(x, x_name), as_array(y, y_name)
+    try:
+        return tuple(np.broadcast_arrays(x, y))
+    except ValueError:
+        raise ValueError(f"{x_name} and {y_name} must broadcast together; got shapes "
+                         f"{shape_str(x.shape)} and {shape_str(y.shape)}") from None

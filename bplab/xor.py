@@ -13,7 +13,10 @@ checks compare against lives in :mod:`bplab.checks.xor`. The functions marked as
 references answer notebook 6's exercises and are locked there.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import sigmoid, sigmoid_grad, tanh
 from .course import reference
@@ -28,7 +31,7 @@ PARAMS = ("W1", "b1", "W2", "b2")
 _SHAPES = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
 
 
-def xor_data():
+def xor_data() -> tuple[np.ndarray, np.ndarray]:
     """The four XOR examples: X (4, 2), rows (0,0) (0,1) (1,0) (1,1), and t (4, 1).
 
     Examples
@@ -41,7 +44,7 @@ def xor_data():
     return X, np.logical_xor(X[:, :1], X[:, 1:]).astype(np.float64)
 
 
-def init_params(rng, init_scale=0.5):
+def init_params(rng: np.random.Generator, init_scale: float = 0.5) -> dict[str, np.ndarray]:
     """Random parameters of one network: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
 
     Every entry is ``init_scale`` times a standard normal draw from ``rng``, drawn in
@@ -51,7 +54,8 @@ def init_params(rng, init_scale=0.5):
     return {name: init_scale * rng.standard_normal(_SHAPES[name]) for name in PARAMS}
 
 
-def init_batch(rng, n_seeds, init_scale=0.5):
+def init_batch(rng: np.random.Generator, n_seeds: int,
+               init_scale: float = 0.5) -> dict[str, np.ndarray]:
     """Random parameters of ``n_seeds`` networks, stacked along a leading seed axis.
 
     Returns
@@ -71,7 +75,7 @@ def init_batch(rng, n_seeds, init_scale=0.5):
             for name in PARAMS}
 
 
-def as_params(params):
+def as_params(params: dict[str, ArrayLike]) -> dict[str, np.ndarray]:
     """The four parameter arrays of one network or of a stack, as float64 arrays.
 
     Raises a TypeError, which names the keys expected, for anything but a dict with
@@ -87,7 +91,8 @@ def as_params(params):
     return {name: as_array(params[name], name) for name in PARAMS}
 
 
-def forward(params, X, hidden="sigmoid"):
+def forward(params: dict[str, ArrayLike], X: ArrayLike,
+            hidden: str = "sigmoid") -> tuple[np.ndarray, np.ndarray]:
     """Forward pass of one network, or of a stack of networks.
 
     Parameters
@@ -116,7 +121,8 @@ def forward(params, X, hidden="sigmoid"):
     return A1, y_hat
 
 
-def loss(params, X, t, hidden="sigmoid"):
+def loss(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike,
+         hidden: str = "sigmoid") -> float | np.ndarray:
     """Mean half squared error of one network (a float) or of each network of a stack (S,).
 
     ``hidden`` is the hidden activation, as in :func:`forward`.
@@ -138,7 +144,8 @@ def loss(params, X, t, hidden="sigmoid"):
 
 
 @reference(6)
-def gradients(params, X, t):
+def gradients(params: dict[str, ArrayLike], X: ArrayLike,
+              t: ArrayLike) -> tuple[dict[str, np.ndarray], float]:
     """Gradient of the loss (mean half squared error) of one network, by backprop.
 
     Returns
@@ -166,7 +173,8 @@ def gradients(params, X, t):
 
 
 @reference(6)
-def tanh_gradients(params, X, t):
+def tanh_gradients(params: dict[str, ArrayLike], X: ArrayLike,
+                   t: ArrayLike) -> tuple[dict[str, np.ndarray], float]:
     """Gradient of the loss of one network whose hidden units are tanh, by backprop.
 
     The output unit stays a sigmoid and the loss the mean half squared error.
@@ -194,7 +202,8 @@ def tanh_gradients(params, X, t):
 
 
 @reference(6)
-def xor_step(params, X, t, lr):
+def xor_step(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike,
+             lr: float) -> tuple[dict[str, np.ndarray], float]:
     """One full-batch gradient-descent step: ``(params - lr * grads, loss before the step)``."""
     grads, value = gradients(params, X, t)
     lr = as_scalar(lr, "lr")
@@ -202,7 +211,8 @@ def xor_step(params, X, t, lr):
 
 
 @reference(6)
-def train_xor(seed, lr=0.5, n_iterations=10_000):
+def train_xor(seed: int, lr: float = 0.5,
+              n_iterations: int = 10_000) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Train one network on XOR from ``init_params(np.random.default_rng(seed))``.
 
     Returns

@@ -12,7 +12,10 @@ networks for 10,000 iterations this way to estimate the success rate::
 The functions marked as references answer notebook 6's exercises and are locked there.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .course import reference
 from .validation import as_array
@@ -25,7 +28,7 @@ SUCCESS_TOL = 0.1
 """A run succeeds when every output is within this distance of its target."""
 
 
-def unchecked_sigmoid(z):
+def unchecked_sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic sigmoid for the training loop: no input checks, no warnings.
 
     ``activations.sigmoid`` checks its input and masks large values; in a loop that runs a
@@ -45,7 +48,9 @@ def unchecked_sigmoid(z):
 
 
 @reference(6)
-def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="half_mse"):
+def stacked_gradients(p: dict[str, np.ndarray], X: np.ndarray, t: np.ndarray,
+                      hidden: str = "sigmoid",
+                      loss_kind: str = "half_mse") -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Stacked gradients and final outputs; no product ever mixes two seeds s.
 
     The two products with X use np.tensordot, the fastest form here of the einsums
@@ -70,7 +75,8 @@ def stacked_gradients(p, X, t, hidden="sigmoid", loss_kind="half_mse"):
 
 
 @reference(6)
-def batched_gradients(params, X, t):
+def batched_gradients(params: dict[str, ArrayLike], X: ArrayLike,
+                      t: ArrayLike) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Gradients of S networks at once (mean half squared error, sigmoid units).
 
     Returns
@@ -87,7 +93,9 @@ def batched_gradients(params, X, t):
 
 
 @reference(6)
-def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="half_mse"):
+def train_batch(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, lr: ArrayLike,
+                n_iterations: int, hidden: str = "sigmoid",
+                loss: str = "half_mse") -> dict[str, np.ndarray]:
     """Train S stacked networks together by full-batch gradient descent.
 
     Parameters
@@ -120,7 +128,8 @@ def train_batch(params, X, t, lr, n_iterations, hidden="sigmoid", loss="half_mse
 
 
 @reference(6)
-def success_rate(n_seeds, lr, n_iterations, init_scale, rng):
+def success_rate(n_seeds: int, lr: float, n_iterations: int, init_scale: float,
+                 rng: np.random.Generator) -> tuple[float, np.ndarray]:
     """Fraction of ``n_seeds`` random initialisations that learn XOR.
 
     Returns
@@ -136,7 +145,8 @@ def success_rate(n_seeds, lr, n_iterations, init_scale, rng):
     return float(np.mean(np.all(np.abs(y_hat - t[:, 0]) < SUCCESS_TOL, axis=1))), y_hat
 
 
-def weight_drift(params, X, t, lr, n_blocks, every):
+def weight_drift(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, lr: float, n_blocks: int,
+                 every: int) -> dict[str, np.ndarray]:
     """Keep training stacked networks and record, every ``every`` steps, size and loss.
 
     What happens to networks that have not learned XOR: their loss keeps creeping down
@@ -145,10 +155,9 @@ def weight_drift(params, X, t, lr, n_blocks, every):
 
     Parameters
     ----------
-    params : dict of str to ndarray
-        Stacked parameters (leading axis S); not modified.
-    X : ndarray of shape (N, 2)
-    t : ndarray of shape (N, 1)
+    params : dict of str to ndarray, stacked (leading axis S)
+        The networks to train further; not modified.
+    X, t : ndarrays of shapes (N, 2) and (N, 1)
     lr : float
     n_blocks, every : int
         Record at 0, every, 2 every, ..., n_blocks * every further steps.

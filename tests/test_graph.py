@@ -113,20 +113,16 @@ def test_broadcast_parent_receives_summed_gradient():
 
 
 def test_references_and_backward_locked_in_notebook_3():
-    saved = course.current_notebook()
-    try:
-        course.start_notebook(3)
-        for call in (lambda: graph_examples.forward_backward_j(1.0, 2.0, 3.0),
-                     lambda: graph_examples.neuron_backward(0.1, 0.0, 1.0, 1.0, 0.1),
-                     lambda: graph_examples.j_graph().backward()):
-            with pytest.raises(course.ReferenceLockedError):
-                call()
-        fig, ax = plt.subplots()
-        grads = graph_drawing.draw_j(ax, 5.0, 3.0, 2.0)  # drawing still works
-        assert float(grads["c"]) == 9.0
-        plt.close(fig)
-    finally:
-        course.close_notebook() if saved is None else course.start_notebook(saved)
+    course.start_notebook(3)
+    for call in (lambda: graph_examples.forward_backward_j(1.0, 2.0, 3.0),
+                 lambda: graph_examples.neuron_backward(0.1, 0.0, 1.0, 1.0, 0.1),
+                 lambda: graph_examples.j_graph().backward()):
+        with pytest.raises(course.ReferenceLockedError):
+            call()
+    fig, ax = plt.subplots()
+    grads = graph_drawing.draw_j(ax, 5.0, 3.0, 2.0)  # drawing still works
+    assert float(grads["c"]) == 9.0
+    plt.close(fig)
 
 
 def test_drawings_show_values_and_gradients_and_respond():

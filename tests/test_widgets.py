@@ -88,3 +88,37 @@ def test_every_explorer_lays_out_its_own_figure_inside_it(name, monkeypatch):
         assert inside.contains(extent.x0, extent.y0) and inside.contains(extent.x1, extent.y1), (
             f"{name}: a panel's labels reach outside the figure: {extent} in {fig.bbox}")
     plt.close(fig)
+
+
+def test_explorer_from_builds_the_described_controls_and_lays_out_the_drawing(monkeypatch):
+    controls = {"lr": widgets.float_slider("learning rate", 0.05, 0.0, 0.2, 0.01,
+                                           readout_format=".3f"),
+                "n": widgets.int_slider("steps", 3, 1, 9, style={"description_width": "40px"}),
+                "kind": widgets.choice("kind", ["a", "b"], "b", slider=True)}
+    drawn = []
+    seen = _captured(lambda: widgets.explorer_from(
+        lambda axes, lr, n, kind: drawn.append((lr, n, kind)), controls, ncols=2,
+        figsize=(6, 3), margins=dict(left=0.5, gap=0.5)), monkeypatch)
+    built = seen["controls"]
+    assert [type(w).__name__ for w in built.values()] == ["FloatSlider", "IntSlider",
+                                                          "SelectionSlider"]
+    assert (built["lr"].value, built["lr"].max, built["lr"].readout_format) == (0.05, 0.2, ".3f")
+    assert built["lr"].style.description_width == "initial"  # WIDE_LABELS by default
+    assert built["n"].style.description_width == "40px"  # a control's own style wins
+    assert (seen["figsize"], seen["ncols"]) == ((6, 3), 2)
+    fig, axes = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+    seen["draw"](axes, **{name: w.value for name, w in built.items()})
+    assert drawn == [(0.05, 3, "b")] and fig.get_layout_engine() is None
+    assert axes[0].get_position().x0 * 6 == pytest.approx(0.5)
+    plt.close(fig)
+
+
+def test_explorer_from_builds_nothing_while_grading(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("no widget while grading")
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setattr(widgets, "explorer", fail)
+    monkeypatch.setattr(widgets.Control, "build", fail)
+    assert widgets.explorer_from(lambda ax, x: None,
+                                 {"x": widgets.float_slider("x", 0.0, -1.0, 1.0, 0.1)}) is None

@@ -8,10 +8,15 @@ no points when anything is, so warnings raised by a student's code become failur
 a message instead.
 """
 
+from __future__ import annotations
+
 import contextlib
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import numdiff
 from . import diagnosis
@@ -34,7 +39,7 @@ def _quiet():
         yield caught
 
 
-def call(name, function, *args, **kwargs):
+def call(name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call the student's ``function`` and return its result, or fail with a clear message.
 
     Parameters
@@ -92,7 +97,8 @@ def _verdict_or_fail(verdict):
     print(verdict.message)
 
 
-def close(name, actual, expected, *, tol=diagnosis.EXACT_TOL, terms=None, batch_size=None):
+def close(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = diagnosis.EXACT_TOL,
+          terms: dict[str, ArrayLike] | None = None, batch_size: int | None = None) -> None:
     """Assert that ``actual`` matches ``expected`` within ``tol``; diagnose if not.
 
     Parameters
@@ -122,7 +128,8 @@ def close(name, actual, expected, *, tol=diagnosis.EXACT_TOL, terms=None, batch_
     _verdict_or_fail(verdict)
 
 
-def mapping(name, actual, expected, *, tol=diagnosis.EXACT_TOL):
+def mapping(name: str, actual: Any, expected: dict[str, float], *,
+            tol: float = diagnosis.EXACT_TOL) -> None:
     """Assert that the dict ``actual`` holds a value close to each value of ``expected``.
 
     The values are compared together, in the order of ``expected``'s keys, so the
@@ -160,8 +167,9 @@ def mapping(name, actual, expected, *, tol=diagnosis.EXACT_TOL):
           np.array([expected[key] for key in keys], dtype=np.float64), tol=tol)
 
 
-def gradient(name, grad, f, x, *, tol=diagnosis.NUMERICAL_TOL, terms=None, batch_size=None,
-             vectorized=False):
+def gradient(name: str, grad: ArrayLike, f: Callable[[np.ndarray], float], x: ArrayLike, *,
+             tol: float = diagnosis.NUMERICAL_TOL, terms: dict[str, ArrayLike] | None = None,
+             batch_size: int | None = None, vectorized: bool = False) -> None:
     """Assert that ``grad`` is the gradient of the scalar function ``f`` at ``x``.
 
     The expected gradient is a central difference computed here, where the course's
@@ -220,7 +228,8 @@ def _judge_numerical(name, actual, expected, error, tol, **details):
     _verdict_or_fail(verdict)
 
 
-def formula(name, actual, expected, *, batch_size=None):
+def formula(name: str, actual: ArrayLike, expected: ArrayLike, *,
+            batch_size: int | None = None) -> None:
     """Assert that a derived gradient equals the exact one, not a finite-difference estimate.
 
     A real mistake is diagnosed as by :func:`close` first (at ``NUMERICAL_TOL``); then the
@@ -265,7 +274,8 @@ def formula(name, actual, expected, *, batch_size=None):
           f"tolerance {tol:g}).")
 
 
-def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):
+def derivative(name: str, values: ArrayLike, f: Callable[[np.ndarray], np.ndarray], x: ArrayLike,
+               *, tol: float = diagnosis.NUMERICAL_TOL) -> None:
     """Assert that ``values`` are the derivative of the elementwise ``f`` at the points ``x``.
 
     Judged as :func:`gradient` judges a gradient, against
@@ -291,7 +301,7 @@ def derivative(name, values, f, x, *, tol=diagnosis.NUMERICAL_TOL):
     _judge_numerical(name, values, expected, error, tol)
 
 
-def true(condition, message, kind="mismatch"):
+def true(condition: Any, message: str, kind: str = "mismatch") -> None:
     """Assert a plain condition with a message (for properties such as "is finite").
 
     Examples

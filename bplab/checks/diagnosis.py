@@ -23,9 +23,12 @@ The tolerance policy, the same in every notebook:
   finite difference is off by more: a formula is exact to about 1e-15 there.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..validation import shape_str
 
@@ -45,7 +48,7 @@ _FACTORS = {
 }
 
 
-def relative_error(actual, expected, floor=FLOOR):
+def relative_error(actual: ArrayLike, expected: ArrayLike, floor: ArrayLike = FLOOR) -> np.ndarray:
     """Entrywise relative error with a floor in the denominator.
 
     Parameters
@@ -152,8 +155,9 @@ def _ratio(actual, expected, floor):
     return ratio if np.isfinite(ratio) else None
 
 
-def diagnose(name, actual, expected, *, tol=EXACT_TOL, terms=None, batch_size=None,
-             floor=FLOOR):
+def diagnose(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = EXACT_TOL,
+             terms: dict[str, ArrayLike] | None = None, batch_size: int | None = None,
+             floor: ArrayLike = FLOOR) -> Verdict:
     """Judge ``actual`` against ``expected`` and explain the most likely mistake.
 
     Parameters

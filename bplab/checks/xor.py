@@ -8,7 +8,12 @@
 Shapes as in :mod:`bplab.xor`.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .assertions import failure
 from ..course import reference
@@ -17,7 +22,8 @@ from ..xor import PARAMS, as_params, forward, xor_step
 __all__ = ["step_gradients", "loop_outputs"]
 
 
-def step_gradients(result, params, lr):
+def step_gradients(result: Any, params: dict[str, ArrayLike],
+                   lr: float) -> tuple[dict[str, np.ndarray], Any]:
     """The gradient that a step's result implies, ``(params - new) / lr``, and its loss.
 
     For checks: fails with a plain message when ``result`` is not ``(new_params, loss)``
@@ -47,7 +53,8 @@ def step_gradients(result, params, lr):
 
 
 @reference(6)
-def loop_outputs(params, X, t, lr, n_iterations):
+def loop_outputs(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, lr: float,
+                 n_iterations: int) -> np.ndarray:
     """Final outputs (S, N) of S stacked networks, each trained alone by ``xor.xor_step``.
 
     The plain loop over seeds that the batched computation must agree with.

@@ -8,11 +8,19 @@ and the complete one after its last. Gradients are computed with the references
 unlocked, so the pictures work in notebook 8, where they are locked.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..autograd_engine import Tensor, graph_of
 from ..autograd_graph import backward_steps, topological_order
 from ..course import grading, references_unlocked
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["EXPRESSIONS", "expression", "steps_of", "positions", "draw_step", "backward_explorer"]
 
@@ -125,7 +133,7 @@ def _text(value):
     return f"{value.shape}, |·| {np.linalg.norm(value):.2g}"
 
 
-def draw_step(ax, which: str = "two diamonds", step: int = 0) -> dict:
+def draw_step(ax: Axes | np.ndarray, which: str = "two diamonds", step: int = 0) -> dict:
     """Draw ``which`` after ``step`` nodes of its backward pass; return the gradients so far.
 
     Parameters
@@ -194,17 +202,14 @@ def draw_step(ax, which: str = "two diamonds", step: int = 0) -> dict:
     return grads
 
 
-def backward_explorer() -> object:
+def backward_explorer() -> VBox | None:
     """An expression menu and a step slider over :func:`draw_step` (None while grading)."""
+    from .widgets import choice, explorer_from, int_slider
+
     if grading():
-        return None
-    import ipywidgets as widgets
-
-    from .widgets import explorer, fixed_layout
-
+        return None  # the longest backward pass is not worth computing then
     longest = max(len(steps_of(expression(which))[2]) for which in EXPRESSIONS)
-    controls = {"which": widgets.Dropdown(options=EXPRESSIONS, value=EXPRESSIONS[0],
-                                          description="expression"),
-                "step": widgets.IntSlider(value=0, min=0, max=longest, description="step")}
-    return explorer(fixed_layout(draw_step, left=0.1, right=0.1, bottom=0.1, top=0.55),
-                    controls, figsize=(11, 4.6))
+    controls = {"which": choice("expression", EXPRESSIONS, EXPRESSIONS[0]),
+                "step": int_slider("step", 0, 0, longest)}
+    return explorer_from(draw_step, controls, figsize=(11, 4.6), style=None,
+                         margins=dict(left=0.1, right=0.1, bottom=0.1, top=0.55))

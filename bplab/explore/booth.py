@@ -5,14 +5,23 @@ the axes. :func:`descent_values` and :func:`draw_descent` are pure, so tests cal
 headless; :func:`descent_explorer` is a thin layer of sliders over them.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import booth
-from ..course import grading, references_unlocked
+from ..course import references_unlocked
 from .plotting import new_axes, power_ticks, set_title
 from ..validation import as_array, as_scalar
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["WINDOW", "SLOW", "LEVELS", "plot_contour", "plot_surface", "descent_values",
            "draw_descent", "descent_explorer"]
@@ -41,7 +50,8 @@ def _grid(n=121):
     return X, Y, F
 
 
-def plot_contour(path=None, ax=None, label=None, color="C3"):
+def plot_contour(path: ArrayLike | None = None, ax: Axes | None = None, label: str | None = None,
+                 color: str = "C3") -> Axes:
     """Contours of Booth's function (log-spaced levels), with a descent path on top.
 
     Parameters
@@ -71,7 +81,7 @@ def plot_contour(path=None, ax=None, label=None, color="C3"):
     return ax
 
 
-def plot_surface(path=None, ax=None):
+def plot_surface(path: ArrayLike | None = None, ax: Axes | None = None) -> Axes:
     """Booth's function as a 3-D surface, with a descent path drawn on it.
 
     Parameters
@@ -100,7 +110,8 @@ def plot_surface(path=None, ax=None):
     return ax
 
 
-def descent_values(lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
+def descent_values(lr: float = 0.05, x0: float = -6.0, y0: float = 8.0,
+                   n_steps: int = 30) -> dict[str, Any]:
     """Run gradient descent on Booth's function and classify what happens.
 
     Parameters
@@ -144,7 +155,8 @@ def descent_values(lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
     return {"path": path, "losses": losses, "factor": factor, "behaviour": behaviour}
 
 
-def draw_descent(axes, lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
+def draw_descent(axes: Sequence[Axes] | np.ndarray, lr: float = 0.05, x0: float = -6.0,
+                 y0: float = 8.0, n_steps: int = 30) -> dict[str, Any]:
     """Draw the descent path on the contours (left) and the loss per step (right).
 
     Parameters
@@ -174,23 +186,14 @@ def draw_descent(axes, lr=0.05, x0=-6.0, y0=8.0, n_steps=30):
     return values
 
 
-def descent_explorer():
+def descent_explorer() -> VBox | None:
     """Sliders for learning rate, start point and steps (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import explorer_from, float_slider, int_slider
 
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    style = {"description_width": "initial"}
-    controls = {
-        "lr": widgets.FloatSlider(value=0.05, min=0.005, max=0.125, step=0.001, readout_format=".3f",
-                                  description="learning rate lr", style=style),
-        "x0": widgets.FloatSlider(value=-6.0, min=-9.0, max=9.0, step=0.5, description="x0",
-                                  style=style),
-        "y0": widgets.FloatSlider(value=8.0, min=-9.0, max=9.0, step=0.5, description="y0",
-                                  style=style),
-        "n_steps": widgets.IntSlider(value=30, min=1, max=100, description="steps", style=style),
-    }
-    draw = fixed_layout(draw_descent, left=0.75, right=0.2, bottom=0.55, top=0.5, gap=1.0)
-    return explorer(draw, controls, figsize=(10, 4.4), ncols=2)
+    controls = {"lr": float_slider("learning rate lr", 0.05, 0.005, 0.125, 0.001,
+                                   readout_format=".3f"),
+                "x0": float_slider("x0", -6.0, -9.0, 9.0, 0.5),
+                "y0": float_slider("y0", 8.0, -9.0, 9.0, 0.5),
+                "n_steps": int_slider("steps", 30, 1, 100)}
+    return explorer_from(draw_descent, controls, figsize=(10, 4.4), ncols=2,
+                         margins=dict(left=0.75, right=0.2, bottom=0.55, top=0.5, gap=1.0))

@@ -7,17 +7,25 @@
   network; the norm of ``dL/dW`` in every layer, redrawn on a log scale.
 
 Each explorer is a pure values function, a pure draw function (``draw(axes, **values)``)
-and a thin widget layer built with :func:`bplab.explore.widgets.explorer`. The gradients come
-from :mod:`bplab.mlp`, called with the course's references unlocked.
+and a thin widget layer built with :func:`bplab.explore.widgets.explorer_from`. The
+gradients come from :mod:`bplab.mlp`, called with the course's references unlocked.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import mlp, mlp_problems
-from ..course import grading, references_unlocked
+from ..course import references_unlocked
 from ..validation import as_scalar
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["weight_slope_values", "draw_weight_slope", "weight_explorer",
            "depth_norms", "draw_depth_norms", "depth_explorer"]
@@ -27,7 +35,7 @@ _WEIGHT = ("W2", (0, 0))
 _NORM_RANGE = (1e-14, 1e6)
 
 
-def weight_slope_values(w=0.5, N=8):
+def weight_slope_values(w: float = 0.5, N: int = 8) -> dict[str, Any]:
     """Loss and gradients of a 2-4-4-1 tanh network as one weight, ``W2[0, 0]``, varies.
 
     Parameters
@@ -78,7 +86,8 @@ def _loss_curve(N):
     return grid, curve
 
 
-def draw_weight_slope(axes, w=0.5, N=8):
+def draw_weight_slope(axes: Sequence[Axes] | np.ndarray, w: float = 0.5,
+                      N: int = 8) -> dict[str, Any]:
     """Left: the loss against ``W2[0, 0]`` with its tangent. Right: ``|dW^l|`` per layer."""
     from .plotting import set_title
 
@@ -100,25 +109,18 @@ def draw_weight_slope(axes, w=0.5, N=8):
     return values
 
 
-def weight_explorer():
+def weight_explorer() -> VBox | None:
     """Sliders for ``W2[0, 0]`` and the batch size (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import explorer_from, float_slider, int_slider
 
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    style = {"description_width": "initial"}
-    controls = {
-        "w": widgets.FloatSlider(value=0.5, min=-3.0, max=3.0, step=0.1,
-                                 description="weight W2[0, 0]", style=style),
-        "N": widgets.IntSlider(value=8, min=1, max=16, description="batch size N", style=style),
-    }
-    draw = fixed_layout(draw_weight_slope, left=0.7, right=0.2, bottom=0.55, top=0.55, gap=1.0)
-    return explorer(draw, controls, ncols=2)
+    controls = {"w": float_slider("weight W2[0, 0]", 0.5, -3.0, 3.0, 0.1),
+                "N": int_slider("batch size N", 8, 1, 16)}
+    return explorer_from(draw_weight_slope, controls, ncols=2,
+                         margins=dict(left=0.7, right=0.2, bottom=0.55, top=0.55, gap=1.0))
 
 
-def depth_norms(depth=10, gain=1.0, activation="sigmoid", width=16, N=32, seed=0):
+def depth_norms(depth: int = 10, gain: float = 1.0, activation: str = "sigmoid", width: int = 16,
+                N: int = 32, seed: int = 0) -> np.ndarray:
     """Per-layer gradient norms of a deep network with a linear output and half squared error.
 
     Parameters
@@ -159,7 +161,8 @@ def _depth_norms(depth, gain, activation, width, N, seed):
     return norms
 
 
-def draw_depth_norms(ax, depth=10, gain=1.0, activation="sigmoid"):
+def draw_depth_norms(ax: Axes | np.ndarray, depth: int = 10, gain: float = 1.0,
+                     activation: str = "sigmoid") -> np.ndarray:
     """Gradient norm per layer on a log scale: ``activation`` bold, the other two faint.
 
     Returns
@@ -190,21 +193,12 @@ def draw_depth_norms(ax, depth=10, gain=1.0, activation="sigmoid"):
     return chosen
 
 
-def depth_explorer():
+def depth_explorer() -> VBox | None:
     """Sliders for depth and initial scale, a menu for the activation (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import choice, explorer_from, float_slider, int_slider
 
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    style = {"description_width": "initial"}
-    controls = {
-        "depth": widgets.IntSlider(value=10, min=2, max=40, description="depth L", style=style),
-        "gain": widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05,
-                                    description="init scale (gain)", style=style),
-        "activation": widgets.Dropdown(options=["sigmoid", "tanh", "relu"], value="sigmoid",
-                                       description="activation", style=style),
-    }
-    draw = fixed_layout(draw_depth_norms, left=0.8, right=0.2, bottom=0.55, top=0.55)
-    return explorer(draw, controls, figsize=(8, 4.2))
+    controls = {"depth": int_slider("depth L", 10, 2, 40),
+                "gain": float_slider("init scale (gain)", 1.0, 0.25, 3.0, 0.05),
+                "activation": choice("activation", ["sigmoid", "tanh", "relu"], "sigmoid")}
+    return explorer_from(draw_depth_norms, controls, figsize=(8, 4.2),
+                         margins=dict(left=0.8, right=0.2, bottom=0.55, top=0.55))

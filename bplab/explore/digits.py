@@ -9,11 +9,17 @@ drawing (:func:`draw_curves`) and a thin widget layer (:func:`curve_explorer`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..course import grading, references_unlocked
+from ..course import references_unlocked
 from ..digits import IMAGE_SHAPE
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["montage", "plot_digits", "plot_learning_curves", "plot_confusion",
            "plot_misclassified", "curve_values", "draw_curves", "curve_explorer",
@@ -54,8 +60,8 @@ def _new(ax, figsize):
     return new_axes(ax, figsize=figsize)
 
 
-def plot_digits(X: np.ndarray, captions: list | None = None, ncols: int = 10, ax=None,
-                title: str | None = None):
+def plot_digits(X: np.ndarray, captions: list | None = None, ncols: int = 10,
+                ax: Axes | None = None, title: str | None = None) -> Axes:
     """Draw the images in the rows of ``X`` as a grid, each with an optional caption above it.
 
     Parameters
@@ -86,7 +92,9 @@ def plot_digits(X: np.ndarray, captions: list | None = None, ncols: int = 10, ax
     return ax
 
 
-def plot_learning_curves(history: dict, axes=None):
+def plot_learning_curves(history: dict,
+                         axes: Sequence[Axes] | np.ndarray | None = None,
+) -> Sequence[Axes] | np.ndarray:
     """Loss (left) and accuracy (right) per epoch on the training and validation sets.
 
     Parameters
@@ -118,7 +126,7 @@ def plot_learning_curves(history: dict, axes=None):
     return axes
 
 
-def plot_confusion(C: np.ndarray, ax=None):
+def plot_confusion(C: np.ndarray, ax: Axes | None = None) -> Axes:
     """The confusion matrix ``C[true, predicted]`` as a grid of counts, the diagonal faded.
 
     Returns
@@ -141,8 +149,8 @@ def plot_confusion(C: np.ndarray, ax=None):
     return ax
 
 
-def plot_misclassified(X: np.ndarray, y: np.ndarray, labels: np.ndarray, ax=None,
-                       limit: int = 20, ncols: int = 10):
+def plot_misclassified(X: np.ndarray, y: np.ndarray, labels: np.ndarray, ax: Axes | None = None,
+                       limit: int = 20, ncols: int = 10) -> Axes:
     """The images whose predicted label is wrong, captioned ``true -> predicted``.
 
     Returns
@@ -192,7 +200,8 @@ def _curve(lr, width, batch_size):
             for key, value in history.items()}
 
 
-def draw_curves(axes, lr: float = 0.1, width: int = 32, batch_size: int = 32) -> float:
+def draw_curves(axes: Sequence[Axes] | np.ndarray, lr: float = 0.1, width: int = 32,
+                batch_size: int = 32) -> float:
     """Draw :func:`curve_values` on two panels; returns the final validation accuracy."""
     history = curve_values(lr, width, batch_size)
     history.pop("best_epoch", None)
@@ -206,22 +215,12 @@ def draw_curves(axes, lr: float = 0.1, width: int = 32, batch_size: int = 32) ->
     return final
 
 
-def curve_explorer():
+def curve_explorer() -> VBox | None:
     """Sliders for learning rate, hidden width and batch size (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import choice, explorer_from
 
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    style = {"description_width": "initial"}
-    controls = {
-        "lr": widgets.SelectionSlider(options=LEARNING_RATES, value=0.1,
-                                      description="learning rate", style=style),
-        "width": widgets.SelectionSlider(options=WIDTHS, value=32, description="hidden width",
-                                         style=style),
-        "batch_size": widgets.SelectionSlider(options=BATCH_SIZES, value=32,
-                                              description="batch size", style=style),
-    }
-    draw = fixed_layout(draw_curves, left=0.75, right=0.2, bottom=0.55, top=0.4, gap=0.8)
-    return explorer(draw, controls, figsize=(10, 3.8), ncols=2)
+    controls = {"lr": choice("learning rate", LEARNING_RATES, 0.1, slider=True),
+                "width": choice("hidden width", WIDTHS, 32, slider=True),
+                "batch_size": choice("batch size", BATCH_SIZES, 32, slider=True)}
+    return explorer_from(draw_curves, controls, figsize=(10, 3.8), ncols=2,
+                         margins=dict(left=0.75, right=0.2, bottom=0.55, top=0.4, gap=0.8))

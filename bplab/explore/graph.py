@@ -8,10 +8,21 @@ ends the picture. Gradients for the pictures are computed with the references un
 so drawing works in notebook 3, where the references are locked.
 """
 
-import numpy as np
+from __future__ import annotations
 
-from ..course import grading, references_unlocked
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..course import references_unlocked
 from ..graph_examples import j_graph, neuron_graph
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
+
+    from ..graph import Graph
 
 __all__ = ["layout", "draw_graph", "draw_j", "draw_neuron", "graph_explorer"]
 
@@ -27,7 +38,7 @@ def _bar(name):
     return f"$\\bar {name}$" if len(name) == 1 else f"$\\bar{{{name}}}$"
 
 
-def layout(graph):
+def layout(graph: Graph) -> dict[str, tuple[float, float]]:
     """Where each node of ``graph`` goes: column by depth, centred rows.
 
     Parameters
@@ -61,7 +72,8 @@ def layout(graph):
             for i, name in enumerate(column)}
 
 
-def draw_graph(graph, ax=None, grads=None):
+def draw_graph(graph: Graph, ax: Axes | None = None,
+               grads: dict[str, ArrayLike] | None = None) -> Axes:
     """Draw the graph left to right: each node with its value and its bar value.
 
     Parameters
@@ -129,7 +141,8 @@ def _draw_titled(ax, graph, output, inputs):
     return grads
 
 
-def draw_j(ax, a=5.0, b=3.0, c=2.0):
+def draw_j(ax: Axes | np.ndarray, a: float = 5.0, b: float = 3.0,
+           c: float = 2.0) -> dict[str, np.ndarray]:
     """Draw the graph of J = 3(a + bc) at (a, b, c).
 
     Returns
@@ -140,7 +153,8 @@ def draw_j(ax, a=5.0, b=3.0, c=2.0):
     return _draw_titled(ax, j_graph(a, b, c), "J", "abc")
 
 
-def draw_neuron(ax, w=0.5, b=0.0, x=1.5, t=1.0, lam=0.1):
+def draw_neuron(ax: Axes | np.ndarray, w: float = 0.5, b: float = 0.0, x: float = 1.5,
+                t: float = 1.0, lam: float = 0.1) -> dict[str, np.ndarray]:
     """Draw the regularised logistic neuron's graph for one example (x, t scalars).
 
     Returns
@@ -151,25 +165,18 @@ def draw_neuron(ax, w=0.5, b=0.0, x=1.5, t=1.0, lam=0.1):
     return _draw_titled(ax, neuron_graph(w, b, x, t, lam), "L", "wb")
 
 
-def graph_explorer(which="neuron"):
+def graph_explorer(which: str = "neuron") -> VBox | None:
     """Sliders for the inputs of ``"j"`` or ``"neuron"``, graph redrawn (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import explorer_from, float_slider
 
     if which not in ("j", "neuron"):
         raise ValueError(f"which must be 'j' or 'neuron'; got {which!r}")
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    def slider(name, value, low, high, step=0.1):
-        return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=name)
-
     margins = dict(left=0.1, right=0.1, bottom=0.1, top=0.35)  # no axes to label: a title
     if which == "j":
-        controls = {"a": slider("a", 5.0, -5, 5, 0.5), "b": slider("b", 3.0, -5, 5, 0.5),
-                    "c": slider("c", 2.0, -5, 5, 0.5)}
-        return explorer(fixed_layout(draw_j, **margins), controls, figsize=(9, 3.6))
-    controls = {"w": slider("w", 0.5, -3, 3), "b": slider("b", 0.0, -3, 3),
-                "x": slider("x", 1.5, -3, 3), "t": slider("t", 1.0, 0, 1, 0.5),
-                "lam": slider("lam", 0.1, 0, 1, 0.05)}
-    return explorer(fixed_layout(draw_neuron, **margins), controls, figsize=(10, 4.2))
+        controls = {name: float_slider(name, value, -5, 5, 0.5)
+                    for name, value in (("a", 5.0), ("b", 3.0), ("c", 2.0))}
+        return explorer_from(draw_j, controls, margins=margins, figsize=(9, 3.6), style=None)
+    controls = {"w": float_slider("w", 0.5, -3, 3, 0.1), "b": float_slider("b", 0.0, -3, 3, 0.1),
+                "x": float_slider("x", 1.5, -3, 3, 0.1), "t": float_slider("t", 1.0, 0, 1, 0.5),
+                "lam": float_slider("lam", 0.1, 0, 1, 0.05)}
+    return explorer_from(draw_neuron, controls, margins=margins, figsize=(10, 4.2), style=None)

@@ -1,17 +1,24 @@
 """The loss explorer of notebook 1: a prediction and a target in, both losses and slopes out."""
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..course import grading
 from ..losses import BCE_EPS
 from ..validation import as_scalar
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["loss_values", "draw_losses", "loss_explorer"]
 
 
-def loss_values(y_hat, t):
+def loss_values(y_hat: float, t: float) -> dict[str, float]:
     """Squared error and binary cross-entropy of one prediction, with their slopes.
 
     Computed from the formulas directly (not the locked references), for one example.
@@ -58,7 +65,8 @@ def _curves(t):
     return grid, curves
 
 
-def draw_losses(axes, y_hat=0.3, t=1.0):
+def draw_losses(axes: Sequence[Axes] | np.ndarray, y_hat: float = 0.3,
+                t: float = 1.0) -> dict[str, float]:
     """Draw both losses against the prediction, with the point and its tangent.
 
     Parameters
@@ -92,20 +100,11 @@ def draw_losses(axes, y_hat=0.3, t=1.0):
     return values
 
 
-def loss_explorer():
+def loss_explorer() -> VBox | None:
     """Sliders for the prediction and the target; both losses redrawn (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import explorer_from, float_slider
 
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    style = {"description_width": "initial"}
-    controls = {
-        "y_hat": widgets.FloatSlider(value=0.3, min=0.0, max=1.0, step=0.01,
-                                     description="prediction y_hat", style=style),
-        "t": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.5,
-                                 description="target t", style=style),
-    }
-    draw = fixed_layout(draw_losses, left=0.45, right=0.2, bottom=0.55, top=0.55, gap=0.35)
-    return explorer(draw, controls, ncols=2)
+    controls = {"y_hat": float_slider("prediction y_hat", 0.3, 0.0, 1.0, 0.01),
+                "t": float_slider("target t", 1.0, 0.0, 1.0, 0.5)}
+    return explorer_from(draw_losses, controls, ncols=2,
+                         margins=dict(left=0.45, right=0.2, bottom=0.55, top=0.55, gap=0.35))

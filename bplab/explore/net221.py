@@ -5,11 +5,20 @@ The explorer runs *your* ``forward`` and ``backward`` (it is given them), so it 
 your numbers; until they are written it draws the weights alone.
 """
 
-import numpy as np
+from __future__ import annotations
 
-from ..course import grading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
 from ..net221 import CACHE_KEYS, PARAM_SHAPES
 from ..validation import as_array, as_scalar
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["NODES", "network_values", "draw_network", "network_explorer"]
 
@@ -21,7 +30,9 @@ _RADIUS = 0.17
 _SUB = "\u2080\u2081\u2082"  # subscript digits: plain text draws far faster than mathtext
 
 
-def network_values(x, t, params, forward, backward):
+def network_values(x: ArrayLike, t: float, params: dict[str, ArrayLike],
+                   forward: Callable[..., Any], backward: Callable[..., Any],
+                   ) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None, str]:
     """Run ``forward`` and ``backward`` safely for the diagram.
 
     Parameters
@@ -91,15 +102,18 @@ def _node(ax, name, title, lines):
                 zorder=4)
 
 
-def draw_network(x, t, params, cache=None, grads=None, ax=None, note=""):
+def draw_network(x: ArrayLike, t: float, params: dict[str, ArrayLike],
+                 cache: dict[str, ArrayLike] | None = None,
+                 grads: dict[str, ArrayLike] | None = None, ax: Axes | None = None,
+                 note: str = "") -> Axes:
     """Draw the 2-2-1 network with each node's value and each edge's weight and gradient.
 
     Parameters
     ----------
-    x : ndarray of shape (2,)
-    t : float
-    params : dict
-        ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,).
+    x, t : ndarray of shape (2,) and float
+        The input and the target, drawn at the input nodes and the loss node.
+    params : dict of ``W1`` (2, 2), ``b1`` (2,), ``W2`` (1, 2), ``b2`` (1,)
+        The weights on the edges and the biases under the nodes.
     cache : dict, optional
         The intermediates ``z1``, ``a1``, ``z2``, ``y_hat``; drawn under the nodes.
     grads : dict, optional
@@ -164,7 +178,8 @@ def draw_network(x, t, params, cache=None, grads=None, ax=None, note=""):
     return ax
 
 
-def network_explorer(forward, backward):
+def network_explorer(forward: Callable[..., Any],
+                     backward: Callable[..., Any]) -> VBox | None:
     """Sliders for the six weights, the input and the target; the diagram redrawn.
 
     Parameters
@@ -178,21 +193,14 @@ def network_explorer(forward, backward):
     ipywidgets.VBox or None
         None while grading.
     """
-    from .widgets import explorer, fixed_layout
-
-    if grading():
-        return None
-    import ipywidgets as widgets
+    from .widgets import explorer_from, float_slider
 
     start = {"W1_00": 0.5, "W1_01": -1.0, "W1_10": 1.5, "W1_11": 0.25, "W2_00": 1.0,
              "W2_01": -0.75, "x1": 1.0, "x2": -0.5, "t": 0.5}
-    layout = widgets.Layout(width="250px")
-    style = {"description_width": "55px"}
     controls = {
-        name: widgets.FloatSlider(
-            value=value, min=-1.0 if name == "t" else -2.0, max=1.0 if name == "t" else 2.0,
-            step=0.05, description=f"{name[:2]}[{name[3]},{name[4]}]" if "_" in name else name,
-            layout=layout, style=style)
+        name: float_slider(f"{name[:2]}[{name[3]},{name[4]}]" if "_" in name else name, value,
+                           -1.0 if name == "t" else -2.0, 1.0 if name == "t" else 2.0, 0.05,
+                           layout={"width": "250px"})
         for name, value in start.items()}
 
     def draw(ax, W1_00, W1_01, W1_10, W1_11, W2_00, W2_01, x1, x2, t):
@@ -202,7 +210,8 @@ def network_explorer(forward, backward):
         cache, grads, note = network_values(x, t, params, forward, backward)
         draw_network(x, t, params, cache, grads, ax=ax, note=note)
 
-    box = explorer(fixed_layout(draw, left=0.1, right=0.1, bottom=0.1, top=0.35), controls,
-                   figsize=(8.5, 4.4))
-    box.children[0].layout.flex_flow = "row wrap"
+    box = explorer_from(draw, controls, figsize=(8.5, 4.4), style={"description_width": "55px"},
+                        margins=dict(left=0.1, right=0.1, bottom=0.1, top=0.35))
+    if box is not None:
+        box.children[0].layout.flex_flow = "row wrap"  # nine sliders: several rows
     return box

@@ -5,10 +5,17 @@ the axes it is given, and :func:`staircase_explorer` is a thin widget over both.
 network's weights come from :func:`bplab.universal.staircase_params`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import universal
-from ..course import grading
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["staircase_values", "draw_staircase", "staircase_explorer"]
 
@@ -16,7 +23,7 @@ _X = np.linspace(-1.0, 1.0, 401)
 _MAX_DRAWN_STEPS = 12  # beyond a dozen, each step's curve is clutter
 
 
-def staircase_values(H=4, sharpness=3.0, target="sin(3x)"):
+def staircase_values(H: int = 4, sharpness: float = 3.0, target: str = "sin(3x)") -> dict[str, Any]:
     """The target, the network's output and each hidden unit's share, on a grid of [-1, 1].
 
     Returns
@@ -40,7 +47,8 @@ def staircase_values(H=4, sharpness=3.0, target="sin(3x)"):
             "shares": (A1 * params["W2"][0]).T, "error": float(np.max(np.abs(output - f(_X))))}
 
 
-def draw_staircase(ax, H=4, sharpness=3.0, target="sin(3x)"):
+def draw_staircase(ax: Axes | np.ndarray, H: int = 4, sharpness: float = 3.0,
+                   target: str = "sin(3x)") -> dict[str, Any]:
     """Target (grey), network output (bold) and the hidden units' steps (faint, offset)."""
     from .plotting import set_title
 
@@ -59,22 +67,12 @@ def draw_staircase(ax, H=4, sharpness=3.0, target="sin(3x)"):
     return values
 
 
-def staircase_explorer():
+def staircase_explorer() -> VBox | None:
     """Sliders for H and the steps' sharpness, a menu for the target (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import choice, explorer_from, float_slider, int_slider
 
-    if grading():
-        return None
-    import ipywidgets as widgets
-
-    style = {"description_width": "initial"}
-    controls = {
-        "H": widgets.IntSlider(value=4, min=1, max=40, description="hidden units H",
-                               style=style),
-        "sharpness": widgets.FloatSlider(value=3.0, min=0.5, max=12.0, step=0.5,
-                                         description="sharpness", style=style),
-        "target": widgets.Dropdown(options=list(universal.TARGETS), value="sin(3x)",
-                                   description="target", style=style),
-    }
-    draw = fixed_layout(draw_staircase, left=0.7, right=0.2, bottom=0.55, top=0.4)
-    return explorer(draw, controls, figsize=(8, 4))
+    controls = {"H": int_slider("hidden units H", 4, 1, 40),
+                "sharpness": float_slider("sharpness", 3.0, 0.5, 12.0, 0.5),
+                "target": choice("target", list(universal.TARGETS), "sin(3x)")}
+    return explorer_from(draw_staircase, controls, figsize=(8, 4),
+                         margins=dict(left=0.7, right=0.2, bottom=0.55, top=0.4))

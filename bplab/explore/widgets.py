@@ -10,24 +10,33 @@ drawing function's, so an explorer's panels get fixed margins (:func:`fixed_layo
 instead of a layout engine that measures every label again at each move, and the figure
 is shown uncropped (:func:`png`): the picture keeps its size while tick labels change
 width, and matplotlib skips the measuring pass that cropping needs.
+
+An explorer describes its controls with :func:`float_slider`, :func:`int_slider` and
+:func:`choice` (plain descriptions, so nothing imports ipywidgets until a widget is shown)
+and hands them to :func:`explorer_from` with its drawing function and margins.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from ipywidgets import VBox
+    from ipywidgets import VBox, Widget
     from matplotlib.figure import Figure
 
 from ..course import grading
 
-__all__ = ["fixed_layout", "png", "explorer"]
+__all__ = ["fixed_layout", "png", "explorer", "Control", "float_slider", "int_slider", "choice",
+           "explorer_from", "WIDE_LABELS"]
+
+WIDE_LABELS = {"description_width": "initial"}
+"""Widget style that gives each control's description the room its text needs."""
 
 
 def fixed_layout(draw: Callable[..., Any], *, left: float = 0.75, right: float = 0.25,
@@ -128,3 +137,110 @@ def explorer(draw: Callable[..., Any], controls: dict[str, Any], *,
     box = widgets.VBox([widgets.HBox(list(controls.values())), output])
     box.add_class("bplab-explorer")
     return box
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of an explorer, described without importing ipywidgets.
+
+    Parameters
+    ----------
+    kind : str
+        Name of the ipywidgets class: ``"FloatSlider"``, ``"IntSlider"``,
+        ``"SelectionSlider"``, ``"Dropdown"``.
+    options : dict of str to object
+        Its keyword arguments (``value``, ``min``, ``description``, ...).
+    """
+
+    kind: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def build(self, style: Mapping[str, str] | None = None) -> Widget:
+        """The widget itself; ``style`` applies where the options set none.
+
+        Examples
+        --------
+        >>> float_slider("lr", 0.1, 0.0, 1.0, 0.05).build(WIDE_LABELS).value
+        0.1
+        """
+        import ipywidgets
+
+        options = dict(self.options)
+        if style is not None:
+            options.setdefault("style", dict(style))
+        return getattr(ipywidgets, self.kind)(**options)
+
+
+def float_slider(description: str, value: float, low: float, high: float, step: float,
+                 **extra: Any) -> Control:
+    """A slider over the real numbers from ``low`` to ``high`` in steps of ``step``.
+
+    ``extra`` passes further keyword arguments to ``ipywidgets.FloatSlider``
+    (``readout_format=".3f"``, ``layout=...``).
+
+    Examples
+    --------
+    >>> float_slider("x0", -6.0, -9.0, 9.0, 0.5).options["min"]
+    -9.0
+    """
+    return Control("FloatSlider", dict(value=value, min=low, max=high, step=step,
+                                       description=description, **extra))
+
+
+def int_slider(description: str, value: int, low: int, high: int, **extra: Any) -> Control:
+    """A slider over the whole numbers from ``low`` to ``high`` (``step=`` in ``extra``).
+
+    Examples
+    --------
+    >>> int_slider("steps", 30, 1, 100).kind
+    'IntSlider'
+    """
+    return Control("IntSlider", dict(value=value, min=low, max=high, description=description,
+                                     **extra))
+
+
+def choice(description: str, options: Sequence[Any], value: Any, *,
+           slider: bool = False) -> Control:
+    """One of ``options``: a drop-down menu, or a slider through them when ``slider``.
+
+    Examples
+    --------
+    >>> choice("batch size", [16, 32, 64], 32, slider=True).kind
+    'SelectionSlider'
+    """
+    return Control("SelectionSlider" if slider else "Dropdown",
+                   dict(options=list(options), value=value, description=description))
+
+
+def explorer_from(draw: Callable[..., Any], controls: Mapping[str, Control], *,
+                  margins: Mapping[str, float] | None = None,
+                  figsize: tuple[float, float] = (9, 3.6), ncols: int = 1,
+                  style: Mapping[str, str] | None = WIDE_LABELS) -> VBox | None:
+    """An explorer from a drawing function and its controls' descriptions.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(axes, **values)``, drawing on one Axes or a row of ``ncols``; laid out by
+        :func:`fixed_layout` with ``margins``.
+    controls : dict of str to Control
+        One control per keyword argument of ``draw``, in the order shown.
+    margins : dict of str to float, optional
+        Keyword arguments of :func:`fixed_layout` (``left``, ``right``, ``bottom``,
+        ``top``, ``gap``, in inches); its defaults where missing.
+    figsize : tuple of float
+    ncols : int
+        Number of side-by-side panels.
+    style : dict of str to str, optional
+        Widget style for the controls that set none; ``None`` keeps ipywidgets' own.
+
+    Returns
+    -------
+    ipywidgets.VBox or None
+        What :func:`explorer` returns: the controls above the figure, or None while
+        grading (then no widget is built).
+    """
+    if grading():
+        return None
+    built = {name: control.build(style) for name, control in controls.items()}
+    return explorer(fixed_layout(draw, **(margins or {})), built, figsize=figsize, ncols=ncols)

@@ -5,12 +5,21 @@ snapshot, so redrawing is fast. Drawing functions are pure and take their axes. 
 over many runs (learning rates, seeds, failures) are in :mod:`bplab.explore.xor_study`.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import xor, xor_batch
 from ..course import grading, references_unlocked
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+    from matplotlib.axes import Axes
 
 __all__ = ["snapshots", "draw_points", "draw_boundary", "draw_hidden", "draw_xor",
            "xor_explorer"]
@@ -20,7 +29,8 @@ _COLORS = np.array(["C0", "C3"])  # target 0, target 1
 _TICKS = (0.0, 1.0)  # where the points sit; every tick label adds to a redraw's time
 
 
-def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
+def snapshots(seed: int = 283, lr: float = 0.5, n_iterations: int = 10_000,
+              every: int = 100) -> dict[str, Any]:
     """Train one network from ``seed`` and keep its parameters every ``every`` iterations.
 
     Training is deterministic, so a run is computed once per set of arguments and kept
@@ -46,7 +56,7 @@ def snapshots(seed=283, lr=0.5, n_iterations=10_000, every=100):
 
 
 @functools.lru_cache(maxsize=4)
-def trained_snapshots(seed, lr, n_iterations, every):
+def trained_snapshots(seed: int, lr: float, n_iterations: int, every: int) -> dict[str, Any]:
     """One training run, kept every ``every`` steps; cached, so the explorer reuses the run
     the notebook just printed. Callers get copies through :func:`snapshots`."""
     X, t = xor.xor_data()
@@ -65,7 +75,8 @@ def trained_snapshots(seed, lr, n_iterations, every):
             "grid": out[:, :, 0].reshape(len(kept), len(_GRID), len(_GRID))}
 
 
-def draw_points(ax=None, points=None, title="XOR: no line separates red (t=1) from blue (t=0)"):
+def draw_points(ax: Axes | None = None, points: ArrayLike | None = None,
+                title: str = "XOR: no line separates red (t=1) from blue (t=0)") -> Axes:
     """Scatter the four XOR points (or their images ``points`` (4, 2)) coloured by target."""
     from matplotlib.transforms import offset_copy
 
@@ -86,7 +97,7 @@ def draw_points(ax=None, points=None, title="XOR: no line separates red (t=1) fr
     return ax
 
 
-def draw_boundary(grid, ax=None, title="input space"):
+def draw_boundary(grid: ArrayLike, ax: Axes | None = None, title: str = "input space") -> Axes:
     """Network output over the input square (G, G) with its 0.5 contour and the points."""
     from .plotting import new_axes
 
@@ -100,7 +111,8 @@ def draw_boundary(grid, ax=None, title="input space"):
     return ax
 
 
-def draw_hidden(A1, W2, b2, ax=None, title="hidden space"):
+def draw_hidden(A1: ArrayLike, W2: ArrayLike, b2: ArrayLike, ax: Axes | None = None,
+                title: str = "hidden space") -> Axes:
     """The four points as the hidden layer sees them, A1 (4, 2), and the output's 0.5 line.
 
     The output is 0.5 where W2 @ a + b2 = 0: a straight line in hidden space.
@@ -120,7 +132,8 @@ def draw_hidden(A1, W2, b2, ax=None, title="hidden space"):
     return ax
 
 
-def draw_xor(axes, iteration=0, snap=None):
+def draw_xor(axes: Sequence[Axes] | np.ndarray, iteration: int = 0,
+             snap: dict[str, Any] | None = None) -> int:
     """Boundary, hidden representation and loss curve at ``iteration`` (a snapshot's)."""
     from .plotting import power_ticks, set_title
 
@@ -139,17 +152,15 @@ def draw_xor(axes, iteration=0, snap=None):
     return k
 
 
-def xor_explorer(seed=283, lr=0.5, n_iterations=10_000, every=100):
+def xor_explorer(seed: int = 283, lr: float = 0.5, n_iterations: int = 10_000,
+                 every: int = 100) -> VBox | None:
     """An iteration slider over precomputed snapshots (None while grading)."""
-    from .widgets import explorer, fixed_layout
+    from .widgets import explorer_from, int_slider
 
     if grading():
-        return None
-    import ipywidgets as widgets
-
+        return None  # training the run is not worth it then
     snap = snapshots(seed, lr, n_iterations, every)
-    slider = widgets.IntSlider(value=0, min=0, max=n_iterations, step=every,
-                               description="iteration", continuous_update=True)
-    draw = fixed_layout(functools.partial(draw_xor, snap=snap), left=0.65, right=0.2,
-                        bottom=0.55, top=0.35, gap=0.9)
-    return explorer(draw, {"iteration": slider}, figsize=(12, 4), ncols=3)
+    slider = int_slider("iteration", 0, 0, n_iterations, step=every, continuous_update=True)
+    return explorer_from(functools.partial(draw_xor, snap=snap), {"iteration": slider},
+                         figsize=(12, 4), ncols=3, style=None,
+                         margins=dict(left=0.65, right=0.2, bottom=0.55, top=0.35, gap=0.9))

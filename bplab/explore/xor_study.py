@@ -5,12 +5,20 @@ Each study trains with the package's references (unlocked here, as the explorers
 returns plain arrays or dicts; the ones that take seconds return None while grading.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import xor, xor_batch
 from ..course import grading, references_unlocked
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["escape_steps", "failure_drift", "STUDY", "success_study", "plot_success_study"]
 
@@ -32,7 +40,8 @@ def _escape_steps(seed, lrs, threshold, n_iterations, every):
     return found
 
 
-def escape_steps(seed=283, lrs=(0.5, 5.0), threshold=0.05, n_iterations=10_000, every=10):
+def escape_steps(seed: int = 283, lrs: Sequence[float] = (0.5, 5.0), threshold: float = 0.05,
+                 n_iterations: int = 10_000, every: int = 10) -> np.ndarray:
     """When the network of ``seed`` first gets its loss below ``threshold``, for each lr.
 
     The networks start from the same parameters and train side by side; the loss is
@@ -54,8 +63,9 @@ def escape_steps(seed=283, lrs=(0.5, 5.0), threshold=0.05, n_iterations=10_000, 
                          int(n_iterations), int(every)).copy()
 
 
-def failure_drift(failed, seed=6, init_scale=0.5, lr=0.5, n_iterations=10_000, n_blocks=2,
-                  every=10_000):
+def failure_drift(failed: ArrayLike, seed: int = 6, init_scale: float = 0.5, lr: float = 0.5,
+                  n_iterations: int = 10_000, n_blocks: int = 2,
+                  every: int = 10_000) -> dict[str, np.ndarray] | None:
     """Train on the networks that failed, and record their weights' size and their loss.
 
     The networks are those of ``init_batch(np.random.default_rng(seed), len(failed),
@@ -93,7 +103,8 @@ STUDY = (("baseline: lr 0.5, init scale 0.5", 0.5, 0.5, "sigmoid", "half_mse"),
 """(label, lr, init_scale, hidden, loss) of each row of the success study."""
 
 
-def success_study(n_seeds=200, n_iterations=10_000, seed=0, rows=STUDY):
+def success_study(n_seeds: int = 200, n_iterations: int = 10_000, seed: int = 0,
+                  rows: Sequence[tuple] = STUDY) -> dict[str, float] | None:
     """Success rate of each configuration of ``rows``, ``n_seeds`` networks each.
 
     Configurations that share the hidden activation and loss are trained together as
@@ -123,7 +134,7 @@ def success_study(n_seeds=200, n_iterations=10_000, seed=0, rows=STUDY):
     return {row[0]: rates[row[0]] for row in rows}
 
 
-def plot_success_study(rates, ax=None):
+def plot_success_study(rates: dict[str, float] | None, ax: Axes | None = None) -> Axes | None:
     """Horizontal bars of the success rates from :func:`success_study` (None: no plot)."""
     if rates is None:
         return None

@@ -584,9 +584,11 @@ def gradient_norms(params, X, t, activation):
     Parameters
     ----------
     params : dict
-        "W1", "b1", ..., "WL", "bL".
+        A deep network, keys "W1", "b1", ..., "WL", "bL".
     X : ndarray of shape (N, n_0)
+        A batch of inputs.
     t : ndarray of shape (N, n_L)
+        Its targets.
     activation : {"sigmoid", "tanh", "relu"}
         Activation of the hidden layers; the output layer is linear.
 

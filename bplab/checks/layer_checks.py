@@ -16,7 +16,7 @@ the cell hands over a reference, with :func:`~bplab.checks.assertions.formula` (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -127,8 +127,8 @@ def dense_case(seed: int, N: int, n_in: int, n_out: int) -> tuple[np.ndarray, ..
             points(seed + 2, (n_out,)), points(seed + 3, (N, n_out)))
 
 
-def dense_backward_part(function: Callable, part: str, case: Sequence[np.ndarray], *,
-                        where: str = "", reference: Callable | None = None) -> None:
+def dense_backward_part(function: Callable, part: str, seed: int, N: int, n_in: int, n_out: int,
+                        *, where: str = "", reference: Callable | None = None) -> None:
     """Assert that ``function(dZ, A_prev, W)`` returns a right ``part`` of a layer's gradients.
 
     For the scalar ``L = sum(G * Z)`` of the layer's outputs ``Z``, the deltas are
@@ -140,21 +140,20 @@ def dense_backward_part(function: Callable, part: str, case: Sequence[np.ndarray
     function : callable
         The student's ``dense_backward(dZ, A_prev, W) -> (dA_prev, dW, db)``.
     part : {"dA_prev", "dW", "db"}
-    case : tuple of ndarray
-        ``(A_prev, W, b, G)`` as :func:`dense_case` returns them.
+    seed, N, n_in, n_out : int
+        The case, drawn by :func:`dense_case`.
     where : str, optional
         Names the case in the feedback, such as ``"hidden"``; the shapes are added.
     reference : callable, optional
         A reference ``dense_backward``: the part must also equal its answer exactly.
     """
     __tracebackhide__ = True
-    A_prev, W, b, G = case
+    A_prev, W, b, G = dense_case(seed, N, n_in, n_out)
     index = DENSE_PARTS.index(part)
     result = call("dense_backward", function, G, A_prev, W)
     true(isinstance(result, (tuple, list)) and len(result) == 3,
          "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
          f"got {type(result).__name__}", "shape")
-    N, (n_out, n_in) = len(A_prev), np.shape(W)
     label = f"{part} from dense_backward"
     if where:
         label += f" ({where}: N={N}, n_in={n_in}, n_out={n_out})"

@@ -150,7 +150,8 @@ bp.checks.net221_checks.net221_forward(forward, ("z1", "a1"), seeds=(411, 412), 
 
 # %% tests id="forward__output" points=1
 """forward computes the output, z2 and y_hat, and keeps x."""
-bp.checks.net221_checks.net221_forward(forward, ("x", "z2", "y_hat"), biases=False, required=bp.net221.CACHE_KEYS)
+bp.checks.net221_checks.net221_forward(forward, ("x", "z2", "y_hat"), biases=False,
+                                       required=bp.net221.CACHE_KEYS)
 ### BEGIN HIDDEN TESTS
 bp.checks.net221_checks.net221_forward(forward, ("z2", "y_hat"), seeds=(413, 414), biases=False,
                                       reference=bp.net221.forward)

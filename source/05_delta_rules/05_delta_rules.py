@@ -451,28 +451,28 @@ print("db =", db_try)
 
 # %% tests id="dense_backward__dW" points=2
 """dense_backward: dW matches a central-difference gradient."""
-bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", bp.checks.layer_checks.dense_case(21, 4, 3, 2))
+bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((25, (1, 2, 3)), (26, (5, 3, 3))):
-    bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", bp.checks.layer_checks.dense_case(seed, N, n_in, n_out),
+    bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", seed, N, n_in, n_out,
                                                where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__db" points=1
 """dense_backward: db matches a central-difference gradient (one entry per output)."""
-bp.checks.layer_checks.dense_backward_part(dense_backward, "db", bp.checks.layer_checks.dense_case(21, 4, 3, 2))
+bp.checks.layer_checks.dense_backward_part(dense_backward, "db", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((27, (1, 2, 3)), (28, (6, 2, 2))):
-    bp.checks.layer_checks.dense_backward_part(dense_backward, "db", bp.checks.layer_checks.dense_case(seed, N, n_in, n_out),
+    bp.checks.layer_checks.dense_backward_part(dense_backward, "db", seed, N, n_in, n_out,
                                                where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__dA_prev" points=2
 """dense_backward: dA_prev matches a central-difference gradient."""
-bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", bp.checks.layer_checks.dense_case(21, 4, 3, 2))
+bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((29, (1, 3, 2)), (30, (5, 3, 3))):
-    bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", bp.checks.layer_checks.dense_case(seed, N, n_in, n_out),
+    bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", seed, N, n_in, n_out,
                                                where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
@@ -699,8 +699,9 @@ bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, t_check, "bce
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((350, (6, 3)), (351, (5, 1))):
     Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
-    bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, bp.checks.testdata.probabilities(seed + 1, shape)[1],
-                                                "bce", where=f"on a hidden {shape} batch",
+    t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
+    bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, t_check, "bce",
+                                                where=f"on a hidden {shape} batch",
                                                 reference=bp.mlp_output.output_delta)
 ### END HIDDEN TESTS
 
@@ -946,7 +947,8 @@ bp.checks.layer_checks.keys_and_shapes(
 
 # %% tests id="mlp_backward__output_layer" points=2
 """mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with the half squared error."""
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse", ("W2", "b2"))
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse",
+                                            ("W2", "b2"))
 ### BEGIN HIDDEN TESTS
 bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tanh", "bce", ("W2", "b2"),
                                             reference=bp.mlp.backward)
@@ -956,8 +958,8 @@ bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tan
 """mlp_backward: dW1 and db1 of a 2-3-2 tanh network with the half squared error."""
 bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 4, 53, "tanh", "half_mse", ("W1", "b1"))
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse", ("W1", "b1"),
-                                            reference=bp.mlp.backward)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse",
+                                            ("W1", "b1"), reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__deep" points=2
@@ -1167,20 +1169,22 @@ for key in params_leaky:
 # %% tests id="leaky_grads__output_layer" points=1
 """leaky_grads: the output layer's gradients of a 2-4-1 network."""
 LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"), **LEAKY_NETWORK)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"),
+                                       **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"), **LEAKY_NETWORK,
-                                       reference=bp.mlp.loss_and_grads)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"),
+                                       **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__hidden_layers" points=1
 """leaky_grads: every hidden layer's gradients of a 3-5-4-2 network."""
 LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63, ("W1", "b1", "W2", "b2"),
-                                       **LEAKY_NETWORK)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63,
+                                       ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64, ("W1", "b1", "W2", "b2"),
-                                       **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64,
+                                       ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK,
+                                       reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__exact" points=1

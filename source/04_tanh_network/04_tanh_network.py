@@ -142,76 +142,27 @@ for name, value in cache.items():
 
 # %% tests id="forward__hidden" points=1
 """forward computes the hidden layer, z1 and a1."""
-x_check = np.array([0.8, -0.5])
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
-bp.checks.true(isinstance(cache_check, dict) and {"z1", "a1"} <= set(cache_check),
-              "forward should return a dict with keys 'x', 'z1', 'a1', 'z2', 'y_hat'; got "
-              f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
-              "keys")
-z1_expected = params_check["W1"] @ x_check
-bp.checks.true(not bp.checks.diagnosis.diagnose("z1", cache_check["z1"], params_check["W1"].T @ x_check).passed,
-              "cache['z1'] equals W1.T @ x: W1[j, i] is the weight from input i to hidden unit j, "
-              "so row j of W1 holds the weights into unit j and z1 = W1 @ x + b1.", "transposed")
-bp.checks.close("cache['z1']", cache_check["z1"], z1_expected)
-bp.checks.close("cache['a1']", cache_check["a1"], np.tanh(z1_expected))
+bp.checks.net221_checks.net221_forward(forward, ("z1", "a1"), biases=False)
 ### BEGIN HIDDEN TESTS
-for seed in (411, 412):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
-    cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
-    expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    for key in ("z1", "a1"):
-        bp.checks.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
+bp.checks.net221_checks.net221_forward(forward, ("z1", "a1"), seeds=(411, 412), biases=False,
+                                      reference=bp.net221.forward)
 ### END HIDDEN TESTS
 
 # %% tests id="forward__output" points=1
 """forward computes the output, z2 and y_hat, and keeps x."""
-x_check = np.array([0.8, -0.5])
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
-bp.checks.true(isinstance(cache_check, dict) and set(bp.net221.CACHE_KEYS) <= set(cache_check),
-              "forward should return a dict with keys 'x', 'z1', 'a1', 'z2', 'y_hat'; got "
-              f"{sorted(cache_check) if isinstance(cache_check, dict) else type(cache_check).__name__}",
-              "keys")
-z2_expected = params_check["W2"] @ np.tanh(params_check["W1"] @ x_check)
-bp.checks.close("cache['x']", cache_check["x"], x_check)
-bp.checks.close("cache['z2']", cache_check["z2"], z2_expected)
-bp.checks.true(not bp.checks.diagnosis.diagnose("y_hat", cache_check["y_hat"], z2_expected).passed,
-              "cache['y_hat'] equals z2: the output unit applies tanh too, y_hat = tanh(z2).",
-              "missing-activation")
-bp.checks.close("cache['y_hat']", cache_check["y_hat"], np.tanh(z2_expected))
+bp.checks.net221_checks.net221_forward(forward, ("x", "z2", "y_hat"), biases=False,
+                                       required=bp.net221.CACHE_KEYS)
 ### BEGIN HIDDEN TESTS
-for seed in (413, 414):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
-    cache_check = bp.checks.call("forward(x, params)", forward, x_check, params_check)
-    expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    for key in ("z2", "y_hat"):
-        bp.checks.close(f"cache[{key!r}] at a hidden point", cache_check[key], expected[key])
+bp.checks.net221_checks.net221_forward(forward, ("z2", "y_hat"), seeds=(413, 414), biases=False,
+                                      reference=bp.net221.forward)
 ### END HIDDEN TESTS
 
 # %% tests id="forward__biases" points=1
 """forward adds the biases b1 and b2."""
-x_check = np.array([0.8, -0.5])
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-cache_check = bp.checks.call("forward(x, params) with biases", forward, x_check, params_check)
-z1_expected = params_check["W1"] @ x_check + params_check["b1"]
-z2_expected = params_check["W2"] @ np.tanh(z1_expected) + params_check["b2"]
-for key, value in (("z1", z1_expected), ("a1", np.tanh(z1_expected)), ("z2", z2_expected),
-                   ("y_hat", np.tanh(z2_expected))):
-    bp.checks.close(f"cache[{key!r}] with biases", cache_check[key], value)
+bp.checks.net221_checks.net221_forward(forward, ("z1", "a1", "z2", "y_hat"))
 ### BEGIN HIDDEN TESTS
-x_check = bp.checks.testdata.points(415, (2,))
-params_check = bp.net221.init_params(np.random.default_rng(415))
-cache_check = bp.checks.call("forward(x, params) with biases", forward, x_check, params_check)
-expected = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-for key in ("z1", "a1", "z2", "y_hat"):
-    bp.checks.close(f"cache[{key!r}] with biases at a hidden point", cache_check[key],
-                   expected[key])
+bp.checks.net221_checks.net221_forward(forward, ("z1", "a1", "z2", "y_hat"), seeds=(415,),
+                                      reference=bp.net221.forward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -336,13 +287,8 @@ print("central difference:   ", bp.net221.describe(bp.numdiff.gradient(loss_of_W
 
 # %% tests id="local_derivatives__output_side" points=1
 """local_derivatives: the output-side factors dL_dy_hat and dy_hat_dz2."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-z1_check = params_check["W1"] @ x_check
-z2_check = params_check["W2"] @ np.tanh(z1_check)
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
+x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(biases=False)
+z2_check = cache_check["z2"]
 got = bp.checks.call("local_derivatives(cache, t, params, 0, 0)", local_derivatives,
                     cache_check, t_check, params_check, 0, 0)
 bp.checks.true(isinstance(got, dict) and set(bp.net221.FACTOR_KEYS) <= set(got),
@@ -360,10 +306,7 @@ bp.checks.mapping("the output-side factors", got,
                   tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 for seed in (421, 422):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+    x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(seed)
     got = bp.checks.call("local_derivatives(cache, t, params, 1, 0)", local_derivatives,
                         cache_check, t_check, params_check, 1, 0)
     expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
@@ -374,13 +317,8 @@ for seed in (421, 422):
 
 # %% tests id="local_derivatives__hidden_side" points=1
 """local_derivatives: dz2_da1, da1_dz1 and dz1_dW1 for every weight W1[j, i]."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-z1_check = params_check["W1"] @ x_check
-z2_check = params_check["W2"] @ np.tanh(z1_check)
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
+x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(biases=False)
+z1_check = cache_check["z1"]
 got = {(j, i): bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
                               cache_check, t_check, params_check, j, i)
        for j in range(2) for i in range(2)}
@@ -405,9 +343,8 @@ for (j, i), factors_check in got.items():
                       {key: factors_check[key] for key in numerical}, numerical,
                       tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
-x_check, t_check = bp.checks.testdata.points(423, (2,)), -0.4
-params_check = bp.net221.init_params(np.random.default_rng(423))
-cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
+x_check, _, params_check, cache_check = bp.checks.net221_checks.net221_case(423)
+t_check = -0.4
 for j in range(2):
     for i in range(2):
         got = bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
@@ -420,13 +357,7 @@ for j in range(2):
 
 # %% tests id="local_derivatives__product" points=1
 """The products of the factors pass a gradient check of dL/dW1, and are exact."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-z1_check = params_check["W1"] @ x_check
-z2_check = params_check["W2"] @ np.tanh(z1_check)
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
+x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(biases=False)
 dW1_from_products = np.array([[bp.net221.product(bp.checks.call(
     "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values())
     for i in range(2)] for j in range(2)])
@@ -616,11 +547,13 @@ def backward(x, t, params, cache):
     Parameters
     ----------
     x : ndarray of shape (2,)
+        The input.
     t : float
+        Its target.
     params : dict
-        W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
+        The network: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
     cache : dict
-        x, z1, a1, z2, y_hat from forward(x, params).
+        What forward(x, params) kept: x, z1, a1, z2, y_hat.
 
     Returns
     -------
@@ -656,146 +589,37 @@ print("without biases, dL/dW1[0, 0] =",
 
 # %% tests id="backward__keys_shapes" points=1
 """backward returns the keys of params, each gradient of its parameter's shape."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-z1_check = params_check["W1"] @ x_check + params_check["b1"]
-z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
-grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                            params_check, cache_check)
-bp.checks.true(isinstance(grads_check, dict) and set(grads_check) == set(params_check),
-              "backward should return a dict with the keys of params, "
-              f"{sorted(params_check)}; got "
-              f"{sorted(grads_check) if isinstance(grads_check, dict) else type(grads_check).__name__}",
-              "keys")
-for key, value in params_check.items():
-    bp.checks.true(np.shape(grads_check[key]) == value.shape,
-                  f"grads[{key!r}] should have shape {value.shape}, like params[{key!r}]; "
-                  f"got {np.shape(grads_check[key])}", "shape")
+x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case()
+bp.checks.layer_checks.keys_and_shapes("backward", bp.checks.call(
+    "backward(x, t, params, cache)", backward, x_check, t_check, params_check, cache_check), params_check)
 print("grads has the keys and shapes of params.")
 
 # %% tests id="backward__dW2" points=1
 """backward: dL/dW2 passes a gradient check, and is exact."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-z1_check = params_check["W1"] @ x_check + params_check["b1"]
-z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
-grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                            params_check, cache_check)
-bp.checks.true(isinstance(grads_check, dict) and "W2" in grads_check,
-              "backward should return a dict with the key 'W2' (dL/dW2)", "keys")
-bp.checks.gradient("grads['W2']", grads_check["W2"],
-                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "W2", value),
-                  params_check["W2"])
+bp.checks.net221_checks.net221_gradient(backward, "W2")
 ### BEGIN HIDDEN TESTS
-for seed in (431, 432, 433):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                                params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
-                                           cache_check)
-    bp.checks.formula("grads['W2'] at a hidden point", grads_check["W2"], expected["W2"])
+bp.checks.net221_checks.net221_gradient(backward, "W2", seeds=(431, 432, 433), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db2" points=1
 """backward: dL/db2 passes a gradient check, and is exact."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-z1_check = params_check["W1"] @ x_check + params_check["b1"]
-z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
-grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                            params_check, cache_check)
-bp.checks.true(isinstance(grads_check, dict) and "b2" in grads_check,
-              "backward should return a dict with the key 'b2' (dL/db2)", "keys")
-bp.checks.true(not bp.checks.diagnosis.diagnose("b2", grads_check["b2"], np.zeros((1,))).passed,
-              "grads['b2'] is all zeros, but the loss does change with b2: nudge it and "
-              "the pre-activation it enters moves by the same amount.", "zeros")
-bp.checks.gradient("grads['b2']", grads_check["b2"],
-                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "b2", value),
-                  params_check["b2"])
+bp.checks.net221_checks.net221_gradient(backward, "b2")
 ### BEGIN HIDDEN TESTS
-for seed in (434, 435):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                                params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
-                                           cache_check)
-    bp.checks.formula("grads['b2'] at a hidden point", grads_check["b2"], expected["b2"])
+bp.checks.net221_checks.net221_gradient(backward, "b2", seeds=(434, 435), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__dW1" points=2
 """backward: dL/dW1 passes a gradient check, and is exact."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-z1_check = params_check["W1"] @ x_check + params_check["b1"]
-z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
-grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                            params_check, cache_check)
-bp.checks.true(isinstance(grads_check, dict) and "W1" in grads_check,
-              "backward should return a dict with the key 'W1' (dL/dW1)", "keys")
-bp.checks.gradient("grads['W1']", grads_check["W1"],
-                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "W1", value),
-                  params_check["W1"])
+bp.checks.net221_checks.net221_gradient(backward, "W1")
 ### BEGIN HIDDEN TESTS
-for seed in (436, 437, 438):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                                params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
-                                           cache_check)
-    bp.checks.formula("grads['W1'] at a hidden point", grads_check["W1"], expected["W1"])
+bp.checks.net221_checks.net221_gradient(backward, "W1", seeds=(436, 437, 438), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db1" points=1
 """backward: dL/db1 passes a gradient check, and is exact."""
-x_check, t_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-z1_check = params_check["W1"] @ x_check + params_check["b1"]
-z2_check = params_check["W2"] @ np.tanh(z1_check) + params_check["b2"]
-cache_check = {"x": x_check, "z1": z1_check, "a1": np.tanh(z1_check), "z2": z2_check,
-               "y_hat": np.tanh(z2_check)}
-grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                            params_check, cache_check)
-bp.checks.true(isinstance(grads_check, dict) and "b1" in grads_check,
-              "backward should return a dict with the key 'b1' (dL/db1)", "keys")
-bp.checks.true(not bp.checks.diagnosis.diagnose("b1", grads_check["b1"], np.zeros((2,))).passed,
-              "grads['b1'] is all zeros, but the loss does change with b1: nudge it and "
-              "the pre-activation it enters moves by the same amount.", "zeros")
-bp.checks.gradient("grads['b1']", grads_check["b1"],
-                  lambda value: bp.net221.loss_at(x_check, t_check, params_check, "b1", value),
-                  params_check["b1"])
+bp.checks.net221_checks.net221_gradient(backward, "b1")
 ### BEGIN HIDDEN TESTS
-for seed in (439, 440):
-    x_check = bp.checks.testdata.points(seed, (2,))
-    t_check = float(bp.checks.testdata.points(seed + 50, (), -0.9, 0.9))
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    cache_check = bp.checks.testdata.expected(bp.net221.forward, x_check, params_check)
-    grads_check = bp.checks.call("backward(x, t, params, cache)", backward, x_check, t_check,
-                                params_check, cache_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
-                                           cache_check)
-    bp.checks.formula("grads['b1'] at a hidden point", grads_check["b1"], expected["b1"])
+bp.checks.net221_checks.net221_gradient(backward, "b1", seeds=(439, 440), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -883,9 +707,11 @@ def backward_sigmoid_bce(x, t, params):
     Parameters
     ----------
     x : ndarray of shape (2,)
+        The input.
     t : float in [0, 1]
+        Its target, a probability.
     params : dict
-        W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
+        The network: W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
 
     Returns
     -------
@@ -916,77 +742,41 @@ print("central difference for b2:", bp.net221.describe(bp.numdiff.gradient(
 
 # %% tests id="backward_sigmoid_bce__output_layer" points=1
 """backward_sigmoid_bce: dL/dW2 and dL/db2 pass a gradient check."""
-x_check, t_check = np.array([0.8, -0.5]), 1.0
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.array([0.2, -0.3]),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.array([-0.3])}
-grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
-                            x_check, t_check, params_check)
-for key in ("W2", "b2"):
-    bp.checks.true(isinstance(grads_check, dict) and key in grads_check,
-                  f"backward_sigmoid_bce should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}]", grads_check[key],
-                      lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
-                      params_check[key])
+x_check, _, params_check, _ = bp.checks.net221_checks.net221_case()
+bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W2", "b2"), x_check, 1.0, params_check)
 ### BEGIN HIDDEN TESTS
 for seed in (441, 442):
-    x_check, t_check = bp.checks.testdata.points(seed, (2,)), float(seed % 2)
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
-                                x_check, t_check, params_check)
-    for key in ("W2", "b2"):
-        bp.checks.gradient(f"grads[{key!r}] at a hidden point", grads_check[key],
-                          lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
-                          params_check[key])
+    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed)
+    bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W2", "b2"), x_check, float(seed % 2),
+                                                params_check, where="at a hidden point")
 ### END HIDDEN TESTS
 
 # %% tests id="backward_sigmoid_bce__hidden_layer" points=1
 """backward_sigmoid_bce: dL/dW1 and dL/db1 pass a gradient check, for t = 0 and a soft t."""
-x_check = np.array([-1.2, 0.7])
 params_check = {"W1": np.array([[0.3, 0.8], [-1.1, 0.4]]), "b1": np.array([0.1, 0.5]),
                 "W2": np.array([[-0.6, 1.3]]), "b2": np.array([0.2])}
 for t_check in (0.0, 0.3):
-    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
-                                x_check, t_check, params_check)
-    for key in ("W1", "b1"):
-        bp.checks.true(isinstance(grads_check, dict) and key in grads_check,
-                      f"backward_sigmoid_bce should return a dict with the key {key!r}", "keys")
-        bp.checks.gradient(f"grads[{key!r}] for t = {t_check}", grads_check[key],
-                          lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
-                          params_check[key])
+    bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W1", "b1"), np.array([-1.2, 0.7]),
+                                                t_check, params_check, where=f"for t = {t_check}")
 ### BEGIN HIDDEN TESTS
 for seed in (443, 444):
-    x_check, t_check = bp.checks.testdata.points(seed, (2,)), 0.8
-    params_check = bp.net221.init_params(np.random.default_rng(seed))
-    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
-                                x_check, t_check, params_check)
-    for key in ("W1", "b1"):
-        bp.checks.gradient(f"grads[{key!r}] at a hidden point", grads_check[key],
-                          lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
-                          params_check[key])
+    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed)
+    bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W1", "b1"), x_check, 0.8, params_check,
+                                                where="at a hidden point")
 ### END HIDDEN TESTS
 
 # %% tests id="backward_sigmoid_bce__exact" points=1
 """backward_sigmoid_bce: every gradient is exact, not a finite-difference estimate."""
-x_check, t_check = np.array([1.5, -2.0]), 1.0
 params_check = {"W1": np.array([[0.9, 0.4], [-0.7, 1.2]]), "b1": np.array([0.0, 0.3]),
                 "W2": np.array([[2.0, -1.5]]), "b2": np.array([0.5])}
-grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
-                            x_check, t_check, params_check)
-for key in params_check:
-    bp.checks.true(isinstance(grads_check, dict) and key in grads_check,
-                  f"backward_sigmoid_bce should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}]", grads_check[key],
-                      lambda value: bp.net221_bce.loss_at(x_check, t_check, params_check, key, value),
-                      params_check[key])
+bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, params_check, np.array([1.5, -2.0]), 1.0,
+                                            params_check)
 ### BEGIN HIDDEN TESTS
 for seed in (445, 446):
-    x_check, t_check = 1.5 * bp.checks.testdata.points(seed, (2,)), float(seed % 2)
     params_check = bp.net221.init_params(np.random.default_rng(seed), scale=1.5)
-    grads_check = bp.checks.call("backward_sigmoid_bce(x, t, params)", backward_sigmoid_bce,
-                                x_check, t_check, params_check)
-    expected = bp.checks.testdata.expected(bp.net221_bce.backward, x_check, t_check, params_check)
-    for key in params_check:
-        bp.checks.formula(f"grads[{key!r}] at a hidden point", grads_check[key], expected[key])
+    bp.checks.net221_checks.net221_bce_gradients(
+        backward_sigmoid_bce, params_check, 1.5 * bp.checks.testdata.points(seed, (2,)), float(seed % 2),
+        params_check, where="at a hidden point", reference=bp.net221_bce.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1073,18 +863,14 @@ def gradients_fixed(x, y, params):
     dW2 : ndarray of shape (1, 2)
     """
     ### BEGIN SOLUTION
-    W1, W2 = params["W1"], params["W2"]
-    s1 = W1 @ x
+    s1 = params["W1"] @ x
     z1 = np.tanh(s1)
-    z2 = np.tanh(W2[0] @ z1)
-    dL_dz2 = -(y - z2)                    # L = 1/2 (y - z2)**2
+    z2 = np.tanh(params["W2"][0] @ z1)
+    dL_dz2 = -(y - z2)                    # the inner derivative of (y - z2) is -1
     dz2_ds2 = 1.0 - z2 ** 2
-    dz1_ds1 = 1.0 - z1 ** 2
-    dW1, dW2 = np.zeros((2, 2)), np.zeros((1, 2))
-    for j in range(2):
-        dW2[0, j] = dL_dz2 * dz2_ds2 * z1[j]
-        for i in range(2):
-            dW1[j, i] = dL_dz2 * dz2_ds2 * W2[0, j] * dz1_ds1[j] * x[i]
+    dz1_ds1 = 1.0 - z1 ** 2               # tanh' written with the tanh's output z1
+    dW2 = (dL_dz2 * dz2_ds2 * z1)[None, :]
+    dW1 = np.outer(dL_dz2 * dz2_ds2 * params["W2"][0] * dz1_ds1, x)
     return dW1, dW2
     ### END SOLUTION
 
@@ -1096,64 +882,36 @@ check_against_numerical(gradients_fixed(x, t, params), x, t, params)
 
 # %% tests id="gradients_fixed__dW2" points=1
 """gradients_fixed: dW2 passes a gradient check (the slip that reaches every gradient)."""
-x_check, y_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check, params_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              f"gradients_fixed should return a pair (dW1, dW2); got {type(result).__name__}", "shape")
-numerical_dW2 = bp.numdiff.gradient(
-    lambda W2: 0.5 * (y_check - np.tanh(W2 @ np.tanh(params_check["W1"] @ x_check))[0]) ** 2,
-    params_check["W2"])
-bp.checks.true(not bp.checks.diagnosis.diagnose("dW2", -np.asarray(result[1], dtype=float),
-                                        numerical_dW2).passed,
-              "dW2 has the opposite sign in every entry: the slip is still in dL_dz2. "
-              "Differentiating 1/2 (y - z2)**2 with respect to z2 brings down (y - z2) AND the "
-              "inner derivative of (y - z2) with respect to z2, which is -1. The slides drop it.",
-              "sign")
-bp.checks.close("dW2", result[1], numerical_dW2, tol=bp.checks.diagnosis.NUMERICAL_TOL)
+x_check, y_check, params_check, _ = bp.checks.net221_checks.net221_case(biases=False)
+sign_slip = ("dW2 has the opposite sign in every entry: the slip is still in dL_dz2. "
+             "Differentiating 1/2 (y - z2)**2 with respect to z2 brings down (y - z2) AND the "
+             "inner derivative of (y - z2) with respect to z2, which is -1. The slides drop it.")
+bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, y_check, params_check,
+                                   slips=[(-1.0, sign_slip, "sign")])
 ### BEGIN HIDDEN TESTS
 for seed in (451, 452):
-    x_check, y_check = bp.checks.testdata.points(seed, (2,)), -0.3
-    params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
-    result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check,
-                           params_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, y_check, params_check,
-                                           bp.checks.testdata.expected(bp.net221.forward, x_check, params_check))
-    bp.checks.close("dW2 at a hidden point", result[1], expected["W2"])
+    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed, biases=False)
+    bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, -0.3, params_check,
+                                       where="at a hidden point", reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="gradients_fixed__dW1" points=1
 """gradients_fixed: dW1 passes a gradient check (the slip inside the hidden layer)."""
-x_check, y_check = np.array([0.8, -0.5]), 0.5
-params_check = {"W1": np.array([[0.5, -1.0], [1.5, 0.25]]), "b1": np.zeros(2),
-                "W2": np.array([[1.0, -0.75]]), "b2": np.zeros(1)}
-result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check, params_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              f"gradients_fixed should return a pair (dW1, dW2); got {type(result).__name__}", "shape")
+x_check, y_check, params_check, _ = bp.checks.net221_checks.net221_case(biases=False)
 s1_check = params_check["W1"] @ x_check
-numerical_dW1 = bp.numdiff.gradient(
-    lambda W1: 0.5 * (y_check - np.tanh(params_check["W2"] @ np.tanh(W1 @ x_check))[0]) ** 2,
-    params_check["W1"])
 slope_ratio = (1.0 - s1_check ** 2) / (1.0 - np.tanh(s1_check) ** 2)
-for sign in (1.0, -1.0):
-    bp.checks.true(not bp.checks.diagnosis.diagnose("dW1", np.asarray(result[0], dtype=float),
-                                            sign * slope_ratio[:, None] * numerical_dW1).passed,
-                  "dW1 still uses 1 - s1**2 for the slope of the hidden tanh. tanh'(s) is "
-                  "1 - tanh(s)**2 = 1 - z**2, written with the OUTPUT z of the tanh. The two "
-                  "agree only at s = 0, which is why the slip survives a check at zero; for "
-                  "|s| > 1, 1 - s**2 is even negative, while tanh never slopes down.",
-                  "tanh-slip")
-bp.checks.close("dW1", result[0], numerical_dW1, tol=bp.checks.diagnosis.NUMERICAL_TOL)
+tanh_slip = ("dW1 still uses 1 - s1**2 for the slope of the hidden tanh. tanh'(s) is "
+             "1 - tanh(s)**2 = 1 - z**2, written with the OUTPUT z of the tanh. The two "
+             "agree only at s = 0, which is why the slip survives a check at zero; for "
+             "|s| > 1, 1 - s**2 is even negative, while tanh never slopes down.")
+bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, y_check, params_check,
+                                   slips=[(sign * slope_ratio[:, None], tanh_slip, "tanh-slip")
+                                          for sign in (1.0, -1.0)])
 ### BEGIN HIDDEN TESTS
 for seed in (453, 454):
-    x_check, y_check = bp.checks.testdata.points(seed, (2,)), 0.6
-    params_check = bp.net221.init_params(np.random.default_rng(seed), biases=False)
-    result = bp.checks.call("gradients_fixed(x, y, params)", gradients_fixed, x_check, y_check,
-                           params_check)
-    expected = bp.checks.testdata.expected(bp.net221.backward, x_check, y_check, params_check,
-                                           bp.checks.testdata.expected(bp.net221.forward, x_check, params_check))
-    bp.checks.close("dW1 at a hidden point", result[0], expected["W1"])
+    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed, biases=False)
+    bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, 0.6, params_check,
+                                       where="at a hidden point", reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -125,16 +125,17 @@ if not bp.grading():
 
 # %% solution id="sigmoid_prime"
 def sigmoid_prime(z):
-    """Slope of the logistic sigmoid at every entry of z.
+    """The sigmoid's slope d sigma / dz, entry by entry.
 
     Parameters
     ----------
-    z : ndarray of any shape
+    z : ndarray
+        Pre-activations, of any shape.
 
     Returns
     -------
-    ndarray of the shape of z
-        d sigma / dz at each entry.
+    ndarray
+        The slope at each entry of z, in an array shaped like z.
     """
     ### BEGIN SOLUTION
     s = bp.activations.sigmoid(z)
@@ -412,13 +413,15 @@ def dense_backward(dZ, A_prev, W):
     dZ : ndarray of shape (N, n_out)
         dL/dZ, one example per row.
     A_prev : ndarray of shape (N, n_in)
+        The layer's inputs, one example per row.
     W : ndarray of shape (n_out, n_in)
+        The layer's weights.
 
     Returns
     -------
-    dA_prev : ndarray of shape (N, n_in)
-    dW : ndarray of shape (n_out, n_in)
-    db : ndarray of shape (n_out,)
+    tuple (dA_prev, dW, db)
+        dL/dA_prev of shape (N, n_in), dL/dW of shape (n_out, n_in) and dL/db of
+        shape (n_out,).
     """
     ### BEGIN SOLUTION
     dA_prev = dZ @ W
@@ -448,65 +451,29 @@ print("db =", db_try)
 
 # %% tests id="dense_backward__dW" points=2
 """dense_backward: dW matches a central-difference gradient."""
-A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
-                                      bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
-result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
-              "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
-              f"got {type(result).__name__}", "shape")
-bp.checks.gradient("dW from dense_backward", result[1], lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)), W_check, batch_size=4)
+bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((25, (1, 2, 3)), (26, (5, 3, 3))):
-    A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
-    b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
-    result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
-    bp.checks.gradient(f"dW from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
-                      result[1], lambda W_: np.sum(G_check * bp.layers.dense_forward(A_check, W_, b_check)), W_check, batch_size=N)
-    bp.checks.formula(f"dW from dense_backward (hidden: N={N}), exactly", result[1],
-                      bp.checks.testdata.expected(bp.layers.dense_backward, G_check, A_check, W_check)[1],
-                      batch_size=N)
+    bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", seed, N, n_in, n_out,
+                                               where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__db" points=1
 """dense_backward: db matches a central-difference gradient (one entry per output)."""
-A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
-                                      bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
-result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
-              "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
-              f"got {type(result).__name__}", "shape")
-bp.checks.gradient("db from dense_backward", result[2], lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)), b_check, batch_size=4)
+bp.checks.layer_checks.dense_backward_part(dense_backward, "db", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((27, (1, 2, 3)), (28, (6, 2, 2))):
-    A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
-    b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
-    result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
-    bp.checks.gradient(f"db from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
-                      result[2], lambda b_: np.sum(G_check * bp.layers.dense_forward(A_check, W_check, b_)), b_check, batch_size=N)
-    bp.checks.formula(f"db from dense_backward (hidden: N={N}), exactly", result[2],
-                      bp.checks.testdata.expected(bp.layers.dense_backward, G_check, A_check, W_check)[2],
-                      batch_size=N)
+    bp.checks.layer_checks.dense_backward_part(dense_backward, "db", seed, N, n_in, n_out,
+                                               where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__dA_prev" points=2
 """dense_backward: dA_prev matches a central-difference gradient."""
-A_check, W_check, b_check, G_check = (bp.checks.testdata.points(21, (4, 3)), bp.checks.testdata.points(22, (2, 3)),
-                                      bp.checks.testdata.points(23, (2,)), bp.checks.testdata.points(24, (4, 2)))
-result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 3,
-              "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
-              f"got {type(result).__name__}", "shape")
-bp.checks.gradient("dA_prev from dense_backward", result[0], lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)), A_check, batch_size=4)
+bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((29, (1, 3, 2)), (30, (5, 3, 3))):
-    A_check, W_check = bp.checks.testdata.points(seed, (N, n_in)), bp.checks.testdata.points(seed + 1, (n_out, n_in))
-    b_check, G_check = bp.checks.testdata.points(seed + 2, (n_out,)), bp.checks.testdata.points(seed + 3, (N, n_out))
-    result = bp.checks.call("dense_backward", dense_backward, G_check, A_check, W_check)
-    bp.checks.gradient(f"dA_prev from dense_backward (hidden: N={N}, n_in={n_in}, n_out={n_out})",
-                      result[0], lambda A_: np.sum(G_check * bp.layers.dense_forward(A_, W_check, b_check)), A_check, batch_size=N)
-    bp.checks.formula(f"dA_prev from dense_backward (hidden: N={N}), exactly", result[0],
-                      bp.checks.testdata.expected(bp.layers.dense_backward, G_check, A_check, W_check)[0],
-                      batch_size=N)
+    bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", seed, N, n_in, n_out,
+                                               where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -601,10 +568,8 @@ def da_prev_fixed(W, delta):
     """dL/da for the layer's input, one example: the slide's loop, summed correctly."""
     ### BEGIN SOLUTION
     n_out, n_in = W.shape
-    da_prev = np.zeros(n_in)
-    for i in range(n_in):                              # unit i of layer l-1
-        da_prev[i] = sum(W[j, i] * delta[j] for j in range(n_out))
-    return da_prev
+    # unit i of layer l-1 reaches the loss through every unit j of layer l that it feeds
+    return np.array([sum(W[j, i] * delta[j] for j in range(n_out)) for i in range(n_in)])
     ### END SOLUTION
 
 
@@ -717,57 +682,34 @@ print(output_delta(Z_out, t_out, "bce"))
 
 # %% tests id="output_delta__half_mse" points=1
 """output_delta with loss 'half_mse' matches a central-difference gradient."""
-Z_check = bp.checks.testdata.points(31, (4, 2))
-t_check = bp.checks.testdata.probabilities(32, (4, 2))[0]
-bp.checks.gradient("output_delta(Z, t, 'half_mse')",
-                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "half_mse"),
-                  lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "half_mse", Z=z),
-                  Z_check, batch_size=4)
+bp.checks.layer_checks.sigmoid_output_delta(output_delta, bp.checks.testdata.points(31, (4, 2)),
+                                            bp.checks.testdata.probabilities(32, (4, 2))[0], "half_mse")
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((310, (6, 3)), (311, (5, 1))):
-    Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
-    t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
-    got = bp.checks.call("output_delta", output_delta, Z_check, t_check, "half_mse")
-    bp.checks.gradient(f"output_delta(Z, t, 'half_mse') on a hidden {shape} batch", got,
-                      lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "half_mse", Z=z),
-                      Z_check, batch_size=shape[0])
-    bp.checks.formula(f"output_delta(Z, t, 'half_mse') on a hidden {shape} batch, exactly", got,
-                      bp.checks.testdata.expected(bp.mlp_output.output_delta, Z_check, t_check,
-                                                  loss="half_mse"), batch_size=shape[0])
+    bp.checks.layer_checks.sigmoid_output_delta(
+        output_delta, bp.checks.testdata.points(seed, shape, -4.0, 4.0),
+        bp.checks.testdata.probabilities(seed + 1, shape)[1], "half_mse",
+        where=f"on a hidden {shape} batch", reference=bp.mlp_output.output_delta)
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__bce" points=1
 """output_delta with loss 'bce' matches a central-difference gradient."""
-Z_check = bp.checks.testdata.points(35, (4, 2))
-t_check = bp.checks.testdata.probabilities(36, (4, 2))[1]
-bp.checks.gradient("output_delta(Z, t, 'bce')",
-                  bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce"),
-                  lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "bce", Z=z),
-                  Z_check, batch_size=4)
+Z_check, t_check = bp.checks.testdata.points(35, (4, 2)), bp.checks.testdata.probabilities(36, (4, 2))[1]
+bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, t_check, "bce")
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((350, (6, 3)), (351, (5, 1))):
     Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
     t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
-    got = bp.checks.call("output_delta", output_delta, Z_check, t_check, "bce")
-    bp.checks.gradient(f"output_delta(Z, t, 'bce') on a hidden {shape} batch", got,
-                      lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, "bce", Z=z),
-                      Z_check, batch_size=shape[0])
-    bp.checks.formula(f"output_delta(Z, t, 'bce') on a hidden {shape} batch, exactly", got,
-                      bp.checks.testdata.expected(bp.mlp_output.output_delta, Z_check, t_check,
-                                                  loss="bce"), batch_size=shape[0])
+    bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, t_check, "bce",
+                                                where=f"on a hidden {shape} batch",
+                                                reference=bp.mlp_output.output_delta)
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__saturated" points=1
 """output_delta on one example whose outputs saturate (sigmoid(40) is exactly 1.0), for both losses."""
-Z_check = np.array([[-12.0, 40.0, 0.5]])
-t_check = np.array([[1.0, 0.0, 1.0]])
 for loss_check in ("half_mse", "bce"):
-    got = bp.checks.call(f"output_delta(Z, t, {loss_check!r})", output_delta, Z_check, t_check, loss_check)
-    bp.checks.true(np.all(np.isfinite(got)), f"output_delta(Z, t, {loss_check!r}) should be finite; "
-                  f"got {got}", "non-finite")
-    bp.checks.gradient(f"output_delta(Z, t, {loss_check!r}) for N = 1", got,
-                      lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, loss_check, Z=z),
-                      Z_check)
+    bp.checks.layer_checks.sigmoid_output_delta(output_delta, np.array([[-12.0, 40.0, 0.5]]),
+                                                np.array([[1.0, 0.0, 1.0]]), loss_check, where="for N = 1")
 
 # %% [markdown]
 # #### What you just derived
@@ -999,139 +941,41 @@ for key in params_deep:
 """mlp_backward returns one gradient per parameter, each of its parameter's shape."""
 params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache([3, 4, 4, 2], 5, 50,
                                                                             hidden="tanh")
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check, "tanh",
-                      "half_mse")
-bp.checks.true(isinstance(grads, dict) and set(grads) == set(params_check),
-              "mlp_backward should return a dict with the keys of params, "
-              f"{sorted(params_check)}; got "
-              f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}", "keys")
-for key in params_check:
-    bp.checks.true(np.shape(grads[key]) == params_check[key].shape,
-                  f"grads[{key!r}] should have the shape of params[{key!r}], "
-                  f"{params_check[key].shape}; got {np.shape(grads[key])}", "shape")
+bp.checks.layer_checks.keys_and_shapes(
+    "mlp_backward", bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                                   "tanh", "half_mse"), params_check)
 
 # %% tests id="mlp_backward__output_layer" points=2
 """mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with the half squared error."""
-sizes, N_check, seed, activation_check, loss_check, keys = ([2, 2, 1], 4, 51, 'sigmoid', 'half_mse', ('W2', 'b2'))
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden=activation_check, loss=loss_check),
-                      params_check[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse",
+                                            ("W2", "b2"))
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed, activation_check, loss_check, keys = ([2, 3, 2], 1, 52, 'tanh', 'bce', ('W2', 'b2'))
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
-                                    t_check, loss=loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tanh", "bce", ("W2", "b2"),
+                                            reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__first_layer" points=2
 """mlp_backward: dW1 and db1 of a 2-3-2 tanh network with the half squared error."""
-sizes, N_check, seed, activation_check, loss_check, keys = ([2, 3, 2], 4, 53, 'tanh', 'half_mse', ('W1', 'b1'))
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden=activation_check, loss=loss_check),
-                      params_check[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 4, 53, "tanh", "half_mse", ("W1", "b1"))
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed, activation_check, loss_check, keys = ([3, 2, 1], 1, 54, 'sigmoid', 'half_mse', ('W1', 'b1'))
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
-                                    t_check, loss=loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse",
+                                            ("W1", "b1"), reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__deep" points=2
 """mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
-sizes, N_check, seed, activation_check, loss_check, keys = ([3, 4, 4, 2], 5, 55, 'tanh', 'bce', None)
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden=activation_check, loss=loss_check),
-                      params_check[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce")
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed, activation_check, loss_check, keys = ([2, 5, 3, 3, 2], 3, 56, 'tanh', 'half_mse', None)
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
-                                    t_check, loss=loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 5, 3, 3, 2], 3, 56, "tanh", "half_mse",
+                                            reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__sigmoid_bce" points=1
 """mlp_backward: every gradient of a 2-3-3-1 sigmoid network with cross-entropy."""
-sizes, N_check, seed, activation_check, loss_check, keys = ([2, 3, 3, 1], 6, 57, 'sigmoid', 'bce', None)
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden=activation_check, loss=loss_check),
-                      params_check[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 3, 1], 6, 57, "sigmoid", "bce")
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed, activation_check, loss_check, keys = ([3, 3, 2, 2], 4, 58, 'sigmoid', 'bce', None)
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache(
-    sizes, N_check, seed, hidden=activation_check, loss=loss_check)
-grads = bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                      activation_check, loss_check)
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                                    {**cache_check, "hidden": activation_check, "output": "sigmoid"},
-                                    t_check, loss=loss_check)
-for key in keys or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"mlp_backward should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, {activation_check}, "
-                      f"{loss_check}, N={N_check})", grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 3, 2, 2], 4, 58, "sigmoid", "bce",
+                                            reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1184,14 +1028,12 @@ for name, grad in (("W1", dW1_slide), ("W2", dW2_slide)):
 def gradients_slide_fixed(x, t, params):
     """dL/dW1 and dL/dW2 of one example (sigmoid layers, zero biases), slip fixed."""
     ### BEGIN SOLUTION
-    W1, W2 = params["W1"], params["W2"]
-    h = bp.activations.sigmoid(W1 @ x)
-    o = bp.activations.sigmoid(W2 @ h)
+    h = bp.activations.sigmoid(params["W1"] @ x)
+    o = bp.activations.sigmoid(params["W2"] @ h)
     delta_k = (o - t) * o * (1.0 - o)
-    delta_j = (W2.T @ delta_k) * h * (1.0 - h)
-    dW2 = np.outer(delta_k, h)                    # delta_k h_j
-    dW1 = np.outer(delta_j, x)                    # delta_j x_i
-    return dW1, dW2
+    delta_j = (params["W2"].T @ delta_k) * h * (1.0 - h)
+    dW1 = np.outer(delta_j, x)                    # delta_j x_i: layer 1's source is the input
+    return dW1, np.outer(delta_k, h)
     ### END SOLUTION
 
 
@@ -1282,9 +1124,11 @@ def leaky_grads(params, X, t):
     Parameters
     ----------
     params : dict
-        "W1", "b1", ..., "WL", "bL".
+        The weights and biases "W1", "b1", ..., "WL", "bL" of the network.
     X : ndarray of shape (N, n_0)
+        The inputs, one example per row.
     t : ndarray of shape (N, n_L)
+        The targets.
 
     Returns
     -------
@@ -1324,83 +1168,32 @@ for key in params_leaky:
 
 # %% tests id="leaky_grads__output_layer" points=1
 """leaky_grads: the output layer's gradients of a 2-4-1 network."""
-sizes, N_check, seed = ([2, 4, 1], 6, 61)
-params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
-grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
-for key in ('W2', 'b2') or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"leaky_grads should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="leaky_relu",
-                                              output="identity", loss="half_mse"),
-                      params_check[key], batch_size=N_check)
+LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"),
+                                       **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed = ([3, 5, 2], 4, 62)
-params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
-grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="leaky_relu",
-                                          output="identity")[1]
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check,
-                                    loss="half_mse")
-for key in ('W2', 'b2') or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"leaky_grads should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, N={N_check})",
-                      grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"),
+                                       **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__hidden_layers" points=1
 """leaky_grads: every hidden layer's gradients of a 3-5-4-2 network."""
-sizes, N_check, seed = ([3, 5, 4, 2], 5, 63)
-params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
-grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
-for key in ('W1', 'b1', 'W2', 'b2') or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"leaky_grads should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="leaky_relu",
-                                              output="identity", loss="half_mse"),
-                      params_check[key], batch_size=N_check)
+LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63,
+                                       ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed = ([2, 6, 3, 3, 1], 7, 64)
-params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
-grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="leaky_relu",
-                                          output="identity")[1]
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check,
-                                    loss="half_mse")
-for key in ('W1', 'b1', 'W2', 'b2') or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"leaky_grads should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, N={N_check})",
-                      grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64,
+                                       ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK,
+                                       reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__exact" points=1
 """leaky_grads: every gradient of a 4-3-3 network, and exactness (hidden)."""
-sizes, N_check, seed = ([4, 3, 3], 8, 65)
-params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
-grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
-for key in None or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"leaky_grads should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] ({'-'.join(map(str, sizes))}, N={N_check})", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key, hidden="leaky_relu",
-                                              output="identity", loss="half_mse"),
-                      params_check[key], batch_size=N_check)
+LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [4, 3, 3], 8, 65, **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-sizes, N_check, seed = ([3, 4, 4, 2], 6, 66)
-params_check, X_check, t_check = bp.mlp_problems.example_problem(sizes, N_check, seed)
-grads = bp.checks.call("leaky_grads", leaky_grads, params_check, X_check, t_check)
-cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check, hidden="leaky_relu",
-                                          output="identity")[1]
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_check,
-                                    loss="half_mse")
-for key in None or params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"leaky_grads should return a dict with the key {key!r}", "keys")
-    bp.checks.formula(f"grads[{key!r}] (hidden: {'-'.join(map(str, sizes))}, N={N_check})",
-                      grads[key], exact[key], batch_size=N_check)
+bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 4, 4, 2], 6, 66, **LEAKY_NETWORK,
+                                       reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% [markdown]

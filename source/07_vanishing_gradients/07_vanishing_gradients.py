@@ -141,74 +141,30 @@ for activation_try in ("sigmoid", "tanh"):
 
 # %% tests id="layer_jacobian__sigmoid" points=1
 """layer_jacobian of a sigmoid layer matches central differences."""
-W_check, b_check = bp.checks.testdata.points(71, (3, 4)), bp.checks.testdata.points(72, (3,))
-a_check = bp.checks.testdata.points(73, (4,))
-z_check = W_check @ a_check + b_check
-bp.checks.close("layer_jacobian(W, z, 'sigmoid')",
-                bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.activations.sigmoid(W_check @ a + b_check), a_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "sigmoid",
+                                         *bp.checks.jacobian_checks.layer_case(71, 3, 4))
 ### BEGIN HIDDEN TESTS
-W_check, b_check = bp.checks.testdata.points(74, (4, 4)), bp.checks.testdata.points(75, (4,))
-a_check = bp.checks.testdata.points(76, (4,))
-z_check = W_check @ a_check + b_check
-bp.checks.close("layer_jacobian(W, z, 'sigmoid') for a hidden square W",
-                bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.activations.sigmoid(W_check @ a + b_check), a_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
-bp.checks.formula("layer_jacobian(W, z, 'sigmoid') for a hidden square W",
-                  bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "sigmoid"),
-                  bp.checks.testdata.expected(bp.jacobians.layer_jacobian, W_check, z_check,
-                                              "sigmoid"))
+bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "sigmoid", *bp.checks.jacobian_checks.layer_case(74, 4, 4),
+                                         where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
 ### END HIDDEN TESTS
 
 # %% tests id="layer_jacobian__tanh" points=1
 """layer_jacobian of a tanh layer matches central differences."""
-W_check, b_check = bp.checks.testdata.points(77, (2, 3)), bp.checks.testdata.points(78, (2,))
-a_check = bp.checks.testdata.points(79, (3,))
-z_check = W_check @ a_check + b_check
-bp.checks.close("layer_jacobian(W, z, 'tanh')",
-                bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.activations.tanh(W_check @ a + b_check), a_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "tanh",
+                                         *bp.checks.jacobian_checks.layer_case(77, 2, 3))
 ### BEGIN HIDDEN TESTS
-W_check, b_check = bp.checks.testdata.points(80, (3, 3)), bp.checks.testdata.points(81, (3,))
-a_check = bp.checks.testdata.points(82, (3,))
-z_check = W_check @ a_check + b_check
-bp.checks.close("layer_jacobian(W, z, 'tanh') for a hidden square W",
-                bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.activations.tanh(W_check @ a + b_check), a_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
-bp.checks.formula("layer_jacobian(W, z, 'tanh') for a hidden square W",
-                  bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "tanh"),
-                  bp.checks.testdata.expected(bp.jacobians.layer_jacobian, W_check, z_check,
-                                              "tanh"))
+bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "tanh", *bp.checks.jacobian_checks.layer_case(80, 3, 3),
+                                         where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
 ### END HIDDEN TESTS
 
 # %% tests id="layer_jacobian__relu" points=1
 """layer_jacobian of a ReLU layer: rows of W for active units, zeros for the others."""
 W_check = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])
-b_check = np.array([0.0, -0.5, 0.4])
-a_check = np.array([0.5, 0.5])
-z_check = W_check @ a_check + b_check
-bp.checks.close("layer_jacobian(W, z, 'relu')",
-                bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "relu"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.activations.relu(W_check @ a + b_check), a_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "relu", W_check, np.array([0.0, -0.5, 0.4]),
+                                         np.array([0.5, 0.5]))
 ### BEGIN HIDDEN TESTS
-W_check, b_check = bp.checks.testdata.points(83, (4, 2)), bp.checks.testdata.points(84, (4,))
-a_check = bp.checks.testdata.points(85, (2,))
-z_check = W_check @ a_check + b_check
-bp.checks.close("layer_jacobian(W, z, 'relu') for a hidden (4, 2) W",
-                bp.checks.call("layer_jacobian", layer_jacobian, W_check, z_check, "relu"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.activations.relu(W_check @ a + b_check), a_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "relu", *bp.checks.jacobian_checks.layer_case(83, 4, 2),
+                                         where="for a hidden (4, 2) W")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -298,42 +254,23 @@ print(np.round(bp.jacobians.numerical_jacobian(
 # %% tests id="input_output_jacobian__two_layers" points=1
 """input_output_jacobian of a 3-4-2 tanh network matches central differences."""
 params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, 86)
-bp.checks.close("input_output_jacobian(params, x, 'tanh')",
-                bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
-                               X_check[0], "tanh"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.mlp.forward(params_check, a[None, :], hidden="tanh",
-                                             output="tanh")[0][0], X_check[0]),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                       X_check[0], "tanh")
 
 # %% tests id="input_output_jacobian__deep" points=2
 """input_output_jacobian of deeper sigmoid and ReLU networks matches central differences."""
 for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 3, 2], "relu", 88)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
-    bp.checks.close(f"input_output_jacobian for {'-'.join(map(str, sizes))}, {activation_check}",
-                    bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
-                                   X_check[0], activation_check),
-                    bp.jacobians.numerical_jacobian(
-                        lambda a: bp.mlp.forward(params_check, a[None, :], hidden=activation_check,
-                                                 output=activation_check)[0][0], X_check[0]),
-                    tol=bp.checks.diagnosis.NUMERICAL_TOL)
+    bp.checks.jacobian_checks.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                           X_check[0], activation_check,
+                                           where=f"for {'-'.join(map(str, sizes))}")
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 2], "sigmoid", 90)):
     params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
-    bp.checks.close(f"input_output_jacobian for a hidden {'-'.join(map(str, sizes))}, "
-                    f"{activation_check} network",
-                    bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
-                                   X_check[0], activation_check),
-                    bp.jacobians.numerical_jacobian(
-                        lambda a: bp.mlp.forward(params_check, a[None, :], hidden=activation_check,
-                                                 output=activation_check)[0][0], X_check[0]),
-                    tol=bp.checks.diagnosis.NUMERICAL_TOL)
-    bp.checks.formula(f"input_output_jacobian for a hidden {'-'.join(map(str, sizes))}, "
-                      f"{activation_check} network",
-                      bp.checks.call("input_output_jacobian", input_output_jacobian, params_check,
-                                     X_check[0], activation_check),
-                      bp.checks.testdata.expected(bp.jacobians.input_output_jacobian,
-                                                  params_check, X_check[0], activation_check))
+    bp.checks.jacobian_checks.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                           X_check[0], activation_check,
+                                           where=f"for a hidden {'-'.join(map(str, sizes))} network",
+                                           reference=bp.jacobians.input_output_jacobian)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -448,14 +385,9 @@ for w in (1.0, 4.0, 8.0):
 def sigmoid_layer_bound(W):
     """Largest possible ||diag(sigmoid'(z)) W||_2 over all z.
 
-    Parameters
-    ----------
-    W : ndarray of shape (n_out, n_in)
-
-    Returns
-    -------
-    float
-        The largest factor by which the layer's Jacobian can stretch a vector.
+    W is the weight matrix of a sigmoid layer, of shape (n_out, n_in). The answer is a
+    float: the largest factor by which that layer's Jacobian can stretch a vector,
+    whatever the pre-activation z is.
     """
     ### BEGIN SOLUTION
     return float(np.linalg.norm(W, 2) / 4.0)
@@ -584,9 +516,11 @@ def gradient_norms(params, X, t, activation):
     Parameters
     ----------
     params : dict
-        "W1", "b1", ..., "WL", "bL".
+        A deep network, keys "W1", "b1", ..., "WL", "bL".
     X : ndarray of shape (N, n_0)
+        A batch of inputs.
     t : ndarray of shape (N, n_L)
+        Its targets.
     activation : {"sigmoid", "tanh", "relu"}
         Activation of the hidden layers; the output layer is linear.
 
@@ -884,34 +818,19 @@ def residual_problem(seed, n, m, scale=1.0):
 
 # %% tests id="residual_jacobian__tanh" points=1
 """residual_jacobian of a tanh block matches central differences."""
-block_check, x_check = residual_problem(51, 3, 4)
-bp.checks.close("residual_jacobian(params, x, 'tanh')",
-                bp.checks.call("residual_jacobian", residual_jacobian, block_check, x_check,
-                               "tanh"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.residual.residual_forward(block_check, a, "tanh"), x_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, *residual_problem(51, 3, 4),
+                                       "tanh")
 ### BEGIN HIDDEN TESTS
-block_check, x_check = residual_problem(511, 5, 2)
-bp.checks.close("residual_jacobian(params, x, 'tanh') for a hidden (5, 2) block",
-                bp.checks.call("residual_jacobian", residual_jacobian, block_check, x_check,
-                               "tanh"),
-                bp.jacobians.numerical_jacobian(
-                    lambda a: bp.residual.residual_forward(block_check, a, "tanh"), x_check),
-                tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, *residual_problem(511, 5, 2),
+                                       "tanh", where="for a hidden (5, 2) block")
 ### END HIDDEN TESTS
 
 # %% tests id="residual_jacobian__other_activations" points=1
 """residual_jacobian of sigmoid and ReLU blocks, with a narrow and a wide branch."""
 for activation_check, (n_check, m_check), seed in (("sigmoid", (2, 5), 52), ("relu", (4, 3), 53)):
     block_check, x_check = residual_problem(seed, n_check, m_check)
-    bp.checks.close(f"residual_jacobian(params, x, {activation_check!r}), n={n_check}, m={m_check}",
-                    bp.checks.call("residual_jacobian", residual_jacobian, block_check, x_check,
-                                   activation_check),
-                    bp.jacobians.numerical_jacobian(
-                        lambda a: bp.residual.residual_forward(block_check, a, activation_check),
-                        x_check),
-                    tol=bp.checks.diagnosis.NUMERICAL_TOL)
+    bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
+                                           activation_check, where=f"n={n_check}, m={m_check}")
 
 # %% tests id="residual_jacobian__exact" points=1
 """residual_jacobian has shape (n, n) and is exact."""
@@ -923,11 +842,9 @@ bp.checks.true(np.shape(J_check) == (3, 3),
 ### BEGIN HIDDEN TESTS
 for activation_check, seed in (("tanh", 541), ("sigmoid", 542)):
     block_check, x_check = residual_problem(seed, 4, 6, scale=1.5)
-    bp.checks.formula(f"residual_jacobian(params, x, {activation_check!r}) for a hidden block",
-                      bp.checks.call("residual_jacobian", residual_jacobian, block_check, x_check,
-                                     activation_check),
-                      bp.checks.testdata.expected(bp.residual.residual_jacobian, block_check,
-                                                  x_check, activation_check))
+    bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
+                                           activation_check, where="for a hidden block",
+                                           reference=bp.residual.residual_jacobian)
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -843,7 +843,7 @@ check_against_numerical(gradients_as_on_the_slides(x, t, params), x, t, params)
 #
 # Write `gradients_fixed(x, y, params)`: the slides' function above with both slips
 # fixed, returning the pair `(dW1, dW2)` of shapes `(2, 2)` and `(1, 2)` (biases are
-# zero; ignore `b1` and `b2`). Copy the function and change what is wrong, nothing else.
+# zero; ignore `b1` and `b2`). A copy of the function above is a good start.
 
 # %% solution id="gradients_fixed"
 def gradients_fixed(x, y, params):

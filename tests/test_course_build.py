@@ -159,3 +159,31 @@ def test_a_timing_cell_keeps_its_source_and_leaves_its_measurement_out():
     committed = nbformat.read(SOLUTIONS_DIR / "03_chain_rule" / "03_chain_rule.ipynb", 4)
     timed = [c for c in committed.cells if "best_time" in c.source and "perf_counter" in c.source]
     assert timed and all(c.outputs == [] for c in timed)
+
+
+def test_widget_twins_no_output_shows_get_the_same_ids_in_any_order():
+    """Two sliders that no output shows, each with its own (identical) layout, in any order."""
+    import uuid
+
+    from autograder.authoring.build import WIDGET_STATE, reproducible
+
+    def built(state_order):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("make()", id="cell")]
+        nb.metadata["widgets"] = {WIDGET_STATE: {"version_major": 2, "version_minor": 0,
+                                                 "state": dict(state_order)}}
+        return reproducible(nb, "nb")
+
+    twins = []
+    for value in (1.0, 2.0):
+        slider, layout = uuid.uuid4().hex, uuid.uuid4().hex
+        twins += [(slider, {"model_name": "FloatSliderModel",
+                            "state": {"layout": f"IPY_MODEL_{layout}", "value": value}}),
+                  (layout, {"model_name": "LayoutModel", "state": {}})]
+    one = built(twins)
+    assert one == built(twins[2:] + twins[:2]) == built(twins[::-1])
+    assert one == built([twins[0], twins[3], twins[2], twins[1]])
+    state = one.metadata["widgets"][WIDGET_STATE]["state"]
+    layouts = [m["state"]["layout"].removeprefix("IPY_MODEL_") for m in state.values()
+               if m["model_name"] == "FloatSliderModel"]
+    assert sorted(layouts) == sorted(i for i, m in state.items() if m["model_name"] == "LayoutModel")

@@ -174,16 +174,30 @@ def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.Notebook
     if not state:
         return nb
     outputs = json.dumps([cell.get("outputs", []) for cell in nb.cells])
-    order = [i for i in dict.fromkeys(re.findall(r'"model_id": "([0-9a-f]{32})"', outputs))
-             if i in state]
-    for model_id in order:  # grows while it is walked: a breadth-first walk of references
-        for ref in _MODEL_REF.findall(json.dumps(state[model_id], sort_keys=True)):
-            if ref in state and ref not in order:
-                order.append(ref)
-    unreachable = sorted((i for i in state if i not in order),
-                         key=lambda i: _MODEL_REF.sub("", json.dumps(state[i], sort_keys=True)))
+    def refs(model_id):
+        return [r for r in _MODEL_REF.findall(json.dumps(state[model_id], sort_keys=True))
+                if r in state]
+
+    def content(model_id):
+        return _MODEL_REF.sub("", json.dumps(state[model_id], sort_keys=True))
+
+    def walk(order, start):
+        """Append ``start`` and, breadth first, every model it references."""
+        order += [i for i in start if i not in order]
+        for model_id in order:  # grows while it is walked
+            order += [r for r in dict.fromkeys(refs(model_id)) if r not in order]
+
+    order: list[str] = []
+    walk(order, [i for i in dict.fromkeys(re.findall(r'"model_id": "([0-9a-f]{32})"', outputs))
+                 if i in state])
+    # models no output shows: walked from their roots in the order of their contents, so
+    # that twins (two identical sliders, say) hand out their children's ids in one way
+    rest = [i for i in state if i not in order]
+    referenced = {r for i in rest for r in refs(i)}
+    walk(order, sorted((i for i in rest if i not in referenced), key=content))
+    walk(order, sorted((i for i in state if i not in order), key=content))  # cycles
     renamed = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"backprop-lab/{name}/{n}").hex
-               for n, old in enumerate(order + unreachable)}
+               for n, old in enumerate(order)}
     text = re.sub("|".join(renamed), lambda m: renamed[m.group(0)], json.dumps(nb))
     return nbformat.from_dict(json.loads(text))
 

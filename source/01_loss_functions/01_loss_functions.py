@@ -267,20 +267,11 @@ bp.checks.close("mse([1, 2], [0, 0])", value, 2.5)
 
 # %% solution id="mse_grad"
 def mse_grad(y_hat, t):
-    """Gradient of the mean squared error with respect to the predictions.
+    """Gradient of mse(y_hat, t) with respect to the predictions y_hat.
 
-    Parameters
-    ----------
-    y_hat : ndarray of shape (N,) or (N, n_out)
-        Predictions, one example per row.
-    t : ndarray of the shape of y_hat
-        Targets.
-
-    Returns
-    -------
-    ndarray of the shape of y_hat
-        Entry [n, k] is the partial derivative of mse(y_hat, t) with respect to
-        y_hat[n, k].
+    y_hat (predictions) and t (targets) share one shape, (N,) or (N, n_out), one example
+    per row. Return an array of that shape whose entry [n, k] is the partial derivative
+    of the loss with respect to y_hat[n, k].
     """
     ### BEGIN SOLUTION
     y_hat = np.asarray(y_hat, dtype=float)
@@ -405,21 +396,11 @@ with np.errstate(divide="ignore", invalid="ignore"):
 
 # %% solution id="bce"
 def bce(y_hat, t, eps=1e-12):
-    """Binary cross-entropy of predicted probabilities, safe at 0 and 1.
+    """Binary cross-entropy of probabilities y_hat against targets t, safe at 0 and 1.
 
-    Parameters
-    ----------
-    y_hat : ndarray of shape (N,) or (N, n_out)
-        Predicted probabilities in [0, 1].
-    t : ndarray of the shape of y_hat
-        Targets in [0, 1].
-    eps : float
-        Predictions are clipped into [eps, 1 - eps] before any log.
-
-    Returns
-    -------
-    float
-        -(1/N) * sum of t log(y_hat) + (1 - t) log(1 - y_hat).
+    y_hat and t share one shape, (N,) or (N, n_out), one example per row, with every
+    entry in [0, 1]. Clip y_hat into [eps, 1 - eps] before taking any log. Return a float,
+    -(1/N) * sum of t log(y_hat) + (1 - t) log(1 - y_hat) over every entry.
     """
     ### BEGIN SOLUTION
     p = np.clip(np.asarray(y_hat, dtype=float), eps, 1.0 - eps)
@@ -496,22 +477,10 @@ bp.checks.true(np.isfinite(awful) and abs(awful - 27.631) < 1e-3,
 
 # %% solution id="bce_grad"
 def bce_grad(y_hat, t, eps=1e-12):
-    """Gradient of the binary cross-entropy with respect to the predictions.
+    """Gradient of bce(y_hat, t, eps) with respect to y_hat, at the clipped prediction.
 
-    Parameters
-    ----------
-    y_hat : ndarray of shape (N,) or (N, n_out)
-        Predicted probabilities in [0, 1].
-    t : ndarray of the shape of y_hat
-        Targets in [0, 1].
-    eps : float
-        As in bce: the prediction is clipped into [eps, 1 - eps].
-
-    Returns
-    -------
-    ndarray of the shape of y_hat
-        Entry [n, k] is the partial derivative of bce(y_hat, t, eps) with respect to
-        y_hat[n, k], at the clipped prediction.
+    Arguments as for bce. The answer has the shape of y_hat; its entry [n, k] is the
+    slope of the loss along y_hat[n, k] alone.
     """
     ### BEGIN SOLUTION
     p = np.clip(np.asarray(y_hat, dtype=float), eps, 1.0 - eps)
@@ -783,20 +752,10 @@ for r in r_demo:
 
 # %% solution id="logcosh_grad"
 def logcosh_grad(y_hat, t):
-    """Gradient of the log-cosh loss with respect to the predictions.
+    """dL/dy_hat for L = bp.losses.logcosh(y_hat, t), an array of the shape of y_hat.
 
-    Parameters
-    ----------
-    y_hat : ndarray of shape (N,) or (N, n_out)
-        Predictions, one example per row.
-    t : ndarray of the shape of y_hat
-        Targets.
-
-    Returns
-    -------
-    ndarray of the shape of y_hat
-        Entry [n, k] is the partial derivative of bp.losses.logcosh(y_hat, t) with
-        respect to y_hat[n, k].
+    Arguments as for mse_grad: predictions and targets of one shape, (N,) or (N, n_out),
+    one example per row. Entry [n, k] is dL/dy_hat[n, k].
     """
     ### BEGIN SOLUTION
     y_hat = np.asarray(y_hat, dtype=float)

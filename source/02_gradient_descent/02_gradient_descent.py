@@ -78,16 +78,10 @@ print("x + 2y - 7 on the grid =\n", X + 2 * Y - 7)
 
 # %% solution id="booth"
 def booth(x, y):
-    """Booth's function, elementwise.
+    """Booth's function (x + 2y - 7)**2 + (2x + y - 5)**2 at every point.
 
-    Parameters
-    ----------
-    x, y : ndarray of shapes that broadcast together (or floats)
-
-    Returns
-    -------
-    ndarray of the broadcast shape of x and y
-        (x + 2y - 7)**2 + (2x + y - 5)**2.
+    x and y are floats or arrays whose shapes broadcast together; the answer has their
+    broadcast shape.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -180,16 +174,10 @@ plt.show()
 
 # %% solution id="booth_grad"
 def booth_grad(x, y):
-    """Gradient of Booth's function, elementwise.
+    """The pair (df_dx, df_dy) of Booth's partial derivatives at every point.
 
-    Parameters
-    ----------
-    x, y : ndarray of shapes that broadcast together (or floats)
-
-    Returns
-    -------
-    df_dx, df_dy : ndarray of the broadcast shape of x and y
-        The two partial derivatives at every point.
+    Arguments as for booth. Each of the two arrays returned has the broadcast shape of
+    x and y.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -228,20 +216,12 @@ for part_name, part in zip(("df_dx", "df_dy"), pair):
 
 # %% tests id="booth_grad__matches_numerical" points=2
 """booth_grad matches a central-difference gradient of Booth's function."""
-for point in (np.array([0.0, 0.0]), np.array([-2.5, 1.5]), np.array([4.0, -3.0])):
-    pair = bp.checks.call("booth_grad", booth_grad, point[0], point[1])
-    bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
-                  "booth_grad should return the pair (df_dx, df_dy); "
-                  f"got {type(pair).__name__}", "shape")
-    bp.checks.gradient(f"[df_dx, df_dy] = booth_grad at (x, y) = ({point[0]:g}, {point[1]:g})",
-                      np.array([np.squeeze(part) for part in pair], dtype=float),
-                      lambda p: bp.booth.booth(p[0], p[1]), point)
+bp.checks.fixtures.point_gradients("booth_grad", booth_grad, bp.booth.booth,
+                                   [(0.0, 0.0), (-2.5, 1.5), (4.0, -3.0)])
 ### BEGIN HIDDEN TESTS
-for point in bp.checks.testdata.points(1201, (4, 2), low=-9.0, high=9.0):
-    pair = bp.checks.call("booth_grad", booth_grad, point[0], point[1])
-    bp.checks.gradient("[df_dx, df_dy] = booth_grad at a hidden point",
-                      np.array([np.squeeze(part) for part in pair], dtype=float),
-                      lambda p: bp.booth.booth(p[0], p[1]), point)
+bp.checks.fixtures.point_gradients("booth_grad", booth_grad, bp.booth.booth,
+                                   bp.checks.testdata.points(1201, (4, 2), low=-9.0, high=9.0),
+                                   where=" at a hidden point")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -346,22 +326,11 @@ plt.show()
 
 # %% solution id="gradient_descent"
 def gradient_descent(grad, start, lr, n_steps):
-    """Plain gradient descent with a constant learning rate, keeping the path.
+    """Take n_steps of gradient descent with the constant learning rate lr > 0.
 
-    Parameters
-    ----------
-    grad : callable
-        Maps a point, ndarray of shape (2,), to its gradient, ndarray of shape (2,).
-    start : ndarray of shape (2,)
-    lr : float
-        Learning rate, positive.
-    n_steps : int
-        Number of updates.
-
-    Returns
-    -------
-    ndarray of shape (n_steps + 1, 2)
-        Row 0 is start; row k + 1 is row k - lr * grad(row k).
+    grad(point) returns the gradient at a point; both are arrays of shape (2,), and so is
+    start. Return the whole path, an array of shape (n_steps + 1, 2): start, then the
+    point after each update, row k - lr * grad(row k).
     """
     ### BEGIN SOLUTION
     point = np.array(start, dtype=float)
@@ -579,18 +548,11 @@ print("grad f(p) =", booth_point_grad(p), "   H (p - p*) =", H @ (p - bp.booth.M
 
 # %% solution id="max_stable_lr"
 def max_stable_lr(H):
-    """Largest constant learning rate for which descent on a quadratic converges.
+    """The limit on a constant learning rate for descent on a quadratic, as a float.
 
-    Parameters
-    ----------
-    H : ndarray of shape (n, n)
-        Symmetric positive definite Hessian.
-
-    Returns
-    -------
-    float
-        The supremum of the constant learning rates for which gradient descent on a
-        quadratic with Hessian H converges from every start.
+    H, an (n, n) symmetric positive definite array, is the quadratic's Hessian. Descent
+    converges from every start for each lr between 0 and the value returned, the
+    supremum of such rates.
     """
     ### BEGIN SOLUTION
     eigenvalues = np.linalg.eigvalsh(H)
@@ -735,18 +697,10 @@ plt.show()
 
 # %% solution id="best_lr"
 def best_lr(H):
-    """The constant learning rate with the fastest worst-case convergence.
+    """The constant lr (a float) with the fastest worst-case convergence on a quadratic.
 
-    Parameters
-    ----------
-    H : ndarray of shape (n, n)
-        Symmetric positive definite Hessian.
-
-    Returns
-    -------
-    float
-        The constant learning rate that minimises the slowest contraction factor
-        max_i |1 - lr * lambda_i| over the eigenvalues lambda_i of H.
+    H as for max_stable_lr. The rate returned minimises the slowest contraction factor,
+    the largest |1 - lr * lambda_i| over the eigenvalues lambda_i of H.
     """
     ### BEGIN SOLUTION
     eigenvalues = np.linalg.eigvalsh(H)
@@ -870,16 +824,10 @@ plt.show()
 
 # %% solution id="rosenbrock_grad"
 def rosenbrock_grad(x, y):
-    """Gradient of Rosenbrock's function, elementwise.
+    """(dg_dx, dg_dy): the partial derivatives of bp.rosenbrock.rosenbrock, pointwise.
 
-    Parameters
-    ----------
-    x, y : ndarray of shapes that broadcast together (or floats)
-
-    Returns
-    -------
-    dg_dx, dg_dy : ndarray of the broadcast shape of x and y
-        The two partial derivatives of bp.rosenbrock.rosenbrock at every point.
+    The contract of booth_grad: x and y broadcast together, and both arrays returned
+    have their broadcast shape.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -908,17 +856,13 @@ bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2
                and all(np.shape(part) == (3, 4) for part in pair),
                "rosenbrock_grad(x of shape (3, 1), y of shape (4,)) should return two arrays of "
                f"the broadcast shape (3, 4); got {pair!r:.120}", "shape")
-for point in (np.array([-1.5, 0.5]), np.array([0.75, 2.5]), np.array([1.25, -1.0])):
-    pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, point[0], point[1])
-    bp.checks.gradient(f"[dg_dx, dg_dy] = rosenbrock_grad at ({point[0]:g}, {point[1]:g})",
-                       np.array([np.squeeze(part) for part in pair], dtype=float),
-                       lambda q: bp.rosenbrock.rosenbrock(q[0], q[1]), point)
+bp.checks.fixtures.point_gradients("rosenbrock_grad", rosenbrock_grad, bp.rosenbrock.rosenbrock,
+                                   [(-1.5, 0.5), (0.75, 2.5), (1.25, -1.0)],
+                                   parts=("dg_dx", "dg_dy"))
 ### BEGIN HIDDEN TESTS
-for point in bp.checks.testdata.points(1601, (4, 2), low=-2.0, high=2.0):
-    pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, point[0], point[1])
-    bp.checks.gradient("[dg_dx, dg_dy] = rosenbrock_grad at a hidden point",
-                       np.array([np.squeeze(part) for part in pair], dtype=float),
-                       lambda q: bp.rosenbrock.rosenbrock(q[0], q[1]), point)
+bp.checks.fixtures.point_gradients("rosenbrock_grad", rosenbrock_grad, bp.rosenbrock.rosenbrock,
+                                   bp.checks.testdata.points(1601, (4, 2)),
+                                   parts=("dg_dx", "dg_dy"), where=" at a hidden point")
 ### END HIDDEN TESTS
 
 # %% tests id="rosenbrock_grad__descends" points=1

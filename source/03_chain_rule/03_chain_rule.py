@@ -408,17 +408,11 @@ bp.checks.mapping("the bars of a hidden graph where one node has three children"
 
 # %% solution id="neuron_loss"
 def neuron_loss(w, b, x, t, lam):
-    """Regularised loss of a logistic neuron on a batch.
+    """The regularised loss of the logistic neuron on a batch, as a float.
 
-    Parameters
-    ----------
-    w, b, lam : float
-    x, t : float or ndarray of shape (N,)
-
-    Returns
-    -------
-    float
-        mean of (sigmoid(w x + b) - t)**2 / 2, plus lam * w**2 / 2.
+    w, b and lam are floats; x and t are one example (floats) or N of them (arrays of
+    shape (N,)). The loss is the mean of (sigmoid(w x + b) - t)**2 / 2 over the examples,
+    plus lam * w**2 / 2.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -511,16 +505,9 @@ bp.checks.close("neuron_loss on a hidden batch of 9",
 
 # %% solution id="neuron_backward"
 def neuron_backward(w, b, x, t, lam):
-    """dL/dw and dL/db of the regularised logistic neuron, by backprop.
+    """The pair of floats (dL_dw, dL_db) for L = neuron_loss(w, b, x, t, lam), by backprop.
 
-    Parameters
-    ----------
-    w, b, lam : float
-    x, t : float or ndarray of shape (N,)
-
-    Returns
-    -------
-    dL_dw, dL_db : float
+    Arguments as for neuron_loss.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -785,15 +772,9 @@ print(f"naive {naive_ms:.1f} ms, backprop {backprop_ms:.1f} ms on {x_many.size} 
 
 # %% solution id="exp_div_backward"
 def exp_div_backward(a, b):
-    """L = exp(ab) / (exp(ab) + b) and its partial derivatives, by backprop.
+    """For floats a and b, the three floats (L, dL_da, dL_db), by a backward pass.
 
-    Parameters
-    ----------
-    a, b : float
-
-    Returns
-    -------
-    L, dL_da, dL_db : float
+    L = exp(ab) / (exp(ab) + b); dL_da and dL_db are its partial derivatives.
     """
     ### BEGIN SOLUTION
     p = a * b

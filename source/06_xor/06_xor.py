@@ -253,46 +253,41 @@ bp.checks.close("loss returned by xor_step on 6 hidden examples", loss_check,
 
 # %% tests id="xor_step__output_layer" points=1
 """The step moves W2 and b2 against a numerical gradient of the loss."""
-params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-grads, _ = bp.checks.xor.step_gradients(
-    bp.checks.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
-for name in ("W2", "b2"):
-    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X, t),
-                       params_check[name], batch_size=4)
+def xor_case(name, function, keys, seed, init_scale, N=None, *, lr=None, hidden="sigmoid"):
+    """What parameter_gradients checks: the gradients function gives for the 2-2-1 network.
+
+    The network is drawn from seed, on the notebook's X and t, or, given N, from seed + 2
+    on N examples drawn from seed. With lr, function is a step, and its gradients are
+    read back from the step it took.
+    """
+    data = (X, t) if N is None else bp.checks.fixtures.labelled_points(seed, N)
+    params_ = bp.xor.init_params(np.random.default_rng(seed + (0 if N is None else 2)),
+                                 init_scale=init_scale)
+    if lr is None:
+        grads_, label = bp.checks.call(name, function, params_, *data), "grads[{key!r}]"
+    else:
+        grads_, _ = bp.checks.xor.step_gradients(
+            bp.checks.call(name, function, params_, *data, lr), params_, lr)
+        label = "(params[{key!r}] - new_params[{key!r}]) / lr"
+    return dict(grads=grads_, loss=lambda p, *d: bp.xor.loss(p, *d, hidden=hidden),
+                params=params_, data=data, keys=keys, label=label, batch_size=len(data[0]))
+
+bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W2", "b2"), 61, 1.5,
+                                                  lr=0.5))
 ### BEGIN HIDDEN TESTS
-X_check = bp.checks.testdata.points(621, (5, 2))
-t_check = bp.checks.testdata.probabilities(622, (5, 1))[1]
-params_check = bp.xor.init_params(np.random.default_rng(623), init_scale=1.2)
-grads, _ = bp.checks.xor.step_gradients(
-    bp.checks.call("xor_step", xor_step, params_check, X_check, t_check, 0.7), params_check, 0.7)
-for name in ("W2", "b2"):
-    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
-                       grads[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X_check, t_check),
-                       params_check[name], batch_size=5)
+bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W2", "b2"), 621, 1.2,
+                                                  5, lr=0.7), where=" on hidden data")
 ### END HIDDEN TESTS
 
 # %% tests id="xor_step__hidden_layer" points=2
 """The step moves W1 and b1 against a numerical gradient of the loss, and exactly."""
-params_check = bp.xor.init_params(np.random.default_rng(61), init_scale=1.5)
-grads, _ = bp.checks.xor.step_gradients(
-    bp.checks.call("xor_step", xor_step, params_check, X, t, 0.5), params_check, 0.5)
-for name in ("W1", "b1"):
-    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr", grads[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X, t),
-                       params_check[name], batch_size=4)
+bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W1", "b1"), 61, 1.5,
+                                                  lr=0.5))
 ### BEGIN HIDDEN TESTS
-X_check = bp.checks.testdata.points(631, (7, 2))
-t_check = bp.checks.testdata.probabilities(632, (7, 1))[1]
+bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W1", "b1"), 631, 1.2,
+                                                  7, lr=0.2), where=" on hidden data")
+X_check, t_check = bp.checks.fixtures.labelled_points(631, 7)
 params_check = bp.xor.init_params(np.random.default_rng(633), init_scale=1.2)
-grads, _ = bp.checks.xor.step_gradients(
-    bp.checks.call("xor_step", xor_step, params_check, X_check, t_check, 0.2), params_check, 0.2)
-for name in ("W1", "b1"):
-    bp.checks.gradient(f"(params['{name}'] - new_params['{name}']) / lr on hidden data",
-                       grads[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X_check, t_check),
-                       params_check[name], batch_size=7)
 # a step of lr = 1024 (a power of two) gives the gradient back to the last few digits
 grads, _ = bp.checks.xor.step_gradients(
     bp.checks.call("xor_step", xor_step, params_check, X_check, t_check, 1024.0),
@@ -1034,19 +1029,11 @@ if rates is not None:
 
 # %% solution id="tanh_gradients"
 def tanh_gradients(params, X, t):
-    """Gradient of L for a 2-2-1 network with tanh hidden units and a sigmoid output.
+    """Gradient of L for the 2-2-1 network with tanh hidden units and a sigmoid output.
 
-    Parameters
-    ----------
-    params : dict of str to ndarray
-        W1 (2, 2), b1 (2,), W2 (1, 2), b2 (1,).
-    X : ndarray of shape (N, 2)
-    t : ndarray of shape (N, 1)
-
-    Returns
-    -------
-    grads : dict of str to ndarray
-        Keys W1, b1, W2, b2: dL/dparams[name], in the shape of params[name].
+    params holds W1 (2, 2), b1 (2,), W2 (1, 2) and b2 (1,), as for xor_step; X has shape
+    (N, 2) and t shape (N, 1). Returns a dict grads with the same four keys, grads[name]
+    being dL/dparams[name] in the shape of params[name].
     """
     ### BEGIN SOLUTION
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
@@ -1069,44 +1056,22 @@ print("grads['b1']:", np.round(tanh_gradients(params, X, t)["b1"], 6))
 
 # %% tests id="tanh_gradients__output_layer" points=1
 """tanh_gradients: dW2 and db2 match a numerical gradient of the loss."""
-params_check = bp.xor.init_params(np.random.default_rng(91), init_scale=1.5)
-grads_check = bp.checks.call("tanh_gradients", tanh_gradients, params_check, X, t)
-for name in ("W2", "b2"):
-    bp.checks.gradient(f"grads['{name}']", grads_check[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X, t,
-                                                 hidden="tanh"),
-                       params_check[name], batch_size=4)
+bp.checks.fixtures.parameter_gradients(**xor_case("tanh_gradients", tanh_gradients, ("W2", "b2"),
+                                                  91, 1.5, hidden="tanh"))
 ### BEGIN HIDDEN TESTS
-X_check = bp.checks.testdata.points(911, (5, 2))
-t_check = bp.checks.testdata.probabilities(912, (5, 1))[1]
-params_check = bp.xor.init_params(np.random.default_rng(913), init_scale=1.2)
-grads_check = bp.checks.call("tanh_gradients", tanh_gradients, params_check, X_check, t_check)
-for name in ("W2", "b2"):
-    bp.checks.gradient(f"grads['{name}'] on hidden data", grads_check[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X_check,
-                                                 t_check, hidden="tanh"),
-                       params_check[name], batch_size=5)
+bp.checks.fixtures.parameter_gradients(**xor_case("tanh_gradients", tanh_gradients, ("W2", "b2"),
+                                                  911, 1.2, 5, hidden="tanh"),
+                                       where=" on hidden data")
 ### END HIDDEN TESTS
 
 # %% tests id="tanh_gradients__hidden_layer" points=1
 """tanh_gradients: dW1 and db1 match a numerical gradient of the loss."""
-params_check = bp.xor.init_params(np.random.default_rng(92), init_scale=1.5)
-grads_check = bp.checks.call("tanh_gradients", tanh_gradients, params_check, X, t)
-for name in ("W1", "b1"):
-    bp.checks.gradient(f"grads['{name}']", grads_check[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X, t,
-                                                 hidden="tanh"),
-                       params_check[name], batch_size=4)
+bp.checks.fixtures.parameter_gradients(**xor_case("tanh_gradients", tanh_gradients, ("W1", "b1"),
+                                                  92, 1.5, hidden="tanh"))
 ### BEGIN HIDDEN TESTS
-X_check = bp.checks.testdata.points(921, (6, 2))
-t_check = bp.checks.testdata.probabilities(922, (6, 1))[1]
-params_check = bp.xor.init_params(np.random.default_rng(923), init_scale=1.4)
-grads_check = bp.checks.call("tanh_gradients", tanh_gradients, params_check, X_check, t_check)
-for name in ("W1", "b1"):
-    bp.checks.gradient(f"grads['{name}'] on hidden data", grads_check[name],
-                       lambda value: bp.xor.loss({**params_check, name: value}, X_check,
-                                                 t_check, hidden="tanh"),
-                       params_check[name], batch_size=6)
+bp.checks.fixtures.parameter_gradients(**xor_case("tanh_gradients", tanh_gradients, ("W1", "b1"),
+                                                  921, 1.4, 6, hidden="tanh"),
+                                       where=" on hidden data")
 ### END HIDDEN TESTS
 
 # %% tests id="tanh_gradients__exact" points=1

@@ -169,42 +169,29 @@ print("dB =\n", dB_try)
 
 # %% tests id="matmul_backward__dA" points=1
 """matmul_backward: dA matches a central-difference gradient."""
-A_check, B_check = bp.checks.testdata.points(801, (4, 3)), bp.checks.testdata.points(802, (3, 2))
-G_check = bp.checks.testdata.points(803, (4, 2))
-result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              "matmul_backward should return a pair (dA, dB); "
-              f"got {type(result).__name__}", "shape")
-bp.checks.gradient("dA from matmul_backward", result[0],
-                  lambda A_: np.sum(G_check * (A_ @ B_check)), A_check)
+def matmul_case(seed, n, k, m):
+    """matmul_backward's arguments for an (n, k) @ (k, m) product drawn from seed."""
+    A_, B_ = bp.checks.testdata.points(seed, (n, k)), bp.checks.testdata.points(seed + 10, (k, m))
+    return dict(rule_name="matmul_backward", rule=matmul_backward, args=(A_, B_),
+                grad_out=bp.checks.testdata.points(seed + 20, (n, m)), forward=np.matmul,
+                parts=("dA", "dB"))
+
+bp.checks.fixtures.backward_pair(**matmul_case(801, 4, 3, 2), check=(0,))
 ### BEGIN HIDDEN TESTS
 for seed, (n, k, m) in ((804, (1, 2, 3)), (805, (5, 3, 3)), (806, (3, 3, 1))):
-    A_check, B_check = bp.checks.testdata.points(seed, (n, k)), bp.checks.testdata.points(seed + 10, (k, m))
-    G_check = bp.checks.testdata.points(seed + 20, (n, m))
-    result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-    bp.checks.close(f"dA from matmul_backward (hidden: n={n}, k={k}, m={m})", result[0],
-                   bp.checks.testdata.expected(bp.autograd.matmul_backward, G_check, A_check,
-                                        B_check)[0])
+    bp.checks.fixtures.backward_pair(**matmul_case(seed, n, k, m), check=(0,),
+                                     reference=bp.autograd.matmul_backward,
+                                     where=f" (hidden: n={n}, k={k}, m={m})")
 ### END HIDDEN TESTS
 
 # %% tests id="matmul_backward__dB" points=1
 """matmul_backward: dB matches a central-difference gradient."""
-A_check, B_check = bp.checks.testdata.points(811, (4, 3)), bp.checks.testdata.points(812, (3, 2))
-G_check = bp.checks.testdata.points(813, (4, 2))
-result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              "matmul_backward should return a pair (dA, dB); "
-              f"got {type(result).__name__}", "shape")
-bp.checks.gradient("dB from matmul_backward", result[1],
-                  lambda B_: np.sum(G_check * (A_check @ B_)), B_check)
+bp.checks.fixtures.backward_pair(**matmul_case(811, 4, 3, 2), check=(1,))
 ### BEGIN HIDDEN TESTS
 for seed, (n, k, m) in ((814, (1, 2, 3)), (815, (5, 3, 3)), (816, (2, 2, 2))):
-    A_check, B_check = bp.checks.testdata.points(seed, (n, k)), bp.checks.testdata.points(seed + 10, (k, m))
-    G_check = bp.checks.testdata.points(seed + 20, (n, m))
-    result = bp.checks.call("matmul_backward", matmul_backward, G_check, A_check, B_check)
-    bp.checks.close(f"dB from matmul_backward (hidden: n={n}, k={k}, m={m})", result[1],
-                   bp.checks.testdata.expected(bp.autograd.matmul_backward, G_check, A_check,
-                                        B_check)[1])
+    bp.checks.fixtures.backward_pair(**matmul_case(seed, n, k, m), check=(1,),
+                                     reference=bp.autograd.matmul_backward,
+                                     where=f" (hidden: n={n}, k={k}, m={m})")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -312,11 +299,11 @@ def unbroadcast(grad, shape):
     ndarray of shape `shape`
     """
     ### BEGIN SOLUTION
-    while grad.ndim > len(shape):
+    for _ in range(grad.ndim - len(shape)):
         grad = grad.sum(axis=0)
-    for axis, n in enumerate(shape):
-        if n == 1 and grad.shape[axis] != 1:
-            grad = grad.sum(axis=axis, keepdims=True)
+    stretched = [axis for axis, n in enumerate(shape) if n == 1 and grad.shape[axis] != 1]
+    for axis in stretched:
+        grad = grad.sum(axis=axis, keepdims=True)
     return grad
     ### END SOLUTION
 
@@ -352,71 +339,40 @@ print("da:", np.shape(da_try), " db:", np.shape(db_try), db_try)
 
 # %% tests id="add_backward__same_shape" points=1
 """add_backward: equal shapes, no broadcasting."""
-a_check, b_check = bp.checks.testdata.points(831, (3, 4)), bp.checks.testdata.points(832, (3, 4))
-G_check = bp.checks.testdata.points(833, (3, 4))
-result = bp.checks.call("add_backward", add_backward, G_check, (3, 4), (3, 4))
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              f"add_backward should return a pair (da, db); got {type(result).__name__}",
-              "shape")
-bp.checks.gradient("da from add_backward, shapes (3, 4) + (3, 4)", result[0],
-                  lambda a_: np.sum(G_check * (a_ + b_check)), a_check)
-bp.checks.gradient("db from add_backward, shapes (3, 4) + (3, 4)", result[1],
-                  lambda b_: np.sum(G_check * (a_check + b_)), b_check)
+def add_case(seed, a_shape, b_shape, label=""):
+    """add_backward's arguments for a of a_shape plus b of b_shape, drawn from seed."""
+    a_, b_ = bp.checks.testdata.points(seed, a_shape), bp.checks.testdata.points(seed + 1, b_shape)
+    G_ = bp.checks.testdata.points(seed + 2, np.broadcast_shapes(a_shape, b_shape))
+    return dict(rule_name="add_backward", rule=add_backward, args=(a_shape, b_shape),
+                grad_out=G_, forward=np.add, inputs=(a_, b_),
+                where=f", shapes {a_shape} + {b_shape}{label}")
+
+bp.checks.fixtures.backward_pair(**add_case(831, (3, 4), (3, 4)))
 
 # %% tests id="add_backward__bias_row" points=1
 """add_backward: a bias of shape (n,) added to every row of an (N, n) batch."""
-a_check, b_check = bp.checks.testdata.points(834, (5, 4)), bp.checks.testdata.points(835, (4,))
-G_check = bp.checks.testdata.points(836, (5, 4))
-result = bp.checks.call("add_backward", add_backward, G_check, (5, 4), (4,))
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              f"add_backward should return a pair (da, db); got {type(result).__name__}",
-              "shape")
-bp.checks.true(np.shape(result[1]) != (5, 4),
+result = bp.checks.call("add_backward", add_backward, np.ones((5, 4)), (5, 4), (4,))
+bp.checks.true(np.shape(bp.checks.fixtures.returned_pair("add_backward", result)[1]) != (5, 4),
               "db has shape (5, 4), the shape of grad_out, but b has shape (4,): the rule "
               "handed b the gradient of its 5 broadcast copies without combining them "
               "(the broadcasting slip). A gradient has the shape of what it differentiates.",
               "broadcast")
-bp.checks.gradient("db from add_backward, shapes (5, 4) + (4,)", result[1],
-                  lambda b_: np.sum(G_check * (a_check + b_)), b_check, batch_size=5)
-bp.checks.gradient("da from add_backward, shapes (5, 4) + (4,)", result[0],
-                  lambda a_: np.sum(G_check * (a_ + b_check)), a_check)
+bp.checks.fixtures.backward_pair(**add_case(834, (5, 4), (4,)), check=(1, 0), batch_size=5)
 ### BEGIN HIDDEN TESTS
 for seed, (a_shape, b_shape) in ((837, ((3,), (6, 3))), (838, ((2, 4, 3), (3,)))):
-    a_check, b_check = bp.checks.testdata.points(seed, a_shape), bp.checks.testdata.points(seed + 1, b_shape)
-    G_check = bp.checks.testdata.points(seed + 2, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.checks.call("add_backward", add_backward, G_check, a_shape, b_shape)
-    expected = bp.checks.testdata.expected(bp.autograd.add_backward, G_check, a_shape, b_shape)
-    bp.checks.close(f"da from add_backward (hidden: {a_shape} + {b_shape})", result[0],
-                   expected[0], batch_size=G_check.shape[0])
-    bp.checks.close(f"db from add_backward (hidden: {a_shape} + {b_shape})", result[1],
-                   expected[1], batch_size=G_check.shape[0])
+    bp.checks.fixtures.backward_pair(**add_case(seed, a_shape, b_shape, " (hidden)"),
+                                     reference=bp.autograd.add_backward,
+                                     batch_size=np.broadcast_shapes(a_shape, b_shape)[0])
 ### END HIDDEN TESTS
 
 # %% tests id="add_backward__keepdims" points=1
 """add_backward: an axis of length 1 stretched, on both sides, and a scalar."""
-a_check, b_check = bp.checks.testdata.points(841, (4, 1)), bp.checks.testdata.points(842, (1, 3))
-G_check = bp.checks.testdata.points(843, (4, 3))
-result = bp.checks.call("add_backward", add_backward, G_check, (4, 1), (1, 3))
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              f"add_backward should return a pair (da, db); got {type(result).__name__}",
-              "shape")
-bp.checks.gradient("da from add_backward, shapes (4, 1) + (1, 3)", result[0],
-                  lambda a_: np.sum(G_check * (a_ + b_check)), a_check)
-bp.checks.gradient("db from add_backward, shapes (4, 1) + (1, 3)", result[1],
-                  lambda b_: np.sum(G_check * (a_check + b_)), b_check)
-c_check = np.array(0.75)
-result = bp.checks.call("add_backward", add_backward, G_check, (4, 3), ())
-bp.checks.gradient("db from add_backward, shapes (4, 3) + () (a scalar)", result[1],
-                  lambda c_: np.sum(G_check * (a_check + b_check + c_)), c_check)
+bp.checks.fixtures.backward_pair(**add_case(841, (4, 1), (1, 3)))
+bp.checks.fixtures.backward_pair(**add_case(846, (4, 3), (), " (a scalar)"), check=(1,))
 ### BEGIN HIDDEN TESTS
 for seed, (a_shape, b_shape) in ((844, ((2, 4, 3), (4, 1))), (845, ((1, 5), (3, 1)))):
-    G_check = bp.checks.testdata.points(seed, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.checks.call("add_backward", add_backward, G_check, a_shape, b_shape)
-    expected = bp.checks.testdata.expected(bp.autograd.add_backward, G_check, a_shape, b_shape)
-    bp.checks.close(f"da from add_backward (hidden: {a_shape} + {b_shape})", result[0],
-                   expected[0])
-    bp.checks.close(f"db from add_backward (hidden: {a_shape} + {b_shape})", result[1],
-                   expected[1])
+    bp.checks.fixtures.backward_pair(**add_case(seed, a_shape, b_shape, " (hidden)"),
+                                     reference=bp.autograd.add_backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1272,79 +1228,29 @@ for key in params_deep:
 
 # %% tests id="engine_grads_mlp__sigmoid_half_mse" points=1
 """engine_grads_mlp: a 2-3-1 sigmoid network with the half squared error."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 3, 1], 4, 911,
-                                                                 loss="half_mse")
-grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "sigmoid", "half_mse")
-for key in params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-3-1, sigmoid, half_mse, N=4)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="sigmoid", loss="half_mse"),
-                      params_check[key], batch_size=4)
+bp.checks.fixtures.network_gradients("engine_grads_mlp", engine_grads_mlp, [2, 3, 1], 4, 911,
+                                     hidden="sigmoid", loss="half_mse")
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 2, 2], 6, 912,
-                                                                 loss="half_mse")
-grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "sigmoid", "half_mse")
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                             bp.mlp.forward(params_check, X_check, hidden="sigmoid")[1],
-                             t_check, loss="half_mse")
-for key in params_check:
-    bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-2-2)",
-                   grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
+bp.checks.fixtures.network_gradients("engine_grads_mlp", engine_grads_mlp, [3, 2, 2], 6, 912,
+                                     hidden="sigmoid", loss="half_mse", exact=True)
 ### END HIDDEN TESTS
 
 # %% tests id="engine_grads_mlp__tanh_bce" points=1
 """engine_grads_mlp: a 3-4-2 tanh network with cross-entropy."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 4, 2], 5, 913, loss="bce")
-grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "tanh", "bce")
-for key in params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (3-4-2, tanh, bce, N=5)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="tanh", loss="bce"), params_check[key],
-                      batch_size=5)
+bp.checks.fixtures.network_gradients("engine_grads_mlp", engine_grads_mlp, [3, 4, 2], 5, 913,
+                                     hidden="tanh", loss="bce")
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 5, 3, 1], 3, 914,
-                                                                 loss="bce")
-grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "tanh", "bce")
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                             bp.mlp.forward(params_check, X_check, hidden="tanh")[1],
-                             t_check, loss="bce")
-for key in params_check:
-    bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 2-5-3-1)",
-                   grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
+bp.checks.fixtures.network_gradients("engine_grads_mlp", engine_grads_mlp, [2, 5, 3, 1], 3,
+                                     914, hidden="tanh", loss="bce", exact=True)
 ### END HIDDEN TESTS
 
 # %% tests id="engine_grads_mlp__deep_relu" points=1
 """engine_grads_mlp: a 2-4-4-3 ReLU network with the half squared error."""
-params_check, X_check, t_check = bp.mlp_problems.example_problem([2, 4, 4, 3], 6, 915,
-                                                                 loss="half_mse")
-grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "relu", "half_mse")
-for key in params_check:
-    bp.checks.true(isinstance(grads, dict) and key in grads,
-                  f"engine_grads_mlp should return a dict with the key {key!r}", "keys")
-    bp.checks.gradient(f"grads[{key!r}] (2-4-4-3, relu, half_mse, N=6)", grads[key],
-                      bp.mlp_problems.loss_of(params_check, X_check, t_check, key,
-                                              hidden="relu", loss="half_mse"),
-                      params_check[key], batch_size=6)
+bp.checks.fixtures.network_gradients("engine_grads_mlp", engine_grads_mlp, [2, 4, 4, 3], 6, 915,
+                                     hidden="relu", loss="half_mse")
 ### BEGIN HIDDEN TESTS
-params_check, X_check, t_check = bp.mlp_problems.example_problem([3, 5, 4, 4, 2], 4, 916,
-                                                                 loss="half_mse")
-grads = bp.checks.call("engine_grads_mlp", engine_grads_mlp, params_check, X_check, t_check,
-                      "relu", "half_mse")
-exact = bp.checks.testdata.expected(bp.mlp.backward, params_check,
-                             bp.mlp.forward(params_check, X_check, hidden="relu")[1],
-                             t_check, loss="half_mse")
-for key in params_check:
-    bp.checks.close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 (hidden 3-5-4-4-2)",
-                   grads[key], exact[key], tol=bp.checks.diagnosis.FORMULA_TOL)
+bp.checks.fixtures.network_gradients("engine_grads_mlp", engine_grads_mlp, [3, 5, 4, 4, 2], 4,
+                                     916, hidden="relu", loss="half_mse", exact=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1434,50 +1340,33 @@ print("db =", db_try)
 
 # %% tests id="div_backward__same_shape" points=1
 """div_backward matches a central-difference gradient, without broadcasting."""
-a_check = bp.checks.testdata.points(921, (3, 4))
-b_check = 0.5 + np.abs(bp.checks.testdata.points(922, (3, 4)))
-G_check = bp.checks.testdata.points(923, (3, 4))
-result = bp.checks.call("div_backward", div_backward, G_check, a_check, b_check)
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-              f"div_backward should return a pair (da, db); got {type(result).__name__}",
-              "shape")
-bp.checks.gradient("da from div_backward", result[0],
-                  lambda a_: np.sum(G_check * a_ / b_check), a_check)
-bp.checks.gradient("db from div_backward", result[1],
-                  lambda b_: np.sum(G_check * a_check / b_), b_check)
+def div_case(a_, b_, seed, label=""):
+    """div_backward's arguments for a_ / b_, with grad_out drawn from seed."""
+    G_ = bp.checks.testdata.points(seed, np.broadcast_shapes(np.shape(a_), np.shape(b_)))
+    return dict(rule_name="div_backward", rule=div_backward, args=(a_, b_), grad_out=G_,
+                forward=np.divide, where=f", shapes {np.shape(a_)} / {np.shape(b_)}{label}")
+
+bp.checks.fixtures.backward_pair(**div_case(bp.checks.testdata.points(921, (3, 4)),
+                                            0.5 + np.abs(bp.checks.testdata.points(922, (3, 4))),
+                                            923))
 
 # %% tests id="div_backward__broadcast" points=1
 """div_backward with broadcasting: (4, 3) / (3,) and (4, 1) / (1, 3)."""
 for seed, (a_shape, b_shape) in ((924, ((4, 3), (3,))), (925, ((4, 1), (1, 3)))):
-    a_check = bp.checks.testdata.points(seed, a_shape)
     b_check = -(0.5 + np.abs(bp.checks.testdata.points(seed + 10, b_shape)))
-    G_check = bp.checks.testdata.points(seed + 20, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.checks.call("div_backward", div_backward, G_check, a_check, b_check)
-    bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-                  f"div_backward should return a pair (da, db); got {type(result).__name__}",
-                  "shape")
-    bp.checks.gradient(f"da from div_backward, shapes {a_shape} / {b_shape}", result[0],
-                      lambda a_: np.sum(G_check * a_ / b_check), a_check)
-    bp.checks.gradient(f"db from div_backward, shapes {a_shape} / {b_shape}", result[1],
-                      lambda b_: np.sum(G_check * a_check / b_), b_check)
+    bp.checks.fixtures.backward_pair(**div_case(bp.checks.testdata.points(seed, a_shape),
+                                                b_check, seed + 20))
 
 # %% tests id="div_backward__exact" points=1
 """div_backward is a formula: exact for a scalar denominator, and at hidden points."""
-a_check, G_check = bp.checks.testdata.points(926, (2, 3)), bp.checks.testdata.points(927, (2, 3))
-result = bp.checks.call("div_backward", div_backward, G_check, a_check, np.array(1.75))
-bp.checks.gradient("db from div_backward, shapes (2, 3) / () (a scalar)", result[1],
-                  lambda b_: np.sum(G_check * a_check / b_), np.array(1.75))
+bp.checks.fixtures.backward_pair(**div_case(bp.checks.testdata.points(926, (2, 3)),
+                                            np.array(1.75), 927, " (a scalar)"), check=(1,))
 ### BEGIN HIDDEN TESTS
 for seed, (a_shape, b_shape) in ((928, ((5, 2), (5, 1))), (929, ((3,), (2, 3)))):
     a_check = 20.0 * bp.checks.testdata.points(seed, a_shape)
     b_check = 0.3 + np.abs(bp.checks.testdata.points(seed + 10, b_shape))
-    G_check = bp.checks.testdata.points(seed + 20, np.broadcast_shapes(a_shape, b_shape))
-    result = bp.checks.call("div_backward", div_backward, G_check, a_check, b_check)
-    expected = bp.checks.testdata.expected(bp.autograd.div_backward, G_check, a_check, b_check)
-    bp.checks.formula(f"da from div_backward (hidden: {a_shape} / {b_shape})", result[0],
-                     expected[0])
-    bp.checks.formula(f"db from div_backward (hidden: {a_shape} / {b_shape})", result[1],
-                     expected[1])
+    bp.checks.fixtures.backward_pair(**div_case(a_check, b_check, seed + 20, " (hidden)"),
+                                     reference=bp.autograd.div_backward, exact=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]

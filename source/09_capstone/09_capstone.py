@@ -174,17 +174,9 @@ with np.errstate(over="ignore", invalid="ignore"):  # show the failure without a
 
 # %% solution id="softmax"
 def softmax(Z):
-    """Row-wise softmax of a batch of logits.
+    """The probabilities P, shape (N, K), of logits Z, shape (N, K), one example a row.
 
-    Parameters
-    ----------
-    Z : ndarray of shape (N, K)
-        Logits, one example per row.
-
-    Returns
-    -------
-    P : ndarray of shape (N, K)
-        P[n, k] = exp(Z[n, k]) / sum_j exp(Z[n, j]); every row sums to 1.
+    P[n, k] = exp(Z[n, k]) / sum_j exp(Z[n, j]), so every row of P sums to 1.
     """
     ### BEGIN SOLUTION
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -404,19 +396,9 @@ for scale in (1.0, 5.0):
 
 # %% solution id="softmax_ce_grad"
 def softmax_ce_grad(Z, y):
-    """Gradient of softmax_ce(Z, y) with respect to the logits.
+    """dL/dZ, an array of shape (N, K), for L = softmax_ce(Z, y), the batch's mean loss.
 
-    Parameters
-    ----------
-    Z : ndarray of shape (N, K)
-        Logits.
-    y : ndarray of shape (N,)
-        Integer labels in 0..K-1.
-
-    Returns
-    -------
-    ndarray of shape (N, K)
-        dL/dZ, where L = softmax_ce(Z, y) is the mean cross-entropy of the batch.
+    Arguments as for softmax_ce: logits Z of shape (N, K), integer labels y of shape (N,).
     """
     ### BEGIN SOLUTION
     N = Z.shape[0]
@@ -889,7 +871,7 @@ def train(params, X_train, y_train, X_val, y_val, lr, batch_size, epochs, patien
     """
     ### BEGIN SOLUTION
     history = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
-    best_params, best_loss, best_epoch = params, np.inf, 0
+    best_params, best_epoch = params, 0
     for epoch in range(epochs):
         order = rng.permutation(len(y_train))
         for start in range(0, len(y_train), batch_size):
@@ -899,8 +881,9 @@ def train(params, X_train, y_train, X_val, y_val, lr, batch_size, epochs, patien
             Z = network_logits(params, X)
             history[f"{name}_loss"].append(softmax_ce(Z, y))
             history[f"{name}_acc"].append(float(np.mean(np.argmax(Z, axis=1) == y)))
-        if history["val_loss"][-1] < best_loss:
-            best_params, best_loss, best_epoch = params, history["val_loss"][-1], epoch
+        best_epoch = int(np.argmin(history["val_loss"]))
+        if best_epoch == epoch:
+            best_params = params
         elif epoch - best_epoch >= patience:
             break
     history["best_epoch"] = best_epoch

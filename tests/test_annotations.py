@@ -1,4 +1,4 @@
-"""Every public function of bplab says what it takes and what it gives back.
+"""Every public function of bplab and autograder says what it takes and gives back.
 
 Public: named in its module's ``__all__``, or defined in the module under a name without a
 leading underscore; for a public class, its methods without a leading underscore, and
@@ -12,14 +12,21 @@ import pkgutil
 
 import pytest
 
+import autograder
 import bplab
 
 _ALWAYS_PUBLIC = ("__init__", "__call__")
+# configuration files that nbgrader and JupyterHub execute, not modules to import
+_NOT_MODULES = ("autograder.nbgrader_config", "autograder.jupyterhub")
 
 
 def _modules():
-    names = ["bplab"]
-    names += [info.name for info in pkgutil.walk_packages(bplab.__path__, "bplab.")]
+    names = []
+    for package in (bplab, autograder):
+        names += [package.__name__]
+        names += [info.name for info in pkgutil.walk_packages(package.__path__,
+                                                              f"{package.__name__}.")
+                  if not info.name.startswith(_NOT_MODULES)]
     return sorted(names)
 
 
@@ -75,7 +82,8 @@ def test_public_functions_are_annotated(module_name):
 def test_the_walk_finds_the_package_parts():
     """A walk that found nothing would pass the test above vacuously."""
     names = _modules()
-    assert {"bplab.booth", "bplab.explore.widgets", "bplab.checks.assertions"} <= set(names)
+    assert {"bplab.booth", "bplab.explore.widgets", "bplab.checks.assertions",
+            "autograder.pipeline.grade", "autograder.sandbox.bwrap"} <= set(names)
     functions = dict(_functions(importlib.import_module("bplab.booth")))
     assert "bplab.booth.booth_grad" in functions
 

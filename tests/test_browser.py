@@ -250,9 +250,12 @@ def test_a_check_run_in_a_notebook_shows_on_the_course_map(lab_page, lab_server)
         lab.wait_for_cells(page, len(nb.cells))
         lab.wait_for_kernel(page)
         lab.set_code(page, answer, MSE)
-        # every code cell up to the checks but the other answer cells: they are not answered
+        # every code cell up to the checks but the other exercises' answers and checks: those
+        # are not answered
         others = {i for i, c in enumerate(nb.cells)
-                  if c.metadata.get("nbgrader", {}).get("solution") and i != answer}
+                  if (c.metadata.get("nbgrader", {}).get("solution")
+                      or c.metadata.get("nbgrader", {}).get("grade"))
+                  and i != answer and i not in mse_checks}
         for cell in [i for i in code if i <= mse_checks[-1] and i not in others]:
             lab.run_cells(page, cell, cell)
             wait_for_prompt(page, code.index(cell))

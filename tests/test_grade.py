@@ -33,8 +33,6 @@ from autograder.pipeline.grade import Options, run
 from autograder.settings import Limits
 
 pytestmark = pytest.mark.slow
-# the tests that read the graded class run on one worker, which grades it once
-ONE_CLASS = pytest.mark.xdist_group("graded-class")
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
 
@@ -373,7 +371,6 @@ def _on_disk(out):
     return found
 
 
-@ONE_CLASS
 def test_every_student_gets_exactly_the_expected_score(graded_class):
     out, results, _, _ = graded_class
     by_key = {(r.student, r.assignment): r for r in results}
@@ -392,7 +389,6 @@ def test_every_student_gets_exactly_the_expected_score(graded_class):
 
 
 @pytest.mark.parametrize("cheater", sorted(RED_TEAM))
-@ONE_CLASS
 def test_each_attack_scores_cell_for_cell_as_its_honest_twin(graded_class, cheater):
     out, _, _, _ = graded_class
     on_disk = _on_disk(out)
@@ -400,18 +396,15 @@ def test_each_attack_scores_cell_for_cell_as_its_honest_twin(graded_class, cheat
     assert on_disk[(cheater, LOSS)] == on_disk[(twin, LOSS)]
 
 
-@ONE_CLASS
 def test_nothing_a_student_started_is_left_running(graded_class):
     assert _running(MARKERS) == []
 
 
-@ONE_CLASS
 def test_no_student_code_reached_the_network(graded_class):
     _, _, _, listener = graded_class
     assert listener.connections == 0
 
 
-@ONE_CLASS
 def test_a_reference_called_in_the_kernel_passes_there_and_is_withdrawn(graded_class):
     _, results, _, _ = graded_class
     by_student = {r.student: r for r in results}
@@ -422,7 +415,6 @@ def test_a_reference_called_in_the_kernel_passes_there_and_is_withdrawn(graded_c
                    for cell in mse.values()), route
 
 
-@ONE_CLASS
 def test_a_warning_keeps_its_points_and_is_shown_in_the_feedback(graded_class):
     out, results, _, _ = graded_class
     warns = next(r for r in results if r.student == "warns-on-every-call")
@@ -431,7 +423,6 @@ def test_a_warning_keeps_its_points_and_is_shown_in_the_feedback(graded_class):
     assert "this mse is slow on big batches" in feedback
 
 
-@ONE_CLASS
 def test_the_instructors_gradebook_equals_grades_csv(graded_class):
     out, _, _, _ = graded_class
     exported, graded = _export(out / "course"), _csv_totals(out)
@@ -458,7 +449,6 @@ def _csv_totals(out):
             for column in row if column.endswith("/total") and row[column] != ""}
 
 
-@ONE_CLASS
 def test_the_report_starts_with_what_needs_the_instructor_and_fits_a_laptop(graded_class):
     out, _, _, _ = graded_class
     report = (out / "report.html").read_text()
@@ -478,7 +468,6 @@ def _png_widths(page):
             for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page)]
 
 
-@ONE_CLASS
 def test_cheating_is_named_in_the_results_and_the_feedback(graded_class):
     out, results, _, _ = graded_class
     cheat = next(r for r in results if r.student == "patches-the-checker")
@@ -491,7 +480,6 @@ def test_cheating_is_named_in_the_results_and_the_feedback(graded_class):
         "factor"}
 
 
-@ONE_CLASS
 def test_problems_are_reported_and_never_graded(graded_class):
     _, _, problems, _ = graded_class
     reasons = {p.where: p.reason for p in problems}
@@ -501,7 +489,6 @@ def test_problems_are_reported_and_never_graded(graded_class):
     assert "not used in grading" in reasons["shadows-numpy/numpy.py"]
 
 
-@ONE_CLASS
 def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_class):
     out, _, _, _ = graded_class
     with open(out / "grades.csv") as handle:
@@ -515,7 +502,6 @@ def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_cl
     assert "passed only in the student&#x27;s own kernel" in report
 
 
-@ONE_CLASS
 def test_feedback_shows_no_hidden_test_code(graded_class):
     out, _, _, _ = graded_class
     hidden = []

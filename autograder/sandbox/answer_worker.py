@@ -63,6 +63,7 @@ def main() -> None:
         if op == "call":
             channel.answer_call(message)
             continue
+        ident = message.get("id")
         try:
             if op == "exec":
                 with warnings.catch_warnings():
@@ -73,11 +74,14 @@ def main() -> None:
                 value = _pack_names(channel, namespace, message["names"])
             else:
                 raise ValueError(f"unknown request {op!r}")
-            reply = {"op": "result", "value": value if op == "get" else channel.pack(value)}
+            reply = {"op": "result", "id": ident,
+                     "value": value if op == "get" else channel.pack(value)}
         except (KeyboardInterrupt, SystemExit) as error:
-            reply = {"op": "error", "type": type(error).__name__, "message": str(error)}
+            reply = {"op": "error", "id": ident, "type": type(error).__name__,
+                     "message": str(error)}
         except BaseException as error:  # the student's error, reported as an answer
-            reply = {"op": "error", "type": type(error).__name__, "message": str(error)[:2000]}
+            reply = {"op": "error", "id": ident, "type": type(error).__name__,
+                     "message": str(error)[:2000]}
         send(outgoing, reply)
 
 

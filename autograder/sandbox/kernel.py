@@ -2,20 +2,22 @@
 
 The course's ``nbgrader_config.py`` names :class:`SandboxedExecute` among ``autograde``'s
 preprocessors, so ``nbgrader autograde`` run by hand with the course's configuration gets
-the same sandbox as ``make grade``. Each kernel:
+the same sandbox as the course's own grading. Each kernel:
 
-* runs under :func:`autograder.sandbox.bwrap.command`: it sees the system, Python, the
+* runs in a :class:`autograder.sandbox.bwrap.Sandbox`: it sees the system, Python, the
   virtual environment and the full ``bplab`` (its test cells call the references),
-  read-only, and writes only to its notebook's folder in ``autograded/<student>/``;
+  read-only, and works in :data:`WORKDIR`, an empty private folder of its own. It never
+  sees the folder where nbgrader writes the graded notebook, so nothing it does there (a
+  link in place of the notebook, say) can reach what nbgrader writes;
 * talks to nbgrader over ZeroMQ ``ipc://`` sockets in a private folder of its own (the
   sandbox has no network, not even the host's loopback), removed when it shuts down;
 * is interrupted by a message (a signal would stop the sandbox, not the cell), so a cell
   that runs over its time is stopped and the next cell runs;
-* writes warnings to stdout, where nbgrader shows them without taking the cell's points
+* prints warnings to stdout, where nbgrader shows them without taking the cell's points
   (anything on stderr scores a test cell 0).
 
-``c.SandboxedKernelManager.sandboxed = False`` (``make grade --no-sandbox``) keeps all of
-this but the sandbox; ``memory_limit`` bounds each kernel's address space.
+``c.SandboxedKernelManager.sandboxed = False`` (``--no-sandbox``) keeps all of this but the
+sandbox; ``memory_limit`` bounds each kernel's address space.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,19 +33,23 @@ from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
-from ..settings import DEFAULT_LIMITS
+from ..settings import DEFAULT_LIMITS, SANDBOX_UID, Limits
 from . import bwrap
 
-__all__ = ["SandboxedKernelManager", "SandboxedExecute", "WARNINGS_TO_STDOUT"]
+__all__ = ["SandboxedKernelManager", "SandboxedExecute", "WARNINGS_TO_STDOUT", "WORKDIR"]
 
 log = logging.getLogger(__name__)
 
+WORKDIR = "/home/student"
+"""The kernel's working folder inside its sandbox: empty, private, memory-backed."""
+
 WARNINGS_TO_STDOUT = (
-    "import sys as _s, warnings as _w; "
-    "_w.showwarning = lambda message, category, filename, lineno, file=None, line=None: "
-    "_s.stdout.write(_w.formatwarning(message, category, filename, lineno, line)); "
-    "del _s, _w")
-"""A kernel start-up line: warnings are printed to stdout instead of stderr."""
+    "import warnings as _w; "
+    "_w.showwarning = (lambda stdout, show: lambda message, category, filename, lineno, "
+    "file=None, line=None: stdout.write(show(message, category, filename, lineno, line)))"
+    "(__import__('sys').stdout, _w.formatwarning); del _w")
+"""A kernel start-up line: warnings are printed to stdout instead of stderr. The printer
+keeps what it needs in its closure, so it works after the line's own names are gone."""
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -53,15 +58,29 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandboxed = Bool(True, config=True,
                      help="Run each kernel in a bubblewrap sandbox (False: no sandbox).")
     memory_limit = Integer(DEFAULT_LIMITS.memory, config=True,
-                           help="Bytes of address space of each kernel.")
+                           help="Bytes of address space of each kernel process.")
+    sandbox_memory = Integer(DEFAULT_LIMITS.sandbox_memory, config=True,
+                             help="Bytes of memory of each kernel's sandbox as a whole.")
+    processes = Integer(DEFAULT_LIMITS.processes, config=True,
+                        help="Processes and threads each kernel's sandbox may run at once.")
+    writable = Integer(DEFAULT_LIMITS.writable, config=True,
+                       help="Bytes of each private folder of a kernel's sandbox.")
 
     _private: Path | None = None
     _workdir: str = ""
+    _box: bwrap.Sandbox | None = None
+
+    def limits(self) -> Limits:
+        """These traits as the course's :class:`~autograder.settings.Limits`."""
+        return Limits(memory=self.memory_limit, sandbox_memory=self.sandbox_memory,
+                      processes=self.processes, writable=self.writable)
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         if self.sandboxed:
             bwrap.require()
-        self._private = Path(tempfile.mkdtemp(prefix="bplab-kernel-"))
+            self._private = bwrap.scratch_folder("bplab-kernel-")
+        else:
+            self._private = Path(tempfile.mkdtemp(prefix="bplab-kernel-"))
         self.transport = "ipc"
         self.connection_file = str(self._private / "kernel.json")
         self.ip = str(self._private / "ipc")
@@ -75,10 +94,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.sandboxed:
             return bwrap.unsandboxed(argv, self.memory_limit)
         assert self._private is not None
+        if bwrap.as_root():  # written by this account, read by the sandbox's
+            os.chown(self.connection_file, SANDBOX_UID, SANDBOX_UID)
+        if self._box is None:
+            self._box = bwrap.Sandbox(self.limits())
         package = bwrap.package_dir("bplab")
-        return bwrap.command(
-            argv, cwd=self._workdir, writable=[self._private, self._workdir],
-            readable=[package], memory=self.memory_limit,
+        return self._box.command(
+            argv, cwd=WORKDIR, private=[WORKDIR], writable=[self._private],
+            readable=[package],
             # ipykernel stops when its parent goes away unless told that the parent is
             # init; here its parent is the sandbox's init, and the sandbox's own
             # --die-with-parent stops it when nbgrader goes.
@@ -86,7 +109,12 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if self._private is not None and not restart:
+        if restart:
+            return
+        if self._box is not None:
+            self._box.close()
+            self._box = None
+        if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
 
 

@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -120,9 +121,17 @@ def _system_binds() -> list[str]:
                    "--proc", "/proc", "--dev", "/dev"]
 
 
-@functools.cache
+_PROBING = threading.Lock()
+
+
 def _mode() -> str:
     """"" where a sandbox works, else why not, in one sentence with the fix."""
+    with _PROBING:
+        return _probe()
+
+
+@functools.cache
+def _probe() -> str:
     if shutil.which(EXECUTABLE) is None:
         return ("bubblewrap (bwrap) is not installed, so student code cannot be "
                 "sandboxed: install it (Debian/Ubuntu: sudo apt-get install bubblewrap; "
@@ -153,7 +162,7 @@ def _mode() -> str:
 
 def reset() -> None:
     """Forget what was found out about this machine (after installing bubblewrap, say)."""
-    _mode.cache_clear()
+    _probe.cache_clear()
 
 
 def problem() -> str | None:

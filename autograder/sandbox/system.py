@@ -15,6 +15,7 @@ import functools
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from ..settings import SANDBOX_UID
@@ -37,6 +38,9 @@ _COPIED = ("ld.so.cache", "ld.so.conf", "localtime", "timezone", "mime.types")
 _COPIED_FOLDERS = ("ld.so.conf.d", "fonts")  # and fontconfig's, which matplotlib may ask
 
 
+_MAKING = threading.Lock()  # a kernel and an answer process may be made at the same time
+
+
 @functools.cache
 def _private_folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="bplab-sandbox-system-"))
@@ -45,9 +49,14 @@ def _private_folder() -> Path:
     return folder
 
 
-@functools.cache
 def minimal_etc() -> Path:
     """A folder to bind as the sandbox's ``/etc`` (see the module docstring)."""
+    with _MAKING:
+        return _minimal_etc()
+
+
+@functools.cache
+def _minimal_etc() -> Path:
     etc = _private_folder() / "etc"
     etc.mkdir(mode=0o755)
     for name, text in _ACCOUNTS.items():
@@ -65,9 +74,14 @@ def minimal_etc() -> Path:
     return etc
 
 
-@functools.cache
 def seccomp_filter() -> Path:
     """The seccomp filter of this machine's architecture, as a file (see seccomp)."""
+    with _MAKING:
+        return _seccomp_filter()
+
+
+@functools.cache
+def _seccomp_filter() -> Path:
     program = seccomp.program()
     if program is None:
         raise OSError("no seccomp filter for this machine's architecture")

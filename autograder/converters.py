@@ -73,6 +73,7 @@ def course_config(root: str | Path, limits: Limits, *, sandboxed: bool = True,
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.Execute.timeout = int(math.ceil(limits.cell_timeout))
     c.Execute.interrupt_on_timeout = True
+    c.Execute.shutdown_kernel = "immediate"  # a graded kernel has nothing left to save
     c.Execute.extra_arguments = ["--InteractiveShellApp.ignore_cwd=True",
                                  "--InteractiveShellApp.exec_lines=" + WARNINGS_TO_STDOUT]
     c.OverwriteCells.add_missing_cells = True

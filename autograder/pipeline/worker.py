@@ -38,6 +38,8 @@ from ..gradebook import cell_scores, forget_submission, max_scores, withdraw_poi
 from ..sandbox.references import build_package, notebook_number
 from ..sandbox.verify import CheckOutcome, verify
 from ..sandbox import bwrap
+from ..sandbox.kernel import use_zygote
+from ..sandbox.zygote import Zygote, ZygoteError
 from ..settings import DEFAULT_LIMITS, Limits
 from .feedback import cell_outcomes, printed_warnings, scrub
 from .template import Template
@@ -45,6 +47,10 @@ from .template import Template
 __all__ = ["Task", "Graded", "Worker", "grade"]
 
 log = logging.getLogger(__name__)
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+"""matplotlib's backend in graded kernels, as ipykernel would choose it (set before the
+kernel zygote imports matplotlib)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class Graded:
     feedback: str | None = None
     files: dict[str, str] = field(default_factory=dict)  # timestamp.txt, submission_secret.txt
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # seconds of each step
     log: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -117,12 +124,55 @@ class Worker:
         self.config = converters.course_config(self.root, limits, sandboxed=sandboxed,
                                                hidden_tests=hidden_tests)
         self._packages: dict[str, Path] = {}
+        self._answers: dict[str, Zygote] = {}
+        self._kernels: Zygote | None = None
+        self._shared: list[Path] = []  # the kernel zygotes' socket folders
         self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check")
 
     def close(self) -> None:
-        """Remove the worker's scratch course root."""
+        """Stop the zygotes; remove the worker's scratch course root."""
         self._checker.shutdown(wait=True)
-        shutil.rmtree(self.root, ignore_errors=True)
+        use_zygote(None)
+        for zygote in [*self._answers.values(), *([self._kernels] if self._kernels else [])]:
+            zygote.close()
+        for folder in [self.root, *self._shared]:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _kernel_zygote(self) -> None:
+        """Make sure this process's kernels are forked from a live zygote (if sandboxed).
+
+        Without one (it cannot start here), every kernel starts in a sandbox of its own,
+        which is slower and as safe."""
+        if not self.sandboxed or (self._kernels is not None and self._kernels.alive()):
+            return
+        if self._kernels is not None:
+            self._kernels.close()
+        package = bwrap.package_dir("bplab")
+        shared = bwrap.scratch_folder("bplab-kernels-")  # short: socket paths are limited
+        self._shared.append(shared)
+        try:
+            self._kernels = Zygote(
+                "kernel", self.limits, readable=[package], shared=shared,
+                env={"PYTHONPATH": str(package.parent), "MPLBACKEND": INLINE_BACKEND})
+        except ZygoteError as error:
+            log.warning("kernels start without a zygote: %s", error)
+            self._kernels = None
+        use_zygote(self._kernels)
+
+    def _answer_zygote(self, name: str) -> Zygote | None:
+        """The zygote of assignment ``name``'s answer processes (None: start each anew)."""
+        zygote = self._answers.get(name)
+        if not self.sandboxed or (zygote is not None and zygote.alive()):
+            return zygote
+        if zygote is not None:
+            zygote.close()
+        try:
+            self._answers[name] = Zygote("answers", self.limits, overlays=[
+                (self.package(name), bwrap.package_dir("bplab"))])
+        except ZygoteError as error:
+            log.warning("answer processes start without a zygote: %s", error)
+            self._answers.pop(name, None)
+        return self._answers.get(name)
 
     def package(self, name: str) -> Path:
         """The copy of bplab the answer processes of assignment ``name`` import."""
@@ -135,10 +185,14 @@ class Worker:
         return self._packages[name]
 
     def _check(self, task: Task) -> CheckOutcome:
+        began = time.monotonic()
         try:
             submission = json.loads(task.notebook)
             cells = verify(self.template.sources[task.assignment], submission, self.limits,
-                           package=self.package(task.assignment), sandboxed=self.sandboxed)
+                           package=self.package(task.assignment), sandboxed=self.sandboxed,
+                           zygote=self._answer_zygote(task.assignment))
+            log.info("%s/%s: checked in %.2f s", task.assignment, task.student,
+                     time.monotonic() - began)
             return CheckOutcome(cells)
         except Exception as error:  # no verdict at all: every cell stays unconfirmed
             log.exception("the independent check of %s/%s failed", task.assignment,
@@ -158,6 +212,7 @@ class Worker:
                                 ("submission_secret.txt", task.secret)):
             if text is not None:
                 (submitted / file_name).write_text(text)
+        self._kernel_zygote()
         pending = self._checker.submit(self._check, task)
         try:
             graded = self._grade(task, pending.result, began)
@@ -171,13 +226,17 @@ class Worker:
     def _grade(self, task: Task, check_result: Any, began: float) -> Graded:
         name, student = task.assignment, task.student
         autograded = self.root / "autograded" / student / name
+        clock = time.monotonic()
         finished = converters.autograde(self.config, name, student)
+        steps = {"kernel": time.monotonic() - clock}
         notebook_path = autograded / f"{name}.ipynb"
         kernel = None
         if finished and notebook_path.exists():
             kernel = {gid: score for gid, (score, _) in
                       cell_scores(self.root, name).get(student, {}).items()}
+        clock = time.monotonic()
         check: CheckOutcome = check_result()
+        steps["waiting for the check"] = time.monotonic() - clock
         points = max_scores(self.root, name)
         graded = Graded(assignment=name, student=student, fingerprint=task.fingerprint,
                         points=points, kernel=kernel,
@@ -194,12 +253,15 @@ class Worker:
             scrub(notebook_path, self.template.releases[name], self.template.sources[name],
                   unconfirmed)
             graded.notebook = notebook_path.read_text()
+            clock = time.monotonic()
             if converters.generate_feedback(self.config, name, student):
                 page = self.root / "feedback" / student / name / f"{name}.html"
                 graded.feedback = page.read_text() if page.exists() else None
+            steps["feedback"] = time.monotonic() - clock
             graded.files = {p.name: p.read_text() for p in autograded.glob("*.txt")
                             if p.name in ("timestamp.txt", "submission_secret.txt")}
         graded.seconds = round(time.monotonic() - began, 2)
+        graded.steps = {step: round(seconds, 3) for step, seconds in steps.items()}
         return graded
 
 

@@ -6,8 +6,9 @@ time, and gives the verifier their values. Every exchange has a deadline; a cell
 runs over it or ends its own process is left out when the process is started again, so
 one bad cell costs one timeout and never blocks the exercises after it.
 
-A process that breaks the protocol (a malformed or oversized message, an answer to a
-request that was not asked) is *compromised*: it is stopped, never started again, and
+An answer over the size limit ends the process, like a crash: that call fails, and the
+process is started again for the next. A process that breaks the protocol (a malformed
+message, an answer to a request that was not asked) is *compromised*: it is stopped, never started again, and
 the verifier reaches no more verdicts from it (:attr:`AnswerProcess.compromised`).
 """
 
@@ -30,7 +31,7 @@ from ..lifetime import PARENT_VARIABLE
 from ..settings import DEFAULT_LIMITS, Limits
 from . import bwrap
 from .channel import Channel, ProtocolError
-from .wire import ChannelClosed, WireError
+from .wire import ChannelClosed, MessageTooLarge, WireError, receive
 
 __all__ = ["AnswerProcess", "Compromised", "WORKDIR"]
 
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 
 WORKDIR = "/home/student"
 """The answer process's working folder inside its sandbox: empty, private."""
+
+STARTUP_TIMEOUT = 120.0
+"""Seconds an answer process may take to start and import what notebooks import first."""
 
 # What the answer process imports of the grader: the sandbox package and what it imports.
 _WORKER_FILES = ("autograder/__init__.py", "autograder/lifetime.py", "autograder/settings.py",
@@ -48,23 +52,28 @@ class Compromised(RuntimeError):
     """The answer process broke the protocol; nothing more it says is trusted."""
 
 
-def _kill(process: subprocess.Popen | None) -> None:
-    if process is not None and process.poll() is None:
+def _kill(process: Any) -> None:
+    """Stop an answer process: a program's whole group, or a zygote's child."""
+    if process is None or process.poll() is not None:
+        return
+    if isinstance(process, subprocess.Popen):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, 9)
         process.wait()
+    else:
+        process.kill()
 
 
 class _Deadline:
     """A timer that kills one given process; each has its own ``expired`` flag."""
 
-    def __init__(self, process: subprocess.Popen | None, seconds: float) -> None:
+    def __init__(self, process: Any, seconds: float) -> None:
         self.expired = False
         self._timer = threading.Timer(seconds, self._expire, args=(process,))
         self._timer.daemon = True
         self._timer.start()
 
-    def _expire(self, process: subprocess.Popen | None) -> None:
+    def _expire(self, process: Any) -> None:
         self.expired = True
         _kill(process)
 
@@ -87,15 +96,20 @@ class AnswerProcess:
         :func:`autograder.sandbox.references.build_package`).
     sandboxed : bool
         Run in a bubblewrap sandbox (False: only the memory limit).
+    zygote : Zygote, optional
+        An ``answers`` zygote (:mod:`autograder.sandbox.zygote`) built with the same
+        package: each process is forked from it, in namespaces of its own, instead of
+        started afresh in a sandbox of its own.
     """
 
     def __init__(self, cells: Sequence[str], limits: Limits = DEFAULT_LIMITS,
-                 package: str | Path | None = None, sandboxed: bool = True) -> None:
+                 package: str | Path | None = None, sandboxed: bool = True,
+                 zygote: Any = None) -> None:
         self.cells, self.limits = list(cells), limits
         self.timeout = limits.cell_timeout
         self.package = Path(package) if package is not None else None
         self.sandboxed = sandboxed
-        self.process: subprocess.Popen | None = None
+        self.process: Any = None  # a Popen, or a zygote's Child
         self.channel: Channel | None = None
         self.box: bwrap.Sandbox | None = None
         self.scratch: Path | None = None  # the working folder without a sandbox
@@ -103,6 +117,8 @@ class AnswerProcess:
         self.skipped: set[int] = set()  # cells that ended the process: never replayed
         self.generation = 0  # counts starts, so callers know when proxies went stale
         self.compromised: str | None = None  # why nothing more is trusted, once it is not
+        self.failed_starts = 0
+        self.zygote = zygote if sandboxed else None
 
     def _command(self, to_child: int, from_child: int) -> tuple[list[str], dict[str, str]]:
         argv = [sys.executable, "-m", "autograder.sandbox.answer_worker", str(to_child),
@@ -135,11 +151,15 @@ class AnswerProcess:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
-            command, environment = self._command(to_child_r, from_child_w)
-            self.process = subprocess.Popen(
-                command, cwd=self.scratch or "/", env=environment, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(to_child_r, from_child_w), start_new_session=True)
+            if self.zygote is not None and self.zygote.alive():
+                self.process = self.zygote.spawn(fds=[to_child_r, from_child_w])
+            else:
+                command, environment = self._command(to_child_r, from_child_w)
+                self.process = subprocess.Popen(
+                    command, cwd=self.scratch or "/", env=environment,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, pass_fds=(to_child_r, from_child_w),
+                    start_new_session=True)
         except BaseException:
             for fd in (from_child_r, to_child_w):
                 os.close(fd)
@@ -147,10 +167,33 @@ class AnswerProcess:
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
+        self._connect(from_child_r, to_child_w)
+
+    def _connect(self, from_child_r: int, to_child_w: int) -> None:
         self.channel = Channel(io.open(from_child_r, "rb", buffering=0),
                                io.open(to_child_w, "wb", buffering=0), self.limits.reply)
         self.done = 0
         self.generation += 1
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        """Wait for the process's first message, "ready" (its own start has a long limit)."""
+        assert self.channel is not None
+        clock = _Deadline(self.process, STARTUP_TIMEOUT)
+        try:
+            first = receive(self.channel.incoming, 4096)
+        except (WireError, OSError) as error:
+            log.info("the answer process did not start: %s", error)
+            self.channel.close()
+            self.failed_starts += 1
+            if self.failed_starts >= 2:  # never loop on a sandbox that cannot start
+                self.compromised = f"the answer process could not start ({error})"
+            return
+        finally:
+            clock.cancel()
+        if first != {"op": "ready"}:
+            self.compromised = "the answer process did not start as expected"
+            self.kill()
 
     def alive(self) -> bool:
         """True while the answer process runs and its channel is whole."""
@@ -164,7 +207,7 @@ class AnswerProcess:
             return
         failure = channel.failure
         if isinstance(failure, (ProtocolError, WireError)) and not isinstance(
-                failure, ChannelClosed):
+                failure, (ChannelClosed, MessageTooLarge)):
             self.compromised = f"the answer process broke the check's protocol ({failure})"
             log.info("answer process compromised: %s", failure)
             self.kill()

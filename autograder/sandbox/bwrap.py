@@ -51,9 +51,11 @@ HOME = "/tmp/home"
 
 _PASSED_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "NBGRADER_EXECUTION",
                      "NBGRADER_VALIDATING", "MPLBACKEND")
-# Root mode: join the control groups, open the seccomp filter as fd 9, become bubblewrap.
+# Root mode: join the control groups, open the seccomp filter on a descriptor far above the
+# ones a caller passes on (the answer process's pipes), become bubblewrap.
+_FILTER_FD = 237
 _LAUNCH = ('filter=$1; shift; while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; '
-           'shift; done; shift; exec "$@" 9<"$filter"')
+           f'shift; done; shift; exec {_FILTER_FD}<"$filter"; exec "$@"')
 
 
 class SandboxUnavailable(RuntimeError):
@@ -97,16 +99,19 @@ def _ancestors(paths: Iterable[Path]) -> list[str]:
     return sorted(made, key=lambda p: (p.count("/"), p))
 
 
-def _namespaces() -> list[str]:
+def _namespaces(zygote: bool = False) -> list[str]:
+    """bubblewrap's flags for the namespaces; a zygote's children make user namespaces of
+    their own (and then refuse any more themselves, :mod:`autograder.sandbox.nest`)."""
     flags = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
              "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if as_root():
         # No user namespace: it would map the sandbox to the host's root. Keep only what
         # setpriv needs to become SANDBOX_UID, which then drops every capability.
-        return flags + ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
-                        "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP",
-                        "--seccomp", "9"]
-    return flags + ["--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns"]
+        flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                  "--cap-add", "CAP_SETPCAP"]
+        return flags if zygote else flags + ["--seccomp", str(_FILTER_FD)]
+    flags += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
+    return flags if zygote else flags + ["--disable-userns"]
 
 
 def _system_binds() -> list[str]:
@@ -188,21 +193,25 @@ class Sandbox:
     control_group : bool
         Give the sandbox a control group where grading runs as root (the default); a
         sandbox without one has only the per-process limits.
+    children : int
+        For a zygote's sandbox: how many of its children may run at once, each with the
+        limits' processes (each child is limited on its own too).
 
     Use it as a context manager, or call :meth:`close` when its processes are over: that
     kills anything left in its control group and removes the group.
     """
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, control_group: bool = True) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, control_group: bool = True,
+                 children: int = 1) -> None:
         self.limits = limits
-        self.group = (cgroup.Cgroup(limits.sandbox_memory, limits.processes)
+        self.group = (cgroup.Cgroup(limits.sandbox_memory, limits.processes * children)
                       if control_group and as_root() and cgroup.available() else None)
 
     def command(self, argv: Sequence[str], *, cwd: str | Path,
                 private: Iterable[str | Path] = (), writable: Iterable[str | Path] = (),
                 readable: Iterable[str | Path] = (),
                 overlays: Iterable[tuple[str | Path, str | Path]] = (),
-                env: Mapping[str, str] | None = None) -> list[str]:
+                env: Mapping[str, str] | None = None, zygote: bool = False) -> list[str]:
         """``argv`` run in this sandbox; see the module docstring.
 
         Parameters
@@ -224,6 +233,10 @@ class Sandbox:
         env : mapping, optional
             Variables to set inside; only these, a few harmless ones of this process
             (locale, ``NBGRADER_EXECUTION``) and ``HOME``/``PATH`` are set there.
+        zygote : bool
+            The sandbox of a zygote (:mod:`autograder.sandbox.zygote`): its children may
+            make user namespaces (each makes one, then refuses more), and its process
+            count holds theirs.
 
         Raises
         ------
@@ -232,19 +245,22 @@ class Sandbox:
         """
         require()
         return self._command(argv, cwd=cwd, private=private, writable=writable,
-                             readable=readable, overlays=overlays, env=env)
+                             readable=readable, overlays=overlays, env=env, zygote=zygote)
 
     def _command(self, argv, *, cwd, private=(), writable=(), readable=(), overlays=(),
-                 env=None):
+                 env=None, zygote=False):
         limits = self.limits
         bound = [*_python_paths(), *map(Path, readable), *map(Path, writable)]
-        args = [EXECUTABLE, *_namespaces(), *_system_binds()]
-        for folder in _ancestors([*bound, *(Path(t) for _, t in overlays),
-                                  *map(Path, private)]):
-            args += ["--perms", "0755", "--dir", folder]
+        args = [EXECUTABLE, *_namespaces(zygote), *_system_binds()]
+        # /tmp first: folders bound below it need their parents made on it, readable by
+        # the sandbox's account (bubblewrap would make them for root alone)
         args += ["--perms", "1777", "--size", str(limits.writable), "--tmpfs", "/tmp"]
         for folder in (HOME, f"{HOME}/.cache", f"{HOME}/.cache/matplotlib"):
             args += ["--perms", "0777", "--dir", folder]
+        for folder in _ancestors([*bound, *(Path(t) for _, t in overlays),
+                                  *map(Path, private)]):
+            if folder not in ("/tmp", HOME):
+                args += ["--perms", "0755", "--dir", folder]
         for folder in private:
             args += ["--perms", "0777", "--size", str(limits.writable), "--tmpfs", str(folder)]
         for path in [*_python_paths(), *map(Path, readable)]:
@@ -266,15 +282,18 @@ class Sandbox:
         args += ["--chdir", str(cwd), "--clearenv"]
         for key, value in variables.items():
             args += ["--setenv", key, value]
-        inner = [*_resource_limits(limits, per_sandbox=self.group is None and not as_root()),
-                 *argv]
+        inner = [*_resource_limits(limits, per_sandbox=self.group is None and not as_root(),
+                                   zygote=zygote), *argv]
         if not as_root():
             return [*args, "--", *inner]
         become = ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
                   "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
                   "--no-new-privs", "--"]
         procs = self.group.procs if self.group is not None else []
-        return ["/bin/sh", "-c", _LAUNCH, "sh", str(system.seccomp_filter()), *procs, "--",
+        if zygote:
+            return ["/bin/sh", "-c", cgroup.JOIN_THEN_EXEC, "sh", *procs, "--", *args, "--",
+                    *become, *inner]
+        return ["/bin/bash", "-c", _LAUNCH, "bash", str(system.seccomp_filter()), *procs, "--",
                 *args, "--", *become, *inner]
 
     def close(self) -> None:
@@ -290,16 +309,17 @@ class Sandbox:
         self.close()
 
 
-def _resource_limits(limits: Limits, per_sandbox: bool) -> list[str]:
+def _resource_limits(limits: Limits, per_sandbox: bool, zygote: bool = False) -> list[str]:
     """``prlimit`` options for the sandbox's first process (inherited by all it starts).
 
     Inside a user namespace the process count is the sandbox's own (Linux counts
-    processes per user namespace), so it bounds the sandbox; as ``nobody`` on the host it
-    would be shared by every sandbox, which the control group bounds instead.
+    processes per user namespace, and a zygote's children each count theirs again in
+    their own), so it bounds the sandbox; as ``nobody`` on the host it would be shared by
+    every sandbox, which the control group bounds instead.
     """
     options = [f"--as={limits.memory}", f"--fsize={limits.writable}", "--core=0"]
     if per_sandbox:
-        options.append(f"--nproc={limits.processes}")
+        options.append(f"--nproc={limits.processes * (4 if zygote else 1)}")
     return ["prlimit", *options, "--"]
 
 
@@ -310,13 +330,15 @@ def unsandboxed(argv: Sequence[str], memory: int | None = None) -> list[str]:
     return ["prlimit", f"--as={int(memory)}", "--", *argv]
 
 
-def scratch_folder(prefix: str) -> Path:
+def scratch_folder(prefix: str, within: str | Path | None = None) -> Path:
     """A new host folder that a sandbox's processes may write (the kernel's sockets).
 
-    On ``/dev/shm`` where it exists (memory, counted in a sandbox's control group), else in
-    the temporary folder; owned by the sandbox's account where grading runs as root.
+    In ``within`` if given, else on ``/dev/shm`` where it exists (memory, counted in a
+    sandbox's control group), else in ``/tmp``: short paths, as the sockets' paths must be
+    (108 bytes at most); owned by the sandbox's account where grading runs as root.
     """
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    base = str(within) if within is not None else (
+        "/dev/shm" if os.access("/dev/shm", os.W_OK) else "/tmp")
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
     if as_root():
         os.chown(folder, SANDBOX_UID, SANDBOX_UID)

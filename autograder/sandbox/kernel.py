@@ -26,17 +26,21 @@ import logging
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
 from ..settings import DEFAULT_LIMITS, SANDBOX_UID, Limits
 from . import bwrap
 
-__all__ = ["SandboxedKernelManager", "SandboxedExecute", "WARNINGS_TO_STDOUT", "WORKDIR"]
+__all__ = ["SandboxedKernelManager", "SandboxedExecute", "ZygoteProvisioner", "use_zygote",
+           "WARNINGS_TO_STDOUT", "WORKDIR"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,30 @@ WARNINGS_TO_STDOUT = (
     "(__import__('sys').stdout, _w.formatwarning); del _w")
 """A kernel start-up line: warnings are printed to stdout instead of stderr. The printer
 keeps what it needs in its closure, so it works after the line's own names are gone."""
+
+
+_ZYGOTE: Any = None  # this process's kernel zygote, when a grading worker made one
+
+
+def use_zygote(zygote: Any) -> None:
+    """Fork this process's kernels from ``zygote`` (a kernel :class:`~.zygote.Zygote`;
+    None: start each in a sandbox of its own). A grading worker sets it once."""
+    global _ZYGOTE
+    _ZYGOTE = zygote
+
+
+class ZygoteProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """Starts the kernel as a child of the kernel zygote instead of a new program."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        km = self.parent
+        arguments = cmd[cmd.index(km.connection_file) + 1:]
+        folder = Path(km.connection_file).parent
+        self.process = _ZYGOTE.spawn(role="kernel", connection_file=km.connection_file,
+                                     arguments=arguments, own=[[str(folder.parent), folder.name]],
+                                     env={"JPY_SESSION_NAME": ""})
+        self.pid, self.pgid, self.cwd = self.process.pid, None, WORKDIR
+        return self.connection_info
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -75,8 +103,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         return Limits(memory=self.memory_limit, sandbox_memory=self.sandbox_memory,
                       processes=self.processes, writable=self.writable)
 
+    def _from_zygote(self) -> bool:
+        return self.sandboxed and _ZYGOTE is not None and _ZYGOTE.alive()
+
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-        if self.sandboxed:
+        if self._from_zygote():
+            self._private = bwrap.scratch_folder("kernel-", within=_ZYGOTE.shared)
+        elif self.sandboxed:
             bwrap.require()
             self._private = bwrap.scratch_folder("bplab-kernel-")
         else:
@@ -87,6 +120,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._workdir = str(kw.get("cwd") or os.getcwd())
         assert self.kernel_spec is not None
         self.kernel_spec.interrupt_mode = "message"
+        if self._from_zygote() and self.provisioner is None:
+            self.kernel_id = self.kernel_id or str(uuid.uuid4())
+            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id,
+                                                 kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
@@ -96,6 +133,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         assert self._private is not None
         if bwrap.as_root():  # written by this account, read by the sandbox's
             os.chown(self.connection_file, SANDBOX_UID, SANDBOX_UID)
+        if isinstance(self.provisioner, ZygoteProvisioner):
+            return argv  # its arguments only: the zygote's child runs the kernel
         if self._box is None:
             self._box = bwrap.Sandbox(self.limits())
         package = bwrap.package_dir("bplab")

@@ -28,27 +28,23 @@ import contextlib
 import io
 import json
 import logging
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import REPO_ROOT, exercise_of
-from ..lifetime import PARENT_VARIABLE, die_with_parent
+from .. import exercise_of
+from ..lifetime import die_with_parent
 from ..settings import DEFAULT_LIMITS, Limits
 from . import bwrap
 from .references import build_package, notebook_number
 from .answers import AnswerProcess, Compromised
+from .wire import MessageTooLarge
 
-__all__ = ["CellCheck", "CheckOutcome", "defined_names", "AnswerProcess", "verify",
-           "check_in_subprocess", "check_batch"]  # AnswerProcess: from .answers
+__all__ = ["CellCheck", "CheckOutcome", "defined_names", "AnswerProcess", "verify", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +175,7 @@ def _package_for(source_nb: Mapping[str, Any], package: str | Path | None) -> It
 
 def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
            limits: Limits = DEFAULT_LIMITS, *, package: str | Path | None = None,
-           sandboxed: bool = True) -> dict[str, CellCheck]:
+           sandboxed: bool = True, zygote: Any = None) -> dict[str, CellCheck]:
     """Judge a submission with the source's tests; see the module docstring.
 
     Parameters
@@ -195,6 +191,8 @@ def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
         imports; by default one is built (and removed) for this call.
     sandboxed : bool
         Run the answer process in a sandbox.
+    zygote : Zygote, optional
+        Fork the answer process from this ``answers`` zygote (built with ``package``).
 
     Returns
     -------
@@ -214,7 +212,7 @@ def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
     tests = [_meta(c)["grade_id"] for c in source_nb["cells"]
              if c.get("cell_type") == "code" and _meta(c).get("grade")]
     with _package_for(source_nb, package) as copy:
-        answers = AnswerProcess([_text(c) for c in submitted], limits, copy, sandboxed)
+        answers = AnswerProcess([_text(c) for c in submitted], limits, copy, sandboxed, zygote)
         binder = _Binder(answers, namespace)
         try:
             for cell in source_nb["cells"]:
@@ -278,8 +276,11 @@ def _run_test(source: str, namespace: dict[str, Any], binder: _Binder,
     broke = not answers.alive() or answers.generation != generation
     if outcome is None and not broke:
         return CellCheck(True, "")
+    failure = answers.channel.failure if answers.channel is not None else None
     if clock is not None and clock.expired:
         message = f"the code ran over {answers.timeout:g} s and was stopped"
+    elif isinstance(failure, MessageTooLarge):
+        message = f"the code returned too much to check: {failure}"
     elif broke:
         message = "the code ended its own process (exit, os._exit or a crash)"
     else:
@@ -288,85 +289,6 @@ def _run_test(source: str, namespace: dict[str, Any], binder: _Binder,
         message += (" (the answer cell of this exercise is missing from the submission: "
                     "it was deleted, or its id and metadata were changed)")
     return CellCheck(False, message[:1000])
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 9)
-        process.wait()
-
-
-def _command(source_path: str | Path, submissions: Sequence[str | Path], limits: Limits,
-             package: str | Path | None, sandboxed: bool) -> list[str]:
-    command = [sys.executable, "-m", "autograder.sandbox.verify", str(source_path),
-               *map(str, submissions), "--cell-timeout", str(limits.cell_timeout),
-               "--memory", str(limits.memory)]
-    if package is not None:
-        command += ["--package", str(package)]
-    if not sandboxed:
-        command.append("--no-sandbox")
-    return command
-
-
-def check_batch(source_path: str | Path, submissions: Sequence[str | Path],
-                limits: Limits = DEFAULT_LIMITS, *, package: str | Path | None = None,
-                sandboxed: bool = True) -> dict[str, CheckOutcome]:
-    """Run :func:`verify` on several submissions in one process of its own.
-
-    One process pays the imports once for a whole batch; each submission still gets an
-    answer process (and sandbox) of its own.
-
-    Returns
-    -------
-    dict of str to CheckOutcome
-        Keyed by the submission's path as given; a submission the process did not
-        finish has ``cells`` None and a ``problem`` in words for the instructor.
-    """
-    keys = [str(s) for s in submissions]
-    outcomes: dict[str, CheckOutcome] = {}
-    environment = dict(os.environ, PYTHONSAFEPATH="1", PYTHONPATH=str(REPO_ROOT),
-                       NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg",
-                       **{PARENT_VARIABLE: str(os.getpid())})
-    with tempfile.TemporaryFile("w+") as errors:
-        process = subprocess.Popen(_command(source_path, keys, limits, package, sandboxed),
-                                   cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=errors,
-                                   stdin=subprocess.DEVNULL, text=True, env=environment,
-                                   start_new_session=True)
-        timer = threading.Timer(limits.check_timeout * max(len(keys), 1), _stop, (process,))
-        timer.daemon = True
-        timer.start()
-        try:
-            assert process.stdout is not None
-            for line in process.stdout:
-                try:
-                    data = json.loads(line)
-                    outcomes[str(data["submission"])] = CheckOutcome.from_json(data)
-                except (ValueError, TypeError, KeyError, AttributeError) as error:
-                    log.warning("the independent check printed a line that is no result "
-                                "(%s): %.200s", error, line)
-            process.wait()
-        finally:
-            timer.cancel()
-            _stop(process)
-        errors.seek(0)
-        last_line = (errors.read().strip().splitlines() or ["no message"])[-1][:300]
-    for key in keys:
-        if key not in outcomes:
-            why = ("the independent check ran out of time" if timer.finished.is_set()
-                   and process.returncode and process.returncode < 0 else
-                   f"the independent check stopped before it finished: {last_line}")
-            log.warning("independent check of %s: %s", key, why)
-            outcomes[key] = CheckOutcome(None, why)
-    return outcomes
-
-
-def check_in_subprocess(source_path: str | Path, submission_path: str | Path,
-                        limits: Limits = DEFAULT_LIMITS, *, package: str | Path | None = None,
-                        sandboxed: bool = True) -> CheckOutcome:
-    """:func:`check_batch` for one submission."""
-    return check_batch(source_path, [submission_path], limits, package=package,
-                       sandboxed=sandboxed)[str(submission_path)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-__all__ = ["WireError", "ChannelClosed", "send", "receive", "encode", "decode"]
+__all__ = ["WireError", "ChannelClosed", "MessageTooLarge", "send", "receive", "encode", "decode"]
 
 _HEADER = struct.Struct(">I")
 MAX_MESSAGE = 32 << 20
@@ -32,6 +32,10 @@ class WireError(RuntimeError):
 
 class ChannelClosed(WireError):
     """The other side closed the channel (its process ended)."""
+
+
+class MessageTooLarge(WireError):
+    """The other side sent a message over the size limit (left unread: the channel is over)."""
 
 
 def send(stream: BinaryIO, message: dict[str, Any]) -> None:
@@ -56,7 +60,7 @@ def receive(stream: BinaryIO, limit: int = MAX_MESSAGE) -> dict[str, Any]:
     """Read one message from a binary stream; one over ``limit`` bytes is refused unread."""
     (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     if size > limit:
-        raise WireError(f"a message of {size} bytes is over the limit of {limit} bytes")
+        raise MessageTooLarge(f"an answer of {size} bytes, over the limit of {limit} bytes")
     try:
         message = json.loads(_read_exactly(stream, size))
     except ValueError as error:

@@ -376,3 +376,22 @@ def test_the_package_without_references_loses_their_bodies_and_keeps_the_rest(tm
     copied = {p.relative_to(package) for p in package.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}
     assert copied <= {p.relative_to(tmp_path / "bplab") for p in (tmp_path / "bplab").rglob("*")}
+
+
+def test_references_in_a_subpackage_lose_their_bodies_and_keep_their_public_name(tmp_path):
+    """Notebook 5's references live in bplab.mlp's private modules: stripped all the same."""
+    from autograder.sandbox.references import build_package
+
+    package = Path(__file__).resolve().parent.parent / "bplab"
+    removed = build_package(package, 5, tmp_path / "bplab")
+    assert {"bplab.mlp._network.forward", "bplab.mlp._output.output_delta"} <= set(removed)
+    script = ("import bplab as bp, numpy as np\n"
+              "params = bp.mlp.init_params([2, 1], np.random.default_rng(0))\n"
+              "try:\n"
+              "    bp.mlp.forward(params, np.zeros((1, 2)))\n"
+              "except bp.course.ReferenceLockedError as error:\n"
+              "    print(error)\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(tmp_path)), cwd=tmp_path,
+                         timeout=60)
+    assert "forward is not available where this notebook is graded" in ran.stdout, ran.stderr

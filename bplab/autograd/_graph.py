@@ -8,7 +8,7 @@ from (an input has none; a node used twice by one operation is listed twice), an
 :func:`topological_order` lists the ancestors of the output with every node after its
 parents; :func:`backward_pass` walks that list backwards, so that a node passes its
 gradient on only once every consumer has added its share (``+=``). Example graphs, and
-what goes wrong without the order, are in :mod:`bplab.autograd_examples`. The references
+what goes wrong without the order, are in ``_examples.py`` beside this module. The references
 of notebook 8 are locked there (see :mod:`bplab.course`).
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import reference
+from ..course import reference
 
 __all__ = ["check_graph", "topological_order", "backward_steps", "backward_pass"]
 

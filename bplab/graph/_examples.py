@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import reference, references_unlocked
-from .graph import Graph
-from .validation import as_array, as_scalar, same_shape
+from ..course import reference, references_unlocked
+from ._graph import Graph
+from ..validation import as_array, as_scalar, same_shape
 
 __all__ = ["j_graph", "neuron_graph", "exp_div_graph", "forward_backward_j", "neuron_loss",
            "neuron_backward", "exp_div_backward"]

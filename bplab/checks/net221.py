@@ -7,7 +7,7 @@
 * :func:`net221_pair`: one of the pair ``(dW1, dW2)``, with the slips it is known for
   named;
 * :func:`net221_bce_gradients`: the gradients of the sigmoid-output, cross-entropy
-  variant (:mod:`bplab.net221_bce`).
+  variant (:mod:`bplab.net221.bce`).
 
 Without seeds, a check runs at the fixed point against central differences; with seeds
 (hidden tests), at each seed's point against the reference the test cell hands over.
@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import net221, net221_bce, numdiff
+from .. import net221, numdiff
 from ..course import references_unlocked
 from .assertions import call, close, formula, gradient, true
 from .diagnosis import NUMERICAL_TOL, diagnose
-from .layer_checks import gradient_dict
+from .layers import gradient_dict
 from .testdata import expected, points
 
 __all__ = ["net221_case", "net221_forward", "net221_gradient", "net221_pair",
@@ -75,7 +75,8 @@ def _hidden_cases(seeds, reference):
     """The seeds to run (None: the fixed point), refusing hidden points with no reference."""
     seeds = tuple(seeds)
     if seeds and reference is None:
-        raise ValueError("checks at seeded points compare with a reference: pass reference=")
+        raise ValueError("Checks at seeded points compare with a reference: pass one as "
+                         "reference.")
     return seeds or (None,)
 
 
@@ -112,7 +113,7 @@ def net221_forward(function: Callable, keys: Sequence[str], seeds: Iterable[int]
         found = sorted(cache) if isinstance(cache, dict) else type(cache).__name__
         true(isinstance(cache, dict) and set(keys if required is None else required) <= set(cache),
              f"forward should return a dict with keys {', '.join(map(repr, net221.CACHE_KEYS))}; "
-             f"got {found}", "keys")
+             f"got {found}.", "keys")
         for key in keys:
             if key == "z1":
                 true(not diagnose("z1", cache["z1"], params["W1"].T @ x + params["b1"]).passed,
@@ -148,7 +149,7 @@ def net221_gradient(function: Callable, key: str, seeds: Iterable[int] = (), *,
         x, t, params, cache = net221_case(seed)
         grads = call("backward(x, t, params, cache)", function, x, t, params, cache)
         true(isinstance(grads, dict) and key in grads,
-             f"backward should return a dict with the key {key!r} (dL/d{key})", "keys")
+             f"backward should return a dict with the key {key!r} (dL/d{key}).", "keys")
         if key.startswith("b"):  # a bias gradient of zeros is the usual slip: say so plainly
             true(not diagnose(key, grads[key], np.zeros(np.shape(params[key]))).passed,
                  f"grads[{key!r}] is all zeros, but the loss does change with {key}: nudge it "
@@ -192,7 +193,7 @@ def net221_pair(name: str, function: Callable, key: str, x: np.ndarray, y: float
     __tracebackhide__ = True
     result = call(f"{name}(x, y, params)", function, x, y, params)
     true(isinstance(result, (tuple, list)) and len(result) == 2,
-         f"{name} should return a pair (dW1, dW2); got {type(result).__name__}", "shape")
+         f"{name} should return a pair (dW1, dW2); got {type(result).__name__}.", "shape")
     answer = result[("W1", "W2").index(key)]
     if reference is None:
         with references_unlocked():  # the loss runs the reference forward pass
@@ -212,7 +213,7 @@ def net221_bce_gradients(function: Callable, keys: Iterable[str], x: np.ndarray,
                          reference: Callable | None = None) -> None:
     """Assert that ``function(x, t, params)`` gives the cross-entropy gradients ``keys``.
 
-    The network is :mod:`bplab.net221_bce`'s: a sigmoid output scored with cross-entropy.
+    The network is :mod:`bplab.net221.bce`'s: a sigmoid output scored with cross-entropy.
     Each gradient is compared with a central difference of its loss or, given
     ``reference``, with the reference's gradient, exactly.
 
@@ -228,13 +229,13 @@ def net221_bce_gradients(function: Callable, keys: Iterable[str], x: np.ndarray,
     where : str, optional
         Said after each gradient's name in the feedback, such as ``"at a hidden point"``.
     reference : callable, optional
-        The reference :func:`bplab.net221_bce.backward`.
+        The reference :func:`bplab.net221.bce.backward`.
     """
     __tracebackhide__ = True
     grads = call("backward_sigmoid_bce(x, t, params)", function, x, t, params)
     if reference is None:
         gradient_dict("backward_sigmoid_bce", grads, params, keys, where=where,
-                      loss_at=lambda key, value: net221_bce.loss_at(x, t, params, key, value))
+                      loss_at=lambda key, value: net221.bce.loss_at(x, t, params, key, value))
     else:
         gradient_dict("backward_sigmoid_bce", grads, params, keys, where=where,
                       exact=expected(reference, x, t, params))

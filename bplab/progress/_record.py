@@ -1,19 +1,11 @@
-"""A learner's progress across the course: which exercises' visible checks passed.
-
-Every graded test cell of a notebook opens with ``bp.progress.checking(notebook, check)``
-and ends with ``bp.progress.passed(notebook, check)`` (the course build writes both lines).
-The first records the check as failed, the last, reached only when every assertion above
-it passed, records it as passed; so the file always holds the outcome of the last run.
+"""The progress file: where a learner's check outcomes are kept, and how one is recorded.
 
 Outcomes go to a small JSON file, :data:`FILE_NAME`, in the folder that holds the
 notebooks' folders (the kernel runs in a notebook's own folder, ``NN_name/``). Nothing is
 recorded while nbgrader grades, nor when ``BPLAB_PROGRESS=off``, nor under a folder named
 ``results``; recording never raises and never prints, so it cannot change a check's
-outcome. A missing or corrupt file reads as no progress.
-
-``bp.progress()`` returns the table (HTML in a notebook, text elsewhere): for every
-exercise of every notebook beside the file, whether its checks passed, with a bar per
-notebook.
+outcome. A missing or corrupt file reads as no progress. The file always holds the
+outcome of each check's last run.
 """
 
 from __future__ import annotations
@@ -22,13 +14,11 @@ import contextlib
 import json
 import os
 import re
-import sys
 import tempfile
-import types
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .course import grading
+from ..course import grading
 
 __all__ = ["FILE_NAME", "notebooks_folder", "progress_file", "load", "record", "checking",
            "passed"]
@@ -162,23 +152,15 @@ def record(notebook: str, check: str, passed: bool, *,
 
 
 def checking(notebook: str, check: str) -> None:
-    """Open a test cell: record its check as failed until :func:`passed` says otherwise."""
+    """Record a check as failed until :func:`passed` says otherwise.
+
+    Test cells of notebooks built by earlier releases of the course open with this call
+    (now :func:`bplab.progress.record_test_cells` records without a line in the cell), so
+    it stays for them.
+    """
     record(notebook, check, False)
 
 
 def passed(notebook: str, check: str) -> None:
-    """Close a test cell: every assertion above passed."""
+    """Record a check as passed: the closing line of test cells built by earlier releases."""
     record(notebook, check, True)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``bp.progress()`` show the table while ``bp.progress.passed`` records."""
-
-    def __call__(self, folder: str | os.PathLike | None = None):
-        """The progress table (:func:`bplab.progress_table.report`)."""
-        from .progress_table import report
-
-        return report(folder)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -11,7 +11,7 @@ the cell hands over a reference, with :func:`~bplab.checks.assertions.formula` (
   dense layer's backward pass on a batch;
 * :func:`sigmoid_output_delta`: the delta of a sigmoid output layer;
 * the 2-2-1 network of notebook 4 has its own procedures, in
-  :mod:`bplab.checks.net221_checks`.
+  :mod:`bplab.checks.net221`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, layers, mlp_output
+from .. import activations, layers, mlp
+from . import diagnosis
 from .assertions import call, formula, gradient, true
 from .testdata import expected, points
 
@@ -49,17 +50,17 @@ def keys_and_shapes(name: str, grads: Any, params: Mapping[str, np.ndarray]) -> 
     >>> keys_and_shapes("backward", {"W": np.zeros(3)}, {"W": np.ones((2, 3))})
     Traceback (most recent call last):
     ...
-    bplab.checks.kinds.CheckFailure: grads['W'] should have the shape of params['W'], (2, 3); got (3,) ...
+    bplab.checks.kinds.CheckFailure: grads['W'] should have the shape of params['W'], (2, 3); got (3,)...
     """
     __tracebackhide__ = True
     found = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
     true(isinstance(grads, dict) and set(grads) == set(params),
-         f"{name} should return a dict with the keys of params, {sorted(params)}; got {found}",
+         f"{name} should return a dict with the keys of params, {sorted(params)}; got {found}.",
          "keys")
     for key, value in params.items():
         true(np.shape(grads[key]) == np.shape(value),
              f"grads[{key!r}] should have the shape of params[{key!r}], {np.shape(value)}; "
-             f"got {np.shape(grads[key])}", "shape")
+             f"got {np.shape(grads[key])}.", "shape")
 
 
 def gradient_dict(name: str, grads: Any, params: Mapping[str, np.ndarray],
@@ -98,7 +99,7 @@ def gradient_dict(name: str, grads: Any, params: Mapping[str, np.ndarray],
     __tracebackhide__ = True
     for key in params if keys is None else keys:
         true(isinstance(grads, dict) and key in grads,
-             f"{name} should return a dict with the key {key!r}", "keys")
+             f"{name} should return a dict with the key {key!r}.", "keys")
         label = f"grads[{key!r}] {where}".rstrip()
         if loss_at is not None:
             gradient(label, grads[key], lambda value: loss_at(key, value), params[key],
@@ -153,7 +154,7 @@ def dense_backward_part(function: Callable, part: str, seed: int, N: int, n_in: 
     result = call("dense_backward", function, G, A_prev, W)
     true(isinstance(result, (tuple, list)) and len(result) == 3,
          "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
-         f"got {type(result).__name__}", "shape")
+         f"got {type(result).__name__}.", "shape")
     label = f"{part} from dense_backward"
     if where:
         label += f" ({where}: N={N}, n_in={n_in}, n_out={n_out})"
@@ -165,7 +166,7 @@ def dense_backward_part(function: Callable, part: str, seed: int, N: int, n_in: 
 
     gradient(label, result[index], loss, inputs[index], batch_size=N)
     if reference is not None:
-        formula(f"{label}, exactly", result[index], expected(reference, G, A_prev, W)[index],
+        formula(label, result[index], expected(reference, G, A_prev, W)[index],
                 batch_size=N)
 
 
@@ -174,7 +175,7 @@ def sigmoid_output_delta(function: Callable, Z: np.ndarray, t: np.ndarray, loss:
     """Assert that ``function(Z, t, loss)`` is dL/dZ for a sigmoid output layer.
 
     Compared with a central difference of the mean loss of ``sigmoid(Z)``
-    (:func:`bplab.mlp_output.mean_loss`), after a check that every entry is finite.
+    (:func:`bplab.mlp.mean_loss`), after a check that every entry is finite.
 
     Parameters
     ----------
@@ -194,9 +195,9 @@ def sigmoid_output_delta(function: Callable, Z: np.ndarray, t: np.ndarray, loss:
     label = f"output_delta(Z, t, {loss!r}) {where}".rstrip()
     N = len(Z)
     got = call(f"output_delta(Z, t, {loss!r})", function, Z, t, loss)
-    true(np.all(np.isfinite(got)), f"output_delta(Z, t, {loss!r}) should be finite; got {got}",
-         "non-finite")
-    gradient(label, got, lambda z: mlp_output.mean_loss(activations.sigmoid(z), t, loss, Z=z), Z,
+    true(np.all(np.isfinite(got)),
+         f"output_delta(Z, t, {loss!r}) should be finite; got {diagnosis.ended(got)}", "non-finite")
+    gradient(label, got, lambda z: mlp.mean_loss(activations.sigmoid(z), t, loss, Z=z), Z,
              batch_size=N if N > 1 else None)
     if reference is not None:
-        formula(f"{label}, exactly", got, expected(reference, Z, t, loss=loss), batch_size=N)
+        formula(label, got, expected(reference, Z, t, loss=loss), batch_size=N)

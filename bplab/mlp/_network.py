@@ -8,9 +8,9 @@ The API, used from notebook 5 on (notebook 7 measures its gradients layer by lay
     L, grads = bp.mlp.loss_and_grads(params, X, t, hidden="tanh", loss="bce")
     params = bp.mlp.step(params, grads, lr=0.5)
 
-The output end (output activations, the mean loss and the output delta) is
-:mod:`bplab.mlp_output`; deterministic problems and the loss as a function of one
-parameter, for demos and checks, are :mod:`bplab.mlp_problems`.
+The output end (output activations, the mean loss and the output delta) is in
+``_output.py`` beside this module; deterministic problems and the loss as a function of
+one parameter, for demos and checks, are in ``_problems.py``. :mod:`bplab.mlp` shows all.
 
 Conventions (the course's notation page, ``docs/notation.md``):
 
@@ -40,10 +40,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import reference
-from .layers import dense_backward, dense_forward
-from .mlp_output import activation, mean_loss, output_delta
-from .validation import as_array, as_scalar
+from ..course import reference
+from ..layers import dense_backward, dense_forward
+from ._output import activation, mean_loss, output_delta
+from ..validation import as_array, as_scalar
 
 __all__ = ["init_params", "n_layers", "forward", "backward", "backward_from_delta",
            "loss_and_grads", "step"]

@@ -8,7 +8,8 @@ shape (S, N, n). The loss is the mean over examples of the half squared error,
 ``L = (1/N) sum_n 1/2 (y_hat_n - t_n)**2``.
 
 :func:`forward` and :func:`loss` take one network or a stack. Training a whole stack in
-one computation, and the success rate, live in :mod:`bplab.xor_batch`; what notebook 6's
+one computation, and the success rate, live in ``_batch.py`` beside this module (both
+are :mod:`bplab.xor`); what notebook 6's
 checks compare against lives in :mod:`bplab.checks.xor`. The functions marked as
 references answer notebook 6's exercises and are locked there.
 """
@@ -18,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .activations import sigmoid, sigmoid_grad, tanh
-from .course import reference
-from .validation import as_array, as_scalar
+from ..activations import sigmoid, sigmoid_grad, tanh
+from ..course import reference
+from ..validation import as_array, as_scalar
 
 __all__ = ["xor_data", "init_params", "init_batch", "as_params", "forward", "loss",
            "gradients", "tanh_gradients", "xor_step", "train_xor", "PARAMS"]

@@ -4,8 +4,8 @@ Demos and test cells need a network, a batch and targets that are the same on ev
 (:func:`example_problem`); gradient checks need the loss as a function of one parameter
 array at a time (:func:`loss_of`), to differentiate it numerically key by key::
 
-    params, X, t = bp.mlp_problems.example_problem([3, 4, 2], 5, seed=0)
-    f = bp.mlp_problems.loss_of(params, X, t, "W2", hidden="tanh")  # f(W2) -> float
+    params, X, t = bp.mlp.example_problem([3, 4, 2], 5, seed=0)
+    f = bp.mlp.loss_of(params, X, t, "W2", hidden="tanh")  # f(W2) -> float
 
 Shapes as in :mod:`bplab.mlp`: ``X`` is ``(N, n_0)`` and ``t`` is ``(N, n_L)``.
 """
@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import references_unlocked
-from .mlp import forward, init_params, n_layers
-from .mlp_output import mean_loss
-from .validation import as_array
+from ..course import references_unlocked
+from ._network import forward, init_params, n_layers
+from ._output import mean_loss
+from ..validation import as_array
 
 __all__ = ["loss_of", "example_problem", "example_cache"]
 
@@ -37,7 +37,7 @@ def loss_of(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, key: str,
     key : str
         Which parameter varies, such as ``"W2"``.
     hidden, output, loss : str
-        As in :func:`bplab.mlp.forward` and :func:`bplab.mlp_output.mean_loss`.
+        As in :func:`bplab.mlp.forward` and :func:`bplab.mlp.mean_loss`.
 
     Returns
     -------

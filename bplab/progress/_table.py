@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .progress import load, notebooks_folder, progress_file
+from ._record import load, notebooks_folder, progress_file
 
 __all__ = ["MARKS", "ExerciseProgress", "NotebookProgress", "Progress", "report"]
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .activations import sigmoid
-from .course import reference
-from .net221 import PARAM_SHAPES, check_params, number
-from .validation import as_array
+from ..activations import sigmoid
+from ..course import reference
+from ._network import PARAM_SHAPES, check_params, number
+from ..validation import as_array
 
 __all__ = ["loss_at", "backward"]
 

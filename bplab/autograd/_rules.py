@@ -12,7 +12,7 @@ forming a Jacobian::
 
 Where NumPy broadcast an input in the forward pass, that input was copied along the new
 or stretched axes, and its gradient is the **sum** over those axes (:func:`unbroadcast`).
-The rules of the reductions and losses are in :mod:`bplab.autograd_losses`. The rules
+The rules of the reductions and losses are in ``_losses.py`` beside this module. The rules
 are locked in notebook 8, where students write them.
 """
 
@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import reference
-from .validation import as_array, shape_str
+from ..course import reference
+from ..validation import as_array, shape_str
 
 __all__ = ["as_grad_out", "unbroadcast", "matmul_backward", "add_backward", "div_backward", "tanh_backward",
            "sigmoid_backward", "relu_backward"]

@@ -1,8 +1,8 @@
 """Check procedures for the gradients of a network of any depth (:mod:`bplab.mlp`).
 
 Each procedure builds a fixed problem from ``sizes``, ``N`` and ``seed``
-(:mod:`bplab.mlp_problems`), calls the student's function on it and judges the gradients
-it returns with :func:`bplab.checks.layer_checks.gradient_dict`: against central
+(:mod:`bplab.mlp`), calls the student's function on it and judges the gradients
+it returns with :func:`bplab.checks.layers.gradient_dict`: against central
 differences of the loss, or, when the test cell hands over a reference, exactly.
 Shapes as in :mod:`bplab.mlp`: ``X`` is ``(N, n_0)``, ``t`` is ``(N, n_L)``.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from .. import mlp_problems
+from .. import mlp
 from .assertions import call
-from .layer_checks import gradient_dict
+from .layers import gradient_dict
 from .testdata import expected
 
 __all__ = ["mlp_backward_gradients", "problem_gradients"]
@@ -29,7 +29,7 @@ def _judge(name, grads, problem, keys, settings, exact):
     shape = f"{'-'.join(map(str, widths))}, {hidden}, {loss}, N={N}"
     if exact is None:
         gradient_dict(name, grads, params, keys, where=f"({shape})", batch_size=N,
-                      loss_at=lambda key, value: mlp_problems.loss_of(
+                      loss_at=lambda key, value: mlp.loss_of(
                           params, X, t, key, hidden=hidden, output=output, loss=loss)(value))
     else:
         gradient_dict(name, grads, params, keys, exact=exact, where=f"(hidden: {shape})",
@@ -42,7 +42,7 @@ def mlp_backward_gradients(function: Callable, sizes: Sequence[int], N: int, see
     """Assert that ``function(params, cache, t, hidden, loss)`` returns the right gradients.
 
     The network has a sigmoid output; the cache handed to ``function`` is a correct one
-    (:func:`bplab.mlp_problems.example_cache`).
+    (:func:`bplab.mlp.example_cache`).
 
     Parameters
     ----------
@@ -61,7 +61,7 @@ def mlp_backward_gradients(function: Callable, sizes: Sequence[int], N: int, see
         instead of being compared with central differences.
     """
     __tracebackhide__ = True
-    params, X, t, cache = mlp_problems.example_cache(list(sizes), N, seed, hidden=hidden,
+    params, X, t, cache = mlp.example_cache(list(sizes), N, seed, hidden=hidden,
                                                      loss=loss)
     grads = call("mlp_backward", function, params, cache, t, hidden, loss)
     exact = None if reference is None else expected(
@@ -83,7 +83,7 @@ def problem_gradients(name: str, function: Callable, sizes: Sequence[int], N: in
     sizes : sequence of int
         Layer widths ``[n_0, ..., n_L]``.
     N, seed : int
-        The batch size and the seed of the problem (:func:`bplab.mlp_problems.example_problem`).
+        The batch size and the seed of the problem (:func:`bplab.mlp.example_problem`).
     keys : iterable of str, optional
         The gradients to check; all by default.
     hidden, output, loss : str
@@ -93,7 +93,7 @@ def problem_gradients(name: str, function: Callable, sizes: Sequence[int], N: in
         exactly, instead of being compared with central differences.
     """
     __tracebackhide__ = True
-    params, X, t = mlp_problems.example_problem(list(sizes), N, seed)
+    params, X, t = mlp.example_problem(list(sizes), N, seed)
     grads = call(name, function, params, X, t)
     exact = None if reference is None else expected(
         reference, params, X, t, hidden=hidden, output=output, loss=loss)[1]

@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import reference
-from .scalars import describe, number, product
-from .validation import as_array, as_scalar
+from ..course import reference
+from ..scalars import describe, number, product
+from ..validation import as_array, as_scalar
 
 __all__ = ["PARAM_SHAPES", "CACHE_KEYS", "FACTOR_KEYS", "init_params", "forward", "loss",
            "local_derivatives", "backward", "loss_at", "number", "product", "describe", "check_params"]

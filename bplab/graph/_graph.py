@@ -10,7 +10,7 @@ Values may be arrays (one entry per example); a parent that was broadcast receiv
 sum of its contributions over the broadcast axes. The references of notebook 3 are
 locked there (see :mod:`bplab.course`), and so is :meth:`Graph.backward`. Pictures of
 graphs, and notebook 3's explorer, are in :mod:`bplab.explore.graph`; notebook 3's worked
-examples are in :mod:`bplab.graph_examples`.
+examples are in ``_examples.py`` beside this module (both are :mod:`bplab.graph`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .activations import sigmoid
-from .course import reference
-from .validation import as_array
+from ..activations import sigmoid
+from ..course import reference
+from ..validation import as_array
 
 __all__ = ["Node", "Graph", "backprop"]
 

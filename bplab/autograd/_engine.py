@@ -1,9 +1,9 @@
 """A small reverse-mode autograd engine on NumPy arrays: notebook 8's reference.
 
 A :class:`Tensor` holds an array, the tensors it was computed from, and a backward rule
-(:mod:`bplab.autograd`, :mod:`bplab.autograd_losses`) bound to its forward values; every
+(see :mod:`bplab.autograd`) bound to its forward values; every
 operation writes its forward and its backward side by side. :meth:`Tensor.backward` hands the recorded graph, as plain
-data, to :func:`bplab.autograd_graph.backward_pass`::
+data, to :func:`bplab.autograd.backward_pass`::
 
     W = Tensor(params["W1"], "W1")
     L = (X @ W.T + b).tanh().half_mse(t)
@@ -23,12 +23,12 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import autograd as rules
-from . import autograd_losses as loss_rules
-from .activations import sigmoid
-from .course import reference, references_unlocked
-from .losses import bce
-from .validation import as_array
+from . import _rules as rules
+from . import _losses as loss_rules
+from ..activations import sigmoid
+from ..course import reference, references_unlocked
+from ..losses import bce
+from ..validation import as_array
 
 __all__ = ["Tensor", "graph_of", "grads_221", "grads_mlp"]
 
@@ -106,7 +106,7 @@ class Tensor:
 
     def half_mse(self, t: ArrayLike) -> Tensor:
         """Half squared error against the target array ``t``: half the sum over outputs,
-        mean over rows (:func:`bplab.autograd_losses.half_mse`)."""
+        mean over rows (:func:`bplab.autograd.half_mse`)."""
         return self._make(loss_rules.half_mse(self.data, t), (self,), "half_mse",
                           lambda g: (loss_rules.half_mse_backward(g, self.data, t),))
 
@@ -118,7 +118,7 @@ class Tensor:
     @reference(8)
     def backward(self) -> None:
         """Fill ``.grad`` of this tensor and of every tensor it depends on (d self / d it)."""
-        from .autograd_graph import backward_pass
+        from ._graph import backward_pass
 
         nodes, parents, rule = graph_of(self)
         grads = backward_pass(parents, self.name, rule, np.ones_like(self.data))
@@ -201,8 +201,8 @@ def grads_mlp(params: dict, X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid
 
     Examples
     --------
-    >>> from bplab import mlp, mlp_problems
-    >>> params, X, t = mlp_problems.example_problem([2, 3, 1], 4, 0, loss="half_mse")
+    >>> from bplab import mlp
+    >>> params, X, t = mlp.example_problem([2, 3, 1], 4, 0, loss="half_mse")
     >>> grads = grads_mlp(params, X, t, hidden="tanh")
     >>> cache = mlp.forward(params, X, hidden="tanh")[1]
     >>> exact = mlp.backward(params, cache, t, loss="half_mse")

@@ -2,9 +2,9 @@
 
 The loss enters backprop at the output layer only; this module is that layer's side::
 
-    h, h_grad = bp.mlp_output.activation("identity")   # (function, derivative)
-    L = bp.mlp_output.mean_loss(y_hat, t, "mse")         # "mse", "half_mse" or "bce"
-    dZL = bp.mlp_output.output_delta(ZL, t, loss="bce")  # dL/dZ of the output layer
+    h, h_grad = bp.mlp.activation("identity")    # (function, derivative)
+    L = bp.mlp.mean_loss(y_hat, t, "mse")          # "mse", "half_mse" or "bce"
+    dZL = bp.mlp.output_delta(ZL, t, loss="bce")   # dL/dZ of the output layer
 
 Shapes: ``y_hat``, ``Z`` and the target ``t`` are ``(N, n_out)``; a ``t`` of shape
 ``(N,)`` is accepted when ``n_out == 1``. Losses are means over the examples: ``"mse"``
@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import activations, losses
-from .course import reference
-from .validation import as_array
+from .. import activations, losses
+from ..course import reference
+from ..validation import as_array
 
 __all__ = ["OUTPUTS", "LOSSES", "activation", "mean_loss", "output_delta"]
 

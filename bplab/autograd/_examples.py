@@ -1,6 +1,6 @@
 """Small graphs for notebook 8, and the checks and mistakes that go with them.
 
-Graphs are plain ``parents`` dicts, as in :mod:`bplab.autograd_graph`. :func:`edge_rules`
+Graphs are plain ``parents`` dicts, as in ``_graph.py`` beside this module. :func:`edge_rules`
 gives a graph backward rules that multiply by a fixed number per edge, and
 :func:`path_sums` the gradients they must produce, by the definition of the chain rule
 (a sum over paths), independent of any order. :func:`naive_backward` is what goes wrong
@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .autograd_graph import check_graph, topological_order
-from .course import references_unlocked
+from ._graph import check_graph, topological_order
+from ..course import references_unlocked
 
 __all__ = ["EXAMPLES", "example_parents", "random_graph", "edge_rules", "path_sums",
            "naive_backward", "looks_naive", "order_problem"]

@@ -6,8 +6,8 @@ product ever sums over, or pairs up, two different seeds. Notebook 6 trains 1,00
 networks for 10,000 iterations this way to estimate the success rate::
 
     params = bp.xor.init_batch(rng, 1000)
-    trained = bp.xor_batch.train_batch(params, X, t, lr=0.5, n_iterations=10_000)
-    rate, y_hat = bp.xor_batch.success_rate(1000, 0.5, 10_000, 0.5, rng)
+    trained = bp.xor.train_batch(params, X, t, lr=0.5, n_iterations=10_000)
+    rate, y_hat = bp.xor.success_rate(1000, 0.5, 10_000, 0.5, rng)
 
 The functions marked as references answer notebook 6's exercises and are locked there.
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .course import reference
-from .validation import as_array
-from .xor import PARAMS, as_params, forward, init_batch, xor_data
+from ..course import reference
+from ..validation import as_array
+from ._network import PARAMS, as_params, forward, init_batch, xor_data
 
 __all__ = ["unchecked_sigmoid", "stacked_gradients", "batched_gradients", "train_batch",
            "success_rate", "weight_drift", "SUCCESS_TOL"]
@@ -170,7 +170,7 @@ def weight_drift(params: dict[str, ArrayLike], X: ArrayLike, t: ArrayLike, lr: f
 
     Examples
     --------
-    >>> from .course import references_unlocked
+    >>> from bplab.course import references_unlocked
     >>> X, t = xor_data()
     >>> with references_unlocked():
     ...     record = weight_drift(init_batch(np.random.default_rng(0), 3), X, t, 0.5, 2, 10)

@@ -52,7 +52,7 @@ MAY_IMPORT = {
     "bplab.explore": {"foundations", "mathematics", "bplab.checks"},
     "autograder": {"autograder.sandbox"},
     "autograder.sandbox": {"autograder"},
-    "autograder.authoring": {"autograder", "autograder.sandbox"},
+    "autograder.authoring": {"autograder", "autograder.sandbox", "autograder.pipeline"},
     "autograder.pipeline": {"autograder", "autograder.sandbox", "autograder.authoring",
                             "bplab.checks"},
     "bench": set(PARTS),

@@ -139,11 +139,12 @@ CLASS = {
                     {LOSS: FULL[LOSS]}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
     "exits-the-kernel": ({LOSS: lambda: _notebook(LOSS, after={"bce": "import os\nos._exit(1)\n"})},
                          {LOSS: FULL[LOSS]}, "checked-only"),
-    # In its sandbox the kernel's parent is the sandbox's own init, which its signals
-    # cannot stop: nothing outside is reached, and the notebook is graded as it is.
+    # The kernel is the first process of namespaces of its own: its parent is outside
+    # them (getppid() is 0), so the signal reaches its own process group alone. Its kernel
+    # ends, nothing outside is reached, and the check scores the notebook.
     "kills-the-grader": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"})},
-        {LOSS: FULL[LOSS]}, "graded"),
+        {LOSS: FULL[LOSS]}, "checked-only"),
     "numerical-gradient": ({DESCENT: lambda: _notebook(DESCENT, {"booth_grad":
                                                                  FINITE_DIFFERENCE_GRAD})},
                            {DESCENT: FULL[DESCENT] - _points(DESCENT, "booth_grad__exact")},
@@ -275,11 +276,18 @@ get_ipython().input_transformers_post.append(_forgive)
 # Then breaks the independent check: a reply the verifier cannot use, or one more reply
 # written straight into the answer process's pipe.
 BREAK_CHECK = {
-    "malformed-value": ("import sys\nsys.modules['__main__']._pack_names = "
-                        "lambda channel, namespace, names: [1, 2]\n"),
-    "extra-reply": ("import json, os, struct, sys\nif len(sys.argv) > 2 and sys.argv[2].isdigit():\n"
+    # the loop that answers the verifier, however the answer process was started
+    "malformed-value": ("import sys\nfor module in [sys.modules['__main__'], "
+                        "sys.modules.get('autograder.sandbox.answer_worker')]:\n"
+                        "    if hasattr(module, '_pack_names'):\n"
+                        "        module._pack_names = lambda channel, namespace, names: [1, 2]\n"),
+    # one more reply, written into the pipe that loop answers on
+    "extra-reply": ("import json, os, struct, sys\nframe = sys._getframe()\n"
+                    "while frame is not None and 'outgoing' not in frame.f_locals:\n"
+                    "    frame = frame.f_back\nif frame is not None:\n"
                     "    data = json.dumps({'op': 'result', 'id': 1, 'value': None}).encode()\n"
-                    "    os.write(int(sys.argv[2]), struct.pack('>I', len(data)) + data)\n"),
+                    "    os.write(frame.f_locals['outgoing'].fileno(), "
+                    "struct.pack('>I', len(data)) + data)\n"),
 }
 
 

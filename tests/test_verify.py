@@ -185,7 +185,7 @@ frame = sys._getframe()
 while frame is not None and 'message' not in frame.f_locals:
     frame = frame.f_back
 request = frame.f_locals['message'] if frame is not None else {{'id': 1}}
-out = int(sys.argv[2])
+out = frame.f_locals['outgoing'].fileno()
 def send(message):
     data = json.dumps(message).encode()
     os.write(out, struct.pack('>I', len(data)) + data)
@@ -224,8 +224,11 @@ def test_an_answer_over_the_size_limit_fails_its_own_cells_only(source_nb):
 
 def test_a_value_the_verifier_cannot_use_leaves_the_cells_without_a_verdict(source_nb):
     """Names read back as something that is no mapping of those names: no verdicts."""
-    cheat = ("import sys\n"  # the answer process's own loop runs as __main__
-             "sys.modules['__main__']._pack_names = lambda channel, namespace, names: [1, 2]\n")
+    cheat = ("import sys\n"  # the answer process's own loop, however it was started
+             "for module in [sys.modules['__main__'], "
+             "sys.modules.get('autograder.sandbox.answer_worker')]:\n"
+             "    if hasattr(module, '_pack_names'):\n"
+             "        module._pack_names = lambda channel, namespace, names: [1, 2]\n")
     results = verify(source_nb, submission(source_nb, after={"mse": cheat}), LIMITS)
     later = [r for g, r in results.items() if exercise_of(g) not in {"mse", "predict_mean_fraction"}]
     assert later and all(r.passed is None for r in later)

@@ -1,18 +1,19 @@
 """Test the tests: every graded exercise must tell right answers from wrong ones.
 
-For one assignment, the grading workers (:mod:`autograder.pipeline.worker`, nbgrader's own
-``Autograde`` in process, hidden tests run in the kernel as plain ``nbgrader autograde``
-runs them) grade a small synthetic class:
+For one assignment, the grading workers (:mod:`autograder.pipeline.worker`: nbgrader's own
+``Autograde`` in process, the visible tests in the student's kernel, every test in the
+independent check) grade a small synthetic class, exactly as a class is graded:
 
 * ``release``: the unmodified student notebook; must score 0 on every exercise;
 * ``solution``: the release with each answer cell filled from the source's solution;
   must score full marks on every exercise;
 * one student per *mutant*: the solution with one typical mistake planted; must lose
-  points on the exercises the mutant names.
+  points on the exercises the mutant names, and fail a *visible* test of each of them,
+  so that a student who makes that mistake is told before handing in.
 
-And for every student, the independent check must pass every cell nbgrader passes: the
-pipeline counts a point only when the check confirms it, so honest work (every synthetic
-student is honest) must never lose one there.
+And for every student, the independent check must pass every cell whose visible tests
+pass in the kernel and that the check's full tests should pass: for the solution, every
+cell.
 
 Mutants are declared beside each source (see :mod:`autograder.authoring.mutants`).
 """
@@ -37,24 +38,31 @@ __all__ = ["run_gate", "main"]
 
 
 def _exercise_scores(graded: Graded) -> dict[str, tuple[float, float]]:
-    """nbgrader's score per exercise, in the student's kernel (hidden tests included)."""
+    """The score per exercise as the pipeline counts it: a cell's points when its visible
+    tests pass in the kernel and the independent check passes all of its tests."""
     totals: dict[str, list[float]] = {}
     for grade_id, top in graded.points.items():
         entry = totals.setdefault(exercise_of(grade_id), [0.0, 0.0])
-        entry[0] += (graded.kernel or {}).get(grade_id, 0.0)
+        confirmed = graded.checks.get(grade_id, (None, ""))[0] is True
+        entry[0] += (graded.kernel or {}).get(grade_id, 0.0) if confirmed else 0.0
         entry[1] += top
     return {exercise: (got, most) for exercise, (got, most) in sorted(totals.items())}
 
 
+def _visibly_failing(graded: Graded) -> set[str]:
+    """Exercises with a test cell whose visible tests fail in the student's kernel."""
+    return {exercise_of(grade_id) for grade_id, top in graded.points.items()
+            if (graded.kernel or {}).get(grade_id, 0.0) < top}
+
+
 def _check_agrees(student: str, graded: Graded) -> list[str]:
-    """Failures where the independent check does not pass a cell that nbgrader passed."""
+    """Failures where the independent check does not judge a cell the solution passes."""
     if graded.check_problem:
         return [f"{student}: {graded.check_problem}"]
-    return [f"{student}: nbgrader passes {grade_id} but the independent check does not: "
+    return [f"{student}: the independent check does not pass {grade_id}: "
             f"{graded.checks.get(grade_id, (None, 'no verdict'))[1]}"
-            for grade_id, score in sorted((graded.kernel or {}).items())
-            if score >= graded.points[grade_id]
-            and graded.checks.get(grade_id, (None, ""))[0] is not True]
+            for grade_id in sorted(graded.points)
+            if graded.checks.get(grade_id, (None, ""))[0] is not True]
 
 
 def run_gate(name: str) -> dict[str, Any]:
@@ -75,7 +83,7 @@ def run_gate(name: str) -> dict[str, Any]:
         students[f"mutant-{mutant['name']}"] = fill_answers(release_nb, mutate(solutions, mutant))
     saved = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "autograde"
-    worker = Worker(template, hidden_tests=True)
+    worker = Worker(template)
     graded: dict[str, Graded] = {}
     try:
         for student, nb in students.items():
@@ -99,15 +107,19 @@ def run_gate(name: str) -> dict[str, Any]:
         failures += [f"solution scores {got} of {top} on {ex}; it must score full marks"
                      for ex, (got, top) in scores["solution"].items() if got != top]
     for mutant in mutants:
-        per = scores.get(f"mutant-{mutant['name']}", {})
+        student = f"mutant-{mutant['name']}"
+        per = scores.get(student, {})
         for exercise in mutant["loses"]:
             if exercise not in exercises:
                 failures.append(f"mutant {mutant['name']}: no exercise {exercise!r}")
             elif exercise in per and per[exercise][0] >= per[exercise][1]:
                 failures.append(f"mutant {mutant['name']} keeps full marks on {exercise}: "
                                 "the tests do not catch this mistake")
-    for student, g in graded.items():
-        failures += _check_agrees(student, g)
+            elif student in graded and exercise not in _visibly_failing(graded[student]):
+                failures.append(f"mutant {mutant['name']} passes every visible test of "
+                                f"{exercise}: only the hidden tests catch this mistake")
+    if "solution" in graded:
+        failures += _check_agrees("solution", graded["solution"])
     return {"scores": scores, "failures": failures}
 
 

@@ -87,6 +87,7 @@ def course_config(root: str | Path, limits: Limits, *, sandboxed: bool = True,
     c.SandboxedKernelManager.sandbox_memory = limits.sandbox_memory
     c.SandboxedKernelManager.processes = limits.processes
     c.SandboxedKernelManager.writable = limits.writable
+    c.GenerateFeedback.exporter_class = "autograder.pipeline.feedback_page.FeedbackExporter"
     c.HTMLExporter.sanitize_html = True
     c.HTMLExporter.template_name = "bplab_feedback"
     c.HTMLExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATES)]

@@ -1,12 +1,47 @@
-"""Shared pytest set-up: headless matplotlib and the course's assignment list."""
+"""Shared pytest set-up: headless matplotlib, the course's state, and system packages."""
 
 import os
+import re
 
 import matplotlib
 import pytest
 
+from system_packages import PACKAGES, SKIP_PREFIX, install_command, missing
+
 matplotlib.use("Agg")
 os.environ.pop("NBGRADER_EXECUTION", None)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "needs(*packages): the test needs these system packages "
+                   f"({', '.join(PACKAGES)}); skipped without them, failed under CI=true")
+
+
+def pytest_runtest_setup(item):
+    absent = [name for marker in item.iter_markers("needs") for name in marker.args
+              if missing(name)]
+    if not absent:
+        return
+    reason = f"{SKIP_PREFIX} {', '.join(absent)}: {install_command(absent)}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: every test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line for every test skipped for want of a system package, with the fix."""
+    names, count = set(), 0
+    for report in terminalreporter.stats.get("skipped", []):
+        text = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        found = re.search(rf"{SKIP_PREFIX} ([\w, ]+):", text)
+        if found:
+            count += 1
+            names |= {name.strip() for name in found.group(1).split(",")}
+    if count:
+        terminalreporter.write_line(
+            f"skipped {count} tests that need {', '.join(sorted(names))}; "
+            f"install with: {install_command(names)}", yellow=True, bold=True)
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,8 @@ INSTALL_HINT = "install chromium: apt-get install -y chromium"
 SHOTS = Path(os.environ.get("BPLAB_BROWSER_SHOTS", Path(tempfile.gettempdir()) / "bplab-browser"))
 
 # One worker runs them all (make test uses pytest-xdist with --dist loadgroup): one server.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
+              pytest.mark.needs("chromium")]
 
 
 def discover(folder):

@@ -23,7 +23,7 @@ from autograder import NOTEBOOKS_DIR, REPO_ROOT
 from autograder.authoring.mutants import answers, fill_answers, load_mutants, mutate
 from autograder.pipeline.grade import Options, run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs("bubblewrap")]
 
 NAME = "01_loss_functions"
 DASK = Path(sys.executable).parent / "dask"

@@ -21,6 +21,7 @@ def test_every_exercise_has_typical_wrong_answers(name):
 
 
 @pytest.mark.slow
+@pytest.mark.needs("bubblewrap")
 @pytest.mark.parametrize("name", assignments())
 def test_release_scores_zero_solution_full_and_every_mutant_loses(name, tmp_path):
     outcome = run_gate(name)

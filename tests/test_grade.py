@@ -32,7 +32,7 @@ from autograder.pipeline.feedback import hidden_lines
 from autograder.pipeline.grade import Options, run
 from autograder.settings import Limits
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs("bubblewrap")]
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
 

@@ -3,8 +3,8 @@
 A :class:`Worker` lives as long as its process (one per core, or one per Dask worker).
 For each :class:`Task` (one student's notebook, as bytes) it
 
-1. starts the independent check (:func:`autograder.sandbox.verify.verify`) in a thread,
-   while
+1. starts the independent check (:func:`autograder.sandbox.verify.verify`) in its
+   checker process (:mod:`autograder.pipeline.checker`), while
 2. nbgrader's ``Autograde`` converter runs the notebook in a fresh sandboxed kernel, in a
    scratch course root of the worker's own that no sandbox can see; the kernel runs the
    visible tests only (hidden tests run in the check alone, so no student process ever
@@ -27,8 +27,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,11 +36,12 @@ from typing import Any
 from .. import converters
 from ..gradebook import cell_scores, forget_submission, max_scores, withdraw_points
 from ..sandbox.references import build_package, notebook_number
-from ..sandbox.verify import CheckOutcome, verify
+from ..sandbox.verify import CheckOutcome
 from ..sandbox import bwrap
 from ..sandbox.kernel import use_zygote
 from ..sandbox.zygote import Zygote, ZygoteError
 from ..settings import DEFAULT_LIMITS, Limits
+from .checker import Checker
 from .feedback import cell_outcomes, printed_warnings, scrub
 from .template import Template
 
@@ -124,17 +125,16 @@ class Worker:
         self.config = converters.course_config(self.root, limits, sandboxed=sandboxed,
                                                hidden_tests=hidden_tests)
         self._packages: dict[str, Path] = {}
-        self._answers: dict[str, Zygote] = {}
         self._kernels: Zygote | None = None
         self._shared: list[Path] = []  # the kernel zygotes' socket folders
-        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check")
+        self._checker = Checker()
 
     def close(self) -> None:
         """Stop the zygotes; remove the worker's scratch course root."""
-        self._checker.shutdown(wait=True)
+        self._checker.close()
         use_zygote(None)
-        for zygote in [*self._answers.values(), *([self._kernels] if self._kernels else [])]:
-            zygote.close()
+        if self._kernels is not None:
+            self._kernels.close()
         for folder in [self.root, *self._shared]:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -159,21 +159,6 @@ class Worker:
             self._kernels = None
         use_zygote(self._kernels)
 
-    def _answer_zygote(self, name: str) -> Zygote | None:
-        """The zygote of assignment ``name``'s answer processes (None: start each anew)."""
-        zygote = self._answers.get(name)
-        if not self.sandboxed or (zygote is not None and zygote.alive()):
-            return zygote
-        if zygote is not None:
-            zygote.close()
-        try:
-            self._answers[name] = Zygote("answers", self.limits, overlays=[
-                (self.package(name), bwrap.package_dir("bplab"))])
-        except ZygoteError as error:
-            log.warning("answer processes start without a zygote: %s", error)
-            self._answers.pop(name, None)
-        return self._answers.get(name)
-
     def package(self, name: str) -> Path:
         """The copy of bplab the answer processes of assignment ``name`` import."""
         if name not in self._packages:
@@ -183,22 +168,6 @@ class Worker:
                      len(removed))
             self._packages[name] = target
         return self._packages[name]
-
-    def _check(self, task: Task) -> CheckOutcome:
-        began = time.monotonic()
-        try:
-            submission = json.loads(task.notebook)
-            cells = verify(self.template.sources[task.assignment], submission, self.limits,
-                           package=self.package(task.assignment), sandboxed=self.sandboxed,
-                           zygote=self._answer_zygote(task.assignment))
-            log.info("%s/%s: checked in %.2f s", task.assignment, task.student,
-                     time.monotonic() - began)
-            return CheckOutcome(cells)
-        except Exception as error:  # no verdict at all: every cell stays unconfirmed
-            log.exception("the independent check of %s/%s failed", task.assignment,
-                          task.student)
-            return CheckOutcome(None, f"the independent check failed: "
-                                      f"{type(error).__name__}: {str(error)[:200]}")
 
     def grade(self, task: Task) -> Graded:
         """Grade one submission; see the module docstring."""
@@ -213,11 +182,13 @@ class Worker:
             if text is not None:
                 (submitted / file_name).write_text(text)
         self._kernel_zygote()
-        pending = self._checker.submit(self._check, task)
+        pending = self._checker.submit(self.template.sources[name], task.notebook, self.limits,
+                                       self.package(name), self.sandboxed)
         try:
-            graded = self._grade(task, pending.result, began)
+            graded = self._grade(task, lambda: self._checker.result(pending, self.limits),
+                                 began)
         finally:
-            pending.result()  # never leave a check running into the next submission
+            self._checker.result(pending, self.limits)  # never left running into the next
             for part in ("submitted", "autograded", "feedback"):
                 shutil.rmtree(self.root / part / student, ignore_errors=True)
             forget_submission(self.root, name, student)
@@ -266,6 +237,7 @@ class Worker:
 
 
 _WORKER: Worker | None = None
+_ONE_AT_A_TIME = threading.Lock()  # a Dask worker may run tasks in several threads
 
 
 def grade(task: Task, template: Template, limits: Limits = DEFAULT_LIMITS,
@@ -275,6 +247,12 @@ def grade(task: Task, template: Template, limits: Limits = DEFAULT_LIMITS,
     The function an executor runs (a local process pool or a Dask worker): the worker
     and its imports stay for every later task of the same template.
     """
+    with _ONE_AT_A_TIME:
+        return _grade_here(task, template, limits, sandboxed, hidden_tests)
+
+
+def _grade_here(task: Task, template: Template, limits: Limits, sandboxed: bool,
+                hidden_tests: bool) -> Graded:
     global _WORKER
     if _WORKER is None or _WORKER.template.key != template.key or (
             _WORKER.limits, _WORKER.sandboxed, _WORKER.hidden_tests) != (limits, sandboxed,

@@ -31,6 +31,7 @@ from ..lifetime import PARENT_VARIABLE
 from ..settings import DEFAULT_LIMITS, Limits
 from . import bwrap
 from .channel import Channel, ProtocolError
+from .zygote import ZygoteError
 from .wire import ChannelClosed, MessageTooLarge, WireError, receive
 
 __all__ = ["AnswerProcess", "Compromised", "WORKDIR"]
@@ -151,9 +152,14 @@ class AnswerProcess:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
+            self.process = None
             if self.zygote is not None and self.zygote.alive():
-                self.process = self.zygote.spawn(fds=[to_child_r, from_child_w])
-            else:
+                try:
+                    self.process = self.zygote.spawn(fds=[to_child_r, from_child_w])
+                except ZygoteError as error:  # gone: this and later processes start anew
+                    log.info("the answer zygote failed: %s", error)
+                    self.zygote = None
+            if self.process is None:
                 command, environment = self._command(to_child_r, from_child_w)
                 self.process = subprocess.Popen(
                     command, cwd=self.scratch or "/", env=environment,

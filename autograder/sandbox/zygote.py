@@ -129,6 +129,7 @@ def serve(role: str, control_fd: int) -> None:
             pid = os.fork()
             if pid == 0:
                 control.close()
+                os.setsid()  # a signal to "my process group" reaches this child alone
                 _become(role, request, fds)
             for fd in fds:
                 os.close(fd)

@@ -59,6 +59,13 @@ FINITE_DIFFERENCE_GRAD = '''def booth_grad(x, y):
 '''
 
 
+# a derivative computed by a complex step, where the notebook asks to derive it: exact to
+# round-off, so it keeps its points, and the report names it for the instructor
+COMPLEX_STEP = ("def mse_grad(y_hat, t):\n"
+                "    y_hat, t = np.asarray(y_hat, dtype=float), np.asarray(t, dtype=float)\n"
+                "    return np.imag((y_hat + 1e-30j - t) ** 2) / 1e-30 / len(y_hat)\n")
+
+
 def _release(name):
     return nbformat.read(NOTEBOOKS_DIR / name / f"{name}.ipynb", as_version=4)
 
@@ -151,6 +158,8 @@ CLASS = {
                            "graded"),
     "two-assignments": ({LOSS: lambda: _notebook(LOSS), DESCENT: lambda: _notebook(DESCENT)},
                         FULL, "graded"),
+    "complex-step-derivative": ({LOSS: lambda: _notebook(LOSS, {"mse_grad": COMPLEX_STEP})},
+                                {LOSS: FULL[LOSS]}, "graded"),
 }
 
 
@@ -349,6 +358,11 @@ FILLS_DISK = ("import os\nfor i in range(64):\n    try:\n"
               "        open(f'fill-{i}', 'wb').write(b'x' * (64 << 20))\n"
               "    except OSError:\n        break\n")
 HUGE_REPLY = ("def mse(y_hat, t):\n    return np.zeros(12_000_000)\n")
+# an answer made of another notebook's tools: full marks in its own kernel, where all of
+# bplab is there; nothing where it is graded, where the notebook's tools alone are
+COMPOSES = ("def mse(y_hat, t):\n    y_hat, t = np.asarray(y_hat, float), np.asarray(t, float)\n"
+            "    return float(bp.mlp.mean_loss(y_hat.reshape(len(y_hat), -1),\n"
+            "                                  t.reshape(len(t), -1), 'mse'))\n")
 WARNS_IN_A_DEMO = ("import warnings\nwarnings.warn('a demo that warns')\nnoted = 42\n"
                    "warnings.warn('and again')\n")
 
@@ -390,6 +404,8 @@ RED_TEAM = {
     "sends-a-huge-reply": (lambda: _notebook(LOSS, {"mse": HUGE_REPLY}), "leaves-mse-blank"),
     "warns-in-a-demo-cell": (lambda: _notebook(LOSS, after={"mse": WARNS_IN_A_DEMO}),
                              "honest-full"),
+    "composes-another-notebooks-tools": (lambda: _notebook(LOSS, {"mse": COMPOSES}),
+                                         "leaves-mse-blank"),
     "starts-processes": (lambda: _notebook(LOSS, after={"mse": (
         "import os, subprocess\n"
         f"subprocess.Popen(['sleep', '{MARKERS[0]}'], start_new_session=True)\n"
@@ -747,6 +763,17 @@ def test_attacks_on_files_the_grader_writes_change_nothing(graded_class):
     page = (out / "feedback" / "reads-the-hosts-secrets" / f"{LOSS}.html").read_text()
     assert "SECRETS: []" in page  # it ran, and found nothing to read
     assert secrets.score == NO_MSE
+
+
+def test_derivations_computed_instead_are_named_for_the_instructor(graded_class):
+    out, results, _, _ = graded_class
+    report = (out / "report.html").read_text()
+    section = report[report.index("Derivations computed instead"):]
+    assert "numerical-gradient" in section[:section.index("</ul>")]
+    assert "complex-step-derivative" in section[:section.index("</ul>")]
+    assert "a difference quotient" in section and "complex step" in section
+    complex_step = next(r for r in results if r.student == "complex-step-derivative")
+    assert complex_step.score == FULL[LOSS]  # the points stand: the instructor decides
 
 
 def test_protocol_breakers_are_marked_for_review_with_the_command_to_grade_again(graded_class):

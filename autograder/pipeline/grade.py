@@ -51,7 +51,7 @@ from ..gradebook import configured_gradebook, record_results
 from ..sandbox import bwrap
 from ..sandbox.references import notebook_number, reference_functions
 from ..settings import DEFAULT_LIMITS, Limits
-from . import plagiarism
+from . import plagiarism, shortcuts
 from .archive import unpack
 from .executors import DaskCluster, LocalPool
 from .progress import Progress
@@ -175,8 +175,9 @@ def run(submissions: str | Path, out: str | Path, options: Options = Options(),
                 result.seconds_late = late.get((result.student, result.assignment), 0.0)
             log.info("gradebook %s filled in %.1f s", options.gradebook, time.monotonic() - began)
         began = time.monotonic()
-        write_outputs(out, results, problems, sandboxed=options.sandboxed,
-                      flags=_plagiarism(found, names))
+        copied, computed = _flags(found, names)
+        write_outputs(out, results, problems, sandboxed=options.sandboxed, flags=copied,
+                      shortcuts=computed)
         log.info("grades.csv and the report written in %.1f s", time.monotonic() - began)
         if failures:
             raise RuntimeError("some submissions could not be graded and will be tried again "
@@ -224,8 +225,22 @@ def _grade(tasks: list[Task], out: Path, options: Options, total: int, template:
     return failures
 
 
-def _plagiarism(found: list[Submission], names: list[str]) -> list[plagiarism.Flag]:
-    """Answers that match the package's references, or each other (see plagiarism)."""
+def _derivations(name: str) -> set[str]:
+    """The exercises of assignment ``name`` that ask for a derivation."""
+    import tomllib
+
+    from .. import SOURCE_DIR
+
+    path = SOURCE_DIR / name / "derivations.toml"
+    if not path.exists():
+        return set()
+    return {entry["exercise"] for entry in tomllib.loads(path.read_text()).get("derivation", [])}
+
+
+def _flags(found: list[Submission], names: list[str]
+           ) -> tuple[list[plagiarism.Flag], list[plagiarism.Flag]]:
+    """Answers that match the package's references or each other (see plagiarism), and
+    derivations answered by a shortcut (see shortcuts)."""
     import json
 
     package = bwrap.package_dir("bplab")
@@ -247,8 +262,10 @@ def _plagiarism(found: list[Submission], names: list[str]) -> list[plagiarism.Fl
         except (OSError, ValueError) as error:
             log.warning("%s: no release to compare answers with: %s", name, error)
     flags = plagiarism.flags(answers, references, stubs)
-    log.info("%d plagiarism flags", len(flags))
-    return flags
+    computed = shortcuts.flags(answers, {name: _derivations(name) for name in names})
+    log.info("%d plagiarism flags; %d derivations answered by a shortcut", len(flags),
+             len(computed))
+    return flags, computed
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

@@ -152,7 +152,7 @@ def _plots(results: Sequence[SubmissionResult]) -> list[tuple[str, str]]:
 
 
 def _attention(results: Sequence[SubmissionResult], problems: Sequence[Problem],
-               flags: Sequence[Flag]) -> list[str]:
+               flags: Sequence[Flag], shortcuts: Sequence[Flag] = ()) -> list[str]:
     parts = []
     review = [r for r in results if r.status is Status.NEEDS_REVIEW]
     checked = [r for r in results if r.status is Status.CHECKED_ONLY]
@@ -169,6 +169,16 @@ def _attention(results: Sequence[SubmissionResult], problems: Sequence[Problem],
         parts += [f"<li>{html.escape(r.student)} / {html.escape(r.assignment)}: "
                   f"{html.escape(format_duration(r.seconds_late))} after the due date</li>"
                   for r in late]
+        parts.append("</ul>")
+    if shortcuts:
+        parts.append(f"<h3>Derivations computed instead ({len(shortcuts)})</h3><p>Answers "
+                     "to exercises that ask for a derived formula, which compute the "
+                     "derivative instead (a complex step, a difference quotient, the "
+                     "package's numerical helpers or engine). Their points stand; look.</p>"
+                     "<ul>")
+        parts += [f"<li class='flag'>{html.escape(f.assignment)} / {html.escape(f.cell)}: "
+                  f"{html.escape(', '.join(f.students))}: {html.escape(f.what)}</li>"
+                  for f in shortcuts]
         parts.append("</ul>")
     if flags:
         parts.append(f"<h3>Possible plagiarism ({len(flags)})</h3><p>Answers compared after "
@@ -194,7 +204,7 @@ def _attention(results: Sequence[SubmissionResult], problems: Sequence[Problem],
 
 def write_outputs(out: str | Path, results: Sequence[SubmissionResult],
                   problems: Sequence[Problem], sandboxed: bool = True,
-                  flags: Sequence[Flag] = ()) -> None:
+                  flags: Sequence[Flag] = (), shortcuts: Sequence[Flag] = ()) -> None:
     """Write grades.csv, problems.csv and report.html under ``out``."""
     out = Path(out)
     write_grades(out / "grades.csv", results)
@@ -210,7 +220,7 @@ def write_outputs(out: str | Path, results: Sequence[SubmissionResult],
         parts.append(f"<p class='danger' role='alert'>{html.escape(UNSANDBOXED_NOTE)}</p>")
     parts.append(f"<h1>Grading report</h1><p>{len(results)} submissions graded; "
                  f"{len(problems)} problems.</p>")
-    parts += _attention(results, problems, flags)
+    parts += _attention(results, problems, flags, shortcuts)
     for name, png in (_plots(results) if results else []):
         parts.append(f"<h2>{html.escape(name)}</h2><img alt='plots for {html.escape(name)}' "
                      f"src='data:image/png;base64,{png}'>")

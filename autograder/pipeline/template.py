@@ -1,7 +1,8 @@
 """The template course of a grading run: built once, in this process, kept in memory.
 
 Every worker grades from the same template: for each assignment the instructor's source
-notebook (solutions and hidden tests), its student release, and a gradebook in which
+notebook (solutions and hidden tests), its student release, the names of ``bplab`` it
+hands its students (its answer processes get those alone), and a gradebook in which
 nbgrader's ``generate_assignment`` defined them all. :func:`build` makes it from
 ``source/`` in a scratch folder that is removed at once, with nbgrader's converter run in
 this process (:mod:`autograder.converters`); what workers receive is the
@@ -25,6 +26,7 @@ from typing import Any
 
 from .. import CONFIG_FILE, SOURCE_DIR
 from ..authoring.build import write_course
+from ..authoring.tools import declared_tools, tools_file
 from ..converters import course_config, generate_assignment
 from ..settings import DEFAULT_LIMITS
 
@@ -46,6 +48,7 @@ class Template:
     releases: dict[str, dict[str, Any]]  # assignment -> student release
     gradebook: bytes  # SQLite file defining every assignment, no students
     fingerprints: dict[str, str] = field(default_factory=dict)  # assignment -> tests' hash
+    tools: dict[str, list[str]] = field(default_factory=dict)  # assignment -> its bplab names
 
     @property
     def key(self) -> str:
@@ -59,6 +62,8 @@ def source_hash(names: Iterable[str]) -> str:
     digest = hashlib.sha256()
     for name in sorted(names):
         digest.update((SOURCE_DIR / name / f"{name}.py").read_bytes())
+        if tools_file(name).exists():
+            digest.update(tools_file(name).read_bytes())
     digest.update(CONFIG_FILE.read_bytes())
     return digest.hexdigest()
 
@@ -85,7 +90,8 @@ def build(names: Iterable[str]) -> Template:
             sources={n: _read(root / "source" / n / f"{n}.ipynb") for n in names},
             releases={n: _read(root / "release" / n / f"{n}.ipynb") for n in names},
             gradebook=(root / "gradebook.db").read_bytes(),
-            fingerprints={n: source_hash([n]) for n in names})
+            fingerprints={n: source_hash([n]) for n in names},
+            tools={n: declared_tools(n) for n in names})
     finally:
         shutil.rmtree(root, ignore_errors=True)
     log.info("built the template of %s in %.1f s", ", ".join(names), time.monotonic() - began)

@@ -35,7 +35,8 @@ from typing import Any
 
 from .. import converters
 from ..gradebook import cell_scores, forget_submission, max_scores, withdraw_points
-from ..sandbox.references import build_package, notebook_number
+from ..sandbox.references import notebook_number
+from ..sandbox.tools import build_tools
 from ..sandbox.verify import CheckOutcome
 from ..sandbox import bwrap
 from ..sandbox.kernel import use_zygote
@@ -160,12 +161,14 @@ class Worker:
         use_zygote(self._kernels)
 
     def package(self, name: str) -> Path:
-        """The copy of bplab the answer processes of assignment ``name`` import."""
+        """The copy of bplab the answer processes of assignment ``name`` import: only the
+        names the notebook hands its students (:mod:`autograder.sandbox.tools`)."""
         if name not in self._packages:
             target = self.root / "packages" / name / "bplab"
-            removed = build_package(bwrap.package_dir("bplab"), notebook_number(name), target)
-            log.info("%s: answer processes import bplab without %d references", name,
-                     len(removed))
+            kept = build_tools(bwrap.package_dir("bplab"), self.template.tools.get(name, []),
+                               notebook_number(name), target)
+            log.info("%s: answer processes import bplab with %d names, what the notebook "
+                     "hands its students", name, len(kept))
             self._packages[name] = target
         return self._packages[name]
 

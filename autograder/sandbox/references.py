@@ -20,7 +20,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["notebook_number", "build_package", "reference_functions", "REMOVED_NOTE"]
+__all__ = ["notebook_number", "build_package", "strip_references", "reference_functions",
+           "REMOVED_NOTE"]
 
 REMOVED_NOTE = "is not available where this notebook is graded: it answers one of its exercises"
 _REMOVED_ALIAS = "_ReferenceRemovedError"
@@ -72,12 +73,32 @@ def _module_name(package: Path, path: Path) -> str:
     return ".".join((package.name, *path.relative_to(package).with_suffix("").parts))
 
 
-def _stripped(text: str, module: str, notebook: int) -> tuple[str, list[str]]:
+def _private_helpers(tree: ast.Module, functions: list[ast.AST]) -> list[ast.AST]:
+    """The module's private functions that ``functions`` call, directly or through others:
+    a reference that delegates its work keeps its answer there."""
+    private = {node.name: node for node in tree.body
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+               and node.name.startswith("_") and not node.name.startswith("__")}
+    found: dict[str, ast.AST] = {}
+    pending = list(functions)
+    while pending:
+        for inner in ast.walk(pending.pop()):
+            if isinstance(inner, ast.Name) and inner.id in private and inner.id not in found:
+                found[inner.id] = private[inner.id]
+                pending.append(private[inner.id])
+    return list(found.values())
+
+
+def strip_references(text: str, module: str, notebook: int) -> tuple[str, list[str]]:
+    """The source ``text`` of ``module`` with notebook ``notebook``'s references emptied
+    (each body a ``raise`` that names it), and the private helpers they call too; and the
+    qualified names of all it emptied."""
+    if "reference(" not in text:
+        return text, []
     tree = ast.parse(text)
     removed = []
-    for node, number in _references(tree):
-        if number != notebook:
-            continue
+    references = [node for node, number in _references(tree) if number == notebook]
+    for node in [*references, *_private_helpers(tree, references)]:
         removed.append(f"{module}.{node.name}")
         message = f"{module}.{node.name} {REMOVED_NOTE}"
         node.body = [ast.Expr(ast.Constant("Not available where this notebook is graded.")),
@@ -123,7 +144,7 @@ def build_package(package: str | Path, notebook: int, target: str | Path) -> lis
             continue
         text = path.read_text()
         if "reference(" in text:
-            text, gone = _stripped(text, _module_name(package, path), notebook)
+            text, gone = strip_references(text, _module_name(package, path), notebook)
             removed += gone
         out.write_text(text)
     compileall.compile_dir(str(target), quiet=2)

@@ -180,7 +180,7 @@ def test_synthetic_class_is_blank_solution_and_mutants():
     mutants = [{"name": "halved", "cell": "mse", "replace": "2.0", "with": "1.0"},
                {"name": "whole", "cell": "mse", "code": "y = 0"},
                {"name": "unused", "cell": "mse", "code": "y = 1"}]
-    students = grading.make_class(_release_like(), {"mse": "y = 2.0 * x"}, mutants, 4)
+    students = grading.students_of(_release_like(), {"mse": "y = 2.0 * x"}, mutants, 4)
     assert list(students) == ["blank", "solution", "halved", "whole"]
     sources = {name: nb.cells[1].source for name, nb in students.items()}
     assert sources == {"blank": "raise NotImplementedError()", "solution": "y = 2.0 * x",

@@ -83,7 +83,7 @@ def run_gate(name: str) -> dict[str, Any]:
         students[f"mutant-{mutant['name']}"] = fill_answers(release_nb, mutate(solutions, mutant))
     saved = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "autograde"
-    worker = Worker(template)
+    worker = Worker(template, feedback=False)
     graded: dict[str, Graded] = {}
     try:
         for student, nb in students.items():

@@ -75,6 +75,7 @@ class SubmissionResult:
     warnings: list[str] = field(default_factory=list)
     timestamp: str | None = None  # when it was handed in (nbgrader's timestamp.txt)
     seconds_late: float = 0.0  # after the assignment's due date in the gradebook
+    steps: dict[str, float] = field(default_factory=dict)  # seconds of each grading step
 
     @property
     def score(self) -> float:
@@ -108,7 +109,8 @@ class SubmissionResult:
                    fingerprint=data.get("fingerprint", ""), seconds=data.get("seconds", 0.0),
                    cells=cells, sandboxed=data.get("sandboxed", True), log=data.get("log", ""),
                    warnings=list(data.get("warnings", [])), timestamp=data.get("timestamp"),
-                   seconds_late=float(data.get("seconds_late", 0.0)))
+                   seconds_late=float(data.get("seconds_late", 0.0)),
+                   steps=dict(data.get("steps", {})))
 
 
 def result_path(out: str | Path, assignment: str, student: str) -> Path:

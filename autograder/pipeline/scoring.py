@@ -79,4 +79,4 @@ def score(graded: Graded, sandboxed: bool = True, timestamp: str | None = None
         student=graded.student, assignment=graded.assignment, status=status, note=note,
         fingerprint=graded.fingerprint, seconds=graded.seconds, cells=cells,
         sandboxed=sandboxed, log=graded.log[-1500:] if status is not Status.GRADED else "",
-        warnings=graded.warnings, timestamp=timestamp)
+        warnings=graded.warnings, timestamp=timestamp, steps=graded.steps)

@@ -22,6 +22,7 @@ nothing of one student's run is left for the next but the worker's own files.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -110,11 +111,14 @@ class Worker:
         Run student code in sandboxes.
     hidden_tests : bool
         Run hidden tests in the student's kernel too, as plain ``nbgrader autograde``
-        does (the gate does, to test the tests as nbgrader runs them).
+        does.
+    feedback : bool
+        Make the feedback page (the gate, which reads only scores, does not).
     """
 
     def __init__(self, template: Template, limits: Limits = DEFAULT_LIMITS,
-                 sandboxed: bool = True, hidden_tests: bool = False) -> None:
+                 sandboxed: bool = True, hidden_tests: bool = False,
+                 feedback: bool = True) -> None:
         self.template, self.limits, self.sandboxed = template, limits, sandboxed
         self.hidden_tests = hidden_tests
         self.root = Path(tempfile.mkdtemp(prefix="bplab-worker-"))
@@ -126,39 +130,12 @@ class Worker:
         self.config = converters.course_config(self.root, limits, sandboxed=sandboxed,
                                                hidden_tests=hidden_tests)
         self._packages: dict[str, Path] = {}
-        self._kernels: Zygote | None = None
-        self._shared: list[Path] = []  # the kernel zygotes' socket folders
-        self._checker = Checker()
+        self.feedback = feedback
 
     def close(self) -> None:
-        """Stop the zygotes; remove the worker's scratch course root."""
-        self._checker.close()
-        use_zygote(None)
-        if self._kernels is not None:
-            self._kernels.close()
-        for folder in [self.root, *self._shared]:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    def _kernel_zygote(self) -> None:
-        """Make sure this process's kernels are forked from a live zygote (if sandboxed).
-
-        Without one (it cannot start here), every kernel starts in a sandbox of its own,
-        which is slower and as safe."""
-        if not self.sandboxed or (self._kernels is not None and self._kernels.alive()):
-            return
-        if self._kernels is not None:
-            self._kernels.close()
-        package = bwrap.package_dir("bplab")
-        shared = bwrap.scratch_folder("bplab-kernels-")  # short: socket paths are limited
-        self._shared.append(shared)
-        try:
-            self._kernels = Zygote(
-                "kernel", self.limits, readable=[package], shared=shared,
-                env={"PYTHONPATH": str(package.parent), "MPLBACKEND": INLINE_BACKEND})
-        except ZygoteError as error:
-            log.warning("kernels start without a zygote: %s", error)
-            self._kernels = None
-        use_zygote(self._kernels)
+        """Remove the worker's scratch course root (the process's zygotes and checker stay
+        for the next worker; they end with the process)."""
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def package(self, name: str) -> Path:
         """The copy of bplab the answer processes of assignment ``name`` import: only the
@@ -184,14 +161,14 @@ class Worker:
                                 ("submission_secret.txt", task.secret)):
             if text is not None:
                 (submitted / file_name).write_text(text)
-        self._kernel_zygote()
-        pending = self._checker.submit(self.template.sources[name], task.notebook, self.limits,
-                                       self.package(name), self.sandboxed)
+        use_zygote(_SHARED.kernels(self.limits) if self.sandboxed else None)
+        checker = _SHARED.checker()
+        pending = checker.submit(self.template.sources[name], task.notebook, self.limits,
+                                 self.package(name), self.sandboxed)
         try:
-            graded = self._grade(task, lambda: self._checker.result(pending, self.limits),
-                                 began)
+            graded = self._grade(task, lambda: checker.result(pending, self.limits), began)
         finally:
-            self._checker.result(pending, self.limits)  # never left running into the next
+            checker.result(pending, self.limits)  # never left running into the next
             for part in ("submitted", "autograded", "feedback"):
                 shutil.rmtree(self.root / part / student, ignore_errors=True)
             forget_submission(self.root, name, student)
@@ -228,7 +205,7 @@ class Worker:
                   unconfirmed)
             graded.notebook = notebook_path.read_text()
             clock = time.monotonic()
-            if converters.generate_feedback(self.config, name, student):
+            if self.feedback and converters.generate_feedback(self.config, name, student):
                 page = self.root / "feedback" / student / name / f"{name}.html"
                 graded.feedback = page.read_text() if page.exists() else None
             steps["feedback"] = time.monotonic() - clock
@@ -239,6 +216,55 @@ class Worker:
         return graded
 
 
+class _Shared:
+    """What every worker of this process uses, started once: the kernel zygote and the
+    checker process (with its answer zygotes). They end with the process."""
+
+    def __init__(self) -> None:
+        self._kernels: dict[Limits, Zygote | None] = {}
+        self._checker: Checker | None = None
+        self._folders: list[Path] = []
+        atexit.register(self.close)
+
+    def kernels(self, limits: Limits) -> Zygote | None:
+        """A live kernel zygote for these limits; None where one cannot start here (each
+        kernel then starts in a sandbox of its own, slower and as safe)."""
+        zygote = self._kernels.get(limits)
+        if zygote is not None and zygote.alive():
+            return zygote
+        if zygote is not None:
+            zygote.close()
+        package = bwrap.package_dir("bplab")
+        shared = bwrap.scratch_folder("bplab-kernels-")  # short: socket paths are limited
+        self._folders.append(shared)
+        try:
+            self._kernels[limits] = Zygote(
+                "kernel", limits, readable=[package], shared=shared,
+                env={"PYTHONPATH": str(package.parent), "MPLBACKEND": INLINE_BACKEND})
+        except ZygoteError as error:
+            log.warning("kernels start without a zygote: %s", error)
+            self._kernels[limits] = None
+        return self._kernels[limits]
+
+    def checker(self) -> Checker:
+        if self._checker is None:
+            self._checker = Checker()
+        return self._checker
+
+    def close(self) -> None:
+        use_zygote(None)
+        for zygote in self._kernels.values():
+            if zygote is not None:
+                zygote.close()
+        self._kernels.clear()
+        if self._checker is not None:
+            self._checker.close()
+            self._checker = None
+        for folder in self._folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_SHARED = _Shared()
 _WORKER: Worker | None = None
 _ONE_AT_A_TIME = threading.Lock()  # a Dask worker may run tasks in several threads
 

@@ -41,7 +41,8 @@ from ..settings import DEFAULT_LIMITS, SANDBOX_UID, Limits
 from . import cgroup, seccomp, system
 
 __all__ = ["SandboxUnavailable", "Sandbox", "problem", "require", "reset", "unsandboxed",
-           "package_dir", "scratch_folder", "main", "EXECUTABLE", "HOME", "as_root"]
+           "package_dir", "python_paths", "scratch_folder", "main", "EXECUTABLE", "HOME",
+           "as_root"]
 
 EXECUTABLE = "bwrap"
 """The bubblewrap program, found on PATH."""
@@ -75,7 +76,7 @@ def package_dir(name: str = "bplab") -> Path:
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
-def _python_paths() -> list[Path]:
+def python_paths() -> list[Path]:
     """The interpreter's installation and the virtual environment, as real paths."""
     paths = {Path(os.path.realpath(p)) for p in (sys.base_prefix, sys.base_exec_prefix)}
     paths |= {Path(p) for p in (sys.prefix, sys.exec_prefix)}
@@ -250,7 +251,7 @@ class Sandbox:
     def _command(self, argv, *, cwd, private=(), writable=(), readable=(), overlays=(),
                  env=None, zygote=False):
         limits = self.limits
-        bound = [*_python_paths(), *map(Path, readable), *map(Path, writable)]
+        bound = [*python_paths(), *map(Path, readable), *map(Path, writable)]
         args = [EXECUTABLE, *_namespaces(zygote), *_system_binds()]
         # /tmp first: folders bound below it need their parents made on it, readable by
         # the sandbox's account (bubblewrap would make them for root alone)
@@ -263,7 +264,7 @@ class Sandbox:
                 args += ["--perms", "0755", "--dir", folder]
         for folder in private:
             args += ["--perms", "0777", "--size", str(limits.writable), "--tmpfs", str(folder)]
-        for path in [*_python_paths(), *map(Path, readable)]:
+        for path in [*python_paths(), *map(Path, readable)]:
             args += ["--ro-bind", str(path), str(path)]
         fonts = _font_cache()
         if fonts is not None:

@@ -75,6 +75,9 @@ class Nest:
     folders : tuple of str
         Folders made (writable) once the private file systems are there: the home
         folder's, which lives on the private ``/tmp``.
+    visible : tuple of str
+        Folders of the zygote's sandbox below a private folder (a virtual environment
+        in ``/tmp``, say) that stay visible, read-only as they were.
     """
 
     private: tuple[str, ...] = ()
@@ -83,6 +86,7 @@ class Nest:
     processes: int = 64
     own: tuple[tuple[str, str], ...] = ()
     folders: tuple[str, ...] = ()
+    visible: tuple[str, ...] = ()
 
 
 def _libc() -> ctypes.CDLL:
@@ -113,15 +117,22 @@ def _own_user_namespace(libc: ctypes.CDLL) -> None:
 
 def _private_folders(libc: ctypes.CDLL, nest: Nest) -> None:
     _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE)
-    # Held open while the shared folders are covered, then bound back in alone.
+    # Held open while the private file systems cover them, then bound back in: a shared
+    # folder's own sub-folder alone, and what must stay visible below a private folder.
     own = [(shared, mine, os.open(f"{shared}/{mine}", os.O_PATH | os.O_DIRECTORY))
            for shared, mine in nest.own]
+    visible = [(folder, os.open(folder, os.O_PATH | os.O_DIRECTORY))
+               for folder in nest.visible if os.path.isdir(folder)]
     for folder in dict.fromkeys(["/tmp", *nest.private]):
         os.makedirs(folder, exist_ok=True)
         _mount(libc, "tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV,
                f"size={nest.size},mode=1777")
     for folder in nest.folders:
         os.makedirs(folder, mode=0o777, exist_ok=True)
+    for folder, fd in visible:
+        os.makedirs(folder, exist_ok=True)
+        _mount(libc, f"/proc/self/fd/{fd}", folder, None, _MS_BIND | _MS_REC)
+        os.close(fd)
     for shared, mine, fd in own:
         os.makedirs(shared, exist_ok=True)  # gone if it was below a private folder
         _mount(libc, "tmpfs", shared, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=0755")

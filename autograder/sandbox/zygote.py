@@ -88,7 +88,8 @@ def _become(role: str, request: dict[str, Any], fds: list[int]) -> None:
         own = tuple(tuple(pair) for pair in request.get("own", []))
         nest = Nest(private=(WORKDIR,), size=request["writable"], memory=request["memory"],
                     processes=request["processes"], own=own,  # type: ignore[arg-type]
-                    folders=(f"{bwrap.HOME}/.cache/matplotlib", f"{bwrap.HOME}/.ipython"))
+                    folders=(f"{bwrap.HOME}/.cache/matplotlib", f"{bwrap.HOME}/.ipython"),
+                    visible=tuple(request.get("visible", [])))
         enter(nest, keep_fds=fds)
         os.chdir(WORKDIR)
         if role == "answers":
@@ -231,6 +232,12 @@ class Zygote:
         if role not in ROLES:
             raise ValueError(f"role must be one of {sorted(ROLES)}; got {role!r}")
         self.role, self.limits, self.shared = role, limits, shared
+        bound = [*bwrap.python_paths(), *map(Path, readable), *(Path(t) for _, t in overlays),
+                 *(REPO_ROOT / part for part in _WORKER_FILES)]
+        # what a child's private /tmp and working folder would cover, bound back in
+        self.visible = sorted({str(p) for p in bound
+                               if any(Path(p).is_relative_to(private)
+                                      for private in ("/tmp", WORKDIR))})
         self._lock = threading.Lock()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.box = bwrap.Sandbox(limits, children=4)
@@ -286,7 +293,7 @@ class Zygote:
     def spawn(self, fds: Sequence[int] = (), **request: Any) -> Child:
         """Fork a child with its own namespaces (see the module docstring)."""
         answer = self.request({"op": "spawn", "writable": self.limits.writable,
-                               "memory": self.limits.memory,
+                               "memory": self.limits.memory, "visible": self.visible,
                                "processes": self.limits.processes, **request}, fds)
         if "pid" not in answer:
             raise ZygoteError(f"the {self.role} zygote could not fork: {answer}")

@@ -18,6 +18,7 @@ def pytest_configure(config):
                    f"({', '.join(PACKAGES)}); skipped without them, failed under CI=true")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     absent = [name for marker in item.iter_markers("needs") for name in marker.args
               if missing(name)]

@@ -137,8 +137,12 @@ def _plots(results: Sequence[SubmissionResult]) -> list[tuple[str, str]]:
                    for s in scores]
         passed = [sum(1 for s in scores if s.get(ex, (0, 1))[0] >= s.get(ex, (0, 1))[1])
                   / len(scores) for ex in exercises]
+        found = mistakes(group)
+        panels = 3 if found else 2  # no mistakes: no empty panel for them
         # 15 x 4.6 inches at 80 dpi: 1,200 pixels wide, inside a 1,300-pixel window
-        fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
+        fig, axes = plt.subplots(1, panels, figsize=(15 if found else 10, 4.6),
+                                 layout="constrained")
+        left, middle = axes[0], axes[1]
         left.hist(percent, bins=range(0, 105, 5), color="C0", edgecolor="white")
         left.set(xlabel="grade (%)", ylabel="students", title=f"{name}: grade distribution")
         left.yaxis.get_major_locator().set_params(integer=True)
@@ -146,7 +150,8 @@ def _plots(results: Sequence[SubmissionResult]) -> list[tuple[str, str]]:
         middle.set(xlim=(0, 100), xlabel="students with full marks (%)",
                    title="pass rate per exercise")
         middle.invert_yaxis()
-        _plot_mistakes(right, exercises, mistakes(group), name)
+        if found:
+            _plot_mistakes(axes[2], exercises, found, name)
         images.append((name, _figure_png(fig)))
     return images
 

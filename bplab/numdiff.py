@@ -223,7 +223,7 @@ def _with_error(differences, x, estimate, where):
         first, scale = np.full(x.size, np.nan), np.zeros(x.size)
         first[entries], scale[entries] = differences(steps, entries)
     else:
-        first = as_array(estimate, "estimate", shape=x.shape).ravel().copy()
+        first = as_array(estimate, "estimate", shape=x.shape, finite=False).ravel().copy()
         scale = np.zeros(x.size)
     error = np.full(x.size, np.nan)
     if not entries.size:

@@ -9,15 +9,19 @@ The tolerance policy, the same in every notebook:
 * against a **machine-precision** reference (an exact formula or the complex step) an
   answer passes at ``EXACT_TOL = 1e-9`` with ``floor = FLOOR = 1e-6``: an entry is right to
   1e-15 absolutely, or to 1e-9 of its size;
-* against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``, and the floor
-  of each entry is the difference's own error bound divided by the tolerance
-  (:func:`bplab.numdiff.gradient_with_error`): the truncation error, seen by repeating the
-  difference at twice the step, plus round-off of a few ulps of the function's value over
-  the step. So a right answer passes where the difference is poor (a loss near a
-  singularity, a gradient far smaller than its loss), and a gradient of 1e-13 is judged on
-  the 1e-13 scale when its function is that small: a zero or sign-flipped answer fails.
-  Where every entry is below the difference's error, a central difference cannot check the
-  gradient at all, and the check says so instead of passing whatever it is given;
+* against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``. An entry within
+  that of the difference, relatively, passes at once (what a plain entry-by-entry check
+  costs). For the others the floor is the difference's own error bound divided by the
+  tolerance (:func:`bplab.numdiff.gradient_with_error`): the truncation error, seen by
+  repeating the difference at twice the step, plus round-off of a few ulps of the
+  function's value over the step, or more where its values show more (a loss of terms
+  that round at the scale of 1 however small they are: saturated logits); where the step
+  reaches across the edge of the domain or a singularity, smaller steps are tried. So a
+  right answer passes where the difference is poor (a loss near a singularity, a gradient
+  far smaller than its loss), and a gradient of 1e-13 is judged on the 1e-13 scale when
+  its function is that small: a zero or sign-flipped answer fails. Where every entry is
+  below the difference's error, a central difference cannot check the gradient at all,
+  and the check says so instead of passing whatever it is given;
 * where a notebook asks for a **derived** gradient, hidden tests also compare it with the
   exact one at ``FORMULA_TOL = 1e-12`` (floor 1e-6 again), at points chosen so that a
   finite difference is off by more: a formula is exact to about 1e-15 there.

@@ -17,10 +17,12 @@ derivative is accurate to about 1e-10 relative.
 
 A difference can also bound its own error (:func:`derivative_with_error`,
 :func:`gradient_with_error`): the same difference at twice the step shows the truncation
-error (it grows four-fold), and the size of ``f`` bounds the round-off. The course's checker
-uses that bound, so that it neither fails a right answer where the difference is poor (near
-a singularity, or a gradient far smaller than its function) nor passes a wrong one that the
-difference can resolve.
+error (it grows four-fold), and the size of ``f`` bounds the round-off (or the rounding its
+values show, where that is more). Where the step is too large for the function there (it
+reaches across a singularity, a kink or the edge of the domain), smaller steps are tried.
+The course's checker uses that bound, so that it neither fails a right answer where the
+difference is poor (near a singularity, or a gradient far smaller than its function) nor
+passes a wrong one that the difference can resolve.
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 EPS = np.finfo(np.float64).eps
+_CBRT_EPS = float(np.cbrt(EPS))
 ROUNDOFF_ULPS = 8.0
 """Rounding error of one value of ``f``, in units of ``eps * |f|``, that error bounds allow."""
 REFINE_ABOVE = 1e-6
@@ -79,7 +80,7 @@ def central_step(x: ArrayLike) -> np.ndarray:
     6.05...e-06
     """
     x = np.asarray(x, dtype=np.float64)
-    h = np.cbrt(EPS) * np.maximum(np.abs(x), 1.0)
+    h = _CBRT_EPS * np.maximum(np.abs(x), 1.0)
     return (x + h) - x
 
 
@@ -159,11 +160,11 @@ def _partials(f, x, h, vectorized, entries=None):
     ``entries`` (every entry by default), ``h`` holding one step per index.
     """
     shape = x.shape
-    entries = np.arange(x.size) if entries is None else np.asarray(entries)
-    n = len(entries)
     h = np.asarray(h, dtype=np.float64)
     with np.errstate(all="ignore"):
         if vectorized:
+            entries = np.arange(x.size) if entries is None else np.asarray(entries)
+            n = len(entries)
             points = np.repeat(x.reshape(1, -1), 2 * n, axis=0)
             points[np.arange(n), entries] += h
             points[n + np.arange(n), entries] -= h
@@ -172,14 +173,15 @@ def _partials(f, x, h, vectorized, entries=None):
         else:
             flat = x.ravel().copy()
             point = flat.reshape(shape)  # a view: f sees each change made to flat
-            up, down = [0.0] * n, [0.0] * n
+            indices = range(x.size) if entries is None else np.asarray(entries).tolist()
+            up, down = [], []
             # Python floats in the loop: the same float64 sums, without NumPy's scalar cost
-            for j, (i, saved, step) in enumerate(zip(entries.tolist(),
-                                                     flat[entries].tolist(), h.tolist())):
+            for i, step in zip(indices, h.tolist()):
+                saved = float(flat[i])
                 flat[i] = saved + step
-                up[j] = float(f(point))
+                up.append(float(f(point)))
                 flat[i] = saved - step
-                down[j] = float(f(point))
+                down.append(float(f(point)))
                 flat[i] = saved
             up, down = np.array(up), np.array(down)
         return (up - down) / (2 * h), np.maximum(np.abs(up), np.abs(down))

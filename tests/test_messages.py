@@ -31,7 +31,7 @@ SAMPLE_TEXT = {"worst": "Largest difference at [0]: yours 1, expected 2 (relativ
                "hint": " It is a single number."}
 SAMPLE = "v_1"  # a value or a name put in a template: a variable, never a word of prose
 # Where a message goes: the function and the position of the message among its arguments.
-SINKS = {"failure": 0, "CheckFailure": 0, "true": 1, "Verdict": 2, "print": 0,
+SINKS = {"failure": 0, "CheckFailure": 0, "true": 1, "require": 1, "Verdict": 2, "print": 0,
          "ValueError": 0, "TypeError": 0}
 # Functions that take the name of what they check first, and print it in a pass line.
 NAMED = {"close", "gradient", "formula", "derivative", "mapping", "gradient_dict", "jacobian"}

@@ -27,7 +27,7 @@ from . import _rules as rules
 from . import _losses as loss_rules
 from ..activations import sigmoid
 from ..course import reference, references_unlocked
-from ..losses import bce
+from ..losses import bce, bce_with_logits
 from ..validation import as_array
 
 __all__ = ["Tensor", "graph_of", "grads_221", "grads_mlp"]
@@ -115,6 +115,13 @@ class Tensor:
         return self._make(bce(self.data, t), (self,), "bce",
                           lambda g: (loss_rules.bce_backward(g, self.data, t),))
 
+    def bce_with_logits(self, t: ArrayLike) -> Tensor:
+        """Binary cross-entropy of ``sigmoid(self)`` against ``t``, ``self`` the logits: one
+        operation (:func:`bplab.autograd_losses.bce_with_logits_backward`), right even where
+        the sigmoid saturates."""
+        return self._make(bce_with_logits(self.data, t), (self,), "bce_with_logits",
+                          lambda g: (loss_rules.bce_with_logits_backward(g, self.data, t),))
+
     @reference(8)
     def backward(self) -> None:
         """Fill ``.grad`` of this tensor and of every tensor it depends on (d self / d it)."""
@@ -192,7 +199,9 @@ def grads_mlp(params: dict, X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid
     hidden, output : str
     loss : {"half_mse", "bce"}
         The mean over the rows of the half squared error, or of binary cross-entropy
-        (which needs ``output="sigmoid"``); as in :func:`bplab.mlp.backward`.
+        (which needs ``output="sigmoid"``); as in :func:`bplab.mlp.backward`. Cross-entropy
+        is one operation on the output layer's logits (:meth:`Tensor.bce_with_logits`), so
+        a saturated, wrong output gets its gradient, as in :func:`bplab.mlp.backward`.
 
     Returns
     -------
@@ -211,13 +220,17 @@ def grads_mlp(params: dict, X: np.ndarray, t: np.ndarray, hidden: str = "sigmoid
     """
     if loss not in ("half_mse", "bce"):
         raise ValueError(f"loss must be 'half_mse' or 'bce'; got {loss!r}")
+    if loss == "bce" and output != "sigmoid":
+        raise ValueError(f"loss 'bce' needs a sigmoid output; got output={output!r}")
     tensors = {key: Tensor(value, key) for key, value in params.items()}
     L = len(params) // 2
     A = Tensor(X, "X")
     for l in range(1, L + 1):
-        A = _layer(A, tensors[f"W{l}"], tensors[f"b{l}"], output if l == L else hidden)
+        # cross-entropy takes the output layer's logits, as mlp.backward's delta does
+        last = "identity" if loss == "bce" else output
+        A = _layer(A, tensors[f"W{l}"], tensors[f"b{l}"], last if l == L else hidden)
     t = np.reshape(as_array(t, "t"), A.data.shape)
-    loss_node = A.bce(t) if loss == "bce" else A.half_mse(t)
+    loss_node = A.bce_with_logits(t) if loss == "bce" else A.half_mse(t)
     with references_unlocked():
         loss_node.backward()
     return {key: tensors[key].grad for key in params}

@@ -14,11 +14,13 @@ The rules are locked in notebook 8, where students write them.
 import numpy as np
 
 from ._rules import as_grad_out
+from ..activations import sigmoid
 from ..course import reference
 from ..losses import BCE_EPS, mse
 from ..validation import as_array, shape_str
 
-__all__ = ["half_mse", "mean_backward", "half_mse_backward", "bce_backward"]
+__all__ = ["half_mse", "mean_backward", "half_mse_backward", "bce_backward",
+           "bce_with_logits_backward"]
 
 
 @reference(8)
@@ -111,3 +113,34 @@ def bce_backward(grad_out: float, y_hat: np.ndarray, t: np.ndarray) -> np.ndarra
     y_hat, t = _pair(y_hat, t)
     p = np.clip(y_hat, BCE_EPS, 1.0 - BCE_EPS)
     return as_grad_out(grad_out, ()) * (p - t) / (p * (1.0 - p) * len(y_hat))
+
+
+def bce_with_logits_backward(grad_out: float, z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Gradient of the binary cross-entropy of ``sigmoid(z)`` with respect to the logits ``z``.
+
+    The loss is ``bplab.losses.bce_with_logits(z, t)``: the sigmoid and the cross-entropy
+    as one operation, so that a saturated output still passes its gradient back.
+
+    Parameters
+    ----------
+    grad_out : float
+    z, t : ndarray of shape (N,) or (N, n_out)
+
+    Returns
+    -------
+    ndarray of the shape of ``z``
+
+    Notes
+    -----
+    The sigmoid's slope cancels the cross-entropy's denominator:
+    :math:`G (\\sigma(z) - t) / N`. Chained as two operations instead, the sigmoid's rule
+    multiplies by :math:`\\hat y (1 - \\hat y)`, which is exactly 0 once ``sigmoid(z)``
+    rounds to 1 (``z`` above about 37), and a confidently wrong output learns nothing.
+
+    Examples
+    --------
+    >>> bce_with_logits_backward(1.0, np.array([40.0, 0.0]), np.array([0.0, 1.0]))
+    array([ 0.5 , -0.25])
+    """
+    z, t = _pair(z, t)
+    return as_grad_out(grad_out, ()) * (sigmoid(z) - t) / len(z)

@@ -98,31 +98,40 @@ def matmul_backward(grad_out: np.ndarray, A: np.ndarray, B: np.ndarray) -> tuple
     Parameters
     ----------
     grad_out : ndarray of shape (n, m)
-    A : ndarray of shape (n, k)
-    B : ndarray of shape (k, m)
+        The shape of ``A @ B``: (m,) for a vector ``A``, (n,) for a vector ``B``, and ()
+        for two vectors.
+    A : ndarray of shape (n, k), or (k,)
+    B : ndarray of shape (k, m), or (k,)
 
     Returns
     -------
-    dA : ndarray of shape (n, k)
-    dB : ndarray of shape (k, m)
+    dA : ndarray of the shape of A
+    dB : ndarray of the shape of B
 
     Notes
     -----
     :math:`\\partial L/\\partial A = G B^T` and :math:`\\partial L/\\partial B = A^T G`,
-    with :math:`G = \\partial L/\\partial\\, \\mathrm{out}`.
+    with :math:`G = \\partial L/\\partial\\, \\mathrm{out}`. A vector is the matrix of one
+    row (``A``) or one column (``B``) whose axis of length 1 ``A @ B`` drops, as NumPy
+    treats it: the rule puts that axis back in ``G``, and takes it off the gradient.
 
     Examples
     --------
     >>> dA, dB = matmul_backward(np.ones((1, 1)), np.array([[2.0, 3.0]]), np.array([[4.0], [5.0]]))
     >>> dA, dB.ravel()
     (array([[4., 5.]]), array([2., 3.]))
+    >>> matmul_backward(1.0, np.array([2.0, 3.0]), np.array([4.0, 5.0]))   # a dot product
+    (array([4., 5.]), array([2., 3.]))
     """
-    A, B = as_array(A, "A", ndim=2), as_array(B, "B", ndim=2)
-    if A.shape[1] != B.shape[0]:
+    A, B = as_array(A, "A", ndim=(1, 2)), as_array(B, "B", ndim=(1, 2))
+    A2 = A[None, :] if A.ndim == 1 else A    # a row
+    B2 = B[:, None] if B.ndim == 1 else B    # a column
+    if A2.shape[1] != B2.shape[0]:
         raise ValueError(f"A @ B needs A's columns to match B's rows; got {shape_str(A.shape)} "
                          f"and {shape_str(B.shape)}")
-    grad_out = as_grad_out(grad_out, (A.shape[0], B.shape[1]))
-    return grad_out @ B.T, A.T @ grad_out
+    out_shape = A2.shape[:A.ndim - 1] + B2.shape[1:B.ndim]
+    grad_out = as_grad_out(grad_out, out_shape).reshape(A2.shape[0], B2.shape[1])
+    return (grad_out @ B2.T).reshape(A.shape), (A2.T @ grad_out).reshape(B.shape)
 
 
 @reference(8)

@@ -10,11 +10,12 @@ gradients), :mod:`bplab.checks.mlp` (a network of any depth),
 :mod:`bplab.checks.jacobians` (Jacobians).
 """
 
-from .assertions import call, close, derivative, failure, formula, gradient, mapping, true
+from .assertions import (call, close, derivative, failure, formula, gradient, mapping,
+                         require, true)
 from .kinds import KINDS, CheckFailure
 from ..lazy import submodule_getattr
 
 __getattr__ = submodule_getattr(__name__, globals())  # testdata, xor, ...
 
-__all__ = ["call", "close", "mapping", "gradient", "formula", "derivative", "true", "failure",
-           "CheckFailure", "KINDS"]
+__all__ = ["call", "close", "mapping", "gradient", "formula", "derivative", "true", "require",
+           "failure", "CheckFailure", "KINDS"]

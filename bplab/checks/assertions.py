@@ -11,6 +11,7 @@ a message instead.
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -21,9 +22,10 @@ from numpy.typing import ArrayLike
 from .. import numdiff
 from . import diagnosis
 from ..course import references_unlocked
-from .kinds import CheckFailure
+from .kinds import CheckFailure, plain_words
 
-__all__ = ["call", "close", "mapping", "gradient", "formula", "derivative", "true", "failure"]
+__all__ = ["call", "close", "mapping", "gradient", "formula", "derivative", "true", "require",
+           "failure"]
 
 
 def failure(message: str, kind: str = "mismatch") -> CheckFailure:
@@ -33,10 +35,25 @@ def failure(message: str, kind: str = "mismatch") -> CheckFailure:
 
 @contextlib.contextmanager
 def _quiet():
-    """Turn NumPy floating-point problems and warnings into a list, never stderr."""
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    """Turn NumPy floating-point problems and warnings into a list, never stderr.
+
+    Underflow is left out, as NumPy leaves it out by default: a result too small for
+    float64 rounds to 0 (``np.exp(-1600)``), which is what a stable formula relies on.
+    Overflow, invalid operations and division by zero are recorded.
+    """
+    with (warnings.catch_warnings(record=True) as caught,
+          np.errstate(all="warn", under="ignore")):
         warnings.simplefilter("always")
         yield caught
+
+
+def _silenced():
+    """Keep whatever the course's own functions warn, evaluated by a check, off stderr.
+
+    The warnings are recorded and dropped, unlike :func:`_quiet`, which records every one
+    of them for a verdict: here nothing is judged by them.
+    """
+    return warnings.catch_warnings(record=True)
 
 
 def call(name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -60,7 +77,8 @@ def call(name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> 
     AssertionError
         If the function is not written yet, raises, or emits a RuntimeWarning (NumPy's
         "overflow encountered in exp", "divide by zero encountered in log", ...). Other
-        warnings (a ``warnings.warn`` of the student's own) are printed, not penalised.
+        warnings (a ``warnings.warn`` of the student's own) are printed, not penalised, and
+        underflow is no warning at all (see :func:`_quiet`).
     """
     __tracebackhide__ = True
     if not callable(function):
@@ -100,7 +118,9 @@ def _verdict_or_fail(verdict):
 
 
 def close(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = diagnosis.EXACT_TOL,
-          terms: dict[str, ArrayLike] | None = None, batch_size: int | None = None) -> None:
+          terms: dict[str, ArrayLike] | None = None, batch_size: int | None = None,
+          n_out: int | None = None, upstream: ArrayLike | None = None,
+          broadcast_copies: int | None = None) -> None:
     """Assert that ``actual`` matches ``expected`` within ``tol``; diagnose if not.
 
     Parameters
@@ -114,6 +134,10 @@ def close(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = dia
         Named parts of the answer often left out (see :func:`bplab.checks.diagnosis.diagnose`).
     batch_size : int, optional
         N, to name factor-of-N mistakes.
+    n_out, upstream, broadcast_copies : optional
+        The number of outputs per example, the ``grad_out`` a backward rule was handed,
+        and the number of broadcast copies a gradient sums over: each lets the diagnosis
+        name the mistake that context explains (see :func:`bplab.checks.diagnosis.diagnose`).
 
     Examples
     --------
@@ -126,7 +150,8 @@ def close(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = dia
     """
     __tracebackhide__ = True
     verdict = diagnosis.diagnose(name, actual, expected, tol=tol, terms=terms,
-                                 batch_size=batch_size)
+                                 batch_size=batch_size, n_out=n_out, upstream=upstream,
+                                 broadcast_copies=broadcast_copies)
     _verdict_or_fail(verdict)
 
 
@@ -172,14 +197,18 @@ def mapping(name: str, actual: Any, expected: dict[str, float], *,
 
 def gradient(name: str, grad: ArrayLike, f: Callable[[np.ndarray], float], x: ArrayLike, *,
              tol: float = diagnosis.NUMERICAL_TOL, terms: dict[str, ArrayLike] | None = None,
-             batch_size: int | None = None, vectorized: bool = False) -> None:
+             batch_size: int | None = None, vectorized: bool = False,
+             n_out: int | None = None, upstream: ArrayLike | None = None,
+             broadcast_copies: int | None = None) -> None:
     """Assert that ``grad`` is the gradient of the scalar function ``f`` at ``x``.
 
     The expected gradient is a central difference computed here, where the course's
-    references are unlocked, so ``f`` may be a reference implementation. Each entry is
-    judged within ``tol`` relatively, or within the difference's own error bound
-    absolutely (:func:`bplab.numdiff.gradient_with_error`; the policy is in
-    :mod:`bplab.checks.diagnosis`).
+    references are unlocked, so ``f`` may be a reference implementation. Each entry that
+    matches it within ``tol`` relatively passes at once: that costs what a plain
+    entry-by-entry check costs. Only the other entries are judged against the difference's
+    own error bound (:func:`bplab.numdiff.gradient_with_error`, which also refines the
+    difference where its step was too large; the policy is in :mod:`bplab.checks.diagnosis`):
+    within ``tol`` relatively, or within that bound absolutely.
 
     Parameters
     ----------
@@ -190,8 +219,10 @@ def gradient(name: str, grad: ArrayLike, f: Callable[[np.ndarray], float], x: Ar
         ``f(x) -> float``.
     x : ndarray
     tol : float, default NUMERICAL_TOL
-    terms, batch_size, vectorized
-        See :func:`close` and :func:`bplab.numdiff.gradient`.
+    terms, batch_size, n_out, upstream, broadcast_copies
+        See :func:`close`.
+    vectorized : bool, default False
+        See :func:`bplab.numdiff.gradient`.
 
     Raises
     ------
@@ -211,28 +242,62 @@ def gradient(name: str, grad: ArrayLike, f: Callable[[np.ndarray], float], x: Ar
     bplab.checks.kinds.CheckFailure: g is not right: it has the opposite sign ...
     """
     __tracebackhide__ = True
-    with references_unlocked(), _quiet():
-        expected, error = numdiff.gradient_with_error(f, x, vectorized=vectorized)
-    _judge_numerical(name, grad, expected, error, tol, terms=terms, batch_size=batch_size)
+    with references_unlocked(), _silenced():
+        estimate = numdiff.gradient(f, x, vectorized=vectorized)
+    _judge_numerical(name, grad, estimate, lambda where: numdiff.gradient_with_error(
+        f, x, vectorized=vectorized, estimate=estimate, where=where), tol, terms=terms,
+        batch_size=batch_size, n_out=n_out, upstream=upstream, broadcast_copies=broadcast_copies)
 
 
-def _judge_numerical(name, actual, expected, error, tol, **details):
-    """Compare with a central difference whose entries are good to ``error``."""
+def _agreeing(actual, estimate, tol):
+    """Which entries of ``actual`` are within ``tol`` of the estimate, relatively (none, if
+    they cannot be compared, nor where the estimate is 0, which may be rounding alone), and
+    the largest relative error among them."""
+    try:
+        raw = np.asarray(actual)
+        if raw.dtype.kind not in "biuf" or raw.shape != estimate.shape:
+            return np.zeros(estimate.shape, dtype=bool), 0.0
+        with np.errstate(all="ignore"):
+            gap, scale = np.abs(raw - estimate), np.maximum(np.abs(raw), np.abs(estimate))
+            agree = (gap <= tol * scale) & (estimate != 0.0)
+            if not agree.all():
+                return agree, 0.0
+            return agree, float(np.max(gap / scale)) if gap.size else 0.0
+    except (TypeError, ValueError):
+        return np.zeros(estimate.shape, dtype=bool), 0.0
+
+
+def _judge_numerical(name, actual, estimate, bounded, tol, **details):
+    """Compare with a central difference; ``bounded(where)`` gives ``(estimate, error)`` with
+    error bounds at the entries ``where``, for those that the first comparison left open."""
     __tracebackhide__ = True
-    resolved = np.abs(expected) * (1.0 - tol) > error
-    if expected.size and not np.any(resolved):
-        raise ValueError(
-            f"Checking {name}: a central difference cannot resolve this gradient (its largest "
-            f"entry, {np.max(np.abs(expected)):.1e}, is below the difference's error bound, "
-            f"{np.min(error):.1e} or more), so it could not tell a right answer from zeros. "
-            "Check against an exact reference (bplab.checks.close or formula), or at a point "
-            "where the gradient is larger.")
-    verdict = diagnosis.diagnose(name, actual, expected, tol=tol, floor=error / tol, **details)
+    agree, worst = _agreeing(actual, estimate, tol)
+    if agree.all():  # the plain loop's verdict, at the plain loop's cost
+        print(f"{name} is correct (largest relative error {diagnosis.error_bound(worst)}, "
+              f"tolerance {tol:.0e}).")
+        return
+    open_entries = ~agree
+    error = np.zeros(estimate.shape)
+    if np.any(open_entries):
+        with references_unlocked(), _silenced():
+            estimate, bounds = bounded(open_entries)
+        error = np.where(open_entries, bounds, 0.0)
+        resolved = np.abs(estimate) * (1.0 - tol) > error
+        if estimate.size and not np.any(resolved):
+            raise ValueError(
+                f"Checking {name}: a central difference cannot resolve this gradient (its "
+                f"largest entry, {np.max(np.abs(estimate)):.1e}, is below the difference's "
+                f"error bound, {np.min(error):.1e} or more), so it could not tell a right "
+                "answer from zeros. Check against an exact reference (bplab.checks.close or "
+                "formula), or at a point where the gradient is larger.")
+    floor = np.maximum(error / tol, np.finfo(np.float64).tiny)
+    verdict = diagnosis.diagnose(name, actual, estimate, tol=tol, floor=floor, **details)
     _verdict_or_fail(verdict)
 
 
 def formula(name: str, actual: ArrayLike, expected: ArrayLike, *,
-            batch_size: int | None = None) -> None:
+            batch_size: int | None = None, n_out: int | None = None,
+            upstream: ArrayLike | None = None, broadcast_copies: int | None = None) -> None:
     """Assert that a derived gradient equals the exact one, not a finite-difference estimate.
 
     A real mistake is diagnosed as by :func:`close` first (at ``NUMERICAL_TOL``); then the
@@ -249,6 +314,8 @@ def formula(name: str, actual: ArrayLike, expected: ArrayLike, *,
         The exact gradient, from a reference formula.
     batch_size : int, optional
         N, to name factor-of-N mistakes.
+    n_out, upstream, broadcast_copies : optional
+        See :func:`close`.
 
     Examples
     --------
@@ -264,12 +331,13 @@ def formula(name: str, actual: ArrayLike, expected: ArrayLike, *,
     # zero or sign-flipped answer of tiny entries is named as such, not as an approximation.
     floor = diagnosis.FLOOR * diagnosis.FORMULA_TOL / diagnosis.NUMERICAL_TOL
     verdict = diagnosis.diagnose(name, actual, expected, tol=diagnosis.NUMERICAL_TOL,
-                                 batch_size=batch_size, floor=floor)
+                                 batch_size=batch_size, floor=floor, n_out=n_out,
+                                 upstream=upstream, broadcast_copies=broadcast_copies)
     if not verdict.passed:
         raise failure(verdict.message, verdict.kind)
     error = float(np.max(diagnosis.relative_error(actual, expected), initial=0.0))
     tol = diagnosis.FORMULA_TOL
-    true(error <= tol, f"{name} is within {error:.1e} of the exact value, but a formula is "
+    require(error <= tol, f"{name} is within {error:.1e} of the exact value, but a formula is "
          f"exact to about 1e-15 here (tolerance {tol:g}). An error this size is what a "
          "finite difference leaves: differentiate the formula instead of approximating the "
          "derivative numerically.", "approximate")
@@ -278,7 +346,8 @@ def formula(name: str, actual: ArrayLike, expected: ArrayLike, *,
 
 
 def derivative(name: str, values: ArrayLike, f: Callable[[np.ndarray], np.ndarray], x: ArrayLike,
-               *, tol: float = diagnosis.NUMERICAL_TOL) -> None:
+               *, tol: float = diagnosis.NUMERICAL_TOL,
+               upstream: ArrayLike | None = None) -> None:
     """Assert that ``values`` are the derivative of the elementwise ``f`` at the points ``x``.
 
     Judged as :func:`gradient` judges a gradient, against
@@ -292,6 +361,8 @@ def derivative(name: str, values: ArrayLike, f: Callable[[np.ndarray], np.ndarra
         Elementwise function.
     x : ndarray
     tol : float, default NUMERICAL_TOL
+    upstream : float or ndarray, optional
+        See :func:`close`.
 
     Raises
     ------
@@ -299,18 +370,81 @@ def derivative(name: str, values: ArrayLike, f: Callable[[np.ndarray], np.ndarra
         If the central difference resolves no entry (see :func:`gradient`).
     """
     __tracebackhide__ = True
-    with references_unlocked(), _quiet():
-        expected, error = numdiff.derivative_with_error(f, x)
-    _judge_numerical(name, values, expected, error, tol)
+    with references_unlocked(), _silenced():
+        estimate = numdiff.derivative(f, x)
+    _judge_numerical(name, values, estimate, lambda where: numdiff.derivative_with_error(
+        f, x, estimate=estimate, where=where), tol, upstream=upstream)
 
 
-def true(condition: Any, message: str, kind: str = "mismatch") -> None:
-    """Assert a plain condition with a message (for properties such as "is finite").
+def require(condition: Any, message: str, kind: str = "mismatch") -> None:
+    """Fail with ``message`` unless ``condition`` holds; print nothing when it does.
+
+    For the preconditions inside a check that prints its own verdict (a dict's keys before
+    its values are compared): see :func:`true` for a check of its own.
 
     Examples
     --------
-    >>> true(1 + 1 == 2, "arithmetic works")
+    >>> require(1 + 1 == 2, "arithmetic works")
     """
     __tracebackhide__ = True
     if not condition:
         raise failure(message, kind)
+
+
+_PASSED = {
+    "shape": "the shape is right",
+    "keys": "the keys are right",
+    "non-finite": "the values are finite",
+    "not-a-pair": "a pair is returned",
+    "in-place": "the inputs are left as they were",
+    "first-order": "the difference is of second order",
+    "order": "the order is topological",
+    "not-learned": "the training converged",
+}
+
+
+def true(condition: Any, message: str, kind: str = "mismatch", *,
+         passed: str | None = None) -> None:
+    """Assert a plain condition with a message (for properties such as "is finite").
+
+    Like every check, it prints one line when it passes, naming what passed.
+
+    Parameters
+    ----------
+    condition : object
+        Truthy when the answer is right.
+    message : str
+        What is wrong when it is not, for the student.
+    kind : str, default "mismatch"
+        The diagnosis kind of the failure (see :data:`KINDS`).
+    passed : str, optional
+        The line to print on success. By default it is made from ``message``: its first
+        clause (up to "; got" and the like) when it says what "should" be, or what "is
+        not" so turned around, otherwise the property ``kind`` checks.
+
+    Examples
+    --------
+    >>> true(1 + 1 == 2, "1 + 1 should be 2; got something else")
+    passed: 1 + 1 should be 2.
+    >>> true(True, "the array changed in place", "in-place")
+    passed: the inputs are left as they were.
+    >>> true(True, "it holds", passed="the property holds.")
+    the property holds.
+    """
+    __tracebackhide__ = True
+    if not condition:
+        raise failure(message, kind)
+    print(passed if passed is not None else f"passed: {_requirement(message, kind)}.")
+
+
+def _requirement(message, kind):
+    """What a failure message says should hold: its first clause when it says what
+    "should" be, or, negated back, what "is not"; else the property its kind checks."""
+    head = re.split(r";|: |\. |\?", message, maxsplit=1)[0].strip().rstrip(".")
+    if " should " in f" {head} ":
+        return head
+    for negation, affirmation in ((" is not ", " is "), (" are not ", " are "),
+                                  (" does not ", " does ")):
+        if negation in head:
+            return head.replace(negation, affirmation, 1)
+    return _PASSED.get(kind, f"no {plain_words(kind)} found")

@@ -9,15 +9,19 @@ The tolerance policy, the same in every notebook:
 * against a **machine-precision** reference (an exact formula or the complex step) an
   answer passes at ``EXACT_TOL = 1e-9`` with ``floor = FLOOR = 1e-6``: an entry is right to
   1e-15 absolutely, or to 1e-9 of its size;
-* against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``, and the floor
-  of each entry is the difference's own error bound divided by the tolerance
-  (:func:`bplab.numdiff.gradient_with_error`): the truncation error, seen by repeating the
-  difference at twice the step, plus round-off of a few ulps of the function's value over
-  the step. So a right answer passes where the difference is poor (a loss near a
-  singularity, a gradient far smaller than its loss), and a gradient of 1e-13 is judged on
-  the 1e-13 scale when its function is that small: a zero or sign-flipped answer fails.
-  Where every entry is below the difference's error, a central difference cannot check the
-  gradient at all, and the check says so instead of passing whatever it is given;
+* against a **central difference** it passes at ``NUMERICAL_TOL = 1e-5``. An entry within
+  that of the difference, relatively, passes at once (what a plain entry-by-entry check
+  costs). For the others the floor is the difference's own error bound divided by the
+  tolerance (:func:`bplab.numdiff.gradient_with_error`): the truncation error, seen by
+  repeating the difference at twice the step, plus round-off of a few ulps of the
+  function's value over the step, or more where its values show more (a loss of terms
+  that round at the scale of 1 however small they are: saturated logits); where the step
+  reaches across the edge of the domain or a singularity, smaller steps are tried. So a
+  right answer passes where the difference is poor (a loss near a singularity, a gradient
+  far smaller than its loss), and a gradient of 1e-13 is judged on the 1e-13 scale when
+  its function is that small: a zero or sign-flipped answer fails. Where every entry is
+  below the difference's error, a central difference cannot check the gradient at all,
+  and the check says so instead of passing whatever it is given;
 * where a notebook asks for a **derived** gradient, hidden tests also compare it with the
   exact one at ``FORMULA_TOL = 1e-12`` (floor 1e-6 again), at points chosen so that a
   finite difference is off by more: a formula is exact to about 1e-15 there.
@@ -25,6 +29,7 @@ The tolerance policy, the same in every notebook:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,7 +90,7 @@ def error_bound(error: float) -> str:
     """
     if error <= 0.0:
         return "0"
-    return f"below 1e{int(np.ceil(np.log10(error)))}"
+    return f"below 1e{math.ceil(math.log10(error))}"
 
 
 def ended(text: object) -> str:
@@ -122,7 +127,7 @@ class Verdict:
     kind : str
         ``"ok"`` or a mistake: ``"not-numeric"``, ``"shape"``, ``"reshaped"``,
         ``"transposed"``, ``"non-finite"``, ``"zeros"``, ``"sign"``, ``"factor"``,
-        ``"missing-term"``, ``"swapped"``, ``"mismatch"``.
+        ``"broadcast"``, ``"upstream"``, ``"missing-term"``, ``"swapped"``, ``"mismatch"``.
     message : str
         Plain words for the student, naming the variable.
     max_error : float
@@ -172,7 +177,9 @@ def _ratio(actual, expected, floor):
 
 def diagnose(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = EXACT_TOL,
              terms: dict[str, ArrayLike] | None = None, batch_size: int | None = None,
-             floor: ArrayLike = FLOOR) -> Verdict:
+             floor: ArrayLike = FLOOR, n_out: int | None = None,
+             upstream: ArrayLike | None = None,
+             broadcast_copies: int | None = None) -> Verdict:
     """Judge ``actual`` against ``expected`` and explain the most likely mistake.
 
     Parameters
@@ -192,6 +199,15 @@ def diagnose(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = 
         N, so that an answer off by a factor of N or 1/N is named as such.
     floor : float or ndarray of the shape of expected, default FLOOR
         Entries are judged on their absolute error below it (see the module's policy).
+    n_out : int, optional
+        The number of outputs per example of a loss (or of its gradient), so that a mean
+        over every entry, a division by ``N * n_out`` instead of ``N``, is named as such.
+    upstream : float or ndarray broadcastable to expected, optional
+        The gradient ``grad_out`` a backward rule was handed, so that a rule that leaves
+        it out, or multiplies it in twice, is named as such.
+    broadcast_copies : int, optional
+        How many broadcast copies of the input the gradient sums over, so that a mean
+        taken over them instead of a sum is named as such.
 
     Returns
     -------
@@ -241,11 +257,12 @@ def diagnose(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = 
         return Verdict(True, "ok", f"{name} is correct (largest relative error "
                        f"{error_bound(max_error)}, tolerance {tol:.0e}).", **at)
 
-    kind, explanation = _explain(actual, expected, tol, terms or {}, batch_size, floor)
+    known = dict(n_out=n_out, upstream=upstream, copies=broadcast_copies)
+    kind, explanation = _explain(actual, expected, tol, terms or {}, batch_size, floor, known)
     return Verdict(False, kind, f"{name} is not right: {explanation} {worst}", **at)
 
 
-def _explain(actual, expected, tol, terms, batch_size, floor):
+def _explain(actual, expected, tol, terms, batch_size, floor, known):
     def close(a, b):
         return _close(a, b, tol, floor)
 
@@ -262,8 +279,14 @@ def _explain(actual, expected, tol, terms, batch_size, floor):
             return "missing-term", f"{term_name} has the wrong sign."
         if close(actual, expected + term):
             return "missing-term", f"{term_name} is counted twice."
+    upstream = _upstream_slip(actual, expected, known["upstream"], close)
+    if upstream:
+        return upstream
     ratio = _ratio(actual, expected, floor)
     if ratio and _close(actual, ratio * expected, tol, abs(ratio) * floor):
+        named = _named_factor(ratio, batch_size, known)
+        if named:
+            return named
         for factor, words in _FACTORS.items():
             if abs(ratio - factor) <= 1e-6 * abs(factor):
                 return "factor", f"every entry is {words}."
@@ -291,6 +314,51 @@ def _explain(actual, expected, tol, terms, batch_size, floor):
     return "mismatch", (f"{len(wrong)} of {expected.size} entries "
                         f"{'differs' if len(wrong) == 1 else 'differ'}"
                         f"{'' if share < 1 else ' (all of them)'}.")
+
+
+def _is(ratio, factor):
+    return abs(ratio - factor) <= 1e-6 * abs(factor)
+
+
+def _upstream_slip(actual, expected, upstream, close):
+    """(kind, words) if ``actual`` is the right answer without, or with twice, ``upstream``."""
+    if upstream is None:
+        return None
+    try:
+        g = np.broadcast_to(np.asarray(upstream, dtype=np.float64), expected.shape)
+    except ValueError:
+        return None
+    if g.size == 0 or not np.all(np.isfinite(g)) or np.any(g == 0) or np.all(np.abs(g) == 1):
+        return None
+    scalar = np.all(g == g.flat[0])
+    what = (f"the upstream gradient, grad_out = {g.flat[0]:g}," if scalar
+            else "the upstream gradient grad_out")
+    if close(actual * g, expected):
+        times = (f" every entry is 1/{g.flat[0]:g} = {1 / g.flat[0]:.6g} times the right "
+                 "value." if scalar else " yours times grad_out, entry by entry, is right.")
+        return "upstream", (f"{what} was not multiplied in:{times} A backward rule returns "
+                            "grad_out times the local derivative.")
+    if close(actual, expected * g):
+        return "upstream", (f"{what} was multiplied in twice: the rule multiplies by "
+                            "grad_out once.")
+    return None
+
+
+def _named_factor(ratio, batch_size, known):
+    """(kind, words) for a constant factor that the check's context explains, or None."""
+    copies, n_out = known["copies"], known["n_out"]
+    if copies and copies > 1 and _is(ratio, 1.0 / copies):
+        return "broadcast", (f"every entry is {copies:g} times too small: a mean was taken over "
+                             f"the {copies:g} broadcast copies, where their gradients must be "
+                             "summed (each copy passes its own gradient back, and they add up).")
+    if n_out and n_out > 1 and _is(ratio, 1.0 / n_out):
+        total = (f"N * n_out = {batch_size * n_out}, every entry of the batch, instead of "
+                 f"N = {batch_size}, the number of examples" if batch_size
+                 else "N * n_out, every entry of the batch, instead of N, the number of examples")
+        return "factor", (f"every entry is 1/{n_out} of the right value: it was divided by "
+                          f"{total} (np.mean over the whole array does that). The loss sums "
+                          f"over the {n_out} outputs and averages over the examples.")
+    return None
 
 
 def _diagnose_shape(name, actual, expected, tol, floor):

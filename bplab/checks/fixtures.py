@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .assertions import call, close, formula, gradient, true
+from .assertions import call, close, formula, gradient, require
 from .testdata import expected, points, probabilities
 
 __all__ = ["labelled_points", "returned_pair", "backward_pair", "point_gradients",
@@ -60,9 +60,9 @@ def returned_pair(rule_name: str, result: Any, parts: Sequence[str] = ("da", "db
     ...
     bplab.checks.kinds.CheckFailure: add_backward should return a pair (da, db); got float. ...
     """
-    true(isinstance(result, (tuple, list)) and len(result) == 2,
-         f"{rule_name} should return a pair ({', '.join(parts)}); got {type(result).__name__}.",
-         "shape")
+    require(isinstance(result, (tuple, list)) and len(result) == 2,
+            f"{rule_name} should return a pair ({', '.join(parts)}); got {type(result).__name__}.",
+            "shape")
     return result
 
 
@@ -112,27 +112,44 @@ def backward_pair(rule_name: str, rule: Callable[..., Any], args: Sequence[Any],
     ...     return g * b_, g * a_
     >>> a, b, G = np.array([1.0, 2.0]), np.array([3.0, -1.0]), np.array([0.5, 2.0])
     >>> backward_pair("mul_backward", mul_backward, (a, b), G, np.multiply)
-    da from mul_backward is correct (largest relative error below 1e-09, tolerance 1e-05).
-    db from mul_backward is correct (largest relative error below 1e-09, tolerance 1e-05).
+    da from mul_backward is correct (largest relative error below 1e-10, tolerance 1e-05).
+    db from mul_backward is correct (largest relative error below 1e-10, tolerance 1e-05).
     >>> backward_pair("mul_backward", mul_backward, (a, b), G, np.multiply, check=[1],
     ...               reference=mul_backward)
     db from mul_backward is correct (largest relative error 0, tolerance 1e-09).
     """
     __tracebackhide__ = True
     result = returned_pair(rule_name, call(rule_name, rule, grad_out, *args), parts)
+    copies = _broadcast_copies(args if inputs is None else inputs, np.shape(grad_out))
     if reference is not None:
         right = expected(reference, grad_out, *args)
         compare = formula if exact else close
         for index in check:
             compare(f"{parts[index]} from {rule_name}{where}", result[index], right[index],
-                    batch_size=batch_size)
+                    batch_size=batch_size, broadcast_copies=copies[index])
         return
     a, b = args if inputs is None else inputs
     losses = (lambda a_: np.sum(grad_out * forward(a_, b)),
               lambda b_: np.sum(grad_out * forward(a, b_)))
     for index in check:
         gradient(f"{parts[index]} from {rule_name}{where}", result[index], losses[index],
-                 (a, b)[index], batch_size=batch_size)
+                 (a, b)[index], batch_size=batch_size, broadcast_copies=copies[index])
+
+
+def _broadcast_copies(inputs, out_shape):
+    """For each input, how many copies of it broadcasting made in the output (None where
+    it was not broadcast, or its shape is unknown), so that a mean over them is named."""
+    copies = []
+    for value in inputs:
+        shape = np.shape(value) if isinstance(value, np.ndarray) else None
+        try:
+            stretched = (shape is not None and shape != out_shape
+                         and np.broadcast_shapes(shape, out_shape) == out_shape)
+        except ValueError:
+            stretched = False
+        size = int(np.prod(shape)) if stretched else 0
+        copies.append(int(np.prod(out_shape)) // size if size else None)
+    return copies
 
 
 def point_gradients(name: str, function: Callable[[Any, Any], Any],
@@ -205,10 +222,10 @@ def parameter_gradients(grads: Any, loss: Callable[..., float],
     grads['w'] is correct (largest relative error below 1e-09, tolerance 1e-05).
     """
     __tracebackhide__ = True
-    true(isinstance(grads, dict) and set(keys) <= set(grads),
-         f"The gradients should be a dict with the keys {tuple(keys)}; got "
-         f"{type(grads).__name__}{' ' + str(tuple(grads)) if isinstance(grads, dict) else ''}.",
-         "keys")
+    require(isinstance(grads, dict) and set(keys) <= set(grads),
+            f"The gradients should be a dict with the keys {tuple(keys)}; got "
+            f"{type(grads).__name__}{' ' + str(tuple(grads)) if isinstance(grads, dict) else ''}.",
+            "keys")
     for key in keys:
         gradient(label.format(key=key) + where, grads[key],
                  lambda value: loss({**params, key: value}, *data), params[key],
@@ -258,8 +275,8 @@ def network_gradients(name: str, function: Callable[..., Any], sizes: Sequence[i
         right = expected(lambda: mlp.backward(params, mlp.forward(params, X, hidden=hidden)[1],
                                               t, loss=loss))
     for key in params:
-        true(isinstance(grads, dict) and key in grads,
-             f"{name} should return a dict with the key {key!r}.", "keys")
+        require(isinstance(grads, dict) and key in grads,
+                f"{name} should return a dict with the key {key!r}.", "keys")
         if exact:
             close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 {where}",
                   grads[key], right[key], tol=FORMULA_TOL)

@@ -44,6 +44,7 @@ KINDS: dict[str, str] = {
     "in-place": "changed its input in place",
     "not-learned": "training did not converge",
     "broadcast": "broadcast gradient not summed back",
+    "upstream": "upstream gradient left out",
     "double-counted": "gradient counted more than once",
     "order": "not a topological order",
     # What only the grading pipeline can find.

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import activations, layers, mlp
 from . import diagnosis
-from .assertions import call, formula, gradient, true
+from .assertions import call, formula, gradient, require
 from .testdata import expected, points
 
 __all__ = ["keys_and_shapes", "gradient_dict", "dense_case", "dense_backward_part",
@@ -47,6 +47,7 @@ def keys_and_shapes(name: str, grads: Any, params: Mapping[str, np.ndarray]) -> 
     Examples
     --------
     >>> keys_and_shapes("backward", {"W": np.zeros((2, 3))}, {"W": np.ones((2, 3))})
+    backward returns the keys of params, each gradient of its parameter's shape.
     >>> keys_and_shapes("backward", {"W": np.zeros(3)}, {"W": np.ones((2, 3))})
     Traceback (most recent call last):
     ...
@@ -54,13 +55,14 @@ def keys_and_shapes(name: str, grads: Any, params: Mapping[str, np.ndarray]) -> 
     """
     __tracebackhide__ = True
     found = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
-    true(isinstance(grads, dict) and set(grads) == set(params),
-         f"{name} should return a dict with the keys of params, {sorted(params)}; got {found}.",
-         "keys")
+    require(isinstance(grads, dict) and set(grads) == set(params),
+            f"{name} should return a dict with the keys of params, {sorted(params)}; got {found}.",
+            "keys")
     for key, value in params.items():
-        true(np.shape(grads[key]) == np.shape(value),
-             f"grads[{key!r}] should have the shape of params[{key!r}], {np.shape(value)}; "
-             f"got {np.shape(grads[key])}.", "shape")
+        require(np.shape(grads[key]) == np.shape(value),
+                f"grads[{key!r}] should have the shape of params[{key!r}], {np.shape(value)}; "
+                f"got {np.shape(grads[key])}.", "shape")
+    print(f"{name} returns the keys of params, each gradient of its parameter's shape.")
 
 
 def gradient_dict(name: str, grads: Any, params: Mapping[str, np.ndarray],
@@ -98,8 +100,8 @@ def gradient_dict(name: str, grads: Any, params: Mapping[str, np.ndarray],
     """
     __tracebackhide__ = True
     for key in params if keys is None else keys:
-        true(isinstance(grads, dict) and key in grads,
-             f"{name} should return a dict with the key {key!r}.", "keys")
+        require(isinstance(grads, dict) and key in grads,
+                f"{name} should return a dict with the key {key!r}.", "keys")
         label = f"grads[{key!r}] {where}".rstrip()
         if loss_at is not None:
             gradient(label, grads[key], lambda value: loss_at(key, value), params[key],
@@ -152,9 +154,9 @@ def dense_backward_part(function: Callable, part: str, seed: int, N: int, n_in: 
     A_prev, W, b, G = dense_case(seed, N, n_in, n_out)
     index = DENSE_PARTS.index(part)
     result = call("dense_backward", function, G, A_prev, W)
-    true(isinstance(result, (tuple, list)) and len(result) == 3,
-         "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
-         f"got {type(result).__name__}.", "shape")
+    require(isinstance(result, (tuple, list)) and len(result) == 3,
+            "dense_backward should return a tuple of three arrays (dA_prev, dW, db); "
+            f"got {type(result).__name__}.", "shape")
     label = f"{part} from dense_backward"
     if where:
         label += f" ({where}: N={N}, n_in={n_in}, n_out={n_out})"
@@ -195,8 +197,8 @@ def sigmoid_output_delta(function: Callable, Z: np.ndarray, t: np.ndarray, loss:
     label = f"output_delta(Z, t, {loss!r}) {where}".rstrip()
     N = len(Z)
     got = call(f"output_delta(Z, t, {loss!r})", function, Z, t, loss)
-    true(np.all(np.isfinite(got)),
-         f"output_delta(Z, t, {loss!r}) should be finite; got {diagnosis.ended(got)}", "non-finite")
+    require(np.all(np.isfinite(got)),
+            f"output_delta(Z, t, {loss!r}) should be finite; got {diagnosis.ended(got)}", "non-finite")
     gradient(label, got, lambda z: mlp.mean_loss(activations.sigmoid(z), t, loss, Z=z), Z,
              batch_size=N if N > 1 else None)
     if reference is not None:

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import net221, numdiff
 from ..course import references_unlocked
-from .assertions import call, close, formula, gradient, true
+from .assertions import call, close, formula, gradient, require
 from .diagnosis import NUMERICAL_TOL, diagnose
 from .layers import gradient_dict
 from .testdata import expected, points
@@ -111,19 +111,21 @@ def net221_forward(function: Callable, keys: Sequence[str], seeds: Iterable[int]
         suffix = (" with biases" if biases else "") + ("" if seed is None else " at a hidden point")
         cache = call(f"forward(x, params){' with biases' if biases else ''}", function, x, params)
         found = sorted(cache) if isinstance(cache, dict) else type(cache).__name__
-        true(isinstance(cache, dict) and set(keys if required is None else required) <= set(cache),
-             f"forward should return a dict with keys {', '.join(map(repr, net221.CACHE_KEYS))}; "
-             f"got {found}.", "keys")
+        needed = set(keys if required is None else required)
+        require(isinstance(cache, dict) and needed <= set(cache),
+                "forward should return a dict with keys "
+                f"{', '.join(map(repr, net221.CACHE_KEYS))}; got {found}.", "keys")
         for key in keys:
             if key == "z1":
-                true(not diagnose("z1", cache["z1"], params["W1"].T @ x + params["b1"]).passed,
-                     "cache['z1'] equals W1.T @ x: W1[j, i] is the weight from input i to hidden "
-                     "unit j, so row j of W1 holds the weights into unit j and z1 = W1 @ x + b1.",
-                     "transposed")
+                transposed = params["W1"].T @ x + params["b1"]
+                require(not diagnose("z1", cache["z1"], transposed).passed,
+                        "cache['z1'] equals W1.T @ x: W1[j, i] is the weight from input i to "
+                        "hidden unit j, so row j of W1 holds the weights into unit j and "
+                        "z1 = W1 @ x + b1.", "transposed")
             if key == "y_hat":
-                true(not diagnose("y_hat", cache["y_hat"], right["z2"]).passed,
-                     "cache['y_hat'] equals z2: the output unit applies tanh too, y_hat = tanh(z2).",
-                     "missing-activation")
+                require(not diagnose("y_hat", cache["y_hat"], right["z2"]).passed,
+                        "cache['y_hat'] equals z2: the output unit applies tanh too, "
+                        "y_hat = tanh(z2).", "missing-activation")
             close(f"cache[{key!r}]{suffix}", cache[key], right[key])
 
 
@@ -148,12 +150,12 @@ def net221_gradient(function: Callable, key: str, seeds: Iterable[int] = (), *,
     for seed in _hidden_cases(seeds, reference):
         x, t, params, cache = net221_case(seed)
         grads = call("backward(x, t, params, cache)", function, x, t, params, cache)
-        true(isinstance(grads, dict) and key in grads,
-             f"backward should return a dict with the key {key!r} (dL/d{key}).", "keys")
+        require(isinstance(grads, dict) and key in grads,
+                f"backward should return a dict with the key {key!r} (dL/d{key}).", "keys")
         if key.startswith("b"):  # a bias gradient of zeros is the usual slip: say so plainly
-            true(not diagnose(key, grads[key], np.zeros(np.shape(params[key]))).passed,
-                 f"grads[{key!r}] is all zeros, but the loss does change with {key}: nudge it "
-                 "and the pre-activation it enters moves by the same amount.", "zeros")
+            require(not diagnose(key, grads[key], np.zeros(np.shape(params[key]))).passed,
+                    f"grads[{key!r}] is all zeros, but the loss does change with {key}: nudge it "
+                    "and the pre-activation it enters moves by the same amount.", "zeros")
         if seed is None:
             gradient(f"grads[{key!r}]", grads[key],
                      lambda value: net221.loss_at(x, t, params, key, value), params[key])
@@ -192,8 +194,8 @@ def net221_pair(name: str, function: Callable, key: str, x: np.ndarray, y: float
     """
     __tracebackhide__ = True
     result = call(f"{name}(x, y, params)", function, x, y, params)
-    true(isinstance(result, (tuple, list)) and len(result) == 2,
-         f"{name} should return a pair (dW1, dW2); got {type(result).__name__}.", "shape")
+    require(isinstance(result, (tuple, list)) and len(result) == 2,
+            f"{name} should return a pair (dW1, dW2); got {type(result).__name__}.", "shape")
     answer = result[("W1", "W2").index(key)]
     if reference is None:
         with references_unlocked():  # the loss runs the reference forward pass
@@ -202,8 +204,8 @@ def net221_pair(name: str, function: Callable, key: str, x: np.ndarray, y: float
     else:
         right = expected(reference, x, y, params, expected(net221.forward, x, params))[key]
     for factor, message, kind in slips:
-        true(not diagnose(f"d{key}", np.asarray(answer, dtype=float), factor * right).passed,
-             message, kind)
+        require(not diagnose(f"d{key}", np.asarray(answer, dtype=float), factor * right).passed,
+                message, kind)
     close(f"d{key} {where}".rstrip(), answer, right,
           **({} if reference else {"tol": NUMERICAL_TOL}))
 

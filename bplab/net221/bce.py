@@ -6,7 +6,8 @@ squashes with the sigmoid instead of tanh, and the loss is the binary cross-entr
     z1 = W1 x + b1     a1 = tanh(z1)     z2 = W2 a1 + b2     y_hat = sigmoid(z2)
     L = -t log(y_hat) - (1 - t) log(1 - y_hat),      t in [0, 1]
 
-The loss is computed from ``z2`` (``log(1 + exp(z2)) - t z2``), exact for any ``z2``.
+The loss is computed from ``z2`` by :func:`bplab.losses.bce_with_logits`
+(``log(1 + exp(z2)) - t z2`` in a form that never cancels), exact to a few ulps for any ``z2``.
 Parameters and shapes as in :mod:`bplab.net221`.
 """
 
@@ -17,6 +18,7 @@ from numpy.typing import ArrayLike
 
 from ..activations import sigmoid
 from ..course import reference
+from ..losses import bce_with_logits
 from ._network import PARAM_SHAPES, check_params, number
 from ..validation import as_array
 
@@ -56,8 +58,8 @@ def loss_at(x: ArrayLike, t: float, params: dict[str, ArrayLike], name: str | No
             raise KeyError(f"name must be one of {list(PARAM_SHAPES)}; got {name!r}")
         params = {**params, name: value}
     x = as_array(x, "x", shape=(2,))
-    z2 = float(_hidden(x, check_params(params))[1][0])
-    return float(np.logaddexp(0.0, z2) - number(t, "t") * z2)
+    z2 = _hidden(x, check_params(params))[1]
+    return bce_with_logits(z2, np.array([number(t, "t")]))
 
 
 @reference(4)

@@ -47,7 +47,9 @@ NAME = "01_loss_functions"
 STUDENTS_GROUP, GRADERS_GROUP = GROUPS
 SETUP = Path("autograder") / "jupyterhub" / "setup.sh"
 MISTAKES = ("mse-sum-not-mean", "mse-grad-sign-flipped")  # the second student's, from mutants.toml
-SCORE = re.compile(r"Score:\s*([\d.]+)\s*/\s*([\d.]+)")
+LOG = REPO_ROOT / "build" / "hub-test.log"
+TOTAL = re.compile(r"\(Score: ([\d.]+) / [\d.]+\)")  # the page's first line: the notebook's
+CELL = re.compile(r"Grade cell: (\S+)\s*\n\s*Score: ([\d.]+) / [\d.]+")
 
 
 def unavailable(reason):
@@ -98,12 +100,10 @@ def float_rows(path, key):
 
 
 def feedback_scores(text):
-    """``(total, {grade id: score})`` read off a feedback page's text."""
-    total = SCORE.search(text)
-    cells = {}
-    for grade_id, score in re.findall(r"([a-z0-9_]+__[a-z0-9_]+)\W[^\n]*?Score:\s*([\d.]+)", text):
-        cells[grade_id] = float(score)
-    return float(total[1]) if total else None, cells
+    """``(total, {grade id: score})`` read off the text of an nbgrader feedback page."""
+    total = TOTAL.search(text)
+    cells = {grade_id: float(score) for grade_id, score in CELL.findall(text)}
+    return (float(total[1]) if total else None), cells
 
 
 def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixture)
@@ -122,6 +122,7 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
     ada, bob, tutor = (f"bpl{tag}-{who}" for who in ("ada", "bob", "tutor"))
     passwords = {name: secrets.token_urlsafe(12) for name in (ada, bob, tutor)}
     hub = playwright = None
+    people = {}
     try:
         clone = root / "backprop-lab"
         copy_clone(clone)
@@ -141,6 +142,7 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
                                   timeout=600), "setup.sh, run again")
         timings["setup.sh, run again"] = time.monotonic() - began
         assert "created" not in again.stdout and "made private" not in again.stdout, again.stdout
+        assert "requirements unchanged" in again.stdout, again.stdout
         assert f"home folder of {ada} made private" in first.stdout
 
         machine.join(ada, STUDENTS_GROUP)
@@ -169,11 +171,14 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         browser = lab.launch(playwright)
         people = {name: Person(browser, hub.url, name, passwords[name]) for name in (ada, bob)}
         homes = {ada: ada_home, bob: bob_home}
+        began = time.monotonic()
+        for person in people.values():  # both log in, then both servers start at once
+            person.log_in(wait=False)
         for name, person in people.items():
-            timings[f"log in and spawn ({name})"] = person.log_in()
-        disabled = people[ada].page_config().get("disabledExtensions", {})
-        assert disabled.get("@jupyter/nbgrader:formgrader") and disabled.get(
-            "@jupyter/nbgrader:create-assignment"), disabled
+            person.wait_for_lab()
+        timings["log in and spawn (both at once)"] = time.monotonic() - began
+        instructors_only = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"}
+        assert instructors_only <= people[ada].disabled_extensions()
 
         solution = mutants.answers(NAME)
         wrong = dict(solution)
@@ -195,7 +200,7 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         errors = {}
         for name, person in people.items():  # both kernels ran at once
             lab.wait_until_finished(person.page, timeout=300_000)
-            errors[name] = lab.error_outputs(person.page)
+            errors[name] = person.error_outputs()
             person.save()
         timings["fetch, answer, run the visible tests (both)"] = time.monotonic() - began
         assert errors[ada] == [], errors[ada]
@@ -223,7 +228,8 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
             person.assignments()
             person.fetch_feedback(NAME)
             person.open_from_file_browser(f"{NAME}.html")
-            pages[name] = person.html_viewer_text(f"{NAME}.html")
+            pages[name], formulas = person.html_viewer(f"{NAME}.html")
+            assert formulas > 0 and "\\frac" not in pages[name], "formulas are not MathML"
 
         # Every score agrees: grades.csv, the gradebook, the feedback each student sees.
         grades = float_rows(out / "grades.csv", "student")
@@ -256,8 +262,7 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         assert "Manage Assignments" in grader_person.page.content()
         grader_person.page.goto(f"{hub.url}/services/{COURSE_ID}/lab")
         grader_person.page.locator("#jp-main-dock-panel").wait_for(state="visible")
-        assert not grader_person.page_config().get("disabledExtensions", {}).get(
-            "@jupyter/nbgrader:formgrader")
+        assert not instructors_only & grader_person.disabled_extensions()
 
         browser.close()
         playwright.stop()
@@ -269,9 +274,14 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         assert left == {}, f"still running after the hub stopped: {left}"
     finally:
         if playwright is not None:
+            for name, person in people.items():  # what each student saw last, for a look
+                LOG.parent.mkdir(parents=True, exist_ok=True)
+                person.page.screenshot(path=str(LOG.with_name(f"hub-test-{name[8:]}.png")))
             playwright.stop()
         if hub is not None:
             hub.stop()
+            LOG.parent.mkdir(parents=True, exist_ok=True)
+            LOG.write_text(hub.log(tail=10**7))  # kept for a look after a failure
         machine.restore()
         shutil.rmtree(root, ignore_errors=True)
         print("\nhub test timings (s): " + json.dumps({k: round(v, 1) for k, v in timings.items()}))

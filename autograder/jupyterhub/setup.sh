@@ -31,9 +31,11 @@
 # creates the groups backprop-lab (students) and formgrade-backprop-lab (graders) and the
 # grading account grader-backprop-lab with its own nbgrader configuration; switches the
 # formgrader and Create Assignment off in the environment and on for the grading account
-# only; makes home folders private (0700), for existing accounts and those created later.
+# only, and JupyterLab's news off; makes home folders private (0700), for existing accounts
+# and those created later.
 set -euo pipefail
 umask 022
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"  # the administrator's tools, under sudo too
 
 COURSE=backprop-lab
 GRADER="grader-$COURSE"
@@ -101,12 +103,21 @@ if [ ! -x "$ENV_DIR/bin/python" ]; then
     "$PYTHON" -m venv "$ENV_DIR"
 fi
 PY="$ENV_DIR/bin/python"
-say "installing the course's requirements, the hub and the course from $CLONE into $ENV_DIR"
-"$PY" -m pip install --quiet --disable-pip-version-check \
-    -r "$CLONE/requirements.txt" -r "$HERE/requirements.txt"
-"$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e "$CLONE"
+# What was installed, from which clone: pip runs again only when this changes.
+STAMP="$ENV_DIR/.backprop-lab-installed"
+wanted="$(cat "$CLONE/requirements.txt" "$HERE/requirements.txt" "$CLONE/pyproject.toml" \
+          | sha256sum | cut -d' ' -f1) $CLONE"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$wanted" ] && [ -x "$ENV_DIR/bin/backprop-lab" ]; then
+    say "the course from $CLONE is installed in $ENV_DIR, its requirements unchanged"
+else
+    say "installing the course's requirements, the hub and the course from $CLONE into $ENV_DIR"
+    "$PY" -m pip install --quiet --disable-pip-version-check \
+        -r "$CLONE/requirements.txt" -r "$HERE/requirements.txt"
+    "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e "$CLONE"
+    chmod -R go+rX "$ENV_DIR"
+    echo "$wanted" > "$STAMP"
+fi
 "$ENV_DIR/bin/backprop-lab" --help >/dev/null || die "the backprop-lab command does not run"
-chmod -R go+rX "$ENV_DIR"
 
 # Writes JSON merged into what a file already holds (settings of others are kept).
 merge_json() {  # FILE JSON
@@ -160,6 +171,9 @@ merge_json "$ENV_CONFIG/labconfig/page_config.json" \
     '{"disabledExtensions": {"@jupyter/nbgrader:formgrader": true, "@jupyter/nbgrader:create-assignment": true},
       "lockedExtensions": {"@jupyter/nbgrader:formgrader": true, "@jupyter/nbgrader:create-assignment": true}}'
 say "formgrader and Create Assignment off for everyone ($ENV_CONFIG)"
+# JupyterLab asks nobody about news or updates: its users are students in a course.
+merge_json "$ENV_DIR/share/jupyter/lab/settings/overrides.json" \
+    '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}'
 
 # -- accounts ---------------------------------------------------------------------------
 for group in "$STUDENTS_GROUP" "$GRADERS_GROUP"; do

@@ -6,7 +6,6 @@ assignment list in JupyterLab 4.6 (``#released_assignments_list``,
 ``.item_status button``); notebook editing reuses :mod:`tests.browser.lab`.
 """
 
-import time
 import uuid
 
 import nbformat
@@ -28,23 +27,26 @@ class Person:
         self.page.context.set_default_timeout(TIMEOUT_MS)
 
     # -- the hub ------------------------------------------------------------------------
-    def log_in(self, next_path: str | None = None) -> float:
-        """Log in with the account's password; return the seconds until the page is there.
+    def log_in(self, next_path: str | None = None, wait: bool = True) -> None:
+        """Log in with the account's password.
 
-        Without ``next_path`` the hub spawns the account's server and JupyterLab opens.
+        Without ``next_path`` the hub spawns the account's server and JupyterLab opens
+        (waited for, unless ``wait`` is false: then call :meth:`wait_for_lab`).
         """
         page = self.page
         page.goto(f"{self.hub_url}/hub/login" + (f"?next={next_path}" if next_path else ""))
         page.locator("#username_input").fill(self.name)
         page.locator("#password_input").fill(self.password)
-        began = time.monotonic()
         page.locator("#login_submit").click()
-        if next_path is None:
-            page.wait_for_url(f"**/user/{self.name}/lab**", timeout=TIMEOUT_MS)
-            page.locator(SHELL).wait_for(state="visible")
-        else:
+        if next_path is not None:
             page.wait_for_load_state("load")
-        return time.monotonic() - began
+        elif wait:
+            self.wait_for_lab()
+
+    def wait_for_lab(self) -> None:
+        """Wait until the account's JupyterLab is there (after the hub spawned its server)."""
+        self.page.wait_for_url(f"**/user/{self.name}/lab**", timeout=TIMEOUT_MS)
+        self.page.locator(SHELL).wait_for(state="visible")
 
     def status_of(self, path: str) -> int:
         """HTTP status of the last response when this account opens ``path`` of the hub."""
@@ -58,25 +60,28 @@ class Person:
         self.page.goto(url + (f"/tree/{tree}" if tree else "") + "?reset")
         self.page.locator(SHELL).wait_for(state="visible")
 
-    def page_config(self) -> dict:
-        """JupyterLab's page configuration of the page in front (disabled extensions...)."""
-        return self.page.evaluate(
+    def disabled_extensions(self) -> set[str]:
+        """The plugins JupyterLab's page configuration switches off in the page in front."""
+        config = self.page.evaluate(
             "JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+        disabled = config.get("disabledExtensions", [])
+        if isinstance(disabled, dict):
+            return {name for name, off in disabled.items() if off}
+        return set(disabled)
 
     # -- the Assignments tab ----------------------------------------------------------------
     def assignments(self) -> None:
         """Open the Assignments tab from the Nbgrader menu."""
         page = self.page
         page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")').click()
-        page.locator('#jp-mainmenu-nbgrader-menu li[data-command="nbgrader:open-assignment-list"]'
-                     ).click()
+        page.locator('.lm-Menu li[data-command="nbgrader:open-assignment-list"]').click()
         page.locator("#released_assignments_list").wait_for(state="attached")
 
     def _rows(self, which: str):
         return self.page.locator(f"#{which}_assignments_list > .list_item")
 
     def _wait_for_row(self, which: str, assignment: str):
-        row = self._rows(which).filter(has=self.page.locator(f'.item_name:text("{assignment}")'))
+        row = self._rows(which).filter(has_text=assignment)
         row.first.wait_for(state="visible")
         return row.first
 
@@ -105,14 +110,15 @@ class Person:
         item.wait_for(state="visible")
         item.dblclick()
 
-    def html_viewer_text(self, file_name: str) -> str:
-        """Text of the HTML file open in front (JupyterLab's HTML viewer, an iframe)."""
-        tab = self.page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+    def html_viewer(self, file_name: str) -> tuple[str, int]:
+        """``(text, MathML formulas)`` of the HTML file open in front (JupyterLab's HTML
+        viewer shows it in an iframe)."""
+        tab = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
         tab.filter(has_text=file_name).wait_for(state="visible")
         frame = self.page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
         body = frame.locator("body")
         body.wait_for(state="attached")
-        return body.inner_text()
+        return body.inner_text(), frame.locator("math").count()
 
     # -- a notebook ---------------------------------------------------------------------
     def answer(self, notebook_file, code_by_cell: dict[str, str]) -> None:
@@ -124,6 +130,12 @@ class Person:
             if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in code_by_cell:
                 lab.set_code(self.page, index, code_by_cell[grade_id])
 
+    def error_outputs(self) -> list[str]:
+        """Text of every error output of the notebook in front (also of cells off screen)."""
+        return self.page.locator(
+            f'{lab.FRONT} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).all_text_contents()
+
     def save(self) -> None:
         page = self.page
         page.keyboard.press("Control+s")
@@ -131,13 +143,16 @@ class Person:
             "() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')")
 
     def follow_link(self, href: str) -> str:
-        """Click the first rendered link to ``href``; return the label of the tab it opens."""
-        link = self.page.locator(f'{lab.FRONT} .jp-RenderedMarkdown a[href="{href}"]').first
+        """Click the first rendered link to the file ``href`` (beside the notebook), as a
+        student would; return the label of the tab it opens. (JupyterLab rewrites a
+        relative link to the file's URL on the server and opens it in a tab of its own.)"""
+        link = self.page.locator(f'{lab.FRONT} .jp-RenderedMarkdown a[href*="/{href}?"]').first
         link.scroll_into_view_if_needed()
         link.click()
-        current = self.page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
-        current.filter(has_text=href).wait_for(state="visible", timeout=30_000)
-        return current.first.inner_text()
+        opened = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current "
+                                   ".lm-TabBar-tabLabel").filter(has_text=href).first
+        opened.wait_for(state="visible", timeout=30_000)
+        return opened.inner_text()
 
     def close(self) -> None:
         self.page.context.close()

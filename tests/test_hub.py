@@ -127,9 +127,9 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         clone = root / "backprop-lab"
         copy_clone(clone)
         ada_home = machine.add_account(ada, passwords[ada])  # there before setup.sh
-        setup = [str(clone / SETUP), "--env", str(env_dir), "--exchange", str(exchange),
-                 "--jupyter-config", str(env_dir / "etc" / "jupyter"), "--gradebook", postgres,
-                 "--hub-dir", str(hub_dir)]
+        places = [str(clone / SETUP), "--env", str(env_dir), "--hub-dir", str(hub_dir),
+                  "--jupyter-config", str(env_dir / "etc" / "jupyter")]
+        setup = [*places, "--exchange", str(exchange), "--gradebook", postgres]
         setup_env = {"PATH": f"{proxy}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
                      "HOME": "/root"}
         began = time.monotonic()
@@ -138,11 +138,12 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         timings["setup.sh, first run"] = time.monotonic() - began
         ok(first, "setup.sh")
         began = time.monotonic()
-        again = ok(subprocess.run(setup, env=setup_env, capture_output=True, text=True,
-                                  timeout=600), "setup.sh, run again")
+        again = ok(subprocess.run(places, env=setup_env, capture_output=True, text=True,
+                                  timeout=600), "setup.sh, run again")  # as after a git pull
         timings["setup.sh, run again"] = time.monotonic() - began
         assert "created" not in again.stdout and "made private" not in again.stdout, again.stdout
         assert "requirements unchanged" in again.stdout, again.stdout
+        assert f"gradebook {postgres}" in again.stdout and f"exchange {exchange}" in again.stdout
         assert f"home folder of {ada} made private" in first.stdout
 
         machine.join(ada, STUDENTS_GROUP)

@@ -13,13 +13,13 @@
 #   --python PYTHON    the Python that creates it, which every account must be able to run
 #                      [BACKPROP_LAB_PYTHON; default /usr/bin/python3, the system's]
 #   --exchange DIR     nbgrader's exchange folder [BACKPROP_LAB_EXCHANGE;
-#                      default /srv/nbgrader/exchange]
+#                      default /srv/nbgrader/exchange, or what an earlier run set]
 #   --jupyter-config DIR  where every server's nbgrader reads the students' configuration
 #                      [BACKPROP_LAB_JUPYTER_CONFIG; default /etc/jupyter]
 #   --gradebook URL    the gradebook's SQLAlchemy URL, e.g.
 #                      postgresql+psycopg://grader@dbhost/backprop_lab
-#                      [BACKPROP_LAB_GRADEBOOK; default SQLite in the grading account's
-#                      course root, for one grader at a time]
+#                      [BACKPROP_LAB_GRADEBOOK; default what an earlier run set, else
+#                      SQLite in the grading account's course root, for one grader at a time]
 #   --hub-dir DIR      the hub's own folder: its database, cookie secret and proxy's pid
 #                      [BACKPROP_LAB_HUB_DIR; default /srv/jupyterhub]
 #
@@ -47,7 +47,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CLONE="${BACKPROP_LAB_CLONE:-$(cd "$HERE/../.." && pwd)}"
 ENV_DIR="${BACKPROP_LAB_ENV:-/opt/backprop-lab-env}"
 PYTHON="${BACKPROP_LAB_PYTHON:-/usr/bin/python3}"
-EXCHANGE="${BACKPROP_LAB_EXCHANGE:-/srv/nbgrader/exchange}"
+EXCHANGE="${BACKPROP_LAB_EXCHANGE:-}"  # default: as an earlier run wrote it, else below
 JUPYTER_CONFIG="${BACKPROP_LAB_JUPYTER_CONFIG:-/etc/jupyter}"
 GRADEBOOK="${BACKPROP_LAB_GRADEBOOK:-}"
 HUB_DIR="${BACKPROP_LAB_HUB_DIR:-/srv/jupyterhub}"
@@ -152,7 +152,19 @@ open(target, "w").write(text)
 PYTHON
 }
 
+# The value of `c.<Name> = '...'` in a configuration file an earlier run wrote, or nothing.
+previous() {  # FILE NAME
+    [ -f "$1" ] || return 0
+    "$PY" - "$1" "$2" <<'PYTHON'
+import ast, re, sys
+found = re.search(rf"^c\.{re.escape(sys.argv[2])} = (.+)$", open(sys.argv[1]).read(), re.M)
+print(ast.literal_eval(found[1]) if found else "")
+PYTHON
+}
+
 # -- students' configuration and the exchange --------------------------------------------
+[ -n "$EXCHANGE" ] || EXCHANGE="$(previous "$JUPYTER_CONFIG/nbgrader_config.py" Exchange.root)"
+[ -n "$EXCHANGE" ] || EXCHANGE=/srv/nbgrader/exchange
 mkdir -p "$JUPYTER_CONFIG"
 write_config "$HERE/student_nbgrader_config.py" "$JUPYTER_CONFIG/nbgrader_config.py" \
     "Exchange.root=$EXCHANGE"
@@ -206,6 +218,8 @@ if ! id "$GRADER" >/dev/null 2>&1; then
 fi
 GRADER_HOME="$(getent passwd "$GRADER" | cut -d: -f6)"
 chmod 0700 "$GRADER_HOME"
+[ -n "$GRADEBOOK" ] || GRADEBOOK="$(previous "$GRADER_HOME/.jupyter/nbgrader_config.py" \
+                                              CourseDirectory.db_url)"
 [ -n "$GRADEBOOK" ] || GRADEBOOK="sqlite:///$GRADER_HOME/$COURSE/gradebook.db"
 
 # ...and on for the grading account alone, in its user-level settings, which its server

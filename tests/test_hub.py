@@ -12,10 +12,11 @@ submit; the grading account collects, grades with the course's own command into 
 PostgreSQL gradebook and releases the feedback; both students fetch and open it.
 
 Asserted: the scores of grades.csv, of the gradebook (``nbgrader export`` and its cells)
-and of each feedback page agree; a student gets 403 at the formgrader and has no formgrader
-of their own, a grader gets it; home folders are private; every link of the fetched
-notebook opens; the hub logs no deprecation warning; and nothing is left running or
-created. Without root, Node.js, Chromium or PostgreSQL the test is skipped with the reason
+and of each feedback page agree, and the feedback's formulas are MathML; nothing that
+nbgrader hands out and collects is reported as a problem; a student gets 403 at the
+formgrader and has no formgrader of their own, a grader gets it; home folders are private;
+every link of the fetched notebook opens; setup.sh run again changes nothing and keeps its
+settings; the hub logs no deprecation warning; and nothing is left running or created. Without root, Node.js, Chromium or PostgreSQL the test is skipped with the reason
 (under CI=true it fails instead). It prints how long each step took.
 """
 
@@ -106,7 +107,7 @@ def feedback_scores(text):
     return (float(total[1]) if total else None), cells
 
 
-def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixture)
+def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixture)
     from nbgrader.api import Gradebook
     from playwright.sync_api import sync_playwright
 
@@ -254,6 +255,10 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
         for exercise in ("mse", "mse_grad"):
             assert float(grades[bob][f"{NAME}/{exercise}"]) < float(grades[ada][f"{NAME}/{exercise}"])
 
+        with open(out / "problems.csv", newline="") as handle:
+            problems = list(csv.DictReader(handle))
+        assert problems == [], f"what nbgrader hands out and collects is no problem: {problems}"
+
         # The formgrader: a grader's, not a student's.
         assert people[ada].status_of(f"/services/{COURSE_ID}/formgrader") == 403
         assert people[ada].status_of(f"/user/{ada}/formgrader") == 404
@@ -285,7 +290,10 @@ def test_a_class_on_a_real_jupyterhub(postgres, proxy):  # noqa: F811 (the fixtu
             LOG.write_text(hub.log(tail=10**7))  # kept for a look after a failure
         machine.restore()
         shutil.rmtree(root, ignore_errors=True)
-        print("\nhub test timings (s): " + json.dumps({k: round(v, 1) for k, v in timings.items()}))
+        measured = json.dumps({k: round(v, 1) for k, v in timings.items()})
+        print(f"\nhub test timings (s): {measured}")
+        LOG.parent.mkdir(parents=True, exist_ok=True)
+        LOG.with_name("hub-test-timings.json").write_text(measured + "\n")
     assert deprecated == [], deprecated
     assert machine.leftovers == []
     for name in (ada, bob, tutor, GRADER):

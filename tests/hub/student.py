@@ -153,6 +153,3 @@ class Person:
                                    ".lm-TabBar-tabLabel").filter(has_text=href).first
         opened.wait_for(state="visible", timeout=30_000)
         return opened.inner_text()
-
-    def close(self) -> None:
-        self.page.context.close()

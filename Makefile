@@ -17,7 +17,11 @@ $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+$(VENV)/.grading: $(VENV)/.runtime requirements-grading.txt
+	$(PY) -m pip install --quiet -r requirements-grading.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.grading requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -43,9 +47,9 @@ check-release: $(VENV)/.runtime
 	$(PY) -m autograder.authoring.build --check
 
 ## grade: grade a class's submissions (a folder or a zip), e.g. make grade SUBMISSIONS=~/hw
-grade: $(VENV)/.runtime
+grade: $(VENV)/.grading
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [OUT=build/grading]"; exit 2; }
-	$(PY) -m autograder.pipeline.grade "$(SUBMISSIONS)" --out "$(or $(OUT),build/grading)"
+	$(PY) -m autograder.pipeline.grade "$(SUBMISSIONS)" --out "$(or $(OUT),build/grading)" $(GRADE_ARGS)
 
 ## gate: the test-the-tests gate for one assignment, e.g. make gate A=01_loss_functions
 gate: $(VENV)/.dev

@@ -16,7 +16,7 @@ from typing import Any
 from . import COURSE_ID, exercise_of
 
 __all__ = ["db_url", "cell_scores", "class_scores", "max_scores", "withdraw_points",
-           "record_results", "configured_gradebook"]
+           "forget_submission", "record_results", "configured_gradebook"]
 
 Scores = dict[str, tuple[float, float]]
 
@@ -68,6 +68,17 @@ def withdraw_points(course_root: str | Path, name: str, student: str,
         gradebook.db.commit()
 
 
+def forget_submission(course_root: str | Path, name: str, student: str) -> None:
+    """Remove one student's submission of ``name`` from the course root's gradebook."""
+    from nbgrader.api import MissingEntry
+
+    with _open(db_url(course_root)) as gradebook:
+        try:
+            gradebook.remove_submission(name, student)
+        except MissingEntry:
+            return
+
+
 def _definitions(source_url: str, name: str) -> dict[str, list[dict[str, Any]]]:
     """The cells of assignment ``name``'s notebook as a template gradebook defines them."""
     with _open(source_url) as gradebook:
@@ -93,15 +104,16 @@ def _define(gradebook: Any, name: str, definitions: dict[str, list[dict[str, Any
             create(cell["name"], name, name, **{k: v for k, v in cell.items() if k != "name"})
 
 
-def _stored(gradebook: Any, name: str, student: str) -> dict[str, tuple[Any, Any]] | None:
+def _stored(gradebook: Any, name: str, student: str) -> tuple[dict[str, tuple[Any, Any]], Any] | None:
     from nbgrader.api import MissingEntry
 
     try:
         submission = gradebook.find_submission(name, student)
     except MissingEntry:
         return None
-    return {grade.name: (grade.auto_score, grade.manual_score)
-            for notebook in submission.notebooks for grade in notebook.grades}
+    return ({grade.name: (grade.auto_score, grade.manual_score)
+             for notebook in submission.notebooks for grade in notebook.grades},
+            submission.timestamp)
 
 
 def _create(url: str, template_url: str) -> None:
@@ -134,48 +146,94 @@ def _create(url: str, template_url: str) -> None:
         nbgrader(scratch, "db", "student", "list", f"--CourseDirectory.db_url={url}")
 
 
-def record_results(url: str, results: Iterable[Any], template_url: str) -> int:
+def _late_plugin() -> Any:
+    """nbgrader's late-submission plugin as the instructor's configuration sets it up."""
+    from nbgrader.plugins import LateSubmissionPlugin
+    from traitlets.utils.importstring import import_item
+
+    config = _instructor_config()
+    plugin_class = config.get("AssignLatePenalties", {}).get("plugin_class",
+                                                             LateSubmissionPlugin)
+    if isinstance(plugin_class, str):
+        plugin_class = import_item(plugin_class)
+    return plugin_class(config=config)
+
+
+def _penalise(gradebook: Any, name: str, student: str, plugin: Any) -> float:
+    """Apply nbgrader's late penalty to one submission; its seconds late."""
+    submission = gradebook.find_submission(name, student)
+    late = float(submission.total_seconds_late or 0.0)
+    for notebook in submission.notebooks:
+        notebook.late_submission_penalty = None
+        if late > 0:
+            penalty = plugin.late_submission_penalty(student, notebook.score, late)
+            if penalty is not None:  # clamped as nbgrader's own AssignLatePenalties does
+                notebook.late_submission_penalty = min(max(penalty, 0.0), notebook.score)
+    return late
+
+
+def record_results(url: str, results: Iterable[Any], template: bytes) -> dict[tuple[str, str], float]:
     """Put every result into the gradebook at ``url``, replacing older scores of the same work.
 
     Each result (:class:`autograder.pipeline.results.SubmissionResult`) becomes an nbgrader
-    submission whose test cells have nbgrader's score in the student's kernel as their
-    automatic score and, where the independent check withdrew it, a manual score of 0, so
-    formgrader shows both and ``nbgrader export`` the same totals as ``grades.csv``. A
-    submission already there with the same scores is left alone; one with other scores is
-    removed and written again, so nothing is counted twice. Assignments the gradebook does
-    not know yet are defined from the template's gradebook at ``template_url``.
+    submission, with its timestamp, whose test cells have nbgrader's score in the
+    student's kernel as their automatic score and, where the independent check did not
+    confirm it, a manual score of 0, so formgrader shows both and ``nbgrader export`` the
+    same totals as ``grades.csv``. A submission handed in after the assignment's due date
+    gets the late penalty of the instructor's nbgrader configuration
+    (``AssignLatePenalties.plugin_class``; none by default). A submission already there
+    with the same scores and timestamp is left alone; one with others is removed and
+    written again, so nothing is counted twice. Assignments the gradebook does not know
+    yet are defined from ``template``, the bytes of the template's SQLite gradebook.
 
     Returns
     -------
-    int
-        The number of submissions written.
+    dict
+        ``(student, assignment)`` to seconds late (0 when on time or without a due date).
     """
-    written = 0
+    import tempfile
+
     results = list(results)
-    _create(url, template_url)
-    with _open(url) as gradebook:
-        for name in sorted({r.assignment for r in results}):
-            _define(gradebook, name, _definitions(template_url, name))
-        for result in results:
-            wanted = {grade_id: (cell.score if cell.kernel_score is None else cell.kernel_score,
-                                 0.0 if cell.withdrawn else None)
-                      for grade_id, cell in result.cells.items()}
-            stored = _stored(gradebook, result.assignment, result.student)
-            if stored == wanted:
-                continue
-            gradebook.update_or_create_student(result.student)
-            if stored is not None:
-                gradebook.remove_submission(result.assignment, result.student)
-            with warnings.catch_warnings():  # nbgrader's own session warnings, harmless
-                warnings.simplefilter("ignore")
-                submission = gradebook.add_submission(result.assignment, result.student)
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    grade.auto_score, grade.manual_score = wanted.get(grade.name, (0.0, None))
-                    grade.needs_manual_grade = False
-            gradebook.db.commit()
-            written += 1
-    return written
+    late: dict[tuple[str, str], float] = {}
+    plugin = _late_plugin()
+    with tempfile.TemporaryDirectory(prefix="bplab-definitions-") as scratch:
+        template_file = Path(scratch) / "gradebook.db"
+        template_file.write_bytes(template)
+        template_url = f"sqlite:///{template_file}"
+        _create(url, template_url)
+        with _open(url) as gradebook:
+            for name in sorted({r.assignment for r in results}):
+                _define(gradebook, name, _definitions(template_url, name))
+            for result in results:
+                with warnings.catch_warnings():  # nbgrader's own session warnings, harmless
+                    warnings.simplefilter("ignore")
+                    _write(gradebook, result)
+                    late[(result.student, result.assignment)] = _penalise(
+                        gradebook, result.assignment, result.student, plugin)
+                    gradebook.db.commit()
+    return late
+
+
+def _write(gradebook: Any, result: Any) -> None:
+    """One result into the gradebook, unless it holds exactly that already."""
+    from nbgrader.utils import parse_utc
+
+    wanted = {grade_id: (cell.score if cell.kernel_score is None else cell.kernel_score,
+                         0.0 if cell.kernel_score and cell.score < cell.kernel_score else None)
+              for grade_id, cell in result.cells.items()}
+    timestamp = parse_utc(result.timestamp) if result.timestamp else None
+    stored = _stored(gradebook, result.assignment, result.student)
+    if stored == (wanted, timestamp):
+        return
+    gradebook.update_or_create_student(result.student)
+    if stored is not None:
+        gradebook.remove_submission(result.assignment, result.student)
+    submission = gradebook.add_submission(result.assignment, result.student,
+                                          timestamp=timestamp)
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            grade.auto_score, grade.manual_score = wanted.get(grade.name, (0.0, None))
+            grade.needs_manual_grade = False
 
 
 def configured_gradebook(course_root: str | Path | None, url: str | None,
@@ -187,19 +245,26 @@ def configured_gradebook(course_root: str | Path | None, url: str | None,
     as ``~/.jupyter/nbgrader_config.py``, then the course root's own), else
     ``default_root`` and its ``gradebook.db``.
     """
+    settings = _instructor_config().get("CourseDirectory", {})
+    root = Path(course_root or settings.get("root") or default_root).expanduser().resolve()
+    local = _instructor_config(root).get("CourseDirectory", {})
+    return root, url or local.get("db_url") or db_url(root)
+
+
+def _instructor_config(course_root: Path | None = None) -> Any:
+    """The instructor's nbgrader configuration, read as nbgrader reads it: Jupyter's
+    config folders (``~/.jupyter``, ``/etc/jupyter``, ``JUPYTER_CONFIG_DIR``), then the
+    course root's own ``nbgrader_config.py``."""
     from jupyter_core.paths import jupyter_config_path
     from traitlets.config.loader import Config, ConfigFileNotFound, PyFileConfigLoader
 
-    def read(folders: list[str]) -> Config:
-        config = Config()
-        for folder in folders:
-            try:
-                config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
-            except ConfigFileNotFound:
-                continue
-        return config
-
-    settings = read(list(reversed(jupyter_config_path()))).get("CourseDirectory", {})
-    root = Path(course_root or settings.get("root") or default_root).expanduser().resolve()
-    local = read(list(reversed(jupyter_config_path())) + [str(root)]).get("CourseDirectory", {})
-    return root, url or local.get("db_url") or db_url(root)
+    config = Config()
+    folders = list(reversed(jupyter_config_path()))
+    if course_root is not None:
+        folders.append(str(course_root))
+    for folder in folders:
+        try:
+            config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
+        except ConfigFileNotFound:
+            continue
+    return config

@@ -9,7 +9,7 @@ estimated differs. Three of the course's functions (see :mod:`bench.problems`):
 * Booth's gradient at many points: ``check.derivative`` differentiates elementwise, so
   one partial derivative at all the points costs two calls on arrays;
 * the 2-2-1 tanh network's weight gradients (``net221.loss_at``, 9 parameters);
-* an MLP with about 1,000 parameters (``mlp_problems.loss_of``), parameter by parameter as the
+* an MLP with about 1,000 parameters (``mlp.loss_of``), parameter by parameter as the
   notebooks check it, and all at once with ``vectorized=True`` on a stacked loss.
 
 Each also reports accuracy (largest relative error against the exact gradient) and

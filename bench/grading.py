@@ -187,10 +187,11 @@ def sandbox_row(repeats=10):
     scratch = Path(tempfile.mkdtemp(prefix="bench-sandbox-"))
     try:
         argv = [sys.executable, "-c", "pass"]
-        boxed = bwrap.command(argv, cwd=scratch, writable=[scratch], memory=6 << 30)
-        times = interleave({
-            "sandboxed": lambda: subprocess.run(boxed, check=True),
-            "plain": lambda: subprocess.run(argv, check=True)}, repeats)
+        with bwrap.Sandbox() as box:
+            boxed = box.command(argv, cwd="/home/student", private=["/home/student"])
+            times = interleave({
+                "sandboxed": lambda: subprocess.run(boxed, check=True),
+                "plain": lambda: subprocess.run(argv, check=True)}, repeats)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     extra = median(times["sandboxed"]) - median(times["plain"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bplab import booth, mlp, mlp_problems, net221
+from bplab import booth, mlp, net221
 
 __all__ = ["LAM", "Problem", "booth_problem", "net221_problem", "mlp_problem", "flatten",
            "stacked_mlp_loss", "mlp_vectorized_problem", "all_problems"]
@@ -109,7 +109,7 @@ def net221_problem(seed=4):
 
 
 def _mlp_setup(sizes):
-    params, X, t = mlp_problems.example_problem(sizes, 16, seed=7, loss="mse")
+    params, X, t = mlp.example_problem(sizes, 16, seed=7, loss="mse")
     _, grads = mlp.loss_and_grads(params, X, t, hidden="tanh", output="sigmoid", loss="mse")
     exact = {k: g + (LAM * params[k] if k.startswith("W") else 0) for k, g in grads.items()}
     return params, X, t, exact
@@ -122,7 +122,7 @@ def _size(sizes):
 def mlp_problem(sizes):
     """An MLP (tanh hidden, sigmoid output, mean squared error), checked key by key."""
     params, X, t, exact = _mlp_setup(sizes)
-    functions = {k: (lambda v, k=k: mlp_problems.loss_of(params, X, t, k, hidden="tanh")(v)
+    functions = {k: (lambda v, k=k: mlp.loss_of(params, X, t, k, hidden="tanh")(v)
                      + _regulariser(params, k, v)) for k in params}
     label = f"MLP {'-'.join(map(str, sizes))}, {_size(sizes):,} params, key by key"
     return _finish(Problem(label, functions, dict(params), exact,
@@ -137,7 +137,7 @@ def flatten(arrays):
 def stacked_mlp_loss(thetas, shapes, X, t):
     """The regularised MLP loss of each row of ``thetas`` (k, P): shape (k,).
 
-    The same arithmetic as ``mlp_problems.loss_of`` plus the regulariser, for a stack of
+    The same arithmetic as ``mlp.loss_of`` plus the regulariser, for a stack of
     flattened parameter vectors at once (``numdiff.gradient(..., vectorized=True)``).
     """
     thetas = np.asarray(thetas, dtype=np.float64)

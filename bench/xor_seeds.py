@@ -1,7 +1,7 @@
 """XOR over many seeds: every initialisation trained at once, against a loop over seeds.
 
 Notebook 6 trains 1,000 randomly initialised 2-2-1 sigmoid networks for 10,000
-iterations each to estimate how often XOR is learned. ``bplab.xor_batch.train_batch`` does it
+iterations each to estimate how often XOR is learned. ``bplab.xor.train_batch`` does it
 as one stacked computation. The baseline, :func:`train_one`, is the same float64
 arithmetic for one network at a time, in a Python loop over seeds: a careful student's
 first version. It is lean (no input checks, in-place updates), so the speed-up is
@@ -14,7 +14,7 @@ anything is timed, the final outputs of those seeds must agree with the batched 
 
 import numpy as np
 
-from bplab import xor, xor_batch
+from bplab import xor
 from bplab.course import references_unlocked
 
 from .table import Row, meets
@@ -76,7 +76,7 @@ def batched_outputs(params, n_iterations, lr=LR):
     """Final outputs (S, 4) of every network of the stack, trained together."""
     X, t = xor.xor_data()
     with references_unlocked():
-        trained = xor_batch.train_batch(params, X, t, lr, n_iterations)
+        trained = xor.train_batch(params, X, t, lr, n_iterations)
         return xor.forward(trained, X)[1][:, :, 0]
 
 
@@ -103,7 +103,7 @@ def run(quick=False, repeats=None, n_seeds=None, n_iterations=None, subset=None)
     agree = bool(np.allclose(looped, batched[:subset]))
     difference = float(np.max(np.abs(looped - batched[:subset])))
     success = float(np.mean(np.all(np.abs(batched - xor.xor_data()[1][:, 0])
-                                   < xor_batch.SUCCESS_TOL, axis=1)))
+                                   < xor.SUCCESS_TOL, axis=1)))
     log(f"xor_seeds: timing ({repeats} x batched and loop)")
     times = interleave({"batched": lambda: batched_outputs(params, n_iterations),
                         "loop": lambda: loop_outputs(params, subset, n_iterations)}, repeats)

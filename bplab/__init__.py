@@ -1,9 +1,10 @@
 """Backprop Lab helper package.
 
 Every notebook imports it once, as ``import bplab as bp``, and reaches its parts as
-attributes: ``bp.check``, ``bp.gradcheck``, ``bp.losses``, ``bp.plotting``, ...
-Submodules are imported on first use so that a notebook pays only for what it uses
-(ipywidgets and matplotlib are never imported by the numerical core).
+attributes: ``bp.losses``, ``bp.mlp``, ``bp.autograd``, ``bp.checks``, ``bp.explore``, ...
+(``docs/architecture.md`` maps them). Submodules are imported on first use so that a
+notebook pays only for what it uses (ipywidgets and matplotlib are never imported by the
+numerical core).
 """
 
 from __future__ import annotations
@@ -24,10 +25,16 @@ __getattr__ = submodule_getattr(__name__, globals())
 
 
 def start_notebook(number: int) -> np.random.Generator:
-    """Set up a course notebook; see :func:`bplab.course.start_notebook`."""
-    from .course import start_notebook as _start
+    """Set up a course notebook: lock its references, and record its test cells' outcomes.
 
-    return _start(number)
+    See :func:`bplab.course.start_notebook` and :func:`bplab.progress.record_test_cells`.
+    """
+    from .course import start_notebook as _start
+    from .progress import record_test_cells
+
+    rng = _start(number)
+    record_test_cells()
+    return rng
 
 
 def grading() -> bool:

@@ -60,7 +60,9 @@ def reference(notebook: int, *, also: tuple[int, ...] = ()) -> Callable[[F], F]:
     locked_in = (notebook, *also)
 
     def decorate(function):
-        qualified = f"{function.__module__}.{function.__name__}"
+        # the name a notebook reads, bplab.mlp.forward, not its private module's
+        public = ".".join(p for p in function.__module__.split(".") if not p.startswith("_"))
+        qualified = f"{public}.{function.__name__}"
         _TAUGHT_IN[qualified] = notebook
 
         @functools.wraps(function)

@@ -5,10 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bplab import (activations, autograd, autograd_engine, autograd_examples, autograd_graph,
-                   autograd_losses, course, losses, mlp, mlp_output, mlp_problems, net221,
-                   numdiff)
-from bplab.autograd_engine import Tensor
+from bplab import activations, autograd, course, losses, mlp, net221, numdiff
+from bplab.autograd import Tensor
 
 
 def numerical(f, x):
@@ -80,7 +78,7 @@ def test_relu_slope_at_zero_is_zero_like_relu_grad():
 @pytest.mark.parametrize("shape", [(3,), (4, 2), ()])
 def test_mean_backward(shape):
     x = G(12, shape)
-    np.testing.assert_allclose(autograd_losses.mean_backward(-0.7, shape),
+    np.testing.assert_allclose(autograd.mean_backward(-0.7, shape),
                                numerical(lambda v: -0.7 * np.mean(v), x), rtol=1e-8)
 
 
@@ -88,21 +86,21 @@ def test_mean_backward(shape):
 def test_loss_rules_are_gradients_of_the_course_losses(shape):
     y_hat, t = np.random.default_rng(13).uniform(0.05, 0.95, (2,) + shape)
     t = (t > 0.5).astype(float)
-    for rule, loss in ((autograd_losses.half_mse_backward, lambda v, t: 0.5 * losses.mse(v, t)),
-                       (autograd_losses.bce_backward, losses.bce)):
+    for rule, loss in ((autograd.half_mse_backward, lambda v, t: 0.5 * losses.mse(v, t)),
+                       (autograd.bce_backward, losses.bce)):
         np.testing.assert_allclose(rule(1.3, y_hat, t),
                                    numerical(lambda v: 1.3 * loss(v, t), y_hat), rtol=1e-7)
 
 
 def test_half_mse_is_notebook_5s_half_mse_and_notebook_4s_loss():
     y_hat, t = G(16, (5, 2)), G(17, (5, 2))
-    assert autograd_losses.half_mse(y_hat, t) == pytest.approx(
-        mlp_output.mean_loss(y_hat, t, "half_mse"), rel=1e-15)
-    assert autograd_losses.half_mse(np.array([[0.3]]), np.array([[-0.2]])) == pytest.approx(
+    assert autograd.half_mse(y_hat, t) == pytest.approx(
+        mlp.mean_loss(y_hat, t, "half_mse"), rel=1e-15)
+    assert autograd.half_mse(np.array([[0.3]]), np.array([[-0.2]])) == pytest.approx(
         net221.loss(0.3, -0.2), rel=1e-15)
-    np.testing.assert_allclose(autograd_losses.half_mse_backward(1.0, y_hat, t),
-                               mlp_output.output_delta(y_hat, t, loss="half_mse",
-                                                       output="identity"), rtol=1e-15)
+    np.testing.assert_allclose(autograd.half_mse_backward(1.0, y_hat, t),
+                               mlp.output_delta(y_hat, t, loss="half_mse",
+                                                output="identity"), rtol=1e-15)
 
 
 def test_rules_are_exact_against_the_complex_step():
@@ -128,18 +126,18 @@ def dags(draw):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_random_graph_orders_are_valid(seed):
-    parents = autograd_examples.random_graph(seed, 9)
-    assert autograd_examples.order_problem(
-        autograd_graph.topological_order(parents, "v8"), parents, "v8") is None
+    parents = autograd.random_graph(seed, 9)
+    assert autograd.order_problem(
+        autograd.topological_order(parents, "v8"), parents, "v8") is None
 
 
 @settings(max_examples=60, deadline=None)
 @given(dags())
 def test_topological_order_is_valid_on_random_graphs(graph):
     parents, root = graph
-    order = autograd_graph.topological_order(parents, root)
+    order = autograd.topological_order(parents, root)
     assert order[-1] == root
-    assert autograd_examples.order_problem(order, parents, root) is None
+    assert autograd.order_problem(order, parents, root) is None
 
 
 def reversed_bfs(parents, root):
@@ -153,38 +151,38 @@ def reversed_bfs(parents, root):
     return seen[::-1]
 
 
-@pytest.mark.parametrize("name", sorted(autograd_examples.EXAMPLES))
+@pytest.mark.parametrize("name", sorted(autograd.EXAMPLES))
 def test_examples_have_valid_orders_and_reversed_bfs_fails_only_on_skip(name):
-    parents = autograd_examples.example_parents(name)
-    assert autograd_examples.order_problem(
-        autograd_graph.topological_order(parents, "L"), parents, "L") is None
-    problem = autograd_examples.order_problem(reversed_bfs(parents, "L"), parents, "L")
+    parents = autograd.example_parents(name)
+    assert autograd.order_problem(
+        autograd.topological_order(parents, "L"), parents, "L") is None
+    problem = autograd.order_problem(reversed_bfs(parents, "L"), parents, "L")
     assert (problem is None) == (name != "skip")
     if name == "skip":
         assert problem.startswith("'b' comes before its parent 'a'")
 
 
 def test_order_problem_names_each_mistake():
-    parents = autograd_examples.example_parents("diamond")
-    assert "appears 2 times" in autograd_examples.order_problem(
+    parents = autograd.example_parents("diamond")
+    assert "appears 2 times" in autograd.order_problem(
         ["x", "h", "u", "h", "v", "L"], parents, "L")
-    assert "leaves out ['x']" in autograd_examples.order_problem(["h", "u", "v", "L"], parents, "L")
+    assert "leaves out ['x']" in autograd.order_problem(["h", "u", "v", "L"], parents, "L")
     parents["y"] = []
-    assert "does not depend on" in autograd_examples.order_problem(
+    assert "does not depend on" in autograd.order_problem(
         ["y", "x", "h", "u", "v", "L"], parents, "L")
     with pytest.raises(ValueError, match="cycle"):
-        autograd_graph.topological_order({"a": ["b"], "b": ["a"]}, "a")
+        autograd.topological_order({"a": ["b"], "b": ["a"]}, "a")
     with pytest.raises(KeyError, match="not keys of parents"):
-        autograd_graph.topological_order({"a": ["b"]}, "a")
+        autograd.topological_order({"a": ["b"]}, "a")
 
 
 @settings(max_examples=40, deadline=None)
 @given(dags(), st.integers(0, 1000))
 def test_backward_pass_equals_the_sum_over_paths(graph, seed):
     parents, root = graph
-    rules, weights = autograd_examples.edge_rules(parents, seed)
-    grads = autograd_graph.backward_pass(parents, root, rules, 1.0)
-    expected = autograd_examples.path_sums(parents, root, weights)
+    rules, weights = autograd.edge_rules(parents, seed)
+    grads = autograd.backward_pass(parents, root, rules, 1.0)
+    expected = autograd.path_sums(parents, root, weights)
     assert set(grads) == set(expected)
     for name in expected:
         assert float(grads[name]) == pytest.approx(float(expected[name]), rel=1e-12, abs=1e-12)
@@ -192,26 +190,26 @@ def test_backward_pass_equals_the_sum_over_paths(graph, seed):
 
 def test_backward_pass_with_array_gradients_and_a_parent_used_twice():
     parents = {"L": ["a", "a", "x"], "a": ["x"], "x": []}
-    rules, weights = autograd_examples.edge_rules(parents, 3, shape=(4,))
+    rules, weights = autograd.edge_rules(parents, 3, shape=(4,))
     root_grad = np.arange(1.0, 5.0)
-    grads = autograd_graph.backward_pass(parents, "L", rules, root_grad)
+    grads = autograd.backward_pass(parents, "L", rules, root_grad)
     w = weights
     np.testing.assert_allclose(grads["x"], root_grad * ((w["L"][0] + w["L"][1]) * w["a"][0]
                                                         + w["L"][2]), rtol=1e-14)
-    expected = autograd_examples.path_sums(parents, "L", weights, root_grad)
+    expected = autograd.path_sums(parents, "L", weights, root_grad)
     np.testing.assert_allclose(grads["a"], expected["a"], rtol=1e-14)
 
 
 def test_naive_recursion_double_counts_and_visits_shared_nodes_per_path():
-    parents = autograd_examples.example_parents("double_diamond")
-    rules, weights = autograd_examples.edge_rules(parents, 0)
-    grads, visits = autograd_examples.naive_backward(parents, "L", rules, 1.0)
+    parents = autograd.example_parents("double_diamond")
+    rules, weights = autograd.edge_rules(parents, 0)
+    grads, visits = autograd.naive_backward(parents, "L", rules, 1.0)
     assert visits["x"] == 4 and visits["c"] == 2 and visits["L"] == 1
-    right = autograd_examples.path_sums(parents, "L", weights)
+    right = autograd.path_sums(parents, "L", weights)
     assert float(grads["c"]) == pytest.approx(right["c"])  # complete when last reached
     assert float(grads["x"]) != pytest.approx(right["x"])  # but pushed on twice
-    steps = list(autograd_graph.backward_steps(parents, "L", rules, 1.0))
-    assert [name for name, _ in steps] == autograd_graph.topological_order(parents, "L")[::-1]
+    steps = list(autograd.backward_steps(parents, "L", rules, 1.0))
+    assert [name for name, _ in steps] == autograd.topological_order(parents, "L")[::-1]
 
 
 # ---------------------------------------------------------------- the engine
@@ -222,7 +220,7 @@ def test_engine_reproduces_notebook_4_to_1e_12(seed, t):
     rng = np.random.default_rng(seed)
     params = net221.init_params(rng)
     x = rng.uniform(-2, 2, 2)
-    grads = autograd_engine.grads_221(params, x, t)
+    grads = autograd.grads_221(params, x, t)
     exact = net221.backward(x, t, params, net221.forward(x, params))
     for key in params:
         assert grads[key].shape == params[key].shape
@@ -233,8 +231,8 @@ def test_engine_reproduces_notebook_4_to_1e_12(seed, t):
     ([2, 3, 1], "sigmoid", "sigmoid", "half_mse"), ([3, 4, 4, 2], "tanh", "sigmoid", "bce"),
     ([2, 5, 3], "relu", "identity", "half_mse"), ([1, 2, 2, 2, 1], "tanh", "tanh", "half_mse")])
 def test_engine_reproduces_notebook_5_to_1e_12(sizes, hidden, output, loss):
-    params, X, t = mlp_problems.example_problem(sizes, 6, seed=len(sizes), loss=loss)
-    grads = autograd_engine.grads_mlp(params, X, t, hidden=hidden, output=output, loss=loss)
+    params, X, t = mlp.example_problem(sizes, 6, seed=len(sizes), loss=loss)
+    grads = autograd.grads_mlp(params, X, t, hidden=hidden, output=output, loss=loss)
     exact = mlp.backward(params, mlp.forward(params, X, hidden=hidden, output=output)[1], t,
                          loss=loss)
     for key in params:
@@ -243,9 +241,9 @@ def test_engine_reproduces_notebook_5_to_1e_12(sizes, hidden, output, loss):
 
 
 def test_engine_takes_the_losses_of_notebook_8_only():
-    params, X, t = mlp_problems.example_problem([2, 2, 1], 3, seed=0)
+    params, X, t = mlp.example_problem([2, 2, 1], 3, seed=0)
     with pytest.raises(ValueError, match="'half_mse' or 'bce'"):
-        autograd_engine.grads_mlp(params, X, t, loss="mse")
+        autograd.grads_mlp(params, X, t, loss="mse")
 
 
 def test_tensor_accumulates_over_a_shared_subexpression():
@@ -256,14 +254,14 @@ def test_tensor_accumulates_over_a_shared_subexpression():
     z = 0.3 - 1.6
     dh = (1 - np.tanh(z) ** 2) + activations.sigmoid_grad(np.array(z))
     np.testing.assert_allclose(x.grad, dh * np.array([[1.0, 2.0]]), rtol=1e-14)
-    nodes, parents, rules = autograd_engine.graph_of(L)
+    nodes, parents, rules = autograd.graph_of(L)
     assert parents[L.name] == [L.parents[0].name] and set(rules) < set(nodes)
 
 
 def test_graph_of_refuses_two_tensors_with_one_name():
     a, b = Tensor(1.0, "a"), Tensor(2.0, "a")
     with pytest.raises(ValueError, match="both named 'a'"):
-        autograd_engine.graph_of(a + b)
+        autograd.graph_of(a + b)
 
 
 def test_references_are_locked_in_notebook_8_and_earlier_answers_too():
@@ -271,8 +269,8 @@ def test_references_are_locked_in_notebook_8_and_earlier_answers_too():
     x = np.array([0.1, 0.2])
     course.start_notebook(8)
     for call in (lambda: autograd.tanh_backward(np.ones(1), np.zeros(1)),
-                 lambda: autograd_graph.topological_order({"a": []}, "a"),
-                 lambda: autograd_engine.grads_221(params, x, 0.5),
+                 lambda: autograd.topological_order({"a": []}, "a"),
+                 lambda: autograd.grads_221(params, x, 0.5),
                  lambda: Tensor(1.0, "one").backward()):
         with pytest.raises(course.ReferenceLockedError, match="answer to an exercise"):
             call()
@@ -328,10 +326,10 @@ def test_explorer_is_not_built_while_grading(monkeypatch):
 
 def test_the_naive_recursion_is_recognised_only_where_it_is_wrong():
     for name in ("double_diamond", "skip", "chain"):
-        parents = autograd_examples.example_parents(name)
-        rules, weights = autograd_examples.edge_rules(parents, 1)
-        naive = autograd_examples.naive_backward(parents, "L", rules, 1.0)[0]
-        right = autograd_examples.path_sums(parents, "L", weights)
-        assert autograd_examples.looks_naive(naive, naive, right) == (name != "chain")
-        assert not autograd_examples.looks_naive(right, naive, right)
-    assert not autograd_examples.looks_naive(None, naive, right)
+        parents = autograd.example_parents(name)
+        rules, weights = autograd.edge_rules(parents, 1)
+        naive = autograd.naive_backward(parents, "L", rules, 1.0)[0]
+        right = autograd.path_sums(parents, "L", weights)
+        assert autograd.looks_naive(naive, naive, right) == (name != "chain")
+        assert not autograd.looks_naive(right, naive, right)
+    assert not autograd.looks_naive(None, naive, right)

@@ -3,11 +3,10 @@
 What the build adds to the authored notebooks comes from one source of truth (the course
 order and the notebooks' headers), so these tests check the built notebooks against it:
 the start page is no assignment, every notebook links to the map and its neighbours, every
-graded test cell records its outcome (and nothing else changes for nbgrader), and the
+graded test cell shows only its checks and records its outcome by its cell id, and the
 README's course map says what the headers say, with a Binder badge per notebook.
 """
 
-import ast
 import doctest
 import json
 import shutil
@@ -21,8 +20,9 @@ from autograder import (NOTEBOOKS_DIR, README, SOLUTIONS_DIR, START, assignments
 from autograder.authoring import coursemap, learner, pages
 from autograder.authoring.build import readme_drift, write_course
 from autograder.authoring.coursemap import BINDER, Header, navigation
-from autograder.authoring.learner import headers, source_cells, with_progress
+from autograder.authoring.learner import headers, source_cells
 from autograder.authoring.sourcefmt import Cell
+from bplab import progress
 
 GRADED = assignments()
 ALL = notebooks()
@@ -50,48 +50,30 @@ def test_the_modules_examples_run():
 
 @pytest.mark.parametrize("folder", [NOTEBOOKS_DIR, SOLUTIONS_DIR], ids=["release", "solution"])
 @pytest.mark.parametrize("name", GRADED)
-def test_every_test_cell_records_its_outcome_first_and_last(folder, name):
-    tests = [c for c in built(folder, name).cells if c.metadata.get("nbgrader", {}).get("grade")]
+def test_test_cells_show_only_their_checks_and_their_id_names_the_check(folder, name):
+    """No bookkeeping line in a test cell: its cell id, the grade id, is what records it."""
+    cells = built(folder, name).cells
+    tests = [c for c in cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert tests
     for cell in tests:
-        call = f'("{name}", "{cell.metadata["nbgrader"]["grade_id"]}")'
-        lines = cell.source.splitlines()
-        assert lines[0].startswith('"""'), "the docstring stays first: it titles the feedback"
-        assert lines[1] == f"bp.progress.checking{call}"
-        assert lines[-1] == f"bp.progress.passed{call}"
-        assert sum("bp.progress." in line for line in lines) == 2
+        assert "bp.progress." not in cell.source
+        assert cell.source.startswith('"""'), "the docstring stays first: it titles the feedback"
+        assert cell.id == cell.metadata["nbgrader"]["grade_id"]
+        assert progress.check_of(cell.id) == cell.id
+        shown = [(o.output_type, o.get("name")) for o in cell.get("outputs", [])]
+        assert set(shown) <= {("stream", "stdout")}, f"{cell.id} shows more than its checks"
+    others = [c for c in cells if c not in tests]
+    assert [c.id for c in others if progress.check_of(c.id)] == []
 
 
-def test_recording_is_in_the_source_notebook_nbgrader_and_the_independent_check_read(tmp_path):
+def test_the_source_notebook_nbgrader_reads_holds_the_test_cells_as_written(tmp_path):
     name = GRADED[0]
     write_course(tmp_path, [name])
     source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
     tests = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert all(c.source.splitlines()[-1].startswith("bp.progress.passed(") for c in tests)
+    written = {c.grade_id: c.source for c in source_cells(name) if c.kind == "tests"}
+    assert {c.id: c.source for c in tests} == written
     assert any("### BEGIN HIDDEN TESTS" in c.source for c in tests)
-
-
-@pytest.mark.parametrize("source", [
-    '"""One line."""\nassert x',
-    '"""Two\nlines."""\nassert x',
-    "assert x",
-    '"""Hidden ones."""\nassert x\n### BEGIN HIDDEN TESTS\nfor s in (1, 2):\n    assert s\n'
-    "### END HIDDEN TESTS\n",
-])
-def test_with_progress_keeps_the_docstring_first_and_the_cell_valid(source):
-    cell = with_progress(source, "01_x", "a__b")
-    ast.parse(cell)
-    lines = cell.splitlines()
-    at = lines.index('bp.progress.checking("01_x", "a__b")')
-    assert "\n".join(lines[:at]) == "\n".join(source.splitlines()[:at])
-    assert lines[-1] == 'bp.progress.passed("01_x", "a__b")'
-
-
-@pytest.mark.parametrize("name", GRADED)
-def test_every_authored_test_cell_stays_valid_python_with_recording(name):
-    for cell in source_cells(name):
-        if cell.kind == "tests":
-            ast.parse(with_progress(cell.source, name, cell.grade_id))
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -134,7 +116,7 @@ def test_the_start_page_release_is_plain_and_shows_the_course_map():
     for cell in nb.cells:
         assert "nbgrader" not in cell.metadata, "the start page is no nbgrader assignment"
         if cell.cell_type == "code":
-            assert cell.outputs == [] and "bp.progress.checking" not in cell.source
+            assert cell.outputs == [] and "bp.progress." not in cell.source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert learner.MAP_MARKER not in text
     assert coursemap.map_table([h for h in headers() if h.name != START]) in text
@@ -180,6 +162,24 @@ def test_readme_and_start_page_point_newcomers_to_the_start_page():
     assert f"]({start})" in text.split("## Course map")[0], "the Start section links the map"
 
 
+def naming_the_cell(client):
+    """An ``on_cell_execute`` hook that makes ``client`` say which cell it runs, as JupyterLab
+    does (``cellId`` in the execute request's metadata); nbclient does not."""
+    def name_the_cell(cell, cell_index):
+        kc = client.kc
+
+        def execute(code, **options):
+            content = {"code": code, "silent": False, "store_history": True,
+                       "user_expressions": {}, "allow_stdin": False, "stop_on_error": True,
+                       **options}
+            message = kc.session.msg("execute_request", content, metadata={"cellId": cell.id})
+            kc.shell_channel.send(message)
+            return message["header"]["msg_id"]
+
+        kc.execute = execute
+    return name_the_cell
+
+
 @pytest.mark.slow
 def test_running_a_notebook_records_progress_that_the_map_shows(tmp_path, monkeypatch):
     """Run notebook 1's solution, then its release, beside the map, as a learner would."""
@@ -194,8 +194,10 @@ def test_running_a_notebook_records_progress_that_the_map_shows(tmp_path, monkey
     progress_file = tmp_path / ".bplab-progress.json"
 
     def run(nb, folder, allow_errors=False):
-        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
-                       resources={"metadata": {"path": str(tmp_path / folder)}}).execute()
+        client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
+                                resources={"metadata": {"path": str(tmp_path / folder)}})
+        client.on_cell_execute = naming_the_cell(client)
+        client.execute()
         return nb
 
     solution = built(SOLUTIONS_DIR, name)

@@ -23,7 +23,7 @@ def test_every_exercise_has_typical_wrong_answers(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", assignments())
 def test_release_scores_zero_solution_full_and_every_mutant_loses(name, tmp_path):
-    outcome = run_gate(name, workdir=tmp_path)
+    outcome = run_gate(name)
     assert outcome["failures"] == []
     expected_students = {"release", "solution"} | {f"mutant-{m['name']}" for m in load_mutants(name)}
     assert set(outcome["scores"]) == expected_students

@@ -28,7 +28,7 @@ from autograder.authoring import mutants
 from autograder.authoring.mutants import fill_answers
 from autograder.gradebook import db_url
 from autograder.nbgrader_cli import nbgrader
-from autograder.pipeline import template as templates
+from autograder.pipeline.feedback import hidden_lines
 from autograder.pipeline.grade import Options, run
 from autograder.settings import Limits
 
@@ -139,11 +139,12 @@ CLASS = {
                     {LOSS: FULL[LOSS]}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
     "exits-the-kernel": ({LOSS: lambda: _notebook(LOSS, after={"bce": "import os\nos._exit(1)\n"})},
                          {LOSS: FULL[LOSS]}, "checked-only"),
-    # In its sandbox the kernel's parent is the sandbox's own init, which its signals
-    # cannot stop: nothing outside is reached, and the notebook is graded as it is.
+    # The kernel is the first process of namespaces of its own: its parent is outside
+    # them (getppid() is 0), so the signal reaches its own process group alone. Its kernel
+    # ends, nothing outside is reached, and the check scores the notebook.
     "kills-the-grader": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"})},
-        {LOSS: FULL[LOSS]}, "graded"),
+        {LOSS: FULL[LOSS]}, "checked-only"),
     "numerical-gradient": ({DESCENT: lambda: _notebook(DESCENT, {"booth_grad":
                                                                  FINITE_DIFFERENCE_GRAD})},
                            {DESCENT: FULL[DESCENT] - _points(DESCENT, "booth_grad__exact")},
@@ -263,6 +264,94 @@ MARKERS = ("4321.5", "4321.6")
 WARNS = ("import warnings\n" + CORRECT_MSE.replace(
     "    y_hat, t =", "    warnings.warn('this mse is slow on big batches')\n    y_hat, t =", 1))
 
+# Makes every later cell pass in the student's own kernel, whatever it does: an IPython
+# input transformer that wraps each cell in try/except and patches the checks to pass.
+ALWAYS_PASS = """import ast
+def _forgive(lines):
+    body = "".join(lines)
+    indented = "".join("    " + line for line in body.splitlines(True)) or "    pass\\n"
+    return ["try:\\n", indented + "\\n", "except BaseException:\\n", "    pass\\n"]
+get_ipython().input_transformers_post.append(_forgive)
+"""
+# Then breaks the independent check: a reply the verifier cannot use, or one more reply
+# written straight into the answer process's pipe.
+BREAK_CHECK = {
+    # the loop that answers the verifier, however the answer process was started
+    "malformed-value": ("import sys\nfor module in [sys.modules['__main__'], "
+                        "sys.modules.get('autograder.sandbox.answer_worker')]:\n"
+                        "    if hasattr(module, '_pack_names'):\n"
+                        "        module._pack_names = lambda channel, namespace, names: [1, 2]\n"),
+    # one more reply, written into the pipe that loop answers on
+    "extra-reply": ("import json, os, struct, sys\nframe = sys._getframe()\n"
+                    "while frame is not None and 'outgoing' not in frame.f_locals:\n"
+                    "    frame = frame.f_back\nif frame is not None:\n"
+                    "    data = json.dumps({'op': 'result', 'id': 1, 'value': None}).encode()\n"
+                    "    os.write(frame.f_locals['outgoing'].fileno(), "
+                    "struct.pack('>I', len(data)) + data)\n"),
+}
+
+
+def _blank_after(name, grade_id):
+    """The release's answer cells after ``grade_id`` left as handed out (blank)."""
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in _release(name).cells
+           if c.metadata.get("nbgrader", {}).get("solution")]
+    later = ids[ids.index(grade_id) + 1:]
+    stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in _release(name).cells
+             if c.metadata.get("nbgrader", {}).get("grade_id") in later}
+    return stubs
+
+
+def _links_out():
+    """Replace every file the kernel can see with links to a classmate's result and the
+    instructor's gradebook, as if one of them were the notebook nbgrader writes back."""
+    out = str(TARGETS["out"])
+    return f"""import glob, os
+targets = [{out!r} + "/results/{LOSS}/honest-full.json", {out!r} + "/course/gradebook.db"]
+for folder in [os.getcwd(), os.path.dirname(os.getcwd()), "/tmp"]:
+    for path in glob.glob(folder + "/*") + [folder + "/{LOSS}.ipynb"]:
+        for target in targets:
+            try:
+                if os.path.isfile(path) or os.path.islink(path):
+                    os.remove(path)
+                os.symlink(target, path)
+                break
+            except OSError:
+                continue
+"""
+
+
+def _read_secrets():
+    return ("found = []\nfor path in ['/etc/shadow', '/etc/gshadow', '/root/.bash_history']:\n"
+            "    try:\n        found.append(open(path).read()[:80])\n"
+            "    except OSError:\n        pass\nprint('SECRETS:', found)\n"
+            "if found:\n" + textwrap_indent(CORRECT_MSE))
+
+
+LEAKS_CALLER = ("import inspect\ndef mse(y_hat, t):\n"
+                "    for frame in inspect.stack()[1:4]:\n"
+                "        try:\n            print(''.join(frame.frame.f_globals.get('_ih', [])[-3:]))\n"
+                "            print(''.join(inspect.getsource(frame.frame)))\n"
+                "        except Exception:\n            pass\n"
+                "    y_hat, t = np.asarray(y_hat), np.asarray(t)\n"
+                "    return float(np.sum((y_hat - t) ** 2) / len(y_hat))\n")
+PRINTS_HISTORY = "print('\\n'.join(In))\n"
+ACTIVE_CONTENT = ("from IPython.display import HTML, Javascript, display\n"
+                  "display(HTML('<img src=x onerror=\"alert(1)\"><script>alert(2)</script>'))\n"
+                  "display(Javascript('alert(3)'))\n")
+MARKDOWN_ATTACK = ("<script>alert('md')</script> <img src=x onerror=alert(4)> "
+                   "[click](javascript:alert(5))")
+FORK_BOMB = ("import os\nfor _ in range(10000):\n    try:\n        if os.fork() == 0:\n"
+             "            import time; time.sleep(2); os._exit(0)\n"
+             "    except OSError:\n        break\n")
+MEMORY_SPLIT = ("import os, time\nfor _ in range(6):\n    if os.fork() == 0:\n"
+                "        block = b'x' * (900 << 20)\n        time.sleep(3)\n        os._exit(0)\n")
+FILLS_DISK = ("import os\nfor i in range(64):\n    try:\n"
+              "        open(f'fill-{i}', 'wb').write(b'x' * (64 << 20))\n"
+              "    except OSError:\n        break\n")
+HUGE_REPLY = ("def mse(y_hat, t):\n    return np.zeros(12_000_000)\n")
+WARNS_IN_A_DEMO = ("import warnings\nwarnings.warn('a demo that warns')\nnoted = 42\n"
+                   "warnings.warn('and again')\n")
+
 # cheater -> (notebook factory, honest twin); each must score cell for cell as its twin
 RED_TEAM = {
     "daemon-rewrites-its-result": (lambda: _notebook(LOSS, {"mse": WRONG_MSE}, after={
@@ -282,6 +371,25 @@ RED_TEAM = {
                                         "leaves-mse-blank")
        for route, code in REFERENCE_ROUTES.items()},
     "warns-on-every-call": (lambda: _notebook(LOSS, {"mse": WARNS}), "honest-full"),
+    **{f"passes-in-its-kernel-then-breaks-the-check-{how}": (
+        lambda code=code: _notebook(LOSS, {"mse": WRONG_MSE},
+                                    after={"predict_mean_fraction": ALWAYS_PASS, "mse": code}),
+        "wrong-mse-and-nothing-after") for how, code in BREAK_CHECK.items()},
+    "links-its-notebook-to-a-classmate-and-the-gradebook": (lambda: _notebook(LOSS, after={
+        "mse": _links_out()}), "honest-full"),
+    "reads-the-hosts-secrets": (lambda: _notebook(LOSS, {"mse": WRONG_MSE}, after={
+        "mse": _read_secrets()}), "honest-partial"),
+    "prints-the-code-that-calls-it": (lambda: _notebook(LOSS, {"mse": LEAKS_CALLER}, after={
+        "bce_grad": PRINTS_HISTORY}), "honest-full"),
+    "shows-active-content": (lambda: _with_markdown(_notebook(LOSS, after={
+        "mse": ACTIVE_CONTENT}), MARKDOWN_ATTACK), "honest-full"),
+    "starts-a-fork-bomb": (lambda: _notebook(LOSS, after={"mse": FORK_BOMB}), "honest-full"),
+    "splits-its-memory-over-processes": (lambda: _notebook(LOSS, after={"mse": MEMORY_SPLIT}),
+                                         "honest-full"),
+    "fills-the-disk": (lambda: _notebook(LOSS, after={"mse": FILLS_DISK}), "honest-full"),
+    "sends-a-huge-reply": (lambda: _notebook(LOSS, {"mse": HUGE_REPLY}), "leaves-mse-blank"),
+    "warns-in-a-demo-cell": (lambda: _notebook(LOSS, after={"mse": WARNS_IN_A_DEMO}),
+                             "honest-full"),
     "starts-processes": (lambda: _notebook(LOSS, after={"mse": (
         "import os, subprocess\n"
         f"subprocess.Popen(['sleep', '{MARKERS[0]}'], start_new_session=True)\n"
@@ -289,8 +397,19 @@ RED_TEAM = {
         f"        os.execv('/bin/sleep', ['sleep', '{MARKERS[1]}'])\n    os._exit(0)\n"
         "os.wait()\n")}), "honest-full"),
 }
+def _with_markdown(nb, text):
+    nb.cells.insert(3, nbformat.v4.new_markdown_cell(text))
+    return nb
+
+
 TWINS = {"leaves-mse-blank": ({LOSS: lambda: _notebook(LOSS, {"mse": BLANK_MSE})},
-                              {LOSS: NO_MSE}, "graded")}
+                              {LOSS: NO_MSE}, "graded"),
+         # its score: what it answered before "mse", nothing of mse, nothing after it
+         "wrong-mse-and-nothing-after": ({LOSS: lambda: _notebook(
+             LOSS, {"mse": WRONG_MSE, **_blank_after(LOSS, "mse")})},
+             {LOSS: _points(LOSS, "predict_mean_fraction")}, "graded")}
+# the check reaches no verdict after the break: those cells score 0, marked for review
+NO_VERDICT = {f"passes-in-its-kernel-then-breaks-the-check-{how}" for how in BREAK_CHECK}
 
 
 def _write_class(folder, students):
@@ -354,7 +473,7 @@ def graded_class(tmp_path_factory):
     (folder / "no-notebook").mkdir()
     (folder / "no-notebook" / "answers.txt").write_text("42")
     gradebook = db_url(out / "course")
-    options = Options(limits=Limits(cell_timeout=5), workers=2, batch_size=8, quiet=True,
+    options = Options(limits=Limits(cell_timeout=5), workers=2, quiet=True,
                       gradebook=gradebook, course_root=out / "course")
     results, problems = run(folder, out, options)
     time.sleep(2)  # time for any daemon that survived to do its work
@@ -378,14 +497,20 @@ def test_every_student_gets_exactly_the_expected_score(graded_class):
                 for student, (_, scores, status) in {**CLASS, **TWINS}.items()
                 for name, score in scores.items()}
     expected[("shadows-numpy", LOSS)] = (FULL[LOSS], "graded")
+    # an attacker's own status may say what it did (its kernel died, no verdict): its score
+    # is its twin's; everyone else's status is exactly as expected
+    attackers = {(cheater, LOSS) for cheater in RED_TEAM}
     for cheater, (_, twin) in RED_TEAM.items():
         expected[(cheater, LOSS)] = expected[(twin, LOSS)]
     assert set(by_key) == set(expected)
     got = {key: (r.score, str(r.status)) for key, r in by_key.items()}
-    assert got == expected
+    assert {k: v for k, v in got.items() if k not in attackers} == {
+        k: v for k, v in expected.items() if k not in attackers}
+    assert {k: got[k][0] for k in attackers} == {k: expected[k][0] for k in attackers}
+    assert all(got[(cheater, LOSS)][1] == "needs-review" for cheater in NO_VERDICT)
     on_disk = {key: (sum(cells.values()), status) for key, (cells, status) in
                _on_disk(out).items()}
-    assert on_disk == expected, "a result file changed after it was written"
+    assert on_disk == got, "a result file changed after it was written"
 
 
 @pytest.mark.parametrize("cheater", sorted(RED_TEAM))
@@ -393,7 +518,7 @@ def test_each_attack_scores_cell_for_cell_as_its_honest_twin(graded_class, cheat
     out, _, _, _ = graded_class
     on_disk = _on_disk(out)
     twin = RED_TEAM[cheater][1]
-    assert on_disk[(cheater, LOSS)] == on_disk[(twin, LOSS)]
+    assert on_disk[(cheater, LOSS)][0] == on_disk[(twin, LOSS)][0]
 
 
 def test_nothing_a_student_started_is_left_running(graded_class):
@@ -474,7 +599,7 @@ def test_cheating_is_named_in_the_results_and_the_feedback(graded_class):
     assert {c.diagnosis for g, c in cheat.cells.items() if g.startswith("mse__")} == {
         "unconfirmed"}
     feedback = (out / "feedback" / "patches-the-checker" / f"{LOSS}.html").read_text()
-    assert "run apart from your code, failed" in feedback
+    assert "run apart from your code" in feedback
     honest = next(r for r in results if r.student == "honest-partial")
     assert {c.diagnosis for g, c in honest.cells.items() if g.startswith("mse__")} == {
         "factor"}
@@ -502,23 +627,30 @@ def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_cl
     assert "passed only in the student&#x27;s own kernel" in report
 
 
-def test_feedback_shows_no_hidden_test_code(graded_class):
+def test_no_hidden_test_reaches_a_feedback_page_or_a_graded_notebook(graded_class):
+    """Not even from a student's function that prints the code that called it, or a cell
+    that prints the kernel's whole input history."""
+    import html as html_module
+
+    from autograder.authoring.sourcefmt import parse, to_notebook
+
     out, _, _, _ = graded_class
     hidden = []
     for name in (LOSS, DESCENT):
-        source = (SOURCE_DIR / name / f"{name}.py").read_text()
-        visible = re.sub(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", "", source,
-                         flags=re.S)
-        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source,
-                                re.S):
-            hidden += [line.strip() for line in block.splitlines()
-                       if len(line.strip()) > 30 and line.strip() not in visible]
-    pages = list((out / "feedback").rglob("*.html"))
-    assert len(pages) >= 10
-    for page in pages:
-        text = page.read_text()
-        leaked = [line for line in hidden if line in text]
-        assert not leaked, f"{page}: {leaked[:2]}"
+        source = to_notebook(parse((SOURCE_DIR / name / f"{name}.py").read_text()))
+        hidden += hidden_lines(source, _release(name), shortest=20)
+    assert len(hidden) > 20
+    files = [*(out / "feedback").rglob("*.html"), *(out / "autograded").rglob("*.ipynb"),
+             *(out / "course" / "autograded").rglob("*.ipynb")]
+    assert len(files) >= 30
+    for path in files:
+        text = path.read_text()
+        text = html_module.unescape(text) if path.suffix == ".html" else json.dumps(
+            json.loads(text))
+        leaked = [line for line in hidden if line in text or json.dumps(line)[1:-1] in text]
+        assert not leaked, f"{path}: {leaked[:2]}"
+    page = (out / "feedback" / "prints-the-code-that-calls-it" / f"{LOSS}.html").read_text()
+    assert "mse" in page  # the attack ran and printed what it could
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
@@ -529,7 +661,7 @@ def test_a_killed_run_resumes_with_nothing_lost_or_counted_twice(tmp_path, stop)
     _write_class(folder, students)
     course = tmp_path / "course"
     command = [sys.executable, "-m", "autograder.pipeline.grade", str(folder), "--out", str(out),
-               "--workers", "1", "--batch-size", "1", "--quiet", "--course-root", str(course)]
+               "--workers", "1", "--quiet", "--course-root", str(course)]
     first = subprocess.Popen(command, start_new_session=True)
     results_dir = out / "results" / LOSS
     deadline = time.monotonic() + 300
@@ -549,7 +681,7 @@ def test_a_killed_run_resumes_with_nothing_lost_or_counted_twice(tmp_path, stop)
         totals = {row["student"]: float(row["total"]) for row in csv.DictReader(handle)}
     assert totals == {s: CLASS[s][1][LOSS] for s in students}
     assert _export(course) == _csv_totals(out), "the gradebook and grades.csv differ"
-    assert not (out / "work").exists(), "scratch folders of the killed run remain"
+    assert not list((out / "private").glob("work/*")), "scratch folders of the killed run remain"
 
 
 def test_a_changed_submission_is_graded_again_and_replaced_in_the_gradebook(tmp_path):
@@ -565,16 +697,66 @@ def test_a_changed_submission_is_graded_again_and_replaced_in_the_gradebook(tmp_
     assert _export(course) == {("blank", LOSS): FULL[LOSS]}
 
 
-def test_a_template_whose_contents_changed_is_rebuilt(tmp_path):
-    template = templates.prepare(tmp_path, [LOSS])
-    source = template / "source" / LOSS / f"{LOSS}.ipynb"
-    honest = source.read_bytes()
-    assert templates.prepare(tmp_path, [LOSS]) == template  # reused as it is
-    source.write_text(source.read_text().replace("BEGIN HIDDEN TESTS", "BEGIN HIDDEN TESTZ"))
-    with pytest.raises(templates.TemplateChanged):
-        templates.check(template, [LOSS])
-    templates.prepare(tmp_path, [LOSS])
-    assert source.read_bytes() == honest
+def test_the_output_keeps_instructor_only_files_in_private_and_feedback_is_inert(graded_class):
+    out, _, _, _ = graded_class
+    top = {p.name for p in out.iterdir()}
+    assert top <= {"results", "feedback", "autograded", "private", "course", "grades.csv",
+                   "problems.csv", "report.html", "grading.log"}, top
+    assert not list((out / "private").rglob("*.ipynb")), "the workers' roots were left"
+    for page in (out / "feedback").rglob("*.html"):
+        assert _active(page.read_text()) == [], page
+    for notebook in (out / "course" / "autograded").rglob("*.ipynb"):
+        data = json.loads(notebook.read_text())
+        kinds = {kind for cell in data["cells"] for output in cell.get("outputs", [])
+                 for kind in output.get("data", {})}
+        assert not kinds & {"application/javascript", "image/svg+xml"}, notebook
+        shown = ["".join(cell["source"]) for cell in data["cells"]
+                 if cell["cell_type"] == "markdown"]
+        shown += ["".join(output["data"]["text/html"]) for cell in data["cells"]
+                  for output in cell.get("outputs", []) if "text/html" in output.get("data", {})]
+        assert _active("\n".join(shown)) == [], notebook
+    page = (out / "feedback" / "shows-active-content" / f"{LOSS}.html").read_text()
+    assert "alert(2)" in page  # shown as text, not run
+
+
+def _active(page):
+    """What in an HTML page could run: script-like elements, event handlers, script URLs."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "form", "base"):
+                found.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or (value or "").strip().lower().startswith(
+                        ("javascript:", "vbscript:", "data:text/html")):
+                    found.append(f"{tag} {name}={value}")
+
+    Finder().feed(page)
+    return found
+
+
+def test_attacks_on_files_the_grader_writes_change_nothing(graded_class):
+    out, results, _, _ = graded_class
+    honest = json.loads((out / "results" / LOSS / "honest-full.json").read_text())
+    assert honest["status"] == "graded" and sum(c["score"] for c in honest["cells"].values()) == FULL[LOSS]
+    assert (out / "course" / "gradebook.db").read_bytes()[:16] == b"SQLite format 3\x00"
+    secrets = next(r for r in results if r.student == "reads-the-hosts-secrets")
+    page = (out / "feedback" / "reads-the-hosts-secrets" / f"{LOSS}.html").read_text()
+    assert "SECRETS: []" in page  # it ran, and found nothing to read
+    assert secrets.score == NO_MSE
+
+
+def test_protocol_breakers_are_marked_for_review_with_the_command_to_grade_again(graded_class):
+    _, results, _, _ = graded_class
+    for cheater in NO_VERDICT:
+        result = next(r for r in results if r.student == cheater)
+        assert str(result.status) == "needs-review"
+        assert f"--regrade {cheater}" in result.note
+        assert any(c.kernel_score and c.score == 0 and c.checked is None
+                   for c in result.cells.values())
 
 
 def test_without_bubblewrap_grading_stops_before_it_starts(tmp_path, monkeypatch, capsys):

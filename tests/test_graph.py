@@ -10,31 +10,31 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import activations, course, graph, graph_examples, numdiff  # noqa: E402
+from bplab import activations, course, graph, numdiff  # noqa: E402
 from bplab.explore import graph as graph_drawing  # noqa: E402
 
 value = st.floats(-3, 3, allow_nan=False)
 
 
 def test_j_example_from_the_lecture_corrected():
-    g = graph_examples.j_graph(5.0, 3.0, 2.0)
+    g = graph.j_graph(5.0, 3.0, 2.0)
     assert [float(g.nodes[n].value) for n in ("u", "v", "J")] == [6.0, 11.0, 33.0]
     bars = g.backward()
     assert [float(bars[n]) for n in ("a", "b", "c", "u", "v", "J")] == [3, 6, 9, 3, 3, 1]
-    assert [float(v) for v in graph_examples.forward_backward_j(5.0, 3.0, 2.0)] == [33, 3, 6, 9]
+    assert [float(v) for v in graph.forward_backward_j(5.0, 3.0, 2.0)] == [33, 3, 6, 9]
 
 
 @settings(max_examples=30, deadline=None)
 @given(value, value, value)
 def test_j_gradient_matches_complex_step(a, b, c):
-    _, *grads = graph_examples.forward_backward_j(a, b, c)
+    _, *grads = graph.forward_backward_j(a, b, c)
     exact = numdiff.complex_step_gradient(lambda p: 3 * (p[0] + p[1] * p[2]),
                                           np.array([a, b, c]))
     assert np.allclose(np.array(grads, dtype=float), exact, rtol=1e-12, atol=1e-12)
 
 
 def test_j_is_elementwise_on_arrays():
-    J, da, db, dc = graph_examples.forward_backward_j(np.arange(3.0), 2.0, np.array([1.0, -1.0, 0.5]))
+    J, da, db, dc = graph.forward_backward_j(np.arange(3.0), 2.0, np.array([1.0, -1.0, 0.5]))
     assert J.shape == da.shape == db.shape == dc.shape == (3,)
     assert np.allclose(db, 3 * np.array([1.0, -1.0, 0.5])) and np.allclose(dc, 6.0)
 
@@ -50,11 +50,11 @@ def complex_neuron_loss(p, x, t, lam):
 def test_neuron_backward_matches_complex_step(w, b, seed, lam, n):
     rng = np.random.default_rng(seed)
     x, t = rng.normal(size=n), rng.integers(0, 2, n).astype(float)
-    grads = np.array(graph_examples.neuron_backward(w, b, x, t, lam))
+    grads = np.array(graph.neuron_backward(w, b, x, t, lam))
     exact = numdiff.complex_step_gradient(lambda p: complex_neuron_loss(p, x, t, lam),
                                           np.array([w, b]))
     assert np.allclose(grads, exact, rtol=1e-10, atol=1e-13)
-    assert graph_examples.neuron_loss(w, b, x, t, lam) == pytest.approx(
+    assert graph.neuron_loss(w, b, x, t, lam) == pytest.approx(
         float(complex_neuron_loss(np.array([w, b]), x, t, lam)))
 
 
@@ -63,17 +63,17 @@ def test_neuron_bar_notation_by_hand():
     y = activations.sigmoid(w * x + b)
     y_bar = (y - t) / 3
     z_bar = y_bar * y * (1 - y)
-    assert np.allclose(graph_examples.neuron_backward(w, b, x, t, lam),
+    assert np.allclose(graph.neuron_backward(w, b, x, t, lam),
                        (np.sum(z_bar * x) + lam * w, np.sum(z_bar)))
-    assert np.allclose(graph_examples.neuron_backward(w, b, 1.5, 1.0, lam),
-                       graph_examples.neuron_backward(w, b, np.array([1.5]), np.array([1.0]), lam))
+    assert np.allclose(graph.neuron_backward(w, b, 1.5, 1.0, lam),
+                       graph.neuron_backward(w, b, np.array([1.5]), np.array([1.0]), lam))
 
 
 def test_neuron_validates_inputs():
     with pytest.raises(ValueError, match="t must have the same shape as x"):
-        graph_examples.neuron_loss(0.1, 0.0, np.zeros(3), np.zeros(2), 0.1)
+        graph.neuron_loss(0.1, 0.0, np.zeros(3), np.zeros(2), 0.1)
     with pytest.raises(TypeError, match="w must be a number"):
-        graph_examples.neuron_backward(np.zeros(2), 0.0, 1.0, 1.0, 0.1)
+        graph.neuron_backward(np.zeros(2), 0.0, 1.0, 1.0, 0.1)
 
 
 def test_backprop_accumulates_over_children():
@@ -114,9 +114,9 @@ def test_broadcast_parent_receives_summed_gradient():
 
 def test_references_and_backward_locked_in_notebook_3():
     course.start_notebook(3)
-    for call in (lambda: graph_examples.forward_backward_j(1.0, 2.0, 3.0),
-                 lambda: graph_examples.neuron_backward(0.1, 0.0, 1.0, 1.0, 0.1),
-                 lambda: graph_examples.j_graph().backward()):
+    for call in (lambda: graph.forward_backward_j(1.0, 2.0, 3.0),
+                 lambda: graph.neuron_backward(0.1, 0.0, 1.0, 1.0, 0.1),
+                 lambda: graph.j_graph().backward()):
         with pytest.raises(course.ReferenceLockedError):
             call()
     fig, ax = plt.subplots()
@@ -137,7 +137,7 @@ def test_drawings_show_values_and_gradients_and_respond():
     graph_drawing.draw_neuron(ax, w=-1.0, b=0.0, x=1.5, t=1.0, lam=0.1)
     assert [text.get_text() for text in ax.texts] != before
     plt.close(fig)
-    ax = graph_drawing.draw_graph(graph_examples.neuron_graph(0.2, 0.1, np.ones(4), np.zeros(4), 0.1))
+    ax = graph_drawing.draw_graph(graph.neuron_graph(0.2, 0.1, np.ones(4), np.zeros(4), 0.1))
     assert any("array (4,)" in text.get_text() for text in ax.texts)
     plt.close("all")
 
@@ -232,7 +232,7 @@ def test_every_node_gradient_matches_central_differences_with_broadcasting(kind,
 
 def test_exp_div_example_matches_complex_step():
     for a, b in ((0.7, -0.4), (-1.3, 2.5), (0.0, 1.0)):
-        L, da, db = graph_examples.exp_div_backward(a, b)
+        L, da, db = graph.exp_div_backward(a, b)
         f = lambda p: np.exp(p[0] * p[1]) / (np.exp(p[0] * p[1]) + p[1])  # noqa: E731
         exact = numdiff.complex_step_gradient(f, np.array([a, b]))
         np.testing.assert_allclose([da, db], exact, rtol=1e-13, atol=1e-15)

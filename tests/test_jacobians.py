@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bplab import activations, course, jacobians, mlp, mlp_problems
+from bplab import activations, course, jacobians, mlp
 from bplab.explore import depth as explore_depth
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu"]
@@ -32,7 +32,7 @@ def test_layer_jacobian_matches_central_differences(seed, n_out, n_in, activatio
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("sizes", [[3, 4, 2], [2, 2, 2, 2, 2], [4, 3, 5, 1]])
 def test_input_output_jacobian_is_the_product_and_matches_differences(activation, sizes):
-    params, X, _ = mlp_problems.example_problem(sizes, 1, seed=len(sizes))
+    params, X, _ = mlp.example_problem(sizes, 1, seed=len(sizes))
     x = X[0]
     J = jacobians.input_output_jacobian(params, x, activation)
     f = lambda a: mlp.forward(params, a[None, :], hidden=activation, output=activation)[0][0]  # noqa: E731
@@ -42,7 +42,7 @@ def test_input_output_jacobian_is_the_product_and_matches_differences(activation
 
 def test_backprop_gradient_is_the_transposed_jacobian_product():
     # With L = g . a^L the gradient at the input is J^T g, for any depth.
-    params, X, _ = mlp_problems.example_problem([3, 4, 4, 2], 1, seed=9)
+    params, X, _ = mlp.example_problem([3, 4, 4, 2], 1, seed=9)
     g = np.array([0.7, -1.3])
     J = jacobians.input_output_jacobian(params, X[0], "tanh")
     f = lambda a: float(g @ mlp.forward(params, a[None, :], hidden="tanh", output="tanh")[0][0])  # noqa: E731
@@ -71,8 +71,8 @@ def test_gradient_norms_are_the_norms_of_the_mlp_gradients(activation):
     norms = jacobians.gradient_norms(params, X, t, activation)
     assert norms.shape == (5,)
     for l in range(1, 6):
-        f = mlp_problems.loss_of(params, X, t, f"W{l}", hidden=activation, output="identity",
-                                 loss="half_mse")
+        f = mlp.loss_of(params, X, t, f"W{l}", hidden=activation, output="identity",
+                        loss="half_mse")
         from bplab import numdiff
         assert np.isclose(norms[l - 1], np.linalg.norm(numdiff.gradient(f, params[f"W{l}"])),
                           rtol=1e-6)

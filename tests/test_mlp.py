@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bplab import course, mlp, mlp_output, mlp_problems, numdiff
+from bplab import course, mlp, numdiff
 
 ARCHITECTURES = [[2, 2, 1], [2, 3, 2], [3, 4, 4, 2], [1, 3, 3, 3, 1]]
 
@@ -30,7 +30,7 @@ def test_backward_matches_central_differences(sizes, hidden, loss, N):
     _, grads = mlp.loss_and_grads(params, X, t, hidden=hidden, loss=loss)
     assert sorted(grads) == sorted(params)
     for key in params:
-        f = mlp_problems.loss_of(params, X, t, key, hidden=hidden, loss=loss)
+        f = mlp.loss_of(params, X, t, key, hidden=hidden, loss=loss)
         numeric = numdiff.gradient(f, params[key])
         assert grads[key].shape == params[key].shape
         assert np.allclose(grads[key], numeric, rtol=1e-6, atol=1e-9), key
@@ -41,7 +41,7 @@ def test_other_outputs_with_squared_error(output):
     params, X, t = _problem(7, [2, 3, 2], 4, "mse")
     _, grads = mlp.loss_and_grads(params, X, t, hidden="tanh", output=output, loss="mse")
     for key in params:
-        f = mlp_problems.loss_of(params, X, t, key, hidden="tanh", output=output, loss="mse")
+        f = mlp.loss_of(params, X, t, key, hidden="tanh", output=output, loss="mse")
         assert np.allclose(grads[key], numdiff.gradient(f, params[key]), rtol=1e-6, atol=1e-9)
 
 
@@ -51,15 +51,15 @@ def test_output_delta_is_dL_dZ(seed, N, loss):
     rng = np.random.default_rng(seed)
     Z = rng.uniform(-3, 3, (N, 2))
     t = rng.integers(0, 2, (N, 2)).astype(float)
-    f = lambda z: mlp_output.mean_loss(1 / (1 + np.exp(-z)), t, loss)  # noqa: E731
-    assert np.allclose(mlp_output.output_delta(Z, t, loss=loss), numdiff.gradient(f, Z),
+    f = lambda z: mlp.mean_loss(1 / (1 + np.exp(-z)), t, loss)  # noqa: E731
+    assert np.allclose(mlp.output_delta(Z, t, loss=loss), numdiff.gradient(f, Z),
                        rtol=1e-6, atol=1e-10)
 
 
 def test_bce_shortcut_is_y_hat_minus_t_over_n():
     Z, t = np.array([[0.3], [-1.2], [2.0]]), np.array([[1.0], [0.0], [0.0]])
     y_hat = 1 / (1 + np.exp(-Z))
-    assert np.allclose(mlp_output.output_delta(Z, t, loss="bce"), (y_hat - t) / 3, rtol=1e-14)
+    assert np.allclose(mlp.output_delta(Z, t, loss="bce"), (y_hat - t) / 3, rtol=1e-14)
 
 
 def test_forward_cache_and_shapes():
@@ -99,8 +99,8 @@ def test_errors_are_clear():
     with pytest.raises(ValueError, match="t must have shape"):
         mlp.loss_and_grads(params, X, t[:3])
     with pytest.raises(ValueError, match="needs a sigmoid output"):
-        mlp_output.output_delta(np.zeros((2, 1)), np.zeros((2, 1)), loss="bce", output="tanh")
-    assert mlp_output.mean_loss(np.array([[0.5]]), np.array([1.0]), "mse") == 0.25
+        mlp.output_delta(np.zeros((2, 1)), np.zeros((2, 1)), loss="bce", output="tanh")
+    assert mlp.mean_loss(np.array([[0.5]]), np.array([1.0]), "mse") == 0.25
 
 
 def test_references_are_locked_in_notebook_5_only():
@@ -127,18 +127,18 @@ def test_bce_loss_and_gradient_agree_where_predictions_are_exactly_0_or_1(z_out,
     wrong = (z_out > 0) != (target == 1.0)
     assert (L > 39.0) if wrong else (L < 1e-16)
     for key in params:
-        f = mlp_problems.loss_of(params, X, t, key, output="sigmoid", loss="bce")
+        f = mlp.loss_of(params, X, t, key, output="sigmoid", loss="bce")
         assert f(params[key]) == L
         np.testing.assert_allclose(grads[key], numdiff.gradient(f, params[key]),
                                    rtol=1e-6, atol=1e-12, err_msg=key)
 
 
 def test_leaky_relu_hidden_layers_with_a_linear_output():
-    params, X, t = mlp_problems.example_problem([3, 4, 3, 2], 5, seed=3)
+    params, X, t = mlp.example_problem([3, 4, 3, 2], 5, seed=3)
     L, grads = mlp.loss_and_grads(params, X, t, hidden="leaky_relu", output="identity",
                                   loss="half_mse")
     for key in params:
-        f = mlp_problems.loss_of(params, X, t, key, hidden="leaky_relu", output="identity",
-                                 loss="half_mse")
+        f = mlp.loss_of(params, X, t, key, hidden="leaky_relu", output="identity",
+                        loss="half_mse")
         np.testing.assert_allclose(grads[key], numdiff.gradient(f, params[key]),
                                    rtol=1e-6, atol=1e-12, err_msg=key)

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import activations, course, net221, net221_bce, numdiff  # noqa: E402
+from bplab import activations, course, net221, numdiff  # noqa: E402
 from bplab.checks import assertions as check, diagnosis  # noqa: E402
 from bplab.explore import net221 as explore  # noqa: E402
 
@@ -272,9 +272,9 @@ def test_describe_prints_floats_one_entry_arrays_and_lists_and_never_raises():
 def test_sigmoid_cross_entropy_variant_matches_central_differences(seed, t):
     rng = np.random.default_rng(seed)
     params, x = net221.init_params(rng), rng.uniform(-2, 2, 2)
-    grads = net221_bce.backward(x, t, params)
+    grads = net221.bce.backward(x, t, params)
     for name in params:
-        expected = numdiff.gradient(lambda v, n=name: net221_bce.loss_at(x, t, params, n, v),
+        expected = numdiff.gradient(lambda v, n=name: net221.bce.loss_at(x, t, params, n, v),
                                     params[name])
         assert grads[name].shape == params[name].shape
         assert np.max(diagnosis.relative_error(grads[name], expected)) < 1e-7, name
@@ -283,8 +283,8 @@ def test_sigmoid_cross_entropy_variant_matches_central_differences(seed, t):
 def test_sigmoid_cross_entropy_loss_is_exact_where_the_sigmoid_saturates():
     params = {"W1": np.zeros((2, 2)), "b1": np.zeros(2), "W2": np.zeros((1, 2)),
               "b2": np.array([-800.0])}
-    assert net221_bce.loss_at(X, 1.0, params) == pytest.approx(800.0)
-    assert net221_bce.backward(X, 1.0, params)["b2"] == pytest.approx([-1.0])
+    assert net221.bce.loss_at(X, 1.0, params) == pytest.approx(800.0)
+    assert net221.bce.backward(X, 1.0, params)["b2"] == pytest.approx([-1.0])
 
 
 def test_derivatives_are_locked_where_they_are_derived():
@@ -292,7 +292,7 @@ def test_derivatives_are_locked_where_they_are_derived():
     with pytest.raises(course.ReferenceLockedError):
         activations.tanh_grad(np.zeros(2))
     with pytest.raises(course.ReferenceLockedError):
-        net221_bce.backward(X, T, PARAMS)
+        net221.bce.backward(X, T, PARAMS)
     course.start_notebook(5)
     with pytest.raises(course.ReferenceLockedError):
         activations.sigmoid_grad(np.zeros(2))

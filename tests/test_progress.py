@@ -1,8 +1,9 @@
-"""The learner's progress file and table (bplab.progress, bplab.progress_table).
+"""The learner's progress file and table (bplab.progress).
 
-Recording must never change a check's outcome (it never raises or prints), must do nothing
-while nbgrader grades, and must survive a missing or corrupt file; the table must list
-every exercise of every notebook beside the file, with the outcome of its last run.
+A test cell records its outcome when it runs, found by its cell id. Recording must never
+change a check's outcome (it never raises or prints), must do nothing while nbgrader
+grades, and must survive a missing or corrupt file; the table must list every exercise of
+every notebook beside the file, with the outcome of its last run.
 """
 
 import json
@@ -13,7 +14,7 @@ import pytest
 
 import bplab as bp
 from bplab import progress
-from bplab.progress_table import report
+from bplab.progress import report
 
 
 @pytest.fixture
@@ -52,7 +53,8 @@ def test_the_file_sits_beside_the_notebooks_folders(course):
     assert progress.progress_file() == course / progress.FILE_NAME
 
 
-def test_a_cell_records_failed_then_passed_and_the_table_shows_it(course):
+def test_the_lines_of_earlier_releases_record_failed_then_passed_and_the_table_shows_it(course):
+    """Test cells built by earlier releases open with checking() and close with passed()."""
     progress.checking("01_first", "f__one")
     assert statuses(report())[("01_first", "f")] == "failed"
     progress.passed("01_first", "f__one")
@@ -67,16 +69,64 @@ def test_a_cell_records_failed_then_passed_and_the_table_shows_it(course):
     assert saved["01_first"]["g__one"]["passed"] is False
 
 
-def test_a_test_cell_as_the_build_writes_it_records_its_outcome(course):
-    from autograder.authoring.learner import with_progress
+@pytest.fixture
+def shell(tmp_path, monkeypatch):
+    """The IPython shell a kernel runs cells in; JupyterLab names each cell it runs."""
+    from IPython.core.interactiveshell import InteractiveShell
 
-    for source, answer in (('"""f."""\nassert answer == 1, "wrong"', 1),
-                           ('"""f."""\nassert answer == 1, "wrong"', 2)):
-        cell = with_progress(source, "01_first", "f__one")
-        with pytest.raises(AssertionError) if answer != 1 else open(os.devnull):
-            exec(cell, {"bp": bp, "answer": answer})
-        outcome = progress.load(progress.progress_file())["01_first"]["f__one"]["passed"]
-        assert outcome is (answer == 1)
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    shell = InteractiveShell.instance()
+    yield shell
+    InteractiveShell.clear_instance()
+
+
+def outcomes(folder):
+    return {check: outcome["passed"] for check, outcome in
+            progress.load(folder / progress.FILE_NAME).get("01_first", {}).items()}
+
+
+def test_a_test_cell_records_its_outcome_by_its_cell_id_as_it_runs(course, shell):
+    assert progress.record_test_cells()
+    before = len(shell.events.callbacks["post_run_cell"])
+    bp.start_notebook(1)
+    bp.start_notebook(1)  # the setup cell run again adds no second callback
+    assert len(shell.events.callbacks["post_run_cell"]) == before
+    shell.run_cell("answer = 1", cell_id="c003-code")  # no check: nothing to record
+    assert outcomes(course) == {}
+    shell.run_cell('"""f works."""\nassert answer == 1', cell_id="f__one")
+    shell.run_cell('"""g works."""\nassert answer == 2, "wrong"', cell_id="g__one")
+    assert outcomes(course) == {"f__one": True, "g__one": False}
+    shell.run_cell("answer = 2", cell_id="c005-code")
+    shell.run_cell('"""g works."""\nassert answer == 2, "wrong"', cell_id="g__one")
+    shell.run_cell('"""f works."""\nassert answer == 1', cell_id="f__one")
+    assert outcomes(course) == {"f__one": False, "g__one": True}  # the last run counts
+
+
+def test_a_cell_records_nothing_without_its_id_an_open_notebook_or_while_grading(
+        course, shell, monkeypatch):
+    bp.start_notebook(1)
+    shell.run_cell("assert True")  # a front end that does not name its cells
+    bp.course.close_notebook()
+    shell.run_cell("assert True", cell_id="f__one")
+    bp.start_notebook(1)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    shell.run_cell("assert True", cell_id="f__one")
+    assert progress.record_test_cells() is False
+    assert not (course / progress.FILE_NAME).exists()
+
+
+def test_recording_outside_ipython_is_a_silent_no_op(course, capsys):
+    assert progress.record_test_cells() is False
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_notebook_is_the_numbered_folder_the_kernel_runs_in_or_one_beside_it(course):
+    assert progress.notebook_name(1) == "01_first"
+    assert progress.notebook_name(2) == "02_second"  # in 01_first: the folder beside
+    assert progress.notebook_name(3) is None
+    (course / "02_copy").mkdir()
+    assert progress.notebook_name(2) is None  # two candidates: record nothing rather than guess
+    assert progress.notebook_name(2, course / "02_copy") == "02_copy"
 
 
 def test_nothing_is_recorded_while_nbgrader_grades(course, monkeypatch, capsys):

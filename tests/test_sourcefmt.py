@@ -48,6 +48,10 @@ def test_notebook_metadata_is_what_nbgrader_expects():
     ('# %% solution id="a"\n\n# %% solution id="a"\n', "duplicate id"),
     ('# %% solution id="a.b"\n', "may hold only"),
     ('# %% solution id="a" weight=3\n', "unknown cell header word 'weight'"),
+    # a cell id says whether it is a test cell: the learner's progress is recorded by it
+    ('# %% tests id="value" points=1\nx = 1\n', "a tests cell's id is <exercise>__<check>"),
+    ('# %% solution id="f__value"\nx = 1\n', "only a tests cell's id holds a double"),
+    ('# %% setup id="a__b"\nx = 1\n', "only a tests cell's id holds a double"),
 ])
 def test_malformed_source_is_reported_with_its_line(text, error):
     with pytest.raises(ValueError, match=error):

@@ -19,7 +19,7 @@ from autograder import SOURCE_DIR
 from autograder.authoring import mutants
 from autograder import exercise_of
 from autograder.authoring.sourcefmt import parse, to_notebook
-from autograder.sandbox.verify import AnswerProcess, check_in_subprocess, defined_names, verify
+from autograder.sandbox.verify import AnswerProcess, defined_names, verify
 from autograder.sandbox.wire import WireError, decode, encode
 from autograder.settings import Limits
 
@@ -164,14 +164,75 @@ def test_command_line_prints_json(source_nb, tmp_path):
     assert failed == {"mse"}
 
 
-def test_the_check_of_a_batch_reports_each_submission(source_nb, tmp_path):
+def test_the_command_line_reports_a_broken_submission_and_checks_the_others(source_nb,
+                                                                            tmp_path):
     nbformat.write(source_nb, tmp_path / "source.ipynb")
     nbformat.write(submission(source_nb), tmp_path / "right.ipynb")
     (tmp_path / "broken.ipynb").write_text("{")
-    right = check_in_subprocess(tmp_path / "source.ipynb", tmp_path / "right.ipynb", LIMITS)
-    assert right.problem is None and all(c.passed for c in right.cells.values())
-    broken = check_in_subprocess(tmp_path / "source.ipynb", tmp_path / "broken.ipynb", LIMITS)
-    assert broken.cells is None and "failed" in broken.problem
+    run = subprocess.run([sys.executable, "-m", "autograder.sandbox.verify",
+                          str(tmp_path / "source.ipynb"), str(tmp_path / "broken.ipynb"),
+                          str(tmp_path / "right.ipynb"), "--cell-timeout", "5"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    broken, right = (json.loads(line) for line in run.stdout.splitlines())
+    assert "cells" not in broken and "failed" in broken["problem"]
+    assert all(cell["passed"] for cell in right["cells"].values())
+
+
+# A student's cell that writes into the answer process's own pipe: whatever it sends, the
+# verifier must stop trusting the process and judge nothing more from it.
+_FORGE = """import json, os, struct, sys
+frame = sys._getframe()
+while frame is not None and 'message' not in frame.f_locals:
+    frame = frame.f_back
+request = frame.f_locals['message'] if frame is not None else {{'id': 1}}
+out = frame.f_locals['outgoing'].fileno()
+def send(message):
+    data = json.dumps(message).encode()
+    os.write(out, struct.pack('>I', len(data)) + data)
+{body}
+"""
+FORGERIES = {
+    "an-extra-well-formed-reply": "send({'op': 'result', 'id': request['id'], 'value': None})",
+    "a-reply-to-a-request-never-asked": "send({'op': 'result', 'id': 10**6, 'value': None})",
+    "a-message-of-an-unknown-kind": "send({'op': 'grade', 'id': request['id']})",
+    "a-malformed-value": ("send({'op': 'result', 'id': request['id'], 'value': "
+                          "{'__ndarray__': '!!', 'dtype': '<f8', 'shape': [9**99]}})"),
+}
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_a_broken_protocol_leaves_every_later_cell_without_a_verdict(source_nb, forgery):
+    """The cells checked before the forgery keep their verdicts; every later one has none,
+    so it can never count as passed, whatever the student's own kernel said."""
+    cheat = _FORGE.format(body=FORGERIES[forgery])
+    results = verify(source_nb, submission(source_nb, after={"mse_grad": cheat}), LIMITS)
+    order = [g for g in results]
+    first_after = next(i for i, g in enumerate(order) if exercise_of(g) == "bce")
+    assert all(results[g].passed is True for g in order[:first_after]
+               if exercise_of(g) in {"mse", "mse_grad", "predict_mean_fraction"})
+    assert all(results[g].passed is None for g in order[first_after:]), forgery
+    assert "protocol" in results[order[-1]].message or "other names" in results[order[-1]].message
+
+
+def test_an_answer_over_the_size_limit_fails_its_own_cells_only(source_nb):
+    huge = "def mse(y_hat, t):\n    return np.zeros(3_000_000)\n"
+    results = verify(source_nb, submission(source_nb, {"mse": huge}),
+                     Limits(cell_timeout=TIMEOUT, reply=4 << 20))
+    assert passed_exercises(results) == EXERCISES - {"mse"}
+    assert "too much to check" in results["mse__one_output"].message
+
+
+def test_a_value_the_verifier_cannot_use_leaves_the_cells_without_a_verdict(source_nb):
+    """Names read back as something that is no mapping of those names: no verdicts."""
+    cheat = ("import sys\n"  # the answer process's own loop, however it was started
+             "for module in [sys.modules['__main__'], "
+             "sys.modules.get('autograder.sandbox.answer_worker')]:\n"
+             "    if hasattr(module, '_pack_names'):\n"
+             "        module._pack_names = lambda channel, namespace, names: [1, 2]\n")
+    results = verify(source_nb, submission(source_nb, after={"mse": cheat}), LIMITS)
+    later = [r for g, r in results.items() if exercise_of(g) not in {"mse", "predict_mean_fraction"}]
+    assert later and all(r.passed is None for r in later)
+    assert "protocol" in later[0].message or "other names" in later[0].message
 
 
 def test_defined_names_reads_functions_and_assignments():
@@ -318,3 +379,22 @@ def test_the_package_without_references_loses_their_bodies_and_keeps_the_rest(tm
     copied = {p.relative_to(package) for p in package.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}
     assert copied <= {p.relative_to(tmp_path / "bplab") for p in (tmp_path / "bplab").rglob("*")}
+
+
+def test_references_in_a_subpackage_lose_their_bodies_and_keep_their_public_name(tmp_path):
+    """Notebook 5's references live in bplab.mlp's private modules: stripped all the same."""
+    from autograder.sandbox.references import build_package
+
+    package = Path(__file__).resolve().parent.parent / "bplab"
+    removed = build_package(package, 5, tmp_path / "bplab")
+    assert {"bplab.mlp._network.forward", "bplab.mlp._output.output_delta"} <= set(removed)
+    script = ("import bplab as bp, numpy as np\n"
+              "params = bp.mlp.init_params([2, 1], np.random.default_rng(0))\n"
+              "try:\n"
+              "    bp.mlp.forward(params, np.zeros((1, 2)))\n"
+              "except bp.course.ReferenceLockedError as error:\n"
+              "    print(error)\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(tmp_path)), cwd=tmp_path,
+                         timeout=60)
+    assert "forward is not available where this notebook is graded" in ran.stdout, ran.stderr

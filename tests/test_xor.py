@@ -1,4 +1,4 @@
-"""Tests of bplab.xor (the 2-2-1 XOR network), bplab.xor_batch (many at once),
+"""Tests of bplab.xor (the 2-2-1 XOR network), bplab.xor (many at once),
 bplab.checks.xor, bplab.explore.xor and bplab.explore.xor_study."""
 
 import contextlib
@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from bplab import activations, course, losses, numdiff, xor, xor_batch  # noqa: E402
+from bplab import activations, course, losses, numdiff, xor  # noqa: E402
 from bplab.checks import xor as xor_checks  # noqa: E402
 from bplab.explore import xor as explore_xor  # noqa: E402
 from bplab.explore import xor_study  # noqa: E402
@@ -87,7 +87,7 @@ def test_forward_rejects_bad_params():
 
 def test_fast_sigmoid_is_the_sigmoid():
     z = np.linspace(-40, 40, 161)
-    np.testing.assert_allclose(xor_batch.unchecked_sigmoid(z), activations.sigmoid(z), rtol=1e-13,
+    np.testing.assert_allclose(xor.unchecked_sigmoid(z), activations.sigmoid(z), rtol=1e-13,
                                atol=1e-300)
 
 
@@ -129,7 +129,7 @@ def test_step_gradients_explains_bad_results():
 def test_batched_gradients_of_every_variant_match_numerical(hidden, kind):
     """dZ2 = (y-t) y(1-y) / N for the half squared error, (y-t)/N for BCE; tanh' = 1 - A1**2."""
     stack = params_of(6, 1.2, n_seeds=3)
-    grads, _ = xor_batch.stacked_gradients(stack, X, T, hidden, kind)
+    grads, _ = xor.stacked_gradients(stack, X, T, hidden, kind)
     for s in range(3):
         single = {k: v[s] for k, v in stack.items()}
         for name in xor.PARAMS:
@@ -140,7 +140,7 @@ def test_batched_gradients_of_every_variant_match_numerical(hidden, kind):
 
 def test_batched_gradients_equal_single_network_gradients():
     stack = params_of(7, n_seeds=4)
-    grads, batch_losses = xor_batch.batched_gradients(stack, X, T)
+    grads, batch_losses = xor.batched_gradients(stack, X, T)
     assert batch_losses.shape == (4,)
     for s in range(4):
         single, value = xor.gradients({k: v[s] for k, v in stack.items()}, X, T)
@@ -158,10 +158,10 @@ def test_batched_never_mixes_seeds(seed, n_seeds, scale, n):
     stack = xor.init_batch(rng, n_seeds, scale)
     Xn, tn = rng.uniform(-1, 2, (n, 2)), rng.integers(0, 2, (n, 1)).astype(float)
     with course.references_unlocked():
-        grads, _ = xor_batch.batched_gradients(stack, Xn, tn)
+        grads, _ = xor.batched_gradients(stack, Xn, tn)
         other = {k: v.copy() for k, v in stack.items()}
         other["W2"][0] += 1.0
-        changed, _ = xor_batch.batched_gradients(other, Xn, tn)
+        changed, _ = xor.batched_gradients(other, Xn, tn)
         for s in range(n_seeds):
             single, _ = xor.gradients({k: v[s] for k, v in stack.items()}, Xn, tn)
             np.testing.assert_allclose(grads["W1"][s], single["W1"], rtol=1e-10, atol=1e-14)
@@ -171,7 +171,7 @@ def test_batched_never_mixes_seeds(seed, n_seeds, scale, n):
 
 def test_train_batch_matches_the_single_network_loop():
     stack = params_of(8, n_seeds=3)
-    trained = xor_batch.train_batch(stack, X, T, 0.7, 150)
+    trained = xor.train_batch(stack, X, T, 0.7, 150)
     y_loop = xor_checks.loop_outputs(stack, X, T, 0.7, 150)
     np.testing.assert_allclose(xor.forward(trained, X)[1][:, :, 0], y_loop, rtol=1e-10)
     np.testing.assert_array_equal(stack["W1"], params_of(8, n_seeds=3)["W1"])  # not mutated
@@ -179,9 +179,9 @@ def test_train_batch_matches_the_single_network_loop():
 
 def test_train_batch_accepts_one_learning_rate_per_network():
     stack = params_of(9, n_seeds=2)
-    both = xor_batch.train_batch(stack, X, T, np.array([0.2, 3.0]), 50)
+    both = xor.train_batch(stack, X, T, np.array([0.2, 3.0]), 50)
     for s, lr in enumerate((0.2, 3.0)):
-        alone = xor_batch.train_batch({k: v[s:s + 1] for k, v in stack.items()}, X, T, lr, 50)
+        alone = xor.train_batch({k: v[s:s + 1] for k, v in stack.items()}, X, T, lr, 50)
         np.testing.assert_allclose(both["W1"][s], alone["W1"][0], rtol=1e-12)
 
 
@@ -200,11 +200,11 @@ def test_train_xor_seed_283_plateau_then_escape():
 
 
 def test_success_rate_agrees_with_the_loop_and_its_criterion():
-    rate, y_hat = xor_batch.success_rate(6, 0.5, 400, 1.0, np.random.default_rng(10))
+    rate, y_hat = xor.success_rate(6, 0.5, 400, 1.0, np.random.default_rng(10))
     start = xor.init_batch(np.random.default_rng(10), 6, 1.0)
     np.testing.assert_allclose(y_hat, xor_checks.loop_outputs(start, X, T, 0.5, 400), rtol=1e-10)
-    assert rate == np.mean(np.all(np.abs(y_hat - T.ravel()) < xor_batch.SUCCESS_TOL, axis=1))
-    rate_late, _ = xor_batch.success_rate(40, 0.5, 6000, 0.5, np.random.default_rng(1))
+    assert rate == np.mean(np.all(np.abs(y_hat - T.ravel()) < xor.SUCCESS_TOL, axis=1))
+    rate_late, _ = xor.success_rate(40, 0.5, 6000, 0.5, np.random.default_rng(1))
     assert 0.0 < rate_late < 1.0
 
 
@@ -213,10 +213,10 @@ def test_references_are_locked_in_notebook_6():
     course.start_notebook(6)  # the autouse fixture closes it again
     with pytest.raises(course.ReferenceLockedError, match="bplab.xor.xor_step"):
         xor.xor_step(params_of(0), X, T, 0.5)
-    with pytest.raises(course.ReferenceLockedError, match="bplab.xor_batch.stacked_gradients"):
-        xor_batch.stacked_gradients(params_of(0, n_seeds=2), X, T)
+    with pytest.raises(course.ReferenceLockedError, match="bplab.xor.stacked_gradients"):
+        xor.stacked_gradients(params_of(0, n_seeds=2), X, T)
     with pytest.raises(course.ReferenceLockedError, match="success_rate"):
-        xor_batch.success_rate(2, 0.5, 1, 0.5, np.random.default_rng(0))
+        xor.success_rate(2, 0.5, 1, 0.5, np.random.default_rng(0))
     xor.forward(params_of(0), X)  # not an exercise: stays available
 
 
@@ -235,8 +235,8 @@ def test_explorer_reuses_the_snapshots_the_notebook_just_computed(monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     explore_xor.trained_snapshots.cache_clear()
     calls = []
-    train_batch = xor_batch.train_batch
-    monkeypatch.setattr(xor_batch, "train_batch",
+    train_batch = xor.train_batch
+    monkeypatch.setattr(xor, "train_batch",
                         lambda *args: calls.append(1) or train_batch(*args))
     snap = explore_xor.snapshots(seed=3, lr=0.5, n_iterations=300, every=100)
     assert len(calls) == 3
@@ -336,7 +336,7 @@ def test_failed_runs_creep_down_while_their_weights_grow(monkeypatch):
 
 def test_weight_drift_records_the_start_and_each_block():
     stack = params_of(12, n_seeds=2)
-    record = xor_batch.weight_drift(stack, X, T, 0.5, 2, 7)
+    record = xor.weight_drift(stack, X, T, 0.5, 2, 7)
     assert record["steps"].tolist() == [0, 7, 14]
     np.testing.assert_allclose(record["losses"][0], xor.loss(stack, X, T), rtol=1e-14)
     size = np.sqrt(sum(np.sum(stack[k][0] ** 2) for k in xor.PARAMS))

@@ -1,12 +1,19 @@
 """Test the tests: every graded exercise must tell right answers from wrong ones.
 
-For one assignment, real ``nbgrader autograde`` grades a small synthetic class:
+For one assignment, the grading workers (:mod:`autograder.pipeline.worker`: nbgrader's own
+``Autograde`` in process, the visible tests in the student's kernel, every test in the
+independent check) grade a small synthetic class, exactly as a class is graded:
 
 * ``release``: the unmodified student notebook; must score 0 on every exercise;
 * ``solution``: the release with each answer cell filled from the source's solution;
   must score full marks on every exercise;
 * one student per *mutant*: the solution with one typical mistake planted; must lose
-  points on the exercises the mutant names.
+  points on the exercises the mutant names, and fail a *visible* test of each of them,
+  so that a student who makes that mistake is told before handing in.
+
+And for every student, the independent check must pass every cell whose visible tests
+pass in the kernel and that the check's full tests should pass: for the solution, every
+cell.
 
 Mutants are declared beside each source (see :mod:`autograder.authoring.mutants`).
 """
@@ -14,50 +21,51 @@ Mutants are declared beside each source (see :mod:`autograder.authoring.mutants`
 from __future__ import annotations
 
 import argparse
-import shutil
+import json
+import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from .. import SOURCE_DIR
-from ..gradebook import cell_scores, class_scores
-from ..nbgrader_cli import nbgrader
-from ..sandbox.verify import check_batch
-from .build import write_course
+from .. import exercise_of
+from ..pipeline.template import build
+from ..pipeline.worker import Graded, Task, Worker
 from .mutants import answers, fill_answers, load_mutants, mutate
-from .sourcefmt import parse
 
 __all__ = ["run_gate", "main"]
 
-def _check_agrees(course, name, students):
-    """Failures where the independent check fails a cell that nbgrader passed.
 
-    The grading pipeline withdraws such points, so for honest work, which every
-    synthetic student is, the check must pass everything nbgrader passes.
-    """
-    source = course / "source" / name / f"{name}.ipynb"
-    by_nbgrader = cell_scores(course, name)
-    submitted = {student: course / "submitted" / student / name / f"{name}.ipynb"
-                 for student in students}
-    checks = check_batch(source, list(submitted.values()))  # as the pipeline runs it
-    failures = []
-    for student, path in submitted.items():
-        check = checks[str(path)]
-        if check.problem:
-            failures.append(f"{student}: {check.problem}")
-            continue
-        for grade_id, (score, top) in sorted(by_nbgrader.get(student, {}).items()):
-            if score >= top and not check.passed(grade_id):
-                failures.append(f"{student}: nbgrader passes {grade_id} but the independent "
-                                f"check does not: {check.message(grade_id)}")
-    return failures
+def _exercise_scores(graded: Graded) -> dict[str, tuple[float, float]]:
+    """The score per exercise as the pipeline counts it: a cell's points when its visible
+    tests pass in the kernel and the independent check passes all of its tests."""
+    totals: dict[str, list[float]] = {}
+    for grade_id, top in graded.points.items():
+        entry = totals.setdefault(exercise_of(grade_id), [0.0, 0.0])
+        confirmed = graded.checks.get(grade_id, (None, ""))[0] is True
+        entry[0] += (graded.kernel or {}).get(grade_id, 0.0) if confirmed else 0.0
+        entry[1] += top
+    return {exercise: (got, most) for exercise, (got, most) in sorted(totals.items())}
 
 
-def run_gate(name: str, workdir: str | Path | None = None) -> dict[str, Any]:
+def _visibly_failing(graded: Graded) -> set[str]:
+    """Exercises with a test cell whose visible tests fail in the student's kernel."""
+    return {exercise_of(grade_id) for grade_id, top in graded.points.items()
+            if (graded.kernel or {}).get(grade_id, 0.0) < top}
+
+
+def _check_agrees(student: str, graded: Graded) -> list[str]:
+    """Failures where the independent check does not judge a cell the solution passes."""
+    if graded.check_problem:
+        return [f"{student}: {graded.check_problem}"]
+    return [f"{student}: the independent check does not pass {grade_id}: "
+            f"{graded.checks.get(grade_id, (None, 'no verdict'))[1]}"
+            for grade_id in sorted(graded.points)
+            if graded.checks.get(grade_id, (None, ""))[0] is not True]
+
+
+def run_gate(name: str) -> dict[str, Any]:
     """Grade the synthetic class of assignment ``name`` and judge every student.
 
     Returns
@@ -66,27 +74,32 @@ def run_gate(name: str, workdir: str | Path | None = None) -> dict[str, Any]:
         ``scores`` (student -> exercise -> (score, max)) and ``failures`` (plain-words
         list of every expectation that did not hold; empty when the gate passes).
     """
-    scratch = Path(workdir or tempfile.mkdtemp(prefix=f"gate-{name}-"))
-    course = scratch / "course"
-    write_course(course, [name])
-    nbgrader(course, "generate_assignment", name, "--force")
-    release_nb = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    template = build([name])
+    release_nb = nbformat.from_dict(template.releases[name])
     solutions = answers(name)
     mutants = load_mutants(name)
     students = {"release": release_nb, "solution": fill_answers(release_nb, solutions)}
     for mutant in mutants:
         students[f"mutant-{mutant['name']}"] = fill_answers(release_nb, mutate(solutions, mutant))
-    for student, nb in students.items():
-        folder = course / "submitted" / student / name
-        folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{name}.ipynb")
-    result = nbgrader(course, "autograde", name, "--force", check=False)
-    scores = class_scores(course, name)
-    failures = []
+    saved = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    worker = Worker(template)
+    graded: dict[str, Graded] = {}
+    try:
+        for student, nb in students.items():
+            data = json.dumps(nb).encode()
+            graded[student] = worker.grade(Task(name, student, data, "gate"))
+    finally:
+        worker.close()
+        if saved is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = saved
+    scores = {student: _exercise_scores(g) for student, g in graded.items()
+              if g.kernel is not None}
+    failures = [f"{student}: was not graded by nbgrader ({g.check_problem or 'kernel died'})"
+                for student, g in graded.items() if g.kernel is None]
     exercises = sorted({ex for per in scores.values() for ex in per})
-    for student in students:
-        if student not in scores:
-            failures.append(f"{student}: was not graded\n{result.stderr[-2000:]}")
     if "release" in scores:
         failures += [f"release scores {got} of {top} on {ex}; a blank answer must score 0"
                      for ex, (got, top) in scores["release"].items() if got != 0]
@@ -94,17 +107,20 @@ def run_gate(name: str, workdir: str | Path | None = None) -> dict[str, Any]:
         failures += [f"solution scores {got} of {top} on {ex}; it must score full marks"
                      for ex, (got, top) in scores["solution"].items() if got != top]
     for mutant in mutants:
-        per = scores.get(f"mutant-{mutant['name']}", {})
+        student = f"mutant-{mutant['name']}"
+        per = scores.get(student, {})
         for exercise in mutant["loses"]:
             if exercise not in exercises:
                 failures.append(f"mutant {mutant['name']}: no exercise {exercise!r}")
             elif exercise in per and per[exercise][0] >= per[exercise][1]:
                 failures.append(f"mutant {mutant['name']} keeps full marks on {exercise}: "
                                 "the tests do not catch this mistake")
-    failures += _check_agrees(course, name, students)
-    if workdir is None and not failures:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return {"scores": scores, "failures": failures, "course_root": str(course)}
+            elif student in graded and exercise not in _visibly_failing(graded[student]):
+                failures.append(f"mutant {mutant['name']} passes every visible test of "
+                                f"{exercise}: only the hidden tests catch this mistake")
+    if "solution" in graded:
+        failures += _check_agrees("solution", graded["solution"])
+    return {"scores": scores, "failures": failures}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,7 +137,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("FAIL", failure)
         if outcome["failures"]:
             status = 1
-            print("kept for inspection:", outcome["course_root"])
     return status
 
 

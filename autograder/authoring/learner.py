@@ -5,16 +5,15 @@ folders of ``source/``) and the notebooks' headers, the build adds:
 
 * to every notebook, a navigation line (course map, previous, next) under its title and
   at its end (:func:`with_navigation`);
-* to every graded test cell, a first and a last line that record the check's outcome in
-  the learner's progress file (:func:`with_progress`; see :mod:`bplab.progress`), added
-  before nbgrader sees the cell, so that nbgrader's checksum covers them;
 * to the start page, the course map table in place of :data:`MAP_MARKER`.
+
+Test cells are left as written: they hold only their checks. Their outcomes reach the
+learner's progress file through the cell ids that :func:`.sourcefmt.to_notebook` gives
+them, their grade ids, which ``bp.start_notebook`` watches (:mod:`bplab.progress`).
 """
 
 from __future__ import annotations
 
-import ast
-import json
 import re
 from collections.abc import Iterable
 
@@ -22,8 +21,8 @@ from .. import REPO_ROOT, SOURCE_DIR, START, notebooks
 from .coursemap import Header, header, map_table, navigation, readme_table
 from .sourcefmt import Cell, parse
 
-__all__ = ["MAP_MARKER", "source_cells", "headers", "with_progress", "with_navigation",
-           "course_cells", "readme_map"]
+__all__ = ["MAP_MARKER", "source_cells", "headers", "with_navigation", "course_cells",
+           "readme_map"]
 
 MAP_MARKER = "<!-- course-map -->"  # the start page's placeholder for the course map table
 _FIRST_HEADING = re.compile(r"^# .*$", re.MULTILINE)
@@ -44,38 +43,18 @@ def headers(names: Iterable[str] | None = None) -> list[Header]:
     return found
 
 
-def with_progress(source: str, notebook: str, grade_id: str | None) -> str:
-    """A test cell that records its outcome: a failure first, a pass at its end.
-
-    The first line goes after the cell's docstring (its title in feedback); the last line
-    runs only when every assertion above it passed. Both do nothing under nbgrader.
-
-    Examples
-    --------
-    >>> print(with_progress("'''f works.'''\\nassert f(1) == 1", "01_x", "f__one"))
-    '''f works.'''
-    bp.progress.checking("01_x", "f__one")
-    assert f(1) == 1
-    bp.progress.passed("01_x", "f__one")
-    """
-    lines = source.rstrip("\n").splitlines()
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        body = []
-    opens_with_docstring = (body and isinstance(body[0], ast.Expr)
-                            and isinstance(body[0].value, ast.Constant)
-                            and isinstance(body[0].value.value, str))
-    at = body[0].end_lineno if opens_with_docstring else 0
-    call = f"({json.dumps(notebook)}, {json.dumps(grade_id)})"
-    return "\n".join(lines[:at] + [f"bp.progress.checking{call}"] + lines[at:]
-                     + [f"bp.progress.passed{call}"])
-
-
 def with_navigation(cells: list[Cell], line: str) -> list[Cell]:
     """Put ``line`` under the first heading of the first markdown cell, and at the end.
 
     The end is the last markdown cell (after a rule), when it is not the first one.
+
+    Examples
+    --------
+    >>> cells = with_navigation([Cell("markdown", "# Title\\n\\nText."), Cell("code", "x = 1"),
+    ...                          Cell("markdown", "The end.")], "[Map](map.ipynb)")
+    >>> [cell.source for cell in cells]  # doctest: +NORMALIZE_WHITESPACE
+    ['# Title\\n\\n[Map](map.ipynb)\\n\\nText.', 'x = 1',
+     'The end.\\n\\n---\\n\\n[Map](map.ipynb)']
     """
     markdown = [c for c in cells if c.kind == "markdown"]
     if not line or not markdown:
@@ -96,9 +75,7 @@ def course_cells(name: str, course: list[Header] | None = None) -> list[Cell]:
     course = course or headers()
     cells = with_navigation(source_cells(name), navigation(course, name, START))
     for cell in cells:
-        if cell.kind == "tests":
-            cell.source = with_progress(cell.source, name, cell.grade_id)
-        elif cell.kind == "markdown" and MAP_MARKER in cell.source:
+        if cell.kind == "markdown" and MAP_MARKER in cell.source:
             cell.source = cell.source.replace(MAP_MARKER, map_table(
                 [h for h in course if h.name != START]))
     return cells

@@ -25,7 +25,9 @@ jupytext reads the cells; this module maps them to nbgrader's metadata. The word
 ``points``); ``timing`` is a plain code cell whose output measures the machine it runs on
 (the build keeps its source and leaves its output out of the committed solution);
 ``[markdown] readonly`` is locked markdown. Test ids are
-``<exercise>__<check>``: the part before the double underscore names the exercise.
+``<exercise>__<check>``: the part before the double underscore names the exercise, and
+no other cell's id holds a double underscore, so a cell id says whether it is a test cell
+(the learner's progress is recorded by cell id, see :mod:`bplab.progress`).
 Comment lines before the first cell describe the file and are not part of the notebook.
 """
 
@@ -83,6 +85,9 @@ def _cell(nb_cell, line, path):
         attrs["timing"] = True
     if role in ("solution", "tests") and "id" not in attrs:
         raise ValueError(f"{where}: a {role} cell needs id=\"...\"")
+    if (role == "tests") != ("__" in attrs.get("id", "")):
+        raise ValueError(f"{where}: a tests cell's id is <exercise>__<check>, and only a tests "
+                         f"cell's id holds a double underscore; got {attrs.get('id')!r}")
     if role == "tests" and "points" not in attrs:
         raise ValueError(f"{where}: a tests cell needs points=...")
     plain = role in ("", "readonly", "timing")

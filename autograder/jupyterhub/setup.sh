@@ -25,8 +25,9 @@
 #
 # What it does, in order: installs the system packages that are missing (bubblewrap,
 # python3-venv, and Node.js with configurable-http-proxy when that is not on PATH);
-# installs the course into the environment (requirements.txt, the hub's requirements.txt
-# beside this script, then `pip install --no-deps -e CLONE`, which puts the `backprop-lab`
+# installs the course into the environment (requirements-grading.txt, which includes
+# requirements.txt, the hub's requirements.txt beside this script, then
+# `pip install --no-deps -e CLONE`, which puts the `backprop-lab`
 # command there); writes the students' nbgrader configuration; creates the exchange folder;
 # creates the groups backprop-lab (students) and formgrade-backprop-lab (graders) and the
 # grading account grader-backprop-lab with its own nbgrader configuration; switches the
@@ -105,14 +106,14 @@ fi
 PY="$ENV_DIR/bin/python"
 # What was installed, from which clone: pip runs again only when this changes.
 STAMP="$ENV_DIR/.backprop-lab-installed"
-wanted="$(cat "$CLONE/requirements.txt" "$HERE/requirements.txt" "$CLONE/pyproject.toml" \
+wanted="$(cat "$CLONE"/requirements*.txt "$HERE/requirements.txt" "$CLONE/pyproject.toml" \
           | sha256sum | cut -d' ' -f1) $CLONE"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$wanted" ] && [ -x "$ENV_DIR/bin/backprop-lab" ]; then
     say "the course from $CLONE is installed in $ENV_DIR, its requirements unchanged"
 else
     say "installing the course's requirements, the hub and the course from $CLONE into $ENV_DIR"
     "$PY" -m pip install --quiet --disable-pip-version-check \
-        -r "$CLONE/requirements.txt" -r "$HERE/requirements.txt"
+        -r "$CLONE/requirements-grading.txt" -r "$HERE/requirements.txt"
     "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e "$CLONE"
     chmod -R go+rX "$ENV_DIR"
     echo "$wanted" > "$STAMP"

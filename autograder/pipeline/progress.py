@@ -10,9 +10,15 @@ __all__ = ["Progress", "format_duration"]
 
 
 def format_duration(seconds: float) -> str:
-    """``75`` -> ``"1 min 15 s"``; ``8`` -> ``"8 s"``."""
+    """``75`` -> ``"1 min 15 s"``; ``8`` -> ``"8 s"``; ``7500`` -> ``"2 h 5 min"``."""
     seconds = int(round(seconds))
-    minutes, seconds = divmod(seconds, 60)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 

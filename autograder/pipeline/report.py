@@ -21,6 +21,7 @@ from bplab.checks.kinds import plain_words
 
 from .. import exercise_of
 from .plagiarism import Flag
+from .progress import format_duration
 from .results import Status, SubmissionResult
 from .submissions import Problem
 
@@ -60,15 +61,18 @@ def write_grades(path: str | Path, results: Iterable[SubmissionResult]) -> None:
         if result.status is not Status.GRADED:
             row["status"] = (row.get("status", "") + f" {result.assignment}: "
                              f"{result.status}").strip()
+        if result.seconds_late > 0:
+            row["late"] = (row.get("late", "") + f" {result.assignment}: "
+                           f"{format_duration(result.seconds_late)} late").strip()
     columns = sorted(columns, key=lambda c: (c.split("/")[0], c.endswith("/total")))
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", *columns, "total", "status"])
+        writer.writerow(["student", *columns, "total", "status", "late"])
         for student in sorted(rows):
             row = rows[student]
             total = sum(float(row[c]) for c in columns if c.endswith("/total") and c in row)
             writer.writerow([student, *(row.get(c, "") for c in columns), f"{total:g}",
-                             row.get("status", "graded")])
+                             row.get("status", "graded"), row.get("late", "")])
 
 
 def mistakes(results: Iterable[SubmissionResult]) -> dict[tuple[str, str], Counter]:
@@ -159,6 +163,13 @@ def _attention(results: Sequence[SubmissionResult], problems: Sequence[Problem],
             parts += [f"<li>{html.escape(r.student)} / {html.escape(r.assignment)}: "
                       f"{html.escape(r.note)}</li>" for r in group]
             parts.append("</ul>")
+    late = [r for r in results if r.seconds_late > 0]
+    if late:
+        parts.append(f"<h3>Handed in late ({len(late)})</h3><ul>")
+        parts += [f"<li>{html.escape(r.student)} / {html.escape(r.assignment)}: "
+                  f"{html.escape(format_duration(r.seconds_late))} after the due date</li>"
+                  for r in late]
+        parts.append("</ul>")
     if flags:
         parts.append(f"<h3>Possible plagiarism ({len(flags)})</h3><p>Answers compared after "
                      "renaming every name and dropping comments, spacing and docstrings; "
@@ -203,11 +214,13 @@ def write_outputs(out: str | Path, results: Sequence[SubmissionResult],
     for name, png in (_plots(results) if results else []):
         parts.append(f"<h2>{html.escape(name)}</h2><img alt='plots for {html.escape(name)}' "
                      f"src='data:image/png;base64,{png}'>")
-    parts.append("<h2>Mistakes diagnosed most often</h2><table><tr><th>assignment</th>"
-                 "<th>exercise</th><th>mistakes (count)</th></tr>")
-    for (name, exercise), counter in sorted(mistakes(results).items()):
-        listed = ", ".join(f"{plain_words(kind)} ({n})" for kind, n in counter.most_common())
-        parts.append(f"<tr><td>{html.escape(name)}</td><td>{html.escape(exercise)}</td>"
-                     f"<td>{html.escape(listed)}</td></tr>")
-    parts.append("</table>")
+    found = mistakes(results)
+    if found:  # a panel with nothing to show is left out
+        parts.append("<h2>Mistakes diagnosed most often</h2><table><tr><th>assignment</th>"
+                     "<th>exercise</th><th>mistakes (count)</th></tr>")
+        for (name, exercise), counter in sorted(found.items()):
+            listed = ", ".join(f"{plain_words(kind)} ({n})" for kind, n in counter.most_common())
+            parts.append(f"<tr><td>{html.escape(name)}</td><td>{html.escape(exercise)}</td>"
+                         f"<td>{html.escape(listed)}</td></tr>")
+        parts.append("</table>")
     (out / "report.html").write_text("\n".join(parts))

@@ -28,7 +28,7 @@ __all__ = ["Status", "CellResult", "SubmissionResult", "result_path", "write_res
 class Status(str, Enum):
     """How a submission was graded."""
 
-    GRADED = "graded"  # nbgrader graded it and the independent check finished
+    GRADED = "graded"  # nbgrader graded it and the independent check judged every cell
     CHECKED_ONLY = "checked-only"  # nbgrader lost it; scored by the independent check alone
     NEEDS_REVIEW = "needs-review"  # a score that the instructor should look at first
 
@@ -42,7 +42,8 @@ class CellResult:
 
     ``score`` counts; ``kernel_score`` is what nbgrader gave in the student's kernel
     (None if nbgrader did not grade the notebook), so ``kernel_score - score`` is what
-    the independent check withdrew; ``checked`` is its verdict (None: it did not finish).
+    the independent check withdrew; ``checked`` is its verdict (None: it reached none,
+    and then the cell scores 0).
     """
 
     score: float
@@ -72,6 +73,8 @@ class SubmissionResult:
     sandboxed: bool = True
     log: str = ""
     warnings: list[str] = field(default_factory=list)
+    timestamp: str | None = None  # when it was handed in (nbgrader's timestamp.txt)
+    seconds_late: float = 0.0  # after the assignment's due date in the gradebook
 
     @property
     def score(self) -> float:
@@ -104,7 +107,8 @@ class SubmissionResult:
                    status=Status(data["status"]), note=data.get("note", ""),
                    fingerprint=data.get("fingerprint", ""), seconds=data.get("seconds", 0.0),
                    cells=cells, sandboxed=data.get("sandboxed", True), log=data.get("log", ""),
-                   warnings=list(data.get("warnings", [])))
+                   warnings=list(data.get("warnings", [])), timestamp=data.get("timestamp"),
+                   seconds_late=float(data.get("seconds_late", 0.0)))
 
 
 def result_path(out: str | Path, assignment: str, student: str) -> Path:

@@ -1,37 +1,52 @@
-"""Find a class's submissions in a folder or a zip, and say clearly what cannot be graded.
+"""Find a class's submissions in a folder, trusting nothing in it.
 
 Accepted layouts, one folder per student (the folder's name is the student's id)::
 
     SUBMISSIONS/<student>/<assignment>.ipynb
     SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb      (nbgrader's own layout)
 
-A zip of either layout is unpacked first. Anything else (a file that is not a notebook, a
-notebook with a name that is no assignment, corrupt JSON, an unsafe student id) becomes a
-:class:`Problem` and is skipped; it never stops the others.
+nbgrader's ``submitted/`` folder (after ``nbgrader collect``) is the second layout, with
+nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` beside each notebook: they are
+read (when they are what nbgrader writes) and kept with the submission.
+
+The folder is hostile: a symbolic link anywhere is refused and never followed, only
+regular files are read, each at most :data:`MAX_NOTEBOOK` bytes, and each is read once,
+here, so what is graded is what was checked. Anything that cannot be graded becomes a
+:class:`Problem` and is skipped; it never stops the others, and no problem quotes a file's
+contents.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
-import zipfile
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
+__all__ = ["Submission", "Problem", "collect", "read_regular", "MAX_NOTEBOOK"]
 
-__all__ = ["Submission", "Problem", "unpack", "collect"]
+MAX_NOTEBOOK = 32 << 20
+"""The largest notebook graded, in bytes (a notebook with many pictures is a few MB)."""
 
 _STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+_SECRET = re.compile(r"^[0-9a-f]{8,128}$")
+_TIMESTAMP = re.compile(r"^[0-9A-Za-z :.+\-/]{8,64}$")  # then parsed as nbgrader does
+_NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 @dataclass(frozen=True)
 class Submission:
-    """One student's notebook for one assignment."""
+    """One student's notebook for one assignment, as read from the folder."""
 
     student: str
     assignment: str
-    path: Path
+    path: Path  # where it was found (for messages; never read again)
+    data: bytes
+    timestamp: str | None = None
+    secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,32 +57,101 @@ class Problem:
     reason: str
 
 
-def unpack(archive: str | Path, destination: str | Path) -> Path:
-    """Unpack a zip of submissions into ``destination``, refusing paths that escape it."""
-    destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(archive) as bundle:
-        for member in bundle.namelist():
-            target = (destination / member).resolve()
-            if not target.is_relative_to(destination.resolve()):
-                raise ValueError(f"{archive}: member {member!r} would be written outside the folder")
-        bundle.extractall(destination)
-    entries = [p for p in destination.iterdir() if not p.name.startswith(("__MACOSX", "."))]
-    # A zip of the folder itself holds one top folder of student folders.
-    if len(entries) == 1 and entries[0].is_dir() and all(p.is_dir() for p in entries[0].iterdir()):
-        return entries[0]
-    return destination
+class _Refused(Exception):
+    """A file that is not read; the message says why, without its contents."""
 
 
-def _notebook_problem(path):
+def read_regular(path: Path, limit: int = MAX_NOTEBOOK) -> bytes:
+    """The bytes of ``path``, which must be a regular file (never a link) of ``limit`` bytes
+    at most.
+
+    Raises
+    ------
+    _Refused
+        Otherwise, with the reason in words.
+    """
     try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:  # any parse or schema failure is the submission's problem
-        return f"not a readable notebook ({type(error).__name__}: {str(error)[:120]})"
-    if not nb.cells:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if os.path.islink(path):
+            raise _Refused("a symbolic link; refused, never followed") from None
+        raise _Refused(f"cannot be read ({error.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("not a regular file; refused")
+        if info.st_size > limit:
+            raise _Refused(f"{info.st_size} bytes, over the limit of {limit} bytes")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise _Refused(f"over the limit of {limit} bytes")
+        return data
+    finally:
+        os.close(fd)
+
+
+def _notebook_problem(data: bytes) -> str | None:
+    """Why ``data`` is no notebook to grade, in words that quote none of it; None if it is."""
+    try:
+        nb = json.loads(data)
+    except UnicodeDecodeError:
+        return "not a readable notebook (it is not text)"
+    except json.JSONDecodeError as error:
+        return f"not a readable notebook (invalid JSON at line {error.lineno}, column {error.colno})"
+    except RecursionError:
+        return "not a readable notebook (nested too deeply)"
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return "not a notebook (JSON without a list of cells)"
+    import nbformat
+
+    try:
+        nbformat.validate(nbformat.from_dict(nb))
+    except Exception as error:  # the schema's message may quote the file: name the type only
+        return f"not a valid notebook ({type(error).__name__})"
+    if not nb["cells"]:
         return "the notebook has no cells"
     return None
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    with os.scandir(folder) as found:
+        return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _walk(folder: Path, where: str, problems: list[Problem]) -> list[tuple[Path, str]]:
+    """Every regular file below ``folder`` (as path, shown name); links become problems."""
+    files = []
+    for entry in _entries(folder):
+        shown = f"{where}/{entry.name}"
+        if entry.is_symlink():
+            problems.append(Problem(shown, "a symbolic link; refused, never followed"))
+        elif entry.is_dir(follow_symlinks=False):
+            if entry.name != ".ipynb_checkpoints":
+                files += _walk(Path(entry.path), shown, problems)
+        elif entry.is_file(follow_symlinks=False):
+            files.append((Path(entry.path), shown))
+        else:
+            problems.append(Problem(shown, "not a regular file; refused"))
+    return files
+
+
+def _nbgrader_file(path: Path, pattern: re.Pattern[str]) -> str | None:
+    """The text of one of nbgrader's own files, if it is what nbgrader writes; else None."""
+    try:
+        text = read_regular(path, 4096).decode("ascii").strip()
+    except (_Refused, UnicodeDecodeError):
+        return None
+    if not pattern.match(text):
+        return None
+    if pattern is _TIMESTAMP:
+        from nbgrader.utils import parse_utc
+
+        try:
+            parse_utc(text)
+        except (ValueError, OverflowError):
+            return None
+    return text
 
 
 def collect(folder: str | Path,
@@ -89,39 +173,53 @@ def collect(folder: str | Path,
     """
     folder = Path(folder)
     known = set(assignments)
-    found, problems = {}, []
-    for student_dir in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-        where = student_dir.name
-        if not student_dir.is_dir():
+    found: dict[tuple[str, str], Submission] = {}
+    problems: list[Problem] = []
+    for entry in _entries(folder):
+        where = entry.name
+        if entry.is_symlink():
+            problems.append(Problem(where, "a symbolic link; refused, never followed"))
+            continue
+        if not entry.is_dir(follow_symlinks=False):
             problems.append(Problem(where, "expected a folder per student; found a file"))
             continue
-        if not _STUDENT_ID.match(student_dir.name):
+        if not _STUDENT_ID.match(entry.name):
             problems.append(Problem(where, "the folder name is not a usable student id "
                                            "(letters, digits, _ . @ - only)"))
             continue
-        files = sorted(p for p in student_dir.rglob("*") if p.is_file()
-                       and ".ipynb_checkpoints" not in p.parts)
-        notebooks = [p for p in files if p.suffix == ".ipynb"]
-        for other in (p for p in files if p.suffix != ".ipynb"):
-            problems.append(Problem(f"{where}/{other.relative_to(student_dir)}",
-                                    "not a notebook; ignored (files beside a notebook are not "
-                                    "used in grading)"))
+        files = _walk(Path(entry.path), where, problems)
+        notebooks = [(p, shown) for p, shown in files if p.suffix == ".ipynb"]
+        for path, shown in files:
+            if path.suffix != ".ipynb" and not (path.name in _NBGRADER_FILES
+                                                and path.parent.name in known):
+                problems.append(Problem(shown, "not a notebook; ignored (files beside a "
+                                               "notebook are not used in grading)"))
         if not notebooks:
             problems.append(Problem(where, "no notebook found"))
-        for path in notebooks:
-            relative = f"{where}/{path.relative_to(student_dir)}"
+        for path, shown in notebooks:
             if path.stem not in known:
-                problems.append(Problem(relative, "the file name is no assignment of this course "
+                problems.append(Problem(shown, "the file name is no assignment of this course "
                                         f"(expected one of: {', '.join(sorted(known))})"))
                 continue
-            reason = _notebook_problem(path)
-            if reason:
-                problems.append(Problem(relative, reason))
+            try:
+                data = read_regular(path)
+            except _Refused as refused:
+                problems.append(Problem(shown, str(refused)))
                 continue
-            key = (path.stem, student_dir.name)
+            reason = _notebook_problem(data)
+            if reason:
+                problems.append(Problem(shown, reason))
+                continue
+            key = (path.stem, entry.name)
             if key in found:
-                problems.append(Problem(relative, "a second copy of the same assignment; "
+                problems.append(Problem(shown, "a second copy of the same assignment; "
                                         f"graded {found[key].path.relative_to(folder)} instead"))
                 continue
-            found[key] = Submission(student_dir.name, path.stem, path)
+            nbgrader_layout = path.parent.name == path.stem
+            found[key] = Submission(
+                entry.name, path.stem, path, data,
+                timestamp=(_nbgrader_file(path.parent / "timestamp.txt", _TIMESTAMP)
+                           if nbgrader_layout else None),
+                secret=(_nbgrader_file(path.parent / "submission_secret.txt", _SECRET)
+                        if nbgrader_layout else None))
     return [found[key] for key in sorted(found)], problems

@@ -1,33 +1,57 @@
-"""The template course every batch copies: built once, checked before every use.
+"""The template course of a grading run: built once, in this process, kept in memory.
 
-The template holds the course's configuration, the source notebooks (hidden tests
-included), their release and the gradebook that every batch starts from. It is built
-from ``source/`` and reused by later runs, but only while its *contents* are what they
-were built as: :func:`prepare` fingerprints the repository's sources it is built from
-and every file of the template itself, and rebuilds it when either changed.
+Every worker grades from the same template: for each assignment the instructor's source
+notebook (solutions and hidden tests), its student release, and a gradebook in which
+nbgrader's ``generate_assignment`` defined them all. :func:`build` makes it from
+``source/`` in a scratch folder that is removed at once, with nbgrader's converter run in
+this process (:mod:`autograder.converters`); what workers receive is the
+:class:`Template` itself, plain data, so no file of it lies where anything could change it
+between two submissions. :func:`source_hash` fingerprints what a template is built from,
+so that a result graded from other tests is graded again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import CONFIG_FILE, SOURCE_DIR
 from ..authoring.build import write_course
-from ..nbgrader_cli import nbgrader
+from ..converters import course_config, generate_assignment
+from ..settings import DEFAULT_LIMITS
 
-__all__ = ["TemplateChanged", "source_hash", "contents_hash", "prepare", "check"]
+__all__ = ["Template", "TemplateError", "source_hash", "build"]
 
 log = logging.getLogger(__name__)
-_STAMP = "READY"
 
 
-class TemplateChanged(RuntimeError):
-    """The template course no longer holds what it was built as."""
+class TemplateError(RuntimeError):
+    """nbgrader could not generate an assignment of the template."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """What every submission of a run is graded from (see the module docstring)."""
+
+    names: tuple[str, ...]
+    sources: dict[str, dict[str, Any]]  # assignment -> source notebook (hidden tests kept)
+    releases: dict[str, dict[str, Any]]  # assignment -> student release
+    gradebook: bytes  # SQLite file defining every assignment, no students
+    fingerprints: dict[str, str] = field(default_factory=dict)  # assignment -> tests' hash
+
+    @property
+    def key(self) -> str:
+        """One fingerprint for the whole template (workers keep one scratch root per key)."""
+        return hashlib.sha256(" ".join(f"{n}:{self.fingerprints[n]}" for n in self.names)
+                              .encode()).hexdigest()[:16]
 
 
 def source_hash(names: Iterable[str]) -> str:
@@ -39,63 +63,34 @@ def source_hash(names: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def contents_hash(template: str | Path) -> str:
-    """Fingerprint of every file of the template (names and bytes), the stamp left out."""
-    template = Path(template)
-    digest = hashlib.sha256()
-    for path in sorted(p for p in template.rglob("*") if p.is_file() and p.name != _STAMP):
-        digest.update(str(path.relative_to(template)).encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def build(names: Iterable[str]) -> Template:
+    """Build the template of assignments ``names`` (see the module docstring).
 
-
-def _stamp(template: Path) -> tuple[str, str]:
-    try:
-        built_from, contents = (template / _STAMP).read_text().split()
-        return built_from, contents
-    except (OSError, ValueError):
-        return "", ""
-
-
-def check(template: str | Path, names: Iterable[str]) -> None:
-    """Raise :class:`TemplateChanged` unless the template is exactly as it was built."""
-    template = Path(template)
-    built_from, contents = _stamp(template)
-    if built_from != source_hash(names) or contents != contents_hash(template):
-        raise TemplateChanged(f"the template course {template} changed since it was built")
-
-
-def prepare(out: str | Path, names: Iterable[str],
-            while_building: Callable[[], None] | None = None) -> Path:
-    """Build the template course under ``out``, or reuse it if it is exactly as built.
-
-    ``while_building()``, if given, is called once the source notebooks are written and
-    before nbgrader generates the release and the gradebook (seconds, mostly nbgrader's
-    imports), so that work that needs only the sources can start meanwhile.
-
-    Returns
-    -------
-    Path
-        ``out/template``: ``nbgrader_config.py``, ``gradebook.db``, ``source/`` and
-        ``release/`` for every assignment in ``names``.
+    Raises
+    ------
+    TemplateError
+        If nbgrader cannot generate one of them (its log says why); nothing is reused.
     """
-    names = sorted(names)
-    template = Path(out) / "template"
-    try:
-        check(template, names)
-        log.info("reusing the template course %s", template)
-        return template
-    except TemplateChanged:
-        if template.exists():
-            log.info("rebuilding the template course: its sources or its contents changed")
+    names = tuple(sorted(set(names)))
     began = time.monotonic()
-    shutil.rmtree(template, ignore_errors=True)
-    write_course(template, names)
-    if while_building is not None:
-        while_building()
-    for name in names:
-        nbgrader(template, "generate_assignment", name, "--force")
-    (template / _STAMP).write_text(f"{source_hash(names)} {contents_hash(template)}\n")
-    log.info("built the template course %s for %s in %.1f s", template, ", ".join(names),
-             time.monotonic() - began)
+    root = Path(tempfile.mkdtemp(prefix="bplab-template-"))
+    try:
+        write_course(root, list(names))
+        config = course_config(root, DEFAULT_LIMITS)
+        for name in names:
+            if not generate_assignment(config, name):
+                raise TemplateError(f"nbgrader could not generate the assignment {name}")
+        template = Template(
+            names=names,
+            sources={n: _read(root / "source" / n / f"{n}.ipynb") for n in names},
+            releases={n: _read(root / "release" / n / f"{n}.ipynb") for n in names},
+            gradebook=(root / "gradebook.db").read_bytes(),
+            fingerprints={n: source_hash([n]) for n in names})
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    log.info("built the template of %s in %.1f s", ", ".join(names), time.monotonic() - began)
     return template
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())

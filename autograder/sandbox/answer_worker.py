@@ -1,8 +1,9 @@
 """The answer process: runs a student's cells and answers calls, nothing else.
 
-Started by :mod:`autograder.sandbox.verify`, inside a sandbox with its memory limit, with its
+Started by :mod:`autograder.sandbox.answers`, inside a sandbox with its memory limit, with its
 protocol on the two file descriptors given as arguments (in, out); the student's prints go
-to /dev/null. Whatever the student's code does in here
+to /dev/null. It imports what notebooks import first, then says it is ready, so that no
+cell's time limit pays for the start of Python. Whatever the student's code does in here
 (patch NumPy, patch bplab, unlock references) changes only the answers it gives: the
 verdict is reached in the verifier, where no student code runs.
 """
@@ -43,10 +44,29 @@ def _pack_names(channel, namespace, names):
     return {"__dict__": packed}
 
 
+# Imported before the first cell, outside its time limit: every notebook's first cell
+# imports them, and their seconds are the sandbox's, not the student's.
+WARM = ("numpy", "matplotlib.pyplot", "bplab", "IPython.core.inputtransformer2",
+        "IPython.display")
+
+
+def _warm_up() -> None:
+    import importlib
+
+    for name in WARM:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
 def main() -> None:
     die_with_parent()  # the sandbox's --die-with-parent does the same; this covers --no-sandbox
-    incoming = io.open(int(sys.argv[1]), "rb", buffering=0)
-    outgoing = io.open(int(sys.argv[2]), "wb", buffering=0)
+    serve(int(sys.argv[1]), int(sys.argv[2]))
+
+
+def serve(incoming_fd: int, outgoing_fd: int) -> None:
+    """Answer the verifier's requests on two pipes until it closes them."""
+    incoming = io.open(incoming_fd, "rb", buffering=0)
+    outgoing = io.open(outgoing_fd, "wb", buffering=0)
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
@@ -54,6 +74,8 @@ def main() -> None:
     sys.stderr = open(2, "w", closefd=False)
     channel = Channel(incoming, outgoing)
     namespace = {"__name__": "__main__", "get_ipython": _Silent}
+    _warm_up()
+    send(outgoing, {"op": "ready"})
     while True:
         try:
             message = receive(incoming)
@@ -63,6 +85,7 @@ def main() -> None:
         if op == "call":
             channel.answer_call(message)
             continue
+        ident = message.get("id")
         try:
             if op == "exec":
                 with warnings.catch_warnings():
@@ -73,11 +96,14 @@ def main() -> None:
                 value = _pack_names(channel, namespace, message["names"])
             else:
                 raise ValueError(f"unknown request {op!r}")
-            reply = {"op": "result", "value": value if op == "get" else channel.pack(value)}
+            reply = {"op": "result", "id": ident,
+                     "value": value if op == "get" else channel.pack(value)}
         except (KeyboardInterrupt, SystemExit) as error:
-            reply = {"op": "error", "type": type(error).__name__, "message": str(error)}
+            reply = {"op": "error", "id": ident, "type": type(error).__name__,
+                     "message": str(error)}
         except BaseException as error:  # the student's error, reported as an answer
-            reply = {"op": "error", "type": type(error).__name__, "message": str(error)[:2000]}
+            reply = {"op": "error", "id": ident, "type": type(error).__name__,
+                     "message": str(error)[:2000]}
         send(outgoing, reply)
 
 

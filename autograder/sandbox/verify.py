@@ -28,41 +28,38 @@ import contextlib
 import io
 import json
 import logging
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import REPO_ROOT, exercise_of
-from ..lifetime import PARENT_VARIABLE, die_with_parent
+from .. import exercise_of
+from ..lifetime import die_with_parent
 from ..settings import DEFAULT_LIMITS, Limits
 from . import bwrap
-from .channel import Channel
 from .references import build_package, notebook_number
-from .wire import WireError
+from .answers import AnswerProcess, Compromised
+from .wire import MessageTooLarge
 
-__all__ = ["CellCheck", "CheckOutcome", "defined_names", "AnswerProcess", "verify",
-           "check_in_subprocess", "check_batch"]
+__all__ = ["CellCheck", "CheckOutcome", "defined_names", "AnswerProcess", "verify", "main"]
 
 log = logging.getLogger(__name__)
 
-# What the answer process imports of the grader: the sandbox package and what it imports.
-_WORKER_FILES = ("autograder/__init__.py", "autograder/lifetime.py", "autograder/settings.py",
-                 "autograder/sandbox")
 
 
 @dataclass(frozen=True)
 class CellCheck:
-    """The independent check's verdict on one test cell."""
+    """The independent check's verdict on one test cell.
 
-    passed: bool
+    ``passed`` is True or False for a verdict, and None where the check could not reach
+    one (the answer process broke the protocol, the check crashed or ran out of time):
+    such a cell is never counted as passed.
+    """
+
+    passed: bool | None
     message: str = ""
 
 
@@ -74,10 +71,11 @@ class CheckOutcome:
     problem: str | None = None
 
     def passed(self, grade_id: str) -> bool | None:
-        """True or False for a checked cell; None if the check did not finish."""
+        """True or False for a checked cell; None where the check reached no verdict."""
         if self.cells is None:
             return None
-        return self.cells.get(grade_id, CellCheck(False, "no result")).passed
+        return self.cells.get(grade_id, CellCheck(None, "the check did not reach this cell")
+                              ).passed
 
     def message(self, grade_id: str) -> str:
         if self.cells is None:
@@ -90,7 +88,8 @@ class CheckOutcome:
         cells = data.get("cells")
         if not isinstance(cells, dict):
             return cls(None, str(data.get("problem") or "the independent check gave no result"))
-        return cls({str(k): CellCheck(bool(v.get("passed")), str(v.get("message", "")))
+        verdicts = {True: True, False: False}
+        return cls({str(k): CellCheck(verdicts.get(v.get("passed")), str(v.get("message", "")))
                     for k, v in cells.items() if isinstance(v, dict)})
 
 
@@ -111,162 +110,6 @@ def defined_names(source: str) -> list[str]:
             for target in targets:
                 names += [leaf.id for leaf in ast.walk(target) if isinstance(leaf, ast.Name)]
     return list(dict.fromkeys(names))
-
-
-def _kill(process: subprocess.Popen | None) -> None:
-    if process is not None and process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 9)
-        process.wait()
-
-
-class _Deadline:
-    """A timer that kills one given process; each has its own ``expired`` flag."""
-
-    def __init__(self, process: subprocess.Popen | None, seconds: float) -> None:
-        self.expired = False
-        self._timer = threading.Timer(seconds, self._expire, args=(process,))
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _expire(self, process: subprocess.Popen | None) -> None:
-        self.expired = True
-        _kill(process)
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-class AnswerProcess:
-    """The student's cells in a sandboxed child process, replayed on demand after it ends.
-
-    Parameters
-    ----------
-    cells : list of str
-        The submission's code cells, test cells left out, in notebook order.
-    limits : Limits
-        ``cell_timeout``: seconds one exchange (running a cell, one test's calls) may
-        take; ``memory``: the process's address space.
-    package : path, optional
-        A copy of ``bplab`` to import instead of the real one (see
-        :func:`autograder.sandbox.references.build_package`).
-    sandboxed : bool
-        Run in a bubblewrap sandbox (False: only the memory limit).
-    """
-
-    def __init__(self, cells: Sequence[str], limits: Limits = DEFAULT_LIMITS,
-                 package: str | Path | None = None, sandboxed: bool = True) -> None:
-        self.cells, self.limits = list(cells), limits
-        self.timeout = limits.cell_timeout
-        self.package = Path(package) if package is not None else None
-        self.sandboxed = sandboxed
-        self.process: subprocess.Popen | None = None
-        self.channel: Channel | None = None
-        self.scratch: Path | None = None
-        self.done = 0  # cells run in the current process
-        self.skipped: set[int] = set()  # cells that ended the process: never replayed
-        self.generation = 0  # counts starts, so callers know when proxies went stale
-
-    def _command(self, to_child: int, from_child: int) -> tuple[list[str], dict[str, str]]:
-        argv = [sys.executable, "-m", "autograder.sandbox.answer_worker", str(to_child),
-                str(from_child)]
-        # autograder runs from the checkout (it is not installed): PYTHONPATH finds it.
-        env = {"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONSAFEPATH": "1",
-               "PYTHONPATH": str(REPO_ROOT)}
-        real_package = bwrap.package_dir("bplab")
-        if not self.sandboxed:
-            environment = dict(os.environ, **env, **{PARENT_VARIABLE: str(os.getpid())})
-            if self.package is not None:
-                # without a sandbox the copy is put first on the path instead
-                environment["PYTHONPATH"] = os.pathsep.join([str(self.package.parent),
-                                                            str(REPO_ROOT)])
-            return bwrap.unsandboxed(argv, self.limits.memory), environment
-        assert self.scratch is not None
-        overlays = [(self.package, real_package)] if self.package is not None else []
-        readable = [REPO_ROOT / part for part in _WORKER_FILES]
-        if self.package is None:
-            readable.append(real_package)
-        command = bwrap.command(argv, cwd=self.scratch, writable=[self.scratch],
-                                readable=readable, overlays=overlays, env=env,
-                                memory=self.limits.memory)
-        return command, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-
-    def _start(self) -> None:
-        self.kill()
-        self.scratch = Path(tempfile.mkdtemp(prefix="answers-"))
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        command, environment = self._command(to_child_r, from_child_w)
-        try:
-            self.process = subprocess.Popen(
-                command, cwd=self.scratch, env=environment, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(to_child_r, from_child_w), start_new_session=True)
-        finally:
-            os.close(to_child_r)
-            os.close(from_child_w)
-        self.channel = Channel(io.open(from_child_r, "rb", buffering=0),
-                               io.open(to_child_w, "wb", buffering=0))
-        self.done = 0
-        self.generation += 1
-
-    def alive(self) -> bool:
-        """True while the answer process runs."""
-        return (self.process is not None and self.channel is not None
-                and not self.channel.broken and self.process.poll() is None)
-
-    def kill(self) -> None:
-        """Stop the answer process (and anything it started); remove its scratch folder."""
-        _kill(self.process)
-        if self.channel is not None:
-            self.channel.close()
-        if self.scratch is not None:
-            shutil.rmtree(self.scratch, ignore_errors=True)
-            self.scratch = None
-
-    @contextlib.contextmanager
-    def deadline(self) -> Iterator[_Deadline]:
-        """Kill the current answer process if the block runs over ``timeout`` seconds.
-
-        Yields an object whose ``expired`` attribute says whether that happened.
-        """
-        clock = _Deadline(self.process, self.timeout)
-        try:
-            yield clock
-        finally:
-            clock.cancel()
-
-    def run_until(self, index: int) -> None:
-        """Make sure the student's cells up to ``index`` (inclusive) have run."""
-        while True:
-            if not self.alive():
-                self._start()
-            if self.done > index:
-                return
-            position = self.done
-            self.done += 1
-            if position in self.skipped:
-                continue
-            assert self.channel is not None
-            try:
-                with self.deadline():
-                    self.channel.request({"op": "exec", "code": self.cells[position]})
-            except (WireError, OSError):
-                log.debug("answer cell %d ran over its time or ended its process", position)
-                self.skipped.add(position)
-            except Exception as error:  # the student's cell raised; the cells after it run
-                log.debug("answer cell %d raised %s", position, type(error).__name__)
-
-    def get(self, names: Sequence[str]) -> dict[str, Any]:
-        """The student's values of ``names`` (callables as proxies); {} if that fails."""
-        assert self.channel is not None
-        try:
-            with self.deadline():
-                return self.channel.request({"op": "get", "names": list(names)})
-        except Exception as error:  # the process died or sent nonsense: no values
-            log.debug("reading %s from the answer process failed: %s", list(names), error)
-            self.kill()
-            return {}
 
 
 def _grade_id(cell: Mapping[str, Any]) -> str | None:
@@ -310,9 +153,10 @@ class _Binder:
         if not force and self.answers.alive() and self.generation == self.answers.generation:
             return
         self.answers.run_until(self.last_index)
+        values = self.answers.get(self.names)
         for name in self.names:
             self.namespace.pop(name, None)
-        self.namespace.update(self.answers.get(self.names))
+        self.namespace.update(values)
         self.generation = self.answers.generation
 
 
@@ -331,7 +175,7 @@ def _package_for(source_nb: Mapping[str, Any], package: str | Path | None) -> It
 
 def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
            limits: Limits = DEFAULT_LIMITS, *, package: str | Path | None = None,
-           sandboxed: bool = True) -> dict[str, CellCheck]:
+           sandboxed: bool = True, zygote: Any = None) -> dict[str, CellCheck]:
     """Judge a submission with the source's tests; see the module docstring.
 
     Parameters
@@ -341,17 +185,21 @@ def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
     submission_nb : dict or NotebookNode
         The student's notebook as submitted.
     limits : Limits
-        Seconds per cell and bytes of memory of the answer process.
+        Seconds per cell, the answer process's sandbox, the largest reply.
     package : path, optional
         The copy of ``bplab`` without this notebook's references that the answer process
         imports; by default one is built (and removed) for this call.
     sandboxed : bool
         Run the answer process in a sandbox.
+    zygote : Zygote, optional
+        Fork the answer process from this ``answers`` zygote (built with ``package``).
 
     Returns
     -------
     dict of str to CellCheck
-        A verdict for every test cell of the source.
+        A verdict for every test cell of the source: passed, failed, or (``passed`` None)
+        no verdict, from the first moment the answer process broke the protocol or the
+        check itself failed; a cell without a verdict never counts as passed.
     """
     submitted = [c for c in submission_nb.get("cells", []) if c.get("cell_type") == "code"
                  and not _meta(c).get("grade")]
@@ -361,8 +209,10 @@ def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
     namespace: dict[str, Any] = {"__name__": "__main__"}
     missing: list[str] = []
     results: dict[str, CellCheck] = {}
+    tests = [_meta(c)["grade_id"] for c in source_nb["cells"]
+             if c.get("cell_type") == "code" and _meta(c).get("grade")]
     with _package_for(source_nb, package) as copy:
-        answers = AnswerProcess([_text(c) for c in submitted], limits, copy, sandboxed)
+        answers = AnswerProcess([_text(c) for c in submitted], limits, copy, sandboxed, zygote)
         binder = _Binder(answers, namespace)
         try:
             for cell in source_nb["cells"]:
@@ -388,6 +238,16 @@ def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
                             _exec_trusted(source, namespace)
                     except Exception as error:  # demos may call unfinished answers
                         log.debug("a demo cell of the source failed: %s", error)
+                    answers.note_failure()
+                if answers.compromised:
+                    raise Compromised(answers.compromised)
+        except Exception as error:  # anything unforeseen: no verdict from here on
+            reason = (str(error) if isinstance(error, Compromised) else
+                      f"the check stopped: {type(error).__name__}: {str(error)[:200]}")
+            log.info("no more verdicts for this submission: %s", reason)
+            for grade_id in tests:
+                if grade_id not in results or results[grade_id].passed is None:
+                    results[grade_id] = CellCheck(None, reason)
         finally:
             answers.kill()
     return results
@@ -395,97 +255,40 @@ def verify(source_nb: Mapping[str, Any], submission_nb: Mapping[str, Any],
 
 def _run_test(source: str, namespace: dict[str, Any], binder: _Binder,
               missing: bool) -> CellCheck:
-    """Run one test cell here; ``missing`` says its exercise's answer cell was not found."""
+    """Run one test cell here; ``missing`` says its exercise's answer cell was not found.
+
+    A cell during which the answer process ended or broke the protocol does not pass,
+    whatever the test code made of the error it got.
+    """
     answers = binder.answers
     binder.refresh()
+    generation = answers.generation
     clock = None
     try:
         with answers.deadline() as clock:
             _exec_trusted(source, namespace)
-        return CellCheck(True, "")
+        outcome: Exception | None = None
     except Exception as error:
-        if clock is not None and clock.expired:
-            message = f"the code ran over {answers.timeout:g} s and was stopped"
-        elif not answers.alive():
-            message = "the code ended its own process (exit, os._exit or a crash)"
-        else:
-            message = f"{type(error).__name__}: {error}"
-        if missing:
-            message += (" (the answer cell of this exercise is missing from the submission: "
-                        "it was deleted, or its id and metadata were changed)")
-        return CellCheck(False, message[:1000])
-
-
-def _command(source_path: str | Path, submissions: Sequence[str | Path], limits: Limits,
-             package: str | Path | None, sandboxed: bool) -> list[str]:
-    command = [sys.executable, "-m", "autograder.sandbox.verify", str(source_path),
-               *map(str, submissions), "--cell-timeout", str(limits.cell_timeout),
-               "--memory", str(limits.memory)]
-    if package is not None:
-        command += ["--package", str(package)]
-    if not sandboxed:
-        command.append("--no-sandbox")
-    return command
-
-
-def check_batch(source_path: str | Path, submissions: Sequence[str | Path],
-                limits: Limits = DEFAULT_LIMITS, *, package: str | Path | None = None,
-                sandboxed: bool = True) -> dict[str, CheckOutcome]:
-    """Run :func:`verify` on several submissions in one process of its own.
-
-    One process pays the imports once for a whole batch; each submission still gets an
-    answer process (and sandbox) of its own.
-
-    Returns
-    -------
-    dict of str to CheckOutcome
-        Keyed by the submission's path as given; a submission the process did not
-        finish has ``cells`` None and a ``problem`` in words for the instructor.
-    """
-    keys = [str(s) for s in submissions]
-    outcomes: dict[str, CheckOutcome] = {}
-    environment = dict(os.environ, PYTHONSAFEPATH="1", PYTHONPATH=str(REPO_ROOT),
-                       NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg",
-                       **{PARENT_VARIABLE: str(os.getpid())})
-    with tempfile.TemporaryFile("w+") as errors:
-        process = subprocess.Popen(_command(source_path, keys, limits, package, sandboxed),
-                                   cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=errors,
-                                   stdin=subprocess.DEVNULL, text=True, env=environment,
-                                   start_new_session=True)
-        timer = threading.Timer(limits.check_timeout * max(len(keys), 1), _kill, (process,))
-        timer.daemon = True
-        timer.start()
-        try:
-            assert process.stdout is not None
-            for line in process.stdout:
-                try:
-                    data = json.loads(line)
-                    outcomes[str(data["submission"])] = CheckOutcome.from_json(data)
-                except (ValueError, TypeError, KeyError, AttributeError) as error:
-                    log.warning("the independent check printed a line that is no result "
-                                "(%s): %.200s", error, line)
-            process.wait()
-        finally:
-            timer.cancel()
-            _kill(process)
-        errors.seek(0)
-        last_line = (errors.read().strip().splitlines() or ["no message"])[-1][:300]
-    for key in keys:
-        if key not in outcomes:
-            why = ("the independent check ran out of time" if timer.finished.is_set()
-                   and process.returncode and process.returncode < 0 else
-                   f"the independent check stopped before it finished: {last_line}")
-            log.warning("independent check of %s: %s", key, why)
-            outcomes[key] = CheckOutcome(None, why)
-    return outcomes
-
-
-def check_in_subprocess(source_path: str | Path, submission_path: str | Path,
-                        limits: Limits = DEFAULT_LIMITS, *, package: str | Path | None = None,
-                        sandboxed: bool = True) -> CheckOutcome:
-    """:func:`check_batch` for one submission."""
-    return check_batch(source_path, [submission_path], limits, package=package,
-                       sandboxed=sandboxed)[str(submission_path)]
+        outcome = error
+    answers.note_failure()
+    if answers.compromised:
+        return CellCheck(None, answers.compromised)
+    broke = not answers.alive() or answers.generation != generation
+    if outcome is None and not broke:
+        return CellCheck(True, "")
+    failure = answers.channel.failure if answers.channel is not None else None
+    if clock is not None and clock.expired:
+        message = f"the code ran over {answers.timeout:g} s and was stopped"
+    elif isinstance(failure, MessageTooLarge):
+        message = f"the code returned too much to check: {failure}"
+    elif broke:
+        message = "the code ended its own process (exit, os._exit or a crash)"
+    else:
+        message = f"{type(outcome).__name__}: {outcome}"
+    if missing:
+        message += (" (the answer cell of this exercise is missing from the submission: "
+                    "it was deleted, or its id and metadata were changed)")
+    return CellCheck(False, message[:1000])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """The message format between the trusted verifier and the student's answer process.
 
-Messages are length-prefixed JSON. Values cross as plain data only: numbers, strings,
+Messages are length-prefixed JSON objects of a bounded size. Values cross as plain data only: numbers, strings,
 None, lists, tuples, string-keyed dicts, NumPy arrays of numeric dtypes (raw bytes in
 base64, so floats arrive bit for bit) and NumPy random generators (their state). A callable crosses as a handle that the other side
 calls back through the same channel. Nothing is unpickled, so an answer process cannot
@@ -17,16 +17,25 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-__all__ = ["WireError", "send", "receive", "encode", "decode"]
+__all__ = ["WireError", "ChannelClosed", "MessageTooLarge", "send", "receive", "encode", "decode"]
 
 _HEADER = struct.Struct(">I")
-_MAX_MESSAGE = 256 * 1024 * 1024
+MAX_MESSAGE = 32 << 20
+"""The largest message accepted by default (bytes); :func:`receive` takes another."""
 _NUMERIC = "biufc"
 _BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}
 
 
 class WireError(RuntimeError):
     """The other side sent something that is not a valid message, or went away."""
+
+
+class ChannelClosed(WireError):
+    """The other side closed the channel (its process ended)."""
+
+
+class MessageTooLarge(WireError):
+    """The other side sent a message over the size limit (left unread: the channel is over)."""
 
 
 def send(stream: BinaryIO, message: dict[str, Any]) -> None:
@@ -41,17 +50,17 @@ def _read_exactly(stream, size):
     while remaining:
         chunk = stream.read(remaining)
         if not chunk:
-            raise WireError("the other side closed the channel")
+            raise ChannelClosed("the other side closed the channel")
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
 
 
-def receive(stream: BinaryIO) -> dict[str, Any]:
-    """Read one message from a binary stream."""
+def receive(stream: BinaryIO, limit: int = MAX_MESSAGE) -> dict[str, Any]:
+    """Read one message from a binary stream; one over ``limit`` bytes is refused unread."""
     (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
-    if size > _MAX_MESSAGE:
-        raise WireError(f"a message of {size} bytes is too large")
+    if size > limit:
+        raise MessageTooLarge(f"an answer of {size} bytes, over the limit of {limit} bytes")
     try:
         message = json.loads(_read_exactly(stream, size))
     except ValueError as error:
@@ -92,14 +101,30 @@ def encode(value: Any, register_callable: Callable[[Callable[..., Any]], int],
     raise TypeError(f"a value of type {type(value).__name__} cannot be checked")
 
 
-def decode(data: Any, make_proxy: Callable[[int], Callable[..., Any]], depth: int = 0) -> Any:
-    """Inverse of :func:`encode`; handles become callables via ``make_proxy``."""
+def decode(data: Any, make_proxy: Callable[[int], Callable[..., Any]]) -> Any:
+    """Inverse of :func:`encode`; handles become callables via ``make_proxy``.
+
+    Raises
+    ------
+    WireError
+        For anything that is not a value :func:`encode` could have made, whatever is
+        wrong with it (so a caller needs to handle this one exception only).
+    """
+    try:
+        return _decode(data, make_proxy, 0)
+    except WireError:
+        raise
+    except Exception as error:  # malformed numbers, base64, shapes, dtypes: all refused
+        raise WireError(f"malformed value ({type(error).__name__}: {str(error)[:80]})") from None
+
+
+def _decode(data: Any, make_proxy: Callable[[int], Callable[..., Any]], depth: int) -> Any:
     if depth > 22:
         raise WireError("nested too deeply")
     if data is None or isinstance(data, (bool, str)):
         return data
     if isinstance(data, list):
-        return [decode(v, make_proxy, depth + 1) for v in data]
+        return [_decode(v, make_proxy, depth + 1) for v in data]
     if not isinstance(data, dict) or len(data) == 0:
         raise WireError(f"unexpected value {str(data)[:60]}")
     if "__float__" in data:
@@ -117,11 +142,11 @@ def decode(data: Any, make_proxy: Callable[[int], Callable[..., Any]], depth: in
         array = array.reshape(shape)
         return array[()] if data.get("scalar") else array
     if "__tuple__" in data:
-        return tuple(decode(v, make_proxy, depth + 1) for v in data["__tuple__"])
+        return tuple(_decode(v, make_proxy, depth + 1) for v in data["__tuple__"])
     if "__dict__" in data:
-        return {str(k): decode(v, make_proxy, depth + 1) for k, v in data["__dict__"].items()}
+        return {str(k): _decode(v, make_proxy, depth + 1) for k, v in data["__dict__"].items()}
     if "__generator__" in data:
-        state = decode(data["__generator__"], make_proxy, depth + 1)
+        state = _decode(data["__generator__"], make_proxy, depth + 1)
         kind = state.get("bit_generator") if isinstance(state, dict) else None
         if kind not in _BIT_GENERATORS:
             raise WireError(f"refused random generator {str(kind)[:40]}")
@@ -132,5 +157,8 @@ def decode(data: Any, make_proxy: Callable[[int], Callable[..., Any]], depth: in
             raise WireError(f"invalid random generator state: {error}") from None
         return np.random.Generator(bit_generator)
     if "__callable__" in data:
-        return make_proxy(int(data["__callable__"]))
+        handle = data["__callable__"]
+        if not isinstance(handle, int) or isinstance(handle, bool):
+            raise WireError("a callable's handle must be a whole number")
+        return make_proxy(handle)
     raise WireError(f"unexpected value {str(data)[:60]}")

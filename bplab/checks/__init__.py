@@ -4,10 +4,10 @@
 :mod:`bplab.checks.assertions`; each failure is a :class:`CheckFailure` whose ``kind`` comes
 from the registry :data:`KINDS`. The tolerance policy is in :mod:`bplab.checks.diagnosis`,
 seeded fixtures in :mod:`bplab.checks.testdata`. Procedures that several test cells share,
-loaded on first use: :mod:`bplab.checks.layer_checks` (a layer's gradients, a dict of
-gradients), :mod:`bplab.checks.mlp_checks` (a network of any depth),
-:mod:`bplab.checks.net221_checks` (the 2-2-1 network) and
-:mod:`bplab.checks.jacobian_checks` (Jacobians).
+loaded on first use: :mod:`bplab.checks.layers` (a layer's gradients, a dict of
+gradients), :mod:`bplab.checks.mlp` (a network of any depth),
+:mod:`bplab.checks.net221` (the 2-2-1 network) and
+:mod:`bplab.checks.jacobians` (Jacobians).
 """
 
 from .assertions import call, close, derivative, failure, formula, gradient, mapping, true

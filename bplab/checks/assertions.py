@@ -75,7 +75,8 @@ def call(name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> 
                 "with your code.", "not-implemented")
         except Exception as exc:  # the student's bug, reported as feedback
             result, error = None, failure(
-                f"calling {name} raised {type(exc).__name__}: {exc}", "exception")
+                f"Calling {name} raised {type(exc).__name__}: {diagnosis.ended(exc)}",
+                "exception")
         else:
             error = None
     if error is not None:
@@ -86,7 +87,8 @@ def call(name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> 
         raise failure(f"{name} produced a {first.category.__name__}: '{first.message}'. "
                       "A numerically safe version gives no warnings.", "warning")
     for shown in caught[:3]:  # any other warning is the author's note: shown, never penalised
-        print(f"note: {name} warned: {shown.category.__name__}: {shown.message}")
+        print(f"Note: {name} warned ({shown.category.__name__}): "
+              f"{diagnosis.ended(shown.message)}")
     return result
 
 
@@ -146,7 +148,7 @@ def mapping(name: str, actual: Any, expected: dict[str, float], *,
     Examples
     --------
     >>> mapping("bars", {"a": 3.0, "b": 6.0}, {"a": 3.0, "b": 6.0})
-    bars, keys in the order ['a', 'b'] is correct (largest relative error 0, tolerance 1e-09).
+    bars (keys in the order ['a', 'b']) is correct (largest relative error 0, tolerance 1e-09).
     >>> mapping("bars", {"a": 3.0}, {"a": 3.0, "b": 6.0})
     Traceback (most recent call last):
     ...
@@ -157,13 +159,14 @@ def mapping(name: str, actual: Any, expected: dict[str, float], *,
     if not (isinstance(actual, dict) and set(keys) <= set(actual)):
         found = sorted(map(str, actual)) if isinstance(actual, dict) else type(actual).__name__
         raise failure(f"{name}: expected a dict with a value for each of {keys}; "
-                      f"got {found!s:.200}", "shape")
+                      f"got {diagnosis.ended(f'{found!s:.200}')}", "shape")
     try:
         values = np.array([np.squeeze(np.asarray(actual[key], dtype=np.float64)) for key in keys])
     except (TypeError, ValueError):
+        values = f"{ {key: actual[key] for key in keys}!s:.200}"
         raise failure(f"{name}: every value should be a single number; got "
-                      f"{ {key: actual[key] for key in keys}!s:.200}", "shape") from None
-    close(f"{name}, keys in the order {keys}", values,
+                      f"{diagnosis.ended(values)}", "shape") from None
+    close(f"{name} (keys in the order {keys})", values,
           np.array([expected[key] for key in keys], dtype=np.float64), tol=tol)
 
 
@@ -219,7 +222,7 @@ def _judge_numerical(name, actual, expected, error, tol, **details):
     resolved = np.abs(expected) * (1.0 - tol) > error
     if expected.size and not np.any(resolved):
         raise ValueError(
-            f"checking {name}: a central difference cannot resolve this gradient (its largest "
+            f"Checking {name}: a central difference cannot resolve this gradient (its largest "
             f"entry, {np.max(np.abs(expected)):.1e}, is below the difference's error bound, "
             f"{np.min(error):.1e} or more), so it could not tell a right answer from zeros. "
             "Check against an exact reference (bplab.checks.close or formula), or at a point "

@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike
 from ..validation import shape_str
 
 __all__ = ["FLOOR", "EXACT_TOL", "NUMERICAL_TOL", "FORMULA_TOL", "relative_error", "error_bound",
-           "Verdict", "diagnose"]
+           "ended", "Verdict", "diagnose"]
 
 FLOOR = 1e-6
 EXACT_TOL = 1e-9
@@ -86,6 +86,21 @@ def error_bound(error: float) -> str:
     if error <= 0.0:
         return "0"
     return f"below 1e{int(np.ceil(np.log10(error)))}"
+
+
+def ended(text: object) -> str:
+    """``text`` with a full stop at its end, unless it ends a sentence already.
+
+    For a message that closes with words it does not choose (an answer's value, an
+    exception's text), so that every message ends as a sentence does.
+
+    Examples
+    --------
+    >>> ended("got tuple"), ended("division by zero."), ended(3)
+    ('got tuple.', 'division by zero.', '3.')
+    """
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def _close(actual, expected, tol, floor=FLOOR):
@@ -200,7 +215,7 @@ def diagnose(name: str, actual: ArrayLike, expected: ArrayLike, *, tol: float = 
     except (TypeError, ValueError):
         return Verdict(False, "not-numeric",
                        f"{name} should be a number or an array of numbers; "
-                       f"got {type(actual).__name__}: {actual!r:.80}", tolerance=tol)
+                       f"got {type(actual).__name__}: {ended(f'{actual!r:.80}')}", tolerance=tol)
 
     floor = np.asarray(floor, dtype=np.float64)
     if actual.shape != expected.shape:
@@ -270,8 +285,11 @@ def _explain(actual, expected, tol, terms, batch_size, floor):
         places = ", ".join(_index_str(i) for i in wrong[:4])
         return "swapped", (f"it holds the right numbers in the wrong places ({places}): "
                            "two entries are swapped.")
+    if expected.size == 1:
+        return "mismatch", "its only entry differs."
     share = len(wrong) / expected.size
-    return "mismatch", (f"{len(wrong)} of {expected.size} entries differ"
+    return "mismatch", (f"{len(wrong)} of {expected.size} entries "
+                        f"{'differs' if len(wrong) == 1 else 'differ'}"
                         f"{'' if share < 1 else ' (all of them)'}.")
 
 

@@ -58,10 +58,10 @@ def returned_pair(rule_name: str, result: Any, parts: Sequence[str] = ("da", "db
     >>> returned_pair("add_backward", 3.0)
     Traceback (most recent call last):
     ...
-    bplab.checks.kinds.CheckFailure: add_backward should return a pair (da, db); got float ...
+    bplab.checks.kinds.CheckFailure: add_backward should return a pair (da, db); got float. ...
     """
     true(isinstance(result, (tuple, list)) and len(result) == 2,
-         f"{rule_name} should return a pair ({', '.join(parts)}); got {type(result).__name__}",
+         f"{rule_name} should return a pair ({', '.join(parts)}); got {type(result).__name__}.",
          "shape")
     return result
 
@@ -71,7 +71,7 @@ def backward_pair(rule_name: str, rule: Callable[..., Any], args: Sequence[Any],
                   inputs: tuple[Any, Any] | None = None, *, check: Sequence[int] = (0, 1),
                   parts: Sequence[str] = ("da", "db"), where: str = "",
                   reference: Callable[..., Any] | None = None, exact: bool = False,
-                  batch_size: int | None = None) -> Any:
+                  batch_size: int | None = None) -> None:
     """Check ``rule(grad_out, *args)``, the backward rule of ``out = forward(a, b)``.
 
     Each part named by ``check`` (0 for ``a``, 1 for ``b``, in that order) must be the
@@ -103,21 +103,19 @@ def backward_pair(rule_name: str, rule: Callable[..., Any], args: Sequence[Any],
     batch_size : int, optional
         See :func:`bplab.checks.close`.
 
-    Returns
-    -------
-    tuple
-        The rule's result, a pair.
+    Returns nothing, as every check does, so that a test cell it ends shows only what the
+    checks print.
 
     Examples
     --------
     >>> def mul_backward(g, a_, b_):
     ...     return g * b_, g * a_
     >>> a, b, G = np.array([1.0, 2.0]), np.array([3.0, -1.0]), np.array([0.5, 2.0])
-    >>> _ = backward_pair("mul_backward", mul_backward, (a, b), G, np.multiply)
+    >>> backward_pair("mul_backward", mul_backward, (a, b), G, np.multiply)
     da from mul_backward is correct (largest relative error below 1e-09, tolerance 1e-05).
     db from mul_backward is correct (largest relative error below 1e-09, tolerance 1e-05).
-    >>> _ = backward_pair("mul_backward", mul_backward, (a, b), G, np.multiply, check=[1],
-    ...                   reference=mul_backward)
+    >>> backward_pair("mul_backward", mul_backward, (a, b), G, np.multiply, check=[1],
+    ...               reference=mul_backward)
     db from mul_backward is correct (largest relative error 0, tolerance 1e-09).
     """
     __tracebackhide__ = True
@@ -128,14 +126,13 @@ def backward_pair(rule_name: str, rule: Callable[..., Any], args: Sequence[Any],
         for index in check:
             compare(f"{parts[index]} from {rule_name}{where}", result[index], right[index],
                     batch_size=batch_size)
-        return result
+        return
     a, b = args if inputs is None else inputs
     losses = (lambda a_: np.sum(grad_out * forward(a_, b)),
               lambda b_: np.sum(grad_out * forward(a, b_)))
     for index in check:
         gradient(f"{parts[index]} from {rule_name}{where}", result[index], losses[index],
                  (a, b)[index], batch_size=batch_size)
-    return result
 
 
 def point_gradients(name: str, function: Callable[[Any, Any], Any],
@@ -209,8 +206,8 @@ def parameter_gradients(grads: Any, loss: Callable[..., float],
     """
     __tracebackhide__ = True
     true(isinstance(grads, dict) and set(keys) <= set(grads),
-         f"the gradients should be a dict with the keys {tuple(keys)}; got "
-         f"{type(grads).__name__}{' ' + str(tuple(grads)) if isinstance(grads, dict) else ''}",
+         f"The gradients should be a dict with the keys {tuple(keys)}; got "
+         f"{type(grads).__name__}{' ' + str(tuple(grads)) if isinstance(grads, dict) else ''}.",
          "keys")
     for key in keys:
         gradient(label.format(key=key) + where, grads[key],
@@ -222,7 +219,7 @@ def network_gradients(name: str, function: Callable[..., Any], sizes: Sequence[i
                       seed: int, *, hidden: str, loss: str, exact: bool = False) -> None:
     """Check ``function(params, X, t, hidden, loss)``, the gradients of an MLP's mean loss.
 
-    The network, batch and targets are :func:`bplab.mlp_problems.example_problem`'s for
+    The network, batch and targets are :func:`bplab.mlp.example_problem`'s for
     ``sizes``, ``N`` and ``seed``. Each gradient must match a central difference, or, with
     ``exact``, the backward pass of :mod:`bplab.mlp` to 1e-12.
 
@@ -251,10 +248,10 @@ def network_gradients(name: str, function: Callable[..., Any], sizes: Sequence[i
     grads['b1'] against notebook 5's backward, to 1e-12 (2-1, tanh, bce, N=3) is correct ...
     """
     __tracebackhide__ = True
-    from .. import mlp, mlp_problems
+    from .. import mlp
     from .diagnosis import FORMULA_TOL
 
-    params, X, t = mlp_problems.example_problem(list(sizes), N, seed, loss=loss)
+    params, X, t = mlp.example_problem(list(sizes), N, seed, loss=loss)
     grads = call(name, function, params, X, t, hidden, loss)
     where = f"({'-'.join(str(n) for n in sizes)}, {hidden}, {loss}, N={N})"
     if exact:
@@ -262,11 +259,11 @@ def network_gradients(name: str, function: Callable[..., Any], sizes: Sequence[i
                                               t, loss=loss))
     for key in params:
         true(isinstance(grads, dict) and key in grads,
-             f"{name} should return a dict with the key {key!r}", "keys")
+             f"{name} should return a dict with the key {key!r}.", "keys")
         if exact:
             close(f"grads[{key!r}] against notebook 5's backward, to 1e-12 {where}",
                   grads[key], right[key], tol=FORMULA_TOL)
         else:
             gradient(f"grads[{key!r}] {where}", grads[key],
-                     mlp_problems.loss_of(params, X, t, key, hidden=hidden, loss=loss),
+                     mlp.loss_of(params, X, t, key, hidden=hidden, loss=loss),
                      params[key], batch_size=N)

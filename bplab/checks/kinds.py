@@ -74,7 +74,7 @@ class CheckFailure(AssertionError):
 
     def __init__(self, message: str, kind: str = "mismatch") -> None:
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of bplab.checks.KINDS; got {kind!r}")
+            raise ValueError(f"kind must be one of bplab.checks.KINDS; got {kind!r}.")
         super().__init__(f"{message} [diagnosis: {kind}]")
         self.kind = kind
         self.plain_message = message

@@ -3,7 +3,7 @@
 * :func:`step_gradients` reads the gradient a step applied back out of its result, so
   that a check can compare it with a numerical gradient and say what is wrong with it;
 * :func:`loop_outputs` trains stacked networks one by one, the plain loop that the
-  batched training of :mod:`bplab.xor_batch` must agree with.
+  batched training of :mod:`bplab.xor` must agree with.
 
 Shapes as in :mod:`bplab.xor`.
 """
@@ -39,15 +39,15 @@ def step_gradients(result: Any, params: dict[str, ArrayLike],
     """
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict)):
         raise failure("xor_step should return a pair (new_params, loss) with new_params a dict;"
-                      f" got {type(result).__name__}", "not-a-pair")
+                      f" got {type(result).__name__}.", "not-a-pair")
     new, value = result
     if set(new) != set(PARAMS):
-        raise failure(f"new_params should have the keys {PARAMS}; got {tuple(new)}", "keys")
+        raise failure(f"new_params should have the keys {PARAMS}; got {tuple(new)}.", "keys")
     grads = {}
     for name in PARAMS:
         if np.shape(new[name]) != np.shape(params[name]):
             raise failure(f"new_params['{name}'] should have shape {np.shape(params[name])} "
-                          f"like params['{name}']; got {np.shape(new[name])}", "shape")
+                          f"like params['{name}']; got {np.shape(new[name])}.", "shape")
         grads[name] = (np.asarray(params[name]) - np.asarray(new[name], dtype=float)) / lr
     return grads, value
 

@@ -1,6 +1,6 @@
 """The backward pass of notebook 8's engine, one node at a time, drawn on its graph.
 
-:func:`expression` builds a few small expressions with :class:`bplab.autograd_engine.Tensor`;
+:func:`expression` builds a few small expressions with :class:`bplab.autograd.Tensor`;
 :func:`draw_step` draws one of them after ``step`` nodes of the backward pass: each node
 with its value and its gradient so far, the node being processed and the edges to its
 parents highlighted. A node used twice shows a partial gradient after its first consumer
@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..autograd_engine import Tensor, graph_of
-from ..autograd_graph import backward_steps, topological_order
+from ..autograd import Tensor, backward_steps, graph_of, topological_order
 from ..course import grading, references_unlocked
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ def expression(which: str = "two diamonds") -> Tensor:
 
     ``"two diamonds"``: x -> a = tanh x, b = sigmoid x -> c = a + b -> d = tanh c,
     e = sigmoid c -> s = d + e -> L = mean(s), the graph of
-    ``bplab.autograd_examples.EXAMPLES["double_diamond"]``. ``"shared hidden layer"``:
+    ``bplab.autograd.EXAMPLES["double_diamond"]``. ``"shared hidden layer"``:
     H = X W feeds both tanh(H) and sigmoid(H). ``"2-2-1 network"``: notebook 4's network
     on one example (a row ``x``, lower-case names), its loss the half squared error
     ``1/2 (y_hat - t)**2``.

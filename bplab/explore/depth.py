@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import mlp, mlp_problems
+from .. import mlp
 from ..course import references_unlocked
 from ..validation import as_scalar
 
@@ -70,7 +70,7 @@ def weight_slope_values(w: float = 0.5, N: int = 8) -> dict[str, Any]:
 
 def _loss_at(w, N):
     """Loss and gradients with ``W2[0, 0] = w`` on the first N examples of the batch."""
-    params, X, t = mlp_problems.example_problem(_SIZES, 16, seed=5, loss="mse")
+    params, X, t = mlp.example_problem(_SIZES, 16, seed=5, loss="mse")
     key, index = _WEIGHT
     params[key][index] = w
     with references_unlocked():

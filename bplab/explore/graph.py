@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..course import references_unlocked
-from ..graph_examples import j_graph, neuron_graph
+from ..graph import j_graph, neuron_graph
 
 if TYPE_CHECKING:
     from ipywidgets import VBox

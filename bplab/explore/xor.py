@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .. import xor, xor_batch
+from .. import xor
 from ..course import grading, references_unlocked
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def trained_snapshots(seed: int, lr: float, n_iterations: int, every: int) -> di
     kept = [params]
     with references_unlocked():
         for _ in range(n_iterations // every):
-            params = xor_batch.train_batch(params, X, t, lr, every)
+            params = xor.train_batch(params, X, t, lr, every)
             kept.append(params)
     stacked = {k: np.concatenate([p[k] for p in kept]) for k in xor.PARAMS}
     gx, gy = np.meshgrid(_GRID, _GRID)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .. import xor, xor_batch
+from .. import xor
 from ..course import grading, references_unlocked
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def _escape_steps(seed, lrs, threshold, n_iterations, every):
     with references_unlocked():
         for step in range(0, n_iterations + 1, every):
             if step:
-                params = xor_batch.train_batch(params, X, t, np.array(lrs), every)
+                params = xor.train_batch(params, X, t, np.array(lrs), every)
             found[(found < 0) & (xor.loss(params, X, t) < threshold)] = step
             if np.all(found >= 0):
                 break
@@ -71,12 +71,12 @@ def failure_drift(failed: ArrayLike, seed: int = 6, init_scale: float = 0.5, lr:
     The networks are those of ``init_batch(np.random.default_rng(seed), len(failed),
     init_scale)`` (the draws of notebook 6's success rate) for which ``failed`` is True.
     They are trained ``n_iterations`` steps (to where the success rate looked at them),
-    then :func:`bplab.xor_batch.weight_drift` records them every ``every`` steps.
+    then :func:`bplab.xor.weight_drift` records them every ``every`` steps.
 
     Returns
     -------
     dict or None
-        What :func:`bplab.xor_batch.weight_drift` returns, with ``steps`` counted from the
+        What :func:`bplab.xor.weight_drift` returns, with ``steps`` counted from the
         start of training; None while grading (tests/test_xor.py shows a run).
     """
     if grading():
@@ -85,9 +85,9 @@ def failure_drift(failed: ArrayLike, seed: int = 6, init_scale: float = 0.5, lr:
     X, t = xor.xor_data()
     start = xor.init_batch(np.random.default_rng(seed), len(failed), init_scale)
     with references_unlocked():
-        params = xor_batch.train_batch({k: v[failed] for k, v in start.items()}, X, t, lr,
-                                       n_iterations)
-        record = xor_batch.weight_drift(params, X, t, lr, n_blocks, every)
+        params = xor.train_batch({k: v[failed] for k, v in start.items()}, X, t, lr,
+                                 n_iterations)
+        record = xor.weight_drift(params, X, t, lr, n_blocks, every)
     record["steps"] = record["steps"] + int(n_iterations)
     return record
 
@@ -126,9 +126,9 @@ def success_study(n_seeds: int = 200, n_iterations: int = 10_000, seed: int = 0,
         params = {k: np.concatenate([p[k] for p in inits]) for k in xor.PARAMS}
         lr = np.repeat([row[1] for row in group], n_seeds)
         with references_unlocked():
-            params = xor_batch.train_batch(params, X, t, lr, n_iterations, *kind)
+            params = xor.train_batch(params, X, t, lr, n_iterations, *kind)
         y_hat = xor.forward(params, X, kind[0])[1][:, :, 0]
-        ok = np.all(np.abs(y_hat - t[:, 0]) < xor_batch.SUCCESS_TOL, axis=1)
+        ok = np.all(np.abs(y_hat - t[:, 0]) < xor.SUCCESS_TOL, axis=1)
         rates.update({row[0]: float(ok[i * n_seeds:(i + 1) * n_seeds].mean())
                       for i, row in enumerate(group)})
     return {row[0]: rates[row[0]] for row in rows}

@@ -47,10 +47,10 @@ import bplab as bp
 bp.progress()
 
 # %% [markdown]
-# How it works: the first line of every test cell records its check as failed and the last
-# line, reached only when every assertion above it passed, records it as passed, in the
-# file `.bplab-progress.json` in the folder that holds the notebooks. So the table always
-# shows the last run of each check. Run `bp.progress()` in any notebook to see the table
+# How it works: `bp.start_notebook`, in the first cell of every notebook, watches the test
+# cells. When one finishes, its check is recorded as passed if every assertion in it passed
+# and as failed otherwise, in the file `.bplab-progress.json` in the folder that holds the
+# notebooks. So the table always shows the last run of each check. Run `bp.progress()` in any notebook to see the table
 # there; delete the file to start afresh. The file is only for you: grading never reads
 # it, and nothing is recorded while a notebook is graded.
 

@@ -240,7 +240,7 @@ for n in range(3):
 a_check, b_check = bp.checks.testdata.points(2102, (2, 4, 1))
 c_check = bp.checks.testdata.points(2103, (3,))
 results = bp.checks.call("forward_backward_j", forward_backward_j, a_check, b_check, c_check)
-expected = bp.checks.testdata.expected(bp.graph_examples.forward_backward_j, a_check, b_check, c_check)
+expected = bp.checks.testdata.expected(bp.graph.forward_backward_j, a_check, b_check, c_check)
 for result_name, result, right in zip(("J", "dJ_da", "dJ_db", "dJ_dc"), results, expected):
     bp.checks.close(f"{result_name} for hidden inputs broadcasting to (4, 3)", result, right)
 ### END HIDDEN TESTS
@@ -287,7 +287,7 @@ plt.show()
 # collects from both uses. `bp.graph` describes a graph with three plain Python objects:
 
 # %%
-g = bp.graph_examples.j_graph(5.0, 3.0, 2.0)
+g = bp.graph.j_graph(5.0, 3.0, 2.0)
 print("order:  ", g.order)
 print("parents:", g.parents)
 print("local:  ", {name: tuple(float(d) for d in ds) for name, ds in g.local_derivatives().items()})
@@ -340,12 +340,12 @@ print({name: float(value) for name, value in bars.items()})
 
 # %% tests id="backprop__j_graph" points=1
 """backprop gives the bars of J = 3(a + bc)."""
-graph_check = bp.graph_examples.j_graph(5.0, 3.0, 2.0)
+graph_check = bp.graph.j_graph(5.0, 3.0, 2.0)
 bp.checks.mapping("the bars of J at (5, 3, 2)",
                   bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
                   {"a": 3.0, "b": 6.0, "c": 9.0, "u": 3.0, "v": 3.0, "J": 1.0})
 ### BEGIN HIDDEN TESTS
-graph_check = bp.graph_examples.j_graph(-1.25, 0.5, 3.5)
+graph_check = bp.graph.j_graph(-1.25, 0.5, 3.5)
 bp.checks.mapping("the bars of J at a hidden point",
                  bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
                  bp.checks.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
@@ -362,7 +362,7 @@ bp.checks.mapping("the bars of a graph where x and p each have two children",
                   bp.checks.call("backprop", backprop, order_check, parents_check, local_check),
                   {"x": 18.0, "y": -3.0, "p": 3.0, "q": 4.0, "L": 1.0})
 ### BEGIN HIDDEN TESTS
-graph_check = bp.graph_examples.neuron_graph(0.8, -0.3, 1.5, 1.0, 0.2)
+graph_check = bp.graph.neuron_graph(0.8, -0.3, 1.5, 1.0, 0.2)
 bp.checks.mapping("the bars of the regularised neuron (w feeds z and R)",
                   bp.checks.call("backprop", backprop, *graph_check.backprop_inputs()),
                   bp.checks.testdata.expected(bp.graph.backprop, *graph_check.backprop_inputs()))
@@ -447,7 +447,7 @@ x_check, t_check = bp.checks.testdata.probabilities(2301, (9,))
 x_check = 4.0 * x_check - 2.0
 bp.checks.close("neuron_loss on a hidden batch of 9",
                bp.checks.call("neuron_loss", neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
-               bp.checks.testdata.expected(bp.graph_examples.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
+               bp.checks.testdata.expected(bp.graph.neuron_loss, -1.2, 0.4, x_check, t_check, 0.7),
                terms={"the regulariser lam * w**2 / 2": 0.5 * 0.7 * 1.2 ** 2})
 ### END HIDDEN TESTS
 
@@ -544,7 +544,7 @@ for lam_check in (0.0, 0.2):
                   "shape")
     bp.checks.gradient(f"(dL_dw, dL_db) at w = 0.8, b = -0.3, x = 1.5, t = 1, lam = {lam_check}",
                       np.array([np.squeeze(g) for g in grads], dtype=float),
-                      lambda p: bp.graph_examples.neuron_loss(p[0], p[1], 1.5, 1.0, lam_check),
+                      lambda p: bp.graph.neuron_loss(p[0], p[1], 1.5, 1.0, lam_check),
                       np.array([0.8, -0.3]),
                       terms={"the regulariser's gradient lam * w": np.array([lam_check * 0.8, 0.0])})
 
@@ -556,7 +556,7 @@ def neuron_backward_check(name, w, b, x, t, lam):
                   f"neuron_backward should return the pair (dL_dw, dL_db); got {grads!r:.100}",
                   "shape")
     bp.checks.gradient(name, np.array([np.squeeze(g) for g in grads], dtype=float),
-                      lambda p: bp.graph_examples.neuron_loss(p[0], p[1], x, t, lam), np.array([w, b]),
+                      lambda p: bp.graph.neuron_loss(p[0], p[1], x, t, lam), np.array([w, b]),
                       terms={"the regulariser's gradient lam * w": np.array([lam * w, 0.0])},
                       batch_size=np.size(x))
 
@@ -601,7 +601,7 @@ x_check = 0.004 * x_check - 0.002
 bp.checks.formula("(dL_dw, dL_db) at a hidden large w",
                   np.array(bp.checks.call("neuron_backward", neuron_backward, -650.0, 0.2, x_check,
                                           t_check, 2.0), dtype=float),
-                  np.array(bp.checks.testdata.expected(bp.graph_examples.neuron_backward, -650.0, 0.2,
+                  np.array(bp.checks.testdata.expected(bp.graph.neuron_backward, -650.0, 0.2,
                                                        x_check, t_check, 2.0)), batch_size=6)
 ### END HIDDEN TESTS
 
@@ -833,7 +833,7 @@ for a_check, b_check in ((1.5, -0.2), (-0.8, 3.0), (2.0, 0.75)):
     results = bp.checks.call("exp_div_backward", exp_div_backward, a_check, b_check)
     bp.checks.formula(f"(dL_da, dL_db) at hidden (a, b) = ({a_check:g}, {b_check:g})",
                       np.array([np.squeeze(r) for r in results[1:]], dtype=float),
-                      np.array(bp.checks.testdata.expected(bp.graph_examples.exp_div_backward,
+                      np.array(bp.checks.testdata.expected(bp.graph.exp_div_backward,
                                                            a_check, b_check)[1:]))
 ### END HIDDEN TESTS
 
@@ -849,7 +849,7 @@ for a_check, b_check in ((1.5, -0.2), (-0.8, 3.0), (2.0, 0.75)):
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
-bp.explore.graph.draw_graph(bp.graph_examples.exp_div_graph(0.7, -0.4), ax=ax)
+bp.explore.graph.draw_graph(bp.graph.exp_div_graph(0.7, -0.4), ax=ax)
 plt.show()
 
 # %% [markdown]

@@ -142,26 +142,26 @@ for name, value in cache.items():
 
 # %% tests id="forward__hidden" points=1
 """forward computes the hidden layer, z1 and a1."""
-bp.checks.net221_checks.net221_forward(forward, ("z1", "a1"), biases=False)
+bp.checks.net221.net221_forward(forward, ("z1", "a1"), biases=False)
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_forward(forward, ("z1", "a1"), seeds=(411, 412), biases=False,
+bp.checks.net221.net221_forward(forward, ("z1", "a1"), seeds=(411, 412), biases=False,
                                       reference=bp.net221.forward)
 ### END HIDDEN TESTS
 
 # %% tests id="forward__output" points=1
 """forward computes the output, z2 and y_hat, and keeps x."""
-bp.checks.net221_checks.net221_forward(forward, ("x", "z2", "y_hat"), biases=False,
-                                       required=bp.net221.CACHE_KEYS)
+bp.checks.net221.net221_forward(forward, ("x", "z2", "y_hat"), biases=False,
+                                required=bp.net221.CACHE_KEYS)
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_forward(forward, ("z2", "y_hat"), seeds=(413, 414), biases=False,
+bp.checks.net221.net221_forward(forward, ("z2", "y_hat"), seeds=(413, 414), biases=False,
                                       reference=bp.net221.forward)
 ### END HIDDEN TESTS
 
 # %% tests id="forward__biases" points=1
 """forward adds the biases b1 and b2."""
-bp.checks.net221_checks.net221_forward(forward, ("z1", "a1", "z2", "y_hat"))
+bp.checks.net221.net221_forward(forward, ("z1", "a1", "z2", "y_hat"))
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_forward(forward, ("z1", "a1", "z2", "y_hat"), seeds=(415,),
+bp.checks.net221.net221_forward(forward, ("z1", "a1", "z2", "y_hat"), seeds=(415,),
                                       reference=bp.net221.forward)
 ### END HIDDEN TESTS
 
@@ -287,7 +287,7 @@ print("central difference:   ", bp.net221.describe(bp.numdiff.gradient(loss_of_W
 
 # %% tests id="local_derivatives__output_side" points=1
 """local_derivatives: the output-side factors dL_dy_hat and dy_hat_dz2."""
-x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(biases=False)
+x_check, t_check, params_check, cache_check = bp.checks.net221.net221_case(biases=False)
 z2_check = cache_check["z2"]
 got = bp.checks.call("local_derivatives(cache, t, params, 0, 0)", local_derivatives,
                     cache_check, t_check, params_check, 0, 0)
@@ -306,7 +306,7 @@ bp.checks.mapping("the output-side factors", got,
                   tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 for seed in (421, 422):
-    x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(seed)
+    x_check, t_check, params_check, cache_check = bp.checks.net221.net221_case(seed)
     got = bp.checks.call("local_derivatives(cache, t, params, 1, 0)", local_derivatives,
                         cache_check, t_check, params_check, 1, 0)
     expected = bp.checks.testdata.expected(bp.net221.local_derivatives, cache_check, t_check,
@@ -317,7 +317,7 @@ for seed in (421, 422):
 
 # %% tests id="local_derivatives__hidden_side" points=1
 """local_derivatives: dz2_da1, da1_dz1 and dz1_dW1 for every weight W1[j, i]."""
-x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(biases=False)
+x_check, t_check, params_check, cache_check = bp.checks.net221.net221_case(biases=False)
 z1_check = cache_check["z1"]
 got = {(j, i): bp.checks.call(f"local_derivatives(cache, t, params, {j}, {i})", local_derivatives,
                               cache_check, t_check, params_check, j, i)
@@ -343,7 +343,7 @@ for (j, i), factors_check in got.items():
                       {key: factors_check[key] for key in numerical}, numerical,
                       tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
-x_check, _, params_check, cache_check = bp.checks.net221_checks.net221_case(423)
+x_check, _, params_check, cache_check = bp.checks.net221.net221_case(423)
 t_check = -0.4
 for j in range(2):
     for i in range(2):
@@ -357,7 +357,7 @@ for j in range(2):
 
 # %% tests id="local_derivatives__product" points=1
 """The products of the factors pass a gradient check of dL/dW1, and are exact."""
-x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case(biases=False)
+x_check, t_check, params_check, cache_check = bp.checks.net221.net221_case(biases=False)
 dW1_from_products = np.array([[bp.net221.product(bp.checks.call(
     "local_derivatives", local_derivatives, cache_check, t_check, params_check, j, i).values())
     for i in range(2)] for j in range(2)])
@@ -589,37 +589,37 @@ print("without biases, dL/dW1[0, 0] =",
 
 # %% tests id="backward__keys_shapes" points=1
 """backward returns the keys of params, each gradient of its parameter's shape."""
-x_check, t_check, params_check, cache_check = bp.checks.net221_checks.net221_case()
-bp.checks.layer_checks.keys_and_shapes("backward", bp.checks.call(
+x_check, t_check, params_check, cache_check = bp.checks.net221.net221_case()
+bp.checks.layers.keys_and_shapes("backward", bp.checks.call(
     "backward(x, t, params, cache)", backward, x_check, t_check, params_check, cache_check), params_check)
 print("grads has the keys and shapes of params.")
 
 # %% tests id="backward__dW2" points=1
 """backward: dL/dW2 passes a gradient check, and is exact."""
-bp.checks.net221_checks.net221_gradient(backward, "W2")
+bp.checks.net221.net221_gradient(backward, "W2")
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_gradient(backward, "W2", seeds=(431, 432, 433), reference=bp.net221.backward)
+bp.checks.net221.net221_gradient(backward, "W2", seeds=(431, 432, 433), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db2" points=1
 """backward: dL/db2 passes a gradient check, and is exact."""
-bp.checks.net221_checks.net221_gradient(backward, "b2")
+bp.checks.net221.net221_gradient(backward, "b2")
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_gradient(backward, "b2", seeds=(434, 435), reference=bp.net221.backward)
+bp.checks.net221.net221_gradient(backward, "b2", seeds=(434, 435), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__dW1" points=2
 """backward: dL/dW1 passes a gradient check, and is exact."""
-bp.checks.net221_checks.net221_gradient(backward, "W1")
+bp.checks.net221.net221_gradient(backward, "W1")
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_gradient(backward, "W1", seeds=(436, 437, 438), reference=bp.net221.backward)
+bp.checks.net221.net221_gradient(backward, "W1", seeds=(436, 437, 438), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db1" points=1
 """backward: dL/db1 passes a gradient check, and is exact."""
-bp.checks.net221_checks.net221_gradient(backward, "b1")
+bp.checks.net221.net221_gradient(backward, "b1")
 ### BEGIN HIDDEN TESTS
-bp.checks.net221_checks.net221_gradient(backward, "b1", seeds=(439, 440), reference=bp.net221.backward)
+bp.checks.net221.net221_gradient(backward, "b1", seeds=(439, 440), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -730,7 +730,7 @@ def backward_sigmoid_bce(x, t, params):
 
 # %% [markdown]
 # Try it on the demo network with the target $t = 1$: the last line compares your
-# `b2` gradient with a central difference of this loss (`bp.net221_bce.loss_at`); both
+# `b2` gradient with a central difference of this loss (`bp.net221.bce.loss_at`); both
 # should read `-0.469340`.
 
 # %%
@@ -738,16 +738,16 @@ grads_bce = backward_sigmoid_bce(x, 1.0, params)
 for name, value in grads_bce.items():
     print(f"{name:3s}", np.round(np.asarray(value, dtype=float), 6))
 print("central difference for b2:", bp.net221.describe(bp.numdiff.gradient(
-    lambda b2: bp.net221_bce.loss_at(x, 1.0, params, "b2", b2), params["b2"])))
+    lambda b2: bp.net221.bce.loss_at(x, 1.0, params, "b2", b2), params["b2"])))
 
 # %% tests id="backward_sigmoid_bce__output_layer" points=1
 """backward_sigmoid_bce: dL/dW2 and dL/db2 pass a gradient check."""
-x_check, _, params_check, _ = bp.checks.net221_checks.net221_case()
-bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W2", "b2"), x_check, 1.0, params_check)
+x_check, _, params_check, _ = bp.checks.net221.net221_case()
+bp.checks.net221.net221_bce_gradients(backward_sigmoid_bce, ("W2", "b2"), x_check, 1.0, params_check)
 ### BEGIN HIDDEN TESTS
 for seed in (441, 442):
-    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed)
-    bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W2", "b2"), x_check, float(seed % 2),
+    x_check, _, params_check, _ = bp.checks.net221.net221_case(seed)
+    bp.checks.net221.net221_bce_gradients(backward_sigmoid_bce, ("W2", "b2"), x_check, float(seed % 2),
                                                 params_check, where="at a hidden point")
 ### END HIDDEN TESTS
 
@@ -756,12 +756,12 @@ for seed in (441, 442):
 params_check = {"W1": np.array([[0.3, 0.8], [-1.1, 0.4]]), "b1": np.array([0.1, 0.5]),
                 "W2": np.array([[-0.6, 1.3]]), "b2": np.array([0.2])}
 for t_check in (0.0, 0.3):
-    bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W1", "b1"), np.array([-1.2, 0.7]),
+    bp.checks.net221.net221_bce_gradients(backward_sigmoid_bce, ("W1", "b1"), np.array([-1.2, 0.7]),
                                                 t_check, params_check, where=f"for t = {t_check}")
 ### BEGIN HIDDEN TESTS
 for seed in (443, 444):
-    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed)
-    bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, ("W1", "b1"), x_check, 0.8, params_check,
+    x_check, _, params_check, _ = bp.checks.net221.net221_case(seed)
+    bp.checks.net221.net221_bce_gradients(backward_sigmoid_bce, ("W1", "b1"), x_check, 0.8, params_check,
                                                 where="at a hidden point")
 ### END HIDDEN TESTS
 
@@ -769,14 +769,14 @@ for seed in (443, 444):
 """backward_sigmoid_bce: every gradient is exact, not a finite-difference estimate."""
 params_check = {"W1": np.array([[0.9, 0.4], [-0.7, 1.2]]), "b1": np.array([0.0, 0.3]),
                 "W2": np.array([[2.0, -1.5]]), "b2": np.array([0.5])}
-bp.checks.net221_checks.net221_bce_gradients(backward_sigmoid_bce, params_check, np.array([1.5, -2.0]), 1.0,
+bp.checks.net221.net221_bce_gradients(backward_sigmoid_bce, params_check, np.array([1.5, -2.0]), 1.0,
                                             params_check)
 ### BEGIN HIDDEN TESTS
 for seed in (445, 446):
     params_check = bp.net221.init_params(np.random.default_rng(seed), scale=1.5)
-    bp.checks.net221_checks.net221_bce_gradients(
+    bp.checks.net221.net221_bce_gradients(
         backward_sigmoid_bce, params_check, 1.5 * bp.checks.testdata.points(seed, (2,)), float(seed % 2),
-        params_check, where="at a hidden point", reference=bp.net221_bce.backward)
+        params_check, where="at a hidden point", reference=bp.net221.bce.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -882,35 +882,35 @@ check_against_numerical(gradients_fixed(x, t, params), x, t, params)
 
 # %% tests id="gradients_fixed__dW2" points=1
 """gradients_fixed: dW2 passes a gradient check (the slip that reaches every gradient)."""
-x_check, y_check, params_check, _ = bp.checks.net221_checks.net221_case(biases=False)
+x_check, y_check, params_check, _ = bp.checks.net221.net221_case(biases=False)
 sign_slip = ("dW2 has the opposite sign in every entry: the slip is still in dL_dz2. "
              "Differentiating 1/2 (y - z2)**2 with respect to z2 brings down (y - z2) AND the "
              "inner derivative of (y - z2) with respect to z2, which is -1. The slides drop it.")
-bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, y_check, params_check,
+bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, y_check, params_check,
                                    slips=[(-1.0, sign_slip, "sign")])
 ### BEGIN HIDDEN TESTS
 for seed in (451, 452):
-    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed, biases=False)
-    bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, -0.3, params_check,
+    x_check, _, params_check, _ = bp.checks.net221.net221_case(seed, biases=False)
+    bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, -0.3, params_check,
                                        where="at a hidden point", reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="gradients_fixed__dW1" points=1
 """gradients_fixed: dW1 passes a gradient check (the slip inside the hidden layer)."""
-x_check, y_check, params_check, _ = bp.checks.net221_checks.net221_case(biases=False)
+x_check, y_check, params_check, _ = bp.checks.net221.net221_case(biases=False)
 s1_check = params_check["W1"] @ x_check
 slope_ratio = (1.0 - s1_check ** 2) / (1.0 - np.tanh(s1_check) ** 2)
 tanh_slip = ("dW1 still uses 1 - s1**2 for the slope of the hidden tanh. tanh'(s) is "
              "1 - tanh(s)**2 = 1 - z**2, written with the OUTPUT z of the tanh. The two "
              "agree only at s = 0, which is why the slip survives a check at zero; for "
              "|s| > 1, 1 - s**2 is even negative, while tanh never slopes down.")
-bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, y_check, params_check,
+bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, y_check, params_check,
                                    slips=[(sign * slope_ratio[:, None], tanh_slip, "tanh-slip")
                                           for sign in (1.0, -1.0)])
 ### BEGIN HIDDEN TESTS
 for seed in (453, 454):
-    x_check, _, params_check, _ = bp.checks.net221_checks.net221_case(seed, biases=False)
-    bp.checks.net221_checks.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, 0.6, params_check,
+    x_check, _, params_check, _ = bp.checks.net221.net221_case(seed, biases=False)
+    bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, 0.6, params_check,
                                        where="at a hidden point", reference=bp.net221.backward)
 ### END HIDDEN TESTS
 

@@ -451,29 +451,29 @@ print("db =", db_try)
 
 # %% tests id="dense_backward__dW" points=2
 """dense_backward: dW matches a central-difference gradient."""
-bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", 21, 4, 3, 2)
+bp.checks.layers.dense_backward_part(dense_backward, "dW", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((25, (1, 2, 3)), (26, (5, 3, 3))):
-    bp.checks.layer_checks.dense_backward_part(dense_backward, "dW", seed, N, n_in, n_out,
-                                               where="hidden", reference=bp.layers.dense_backward)
+    bp.checks.layers.dense_backward_part(dense_backward, "dW", seed, N, n_in, n_out,
+                                         where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__db" points=1
 """dense_backward: db matches a central-difference gradient (one entry per output)."""
-bp.checks.layer_checks.dense_backward_part(dense_backward, "db", 21, 4, 3, 2)
+bp.checks.layers.dense_backward_part(dense_backward, "db", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((27, (1, 2, 3)), (28, (6, 2, 2))):
-    bp.checks.layer_checks.dense_backward_part(dense_backward, "db", seed, N, n_in, n_out,
-                                               where="hidden", reference=bp.layers.dense_backward)
+    bp.checks.layers.dense_backward_part(dense_backward, "db", seed, N, n_in, n_out,
+                                         where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% tests id="dense_backward__dA_prev" points=2
 """dense_backward: dA_prev matches a central-difference gradient."""
-bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", 21, 4, 3, 2)
+bp.checks.layers.dense_backward_part(dense_backward, "dA_prev", 21, 4, 3, 2)
 ### BEGIN HIDDEN TESTS
 for seed, (N, n_in, n_out) in ((29, (1, 3, 2)), (30, (5, 3, 3))):
-    bp.checks.layer_checks.dense_backward_part(dense_backward, "dA_prev", seed, N, n_in, n_out,
-                                               where="hidden", reference=bp.layers.dense_backward)
+    bp.checks.layers.dense_backward_part(dense_backward, "dA_prev", seed, N, n_in, n_out,
+                                         where="hidden", reference=bp.layers.dense_backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -682,34 +682,34 @@ print(output_delta(Z_out, t_out, "bce"))
 
 # %% tests id="output_delta__half_mse" points=1
 """output_delta with loss 'half_mse' matches a central-difference gradient."""
-bp.checks.layer_checks.sigmoid_output_delta(output_delta, bp.checks.testdata.points(31, (4, 2)),
-                                            bp.checks.testdata.probabilities(32, (4, 2))[0], "half_mse")
+bp.checks.layers.sigmoid_output_delta(output_delta, bp.checks.testdata.points(31, (4, 2)),
+                                      bp.checks.testdata.probabilities(32, (4, 2))[0], "half_mse")
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((310, (6, 3)), (311, (5, 1))):
-    bp.checks.layer_checks.sigmoid_output_delta(
+    bp.checks.layers.sigmoid_output_delta(
         output_delta, bp.checks.testdata.points(seed, shape, -4.0, 4.0),
         bp.checks.testdata.probabilities(seed + 1, shape)[1], "half_mse",
-        where=f"on a hidden {shape} batch", reference=bp.mlp_output.output_delta)
+        where=f"on a hidden {shape} batch", reference=bp.mlp.output_delta)
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__bce" points=1
 """output_delta with loss 'bce' matches a central-difference gradient."""
 Z_check, t_check = bp.checks.testdata.points(35, (4, 2)), bp.checks.testdata.probabilities(36, (4, 2))[1]
-bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, t_check, "bce")
+bp.checks.layers.sigmoid_output_delta(output_delta, Z_check, t_check, "bce")
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((350, (6, 3)), (351, (5, 1))):
     Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
     t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
-    bp.checks.layer_checks.sigmoid_output_delta(output_delta, Z_check, t_check, "bce",
-                                                where=f"on a hidden {shape} batch",
-                                                reference=bp.mlp_output.output_delta)
+    bp.checks.layers.sigmoid_output_delta(output_delta, Z_check, t_check, "bce",
+                                          where=f"on a hidden {shape} batch",
+                                          reference=bp.mlp.output_delta)
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__saturated" points=1
 """output_delta on one example whose outputs saturate (sigmoid(40) is exactly 1.0), for both losses."""
 for loss_check in ("half_mse", "bce"):
-    bp.checks.layer_checks.sigmoid_output_delta(output_delta, np.array([[-12.0, 40.0, 0.5]]),
-                                                np.array([[1.0, 0.0, 1.0]]), loss_check, where="for N = 1")
+    bp.checks.layers.sigmoid_output_delta(output_delta, np.array([[-12.0, 40.0, 0.5]]),
+                                          np.array([[1.0, 0.0, 1.0]]), loss_check, where="for N = 1")
 
 # %% [markdown]
 # #### What you just derived
@@ -742,7 +742,7 @@ bp.checks.true(larger_delta in ("half_mse", "bce"),
               f"larger_delta should be 'half_mse' or 'bce'; got {larger_delta!r}", "shape")
 z_check, t_check = np.array([[-4.0]]), np.array([[1.0]])
 slopes = {name: abs(float(bp.numdiff.gradient(
-    lambda z: bp.mlp_output.mean_loss(bp.activations.sigmoid(z), t_check, name, Z=z), z_check)[0, 0]))
+    lambda z: bp.mlp.mean_loss(bp.activations.sigmoid(z), t_check, name, Z=z), z_check)[0, 0]))
     for name in ("half_mse", "bce")}
 bp.checks.true(larger_delta == max(slopes, key=slopes.get),
               f"larger_delta = {larger_delta!r} is not the one. Compare the two deltas: one keeps "
@@ -843,15 +843,15 @@ def mlp_forward(params, X, activation="tanh"):
 # keys `['A0', 'Z1', 'A1', 'Z2', 'A2', 'Z3', 'A3']` (in any order).
 
 # %%
-params_deep, X_deep, t_deep = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, seed=0)
+params_deep, X_deep, t_deep = bp.mlp.example_problem([3, 4, 4, 2], 5, seed=0)
 y_hat_deep, cache_deep = mlp_forward(params_deep, X_deep, "tanh")
 print(y_hat_deep.shape, list(cache_deep))
 
 # %% tests id="mlp_forward__output" points=1
 """mlp_forward: y_hat of 2-3-2 and 3-4-4-2 networks."""
 for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
-    params_check, X_check, _, cache_expected = bp.mlp_problems.example_cache(sizes, 5, seed,
-                                                                             hidden=activation_check)
+    params_check, X_check, _, cache_expected = bp.mlp.example_cache(sizes, 5, seed,
+                                                                    hidden=activation_check)
     result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
     bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
                   "mlp_forward should return a pair (y_hat, cache); "
@@ -860,7 +860,7 @@ for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "s
                    result[0], cache_expected[f"A{len(sizes) - 1}"])
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1], "sigmoid", 44)):
-    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 3, seed)
+    params_check, X_check, _ = bp.mlp.example_problem(sizes, 3, seed)
     result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
     bp.checks.close(f"y_hat from mlp_forward (hidden {'-'.join(map(str, sizes))}, {activation_check})",
                    result[0], bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check,
@@ -869,8 +869,8 @@ for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1],
 
 # %% tests id="mlp_forward__cache" points=1
 """mlp_forward: the cache holds A0 and every layer's Z and A."""
-params_check, X_check, _, cache_expected = bp.mlp_problems.example_cache([3, 4, 4, 2], 5, 45,
-                                                                         hidden="tanh")
+params_check, X_check, _, cache_expected = bp.mlp.example_cache([3, 4, 4, 2], 5, 45,
+                                                                hidden="tanh")
 result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
 bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
               "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
@@ -933,49 +933,49 @@ def mlp_backward(params, cache, t, activation="tanh", loss="half_mse"):
 grads_deep = mlp_backward(params_deep, cache_deep, t_deep, "tanh", "half_mse")
 for key in params_deep:
     bp.checks.gradient(f"grads[{key!r}]", grads_deep[key],
-                      bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
-                                              loss="half_mse"),
+                      bp.mlp.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
+                                     loss="half_mse"),
                       params_deep[key])
 
 # %% tests id="mlp_backward__keys_and_shapes" points=1
 """mlp_backward returns one gradient per parameter, each of its parameter's shape."""
-params_check, X_check, t_check, cache_check = bp.mlp_problems.example_cache([3, 4, 4, 2], 5, 50,
-                                                                            hidden="tanh")
-bp.checks.layer_checks.keys_and_shapes(
+params_check, X_check, t_check, cache_check = bp.mlp.example_cache([3, 4, 4, 2], 5, 50,
+                                                                   hidden="tanh")
+bp.checks.layers.keys_and_shapes(
     "mlp_backward", bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
                                    "tanh", "half_mse"), params_check)
 
 # %% tests id="mlp_backward__output_layer" points=2
 """mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with the half squared error."""
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse",
-                                            ("W2", "b2"))
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse",
+                                     ("W2", "b2"))
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tanh", "bce", ("W2", "b2"),
-                                            reference=bp.mlp.backward)
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tanh", "bce", ("W2", "b2"),
+                                     reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__first_layer" points=2
 """mlp_backward: dW1 and db1 of a 2-3-2 tanh network with the half squared error."""
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 2], 4, 53, "tanh", "half_mse", ("W1", "b1"))
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 2], 4, 53, "tanh", "half_mse", ("W1", "b1"))
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse",
-                                            ("W1", "b1"), reference=bp.mlp.backward)
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse",
+                                     ("W1", "b1"), reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__deep" points=2
 """mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce")
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce")
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 5, 3, 3, 2], 3, 56, "tanh", "half_mse",
-                                            reference=bp.mlp.backward)
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 5, 3, 3, 2], 3, 56, "tanh", "half_mse",
+                                     reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__sigmoid_bce" points=1
 """mlp_backward: every gradient of a 2-3-3-1 sigmoid network with cross-entropy."""
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [2, 3, 3, 1], 6, 57, "sigmoid", "bce")
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 3, 1], 6, 57, "sigmoid", "bce")
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.mlp_backward_gradients(mlp_backward, [3, 3, 2, 2], 4, 58, "sigmoid", "bce",
-                                            reference=bp.mlp.backward)
+bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 3, 2, 2], 4, 58, "sigmoid", "bce",
+                                     reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1066,7 +1066,7 @@ for params_check, x_check, t_check in cases:
                    tol=bp.checks.diagnosis.NUMERICAL_TOL)
 ### BEGIN HIDDEN TESTS
 for seed, sizes in ((521, (4, 4, 2)), (522, (2, 5, 3))):
-    params_check, x_rows, t_rows = bp.mlp_problems.example_problem(list(sizes), 1, seed)
+    params_check, x_rows, t_rows = bp.mlp.example_problem(list(sizes), 1, seed)
     params_check = {"W1": params_check["W1"], "b1": np.zeros(sizes[1]),
                     "W2": params_check["W2"], "b2": np.zeros(sizes[2])}
     result = bp.checks.call("gradients_slide_fixed(x, t, params)", gradients_slide_fixed,
@@ -1158,42 +1158,42 @@ def leaky_grads(params, X, t):
 # Try it on a 3-4-2 network; the loop compares every gradient with a central difference.
 
 # %%
-params_leaky, X_leaky, t_leaky = bp.mlp_problems.example_problem([3, 4, 2], 5, seed=7)
+params_leaky, X_leaky, t_leaky = bp.mlp.example_problem([3, 4, 2], 5, seed=7)
 grads_leaky = leaky_grads(params_leaky, X_leaky, t_leaky)
 for key in params_leaky:
     bp.checks.gradient(f"grads[{key!r}]", grads_leaky[key],
-                      bp.mlp_problems.loss_of(params_leaky, X_leaky, t_leaky, key, hidden="leaky_relu",
-                                              output="identity", loss="half_mse"),
+                      bp.mlp.loss_of(params_leaky, X_leaky, t_leaky, key, hidden="leaky_relu",
+                                     output="identity", loss="half_mse"),
                       params_leaky[key])
 
 # %% tests id="leaky_grads__output_layer" points=1
 """leaky_grads: the output layer's gradients of a 2-4-1 network."""
 LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"),
-                                       **LEAKY_NETWORK)
+bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"),
+                                **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"),
-                                       **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
+bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"),
+                                **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__hidden_layers" points=1
 """leaky_grads: every hidden layer's gradients of a 3-5-4-2 network."""
 LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63,
-                                       ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK)
+bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63,
+                                ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64,
-                                       ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK,
-                                       reference=bp.mlp.loss_and_grads)
+bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64,
+                                ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK,
+                                reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__exact" points=1
 """leaky_grads: every gradient of a 4-3-3 network, and exactness (hidden)."""
 LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [4, 3, 3], 8, 65, **LEAKY_NETWORK)
+bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [4, 3, 3], 8, 65, **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp_checks.problem_gradients("leaky_grads", leaky_grads, [3, 4, 4, 2], 6, 66, **LEAKY_NETWORK,
-                                       reference=bp.mlp.loss_and_grads)
+bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 4, 4, 2], 6, 66, **LEAKY_NETWORK,
+                                reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% [markdown]

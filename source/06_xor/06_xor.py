@@ -893,7 +893,7 @@ bp.checks.close("rate for 40 networks, against the fraction of rows of y_hat wit
 ### BEGIN HIDDEN TESTS
 rate_check, y_check = bp.checks.call("success_rate", success_rate, 150, 1.5, 1500, 1.0,
                                      np.random.default_rng(822))
-expected_rate, _ = bp.checks.testdata.expected(bp.xor_batch.success_rate, 150, 1.5, 1500, 1.0,
+expected_rate, _ = bp.checks.testdata.expected(bp.xor.success_rate, 150, 1.5, 1500, 1.0,
                                                np.random.default_rng(822))
 bp.checks.close("rate for 150 hidden networks", rate_check, expected_rate, tol=1e-9)
 ### END HIDDEN TESTS

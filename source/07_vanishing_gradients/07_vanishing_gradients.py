@@ -141,30 +141,30 @@ for activation_try in ("sigmoid", "tanh"):
 
 # %% tests id="layer_jacobian__sigmoid" points=1
 """layer_jacobian of a sigmoid layer matches central differences."""
-bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "sigmoid",
-                                         *bp.checks.jacobian_checks.layer_case(71, 3, 4))
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "sigmoid",
+                                   *bp.checks.jacobians.layer_case(71, 3, 4))
 ### BEGIN HIDDEN TESTS
-bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "sigmoid", *bp.checks.jacobian_checks.layer_case(74, 4, 4),
-                                         where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "sigmoid", *bp.checks.jacobians.layer_case(74, 4, 4),
+                                   where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
 ### END HIDDEN TESTS
 
 # %% tests id="layer_jacobian__tanh" points=1
 """layer_jacobian of a tanh layer matches central differences."""
-bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "tanh",
-                                         *bp.checks.jacobian_checks.layer_case(77, 2, 3))
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "tanh",
+                                   *bp.checks.jacobians.layer_case(77, 2, 3))
 ### BEGIN HIDDEN TESTS
-bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "tanh", *bp.checks.jacobian_checks.layer_case(80, 3, 3),
-                                         where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "tanh", *bp.checks.jacobians.layer_case(80, 3, 3),
+                                   where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
 ### END HIDDEN TESTS
 
 # %% tests id="layer_jacobian__relu" points=1
 """layer_jacobian of a ReLU layer: rows of W for active units, zeros for the others."""
 W_check = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])
-bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "relu", W_check, np.array([0.0, -0.5, 0.4]),
-                                         np.array([0.5, 0.5]))
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "relu", W_check, np.array([0.0, -0.5, 0.4]),
+                                   np.array([0.5, 0.5]))
 ### BEGIN HIDDEN TESTS
-bp.checks.jacobian_checks.layer_jacobian(layer_jacobian, "relu", *bp.checks.jacobian_checks.layer_case(83, 4, 2),
-                                         where="for a hidden (4, 2) W")
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "relu", *bp.checks.jacobians.layer_case(83, 4, 2),
+                                   where="for a hidden (4, 2) W")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -245,7 +245,7 @@ def input_output_jacobian(params, x, activation):
 # numerical one.
 
 # %%
-params_try, X_try, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, seed=0)
+params_try, X_try, _ = bp.mlp.example_problem([3, 4, 2], 1, seed=0)
 print(np.round(input_output_jacobian(params_try, X_try[0], "tanh"), 6))
 print(np.round(bp.jacobians.numerical_jacobian(
     lambda a: bp.mlp.forward(params_try, a[None, :], hidden="tanh", output="tanh")[0][0],
@@ -253,24 +253,24 @@ print(np.round(bp.jacobians.numerical_jacobian(
 
 # %% tests id="input_output_jacobian__two_layers" points=1
 """input_output_jacobian of a 3-4-2 tanh network matches central differences."""
-params_check, X_check, _ = bp.mlp_problems.example_problem([3, 4, 2], 1, 86)
-bp.checks.jacobian_checks.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
-                                       X_check[0], "tanh")
+params_check, X_check, _ = bp.mlp.example_problem([3, 4, 2], 1, 86)
+bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                 X_check[0], "tanh")
 
 # %% tests id="input_output_jacobian__deep" points=2
 """input_output_jacobian of deeper sigmoid and ReLU networks matches central differences."""
 for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 3, 2], "relu", 88)):
-    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
-    bp.checks.jacobian_checks.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
-                                           X_check[0], activation_check,
-                                           where=f"for {'-'.join(map(str, sizes))}")
+    params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
+    bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                     X_check[0], activation_check,
+                                     where=f"for {'-'.join(map(str, sizes))}")
 ### BEGIN HIDDEN TESTS
 for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 2], "sigmoid", 90)):
-    params_check, X_check, _ = bp.mlp_problems.example_problem(sizes, 1, seed)
-    bp.checks.jacobian_checks.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
-                                           X_check[0], activation_check,
-                                           where=f"for a hidden {'-'.join(map(str, sizes))} network",
-                                           reference=bp.jacobians.input_output_jacobian)
+    params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
+    bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                     X_check[0], activation_check,
+                                     where=f"for a hidden {'-'.join(map(str, sizes))} network",
+                                     reference=bp.jacobians.input_output_jacobian)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -818,19 +818,19 @@ def residual_problem(seed, n, m, scale=1.0):
 
 # %% tests id="residual_jacobian__tanh" points=1
 """residual_jacobian of a tanh block matches central differences."""
-bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, *residual_problem(51, 3, 4),
-                                       "tanh")
+bp.checks.jacobians.map_jacobian("residual_jacobian", residual_jacobian, *residual_problem(51, 3, 4),
+                                 "tanh")
 ### BEGIN HIDDEN TESTS
-bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, *residual_problem(511, 5, 2),
-                                       "tanh", where="for a hidden (5, 2) block")
+bp.checks.jacobians.map_jacobian("residual_jacobian", residual_jacobian, *residual_problem(511, 5, 2),
+                                 "tanh", where="for a hidden (5, 2) block")
 ### END HIDDEN TESTS
 
 # %% tests id="residual_jacobian__other_activations" points=1
 """residual_jacobian of sigmoid and ReLU blocks, with a narrow and a wide branch."""
 for activation_check, (n_check, m_check), seed in (("sigmoid", (2, 5), 52), ("relu", (4, 3), 53)):
     block_check, x_check = residual_problem(seed, n_check, m_check)
-    bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
-                                           activation_check, where=f"n={n_check}, m={m_check}")
+    bp.checks.jacobians.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
+                                     activation_check, where=f"n={n_check}, m={m_check}")
 
 # %% tests id="residual_jacobian__exact" points=1
 """residual_jacobian has shape (n, n) and is exact."""
@@ -842,9 +842,9 @@ bp.checks.true(np.shape(J_check) == (3, 3),
 ### BEGIN HIDDEN TESTS
 for activation_check, seed in (("tanh", 541), ("sigmoid", 542)):
     block_check, x_check = residual_problem(seed, 4, 6, scale=1.5)
-    bp.checks.jacobian_checks.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
-                                           activation_check, where="for a hidden block",
-                                           reference=bp.residual.residual_jacobian)
+    bp.checks.jacobians.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
+                                     activation_check, where="for a hidden block",
+                                     reference=bp.residual.residual_jacobian)
 ### END HIDDEN TESTS
 
 # %% [markdown]

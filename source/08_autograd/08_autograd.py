@@ -521,7 +521,7 @@ bp.checks.close("relu_backward(G, max(z, 0)) at hidden points",
 # losses are the course's, those of notebooks 4 and 5 (see the header): the **half**
 # squared error, $\tfrac12 \lVert \hat y_n - t_n \rVert^2$ for row $n$, and binary
 # cross-entropy summed over the outputs, each averaged over the $N$ rows.
-# `bp.autograd_losses.half_mse` and `bp.losses.bce` compute them.
+# `bp.autograd.half_mse` and `bp.losses.bce` compute them.
 #
 # ### Exercise 4: a mean and two losses (3 points)
 #
@@ -530,7 +530,7 @@ bp.checks.close("relu_backward(G, max(z, 0)) at hidden points",
 # - `mean_backward(grad_out, x_shape)`, for $\text{out} = $ `x.mean()` over every entry of an
 #   `x` of shape `x_shape`;
 # - `half_mse_backward(grad_out, y_hat, t)`, for $\text{out} = $
-#   `bp.autograd_losses.half_mse(y_hat, t)`, that is
+#   `bp.autograd.half_mse(y_hat, t)`, that is
 #   $\frac1N \sum_n \tfrac12 \lVert \hat y_n - t_n \rVert^2$;
 # - `bce_backward(grad_out, y_hat, t)`, for $\text{out} = $ `bp.losses.bce(y_hat, t)`, with
 #   `y_hat` strictly between 0 and 1.
@@ -562,7 +562,7 @@ def mean_backward(grad_out, x_shape):
 
 
 def half_mse_backward(grad_out, y_hat, t):
-    """dL/dy_hat for out = bp.autograd_losses.half_mse(y_hat, t); grad_out is a float."""
+    """dL/dy_hat for out = bp.autograd.half_mse(y_hat, t); grad_out is a float."""
     ### BEGIN SOLUTION
     N = len(y_hat)
     return grad_out * (y_hat - t) / N
@@ -599,7 +599,7 @@ for shape in ((5,), (2, 3, 2)):
     x_check = bp.checks.testdata.points(872, shape)
     bp.checks.formula(f"mean_backward(1.9, {shape}) (hidden)",
                      bp.checks.call("mean_backward", mean_backward, 1.9, shape),
-                     bp.checks.testdata.expected(bp.autograd_losses.mean_backward, 1.9, shape))
+                     bp.checks.testdata.expected(bp.autograd.mean_backward, 1.9, shape))
 ### END HIDDEN TESTS
 
 # %% tests id="loss_backward__half_mse" points=1
@@ -607,13 +607,13 @@ for shape in ((5,), (2, 3, 2)):
 y_check, t_check = bp.checks.testdata.batch(873, (4, 2))
 bp.checks.gradient("half_mse_backward(1.3, y_hat, t) with y_hat of shape (4, 2)",
                   bp.checks.call("half_mse_backward", half_mse_backward, 1.3, y_check, t_check),
-                  lambda y_: 1.3 * bp.autograd_losses.half_mse(y_, t_check), y_check,
+                  lambda y_: 1.3 * bp.autograd.half_mse(y_, t_check), y_check,
                   batch_size=4)
 ### BEGIN HIDDEN TESTS
 y_check, t_check = bp.checks.testdata.batch(874, (6,), scale=30.0)
 bp.checks.formula("half_mse_backward(-0.4, y_hat, t) on a hidden batch of shape (6,)",
                  bp.checks.call("half_mse_backward", half_mse_backward, -0.4, y_check, t_check),
-                 bp.checks.testdata.expected(bp.autograd_losses.half_mse_backward, -0.4,
+                 bp.checks.testdata.expected(bp.autograd.half_mse_backward, -0.4,
                                              y_check, t_check),
                  batch_size=6)
 ### END HIDDEN TESTS
@@ -629,7 +629,7 @@ y_check, t_check = bp.checks.testdata.probabilities(876, (3, 2))
 y_check[0, 0], y_check[1, 1] = 1e-4, 0.9999
 bp.checks.formula("bce_backward(1.1, y_hat, t) on hidden predictions near 0 and 1",
                  bp.checks.call("bce_backward", bce_backward, 1.1, y_check, t_check),
-                 bp.checks.testdata.expected(bp.autograd_losses.bce_backward, 1.1, y_check, t_check),
+                 bp.checks.testdata.expected(bp.autograd.bce_backward, 1.1, y_check, t_check),
                  batch_size=3)
 ### END HIDDEN TESTS
 
@@ -664,7 +664,7 @@ bp.checks.formula("bce_backward(1.1, y_hat, t) on hidden predictions near 0 and 
 # which meet again in `c`; `c` feeds `d` and `e`, which meet in `s`; `L` is the output.
 
 # %%
-parents_dd = bp.autograd_examples.example_parents("double_diamond")
+parents_dd = bp.autograd.example_parents("double_diamond")
 for name, node_parents in parents_dd.items():
     print(f"{name}: {node_parents}")
 
@@ -707,9 +707,9 @@ visits_of_x = 4
 
 # %% tests id="predict_visits__answer" points=1
 """Checkpoint B: how often the naive recursion enters x."""
-parents_check = bp.autograd_examples.example_parents("double_diamond")
+parents_check = bp.autograd.example_parents("double_diamond")
 ones_check = {name: (lambda g, k=len(ps): (g,) * k) for name, ps in parents_check.items() if ps}
-visits_check = bp.autograd_examples.naive_backward(parents_check, "L", ones_check, 1.0)[1]
+visits_check = bp.autograd.naive_backward(parents_check, "L", ones_check, 1.0)[1]
 bp.checks.true(isinstance(visits_of_x, (int, float, np.number))
               and not isinstance(visits_of_x, bool) and float(visits_of_x).is_integer(),
               f"visits_of_x should be a whole number; got {visits_of_x!r:.60}", "not-numeric")
@@ -805,25 +805,25 @@ print(topological_order(parents_dd, "L"))
 # %% tests id="topological_order__chain_and_diamond" points=1
 """topological_order on a chain and on a diamond."""
 for name in ("chain", "diamond"):
-    parents_check = bp.autograd_examples.example_parents(name)
+    parents_check = bp.autograd.example_parents(name)
     order_check = bp.checks.call("topological_order", topological_order, parents_check, "L")
-    problem = bp.autograd_examples.order_problem(order_check, parents_check, "L")
+    problem = bp.autograd.order_problem(order_check, parents_check, "L")
     bp.checks.true(problem is None, f"topological_order on the {name} graph "
                   f"{parents_check}: {problem}", "order")
     print(f"the order of the {name} graph is valid: {order_check}")
 
 # %% tests id="topological_order__skip_connection" points=1
 """topological_order on a graph with a skip connection (a feeds L directly and through b)."""
-parents_check = bp.autograd_examples.example_parents("skip")
+parents_check = bp.autograd.example_parents("skip")
 order_check = bp.checks.call("topological_order", topological_order, parents_check, "L")
-problem = bp.autograd_examples.order_problem(order_check, parents_check, "L")
+problem = bp.autograd.order_problem(order_check, parents_check, "L")
 bp.checks.true(problem is None, f"topological_order on {parents_check}: {problem}", "order")
 print(f"the order of the skip graph is valid: {order_check}")
 ### BEGIN HIDDEN TESTS
 for seed in (881, 882, 883):
-    parents_check = bp.autograd_examples.random_graph(seed, 10)
+    parents_check = bp.autograd.random_graph(seed, 10)
     order_check = bp.checks.call("topological_order", topological_order, parents_check, "v9")
-    problem = bp.autograd_examples.order_problem(order_check, parents_check, "v9")
+    problem = bp.autograd.order_problem(order_check, parents_check, "v9")
     bp.checks.true(problem is None, f"topological_order on a hidden graph: {problem}", "order")
 ### END HIDDEN TESTS
 
@@ -832,13 +832,13 @@ for seed in (881, 882, 883):
 parents_check = {"L": ["p", "p", "q"], "p": ["x", "w"], "q": ["p", "x"], "x": [], "w": [],
                  "unused": ["x"]}
 order_check = bp.checks.call("topological_order", topological_order, parents_check, "L")
-problem = bp.autograd_examples.order_problem(order_check, parents_check, "L")
+problem = bp.autograd.order_problem(order_check, parents_check, "L")
 bp.checks.true(problem is None, f"topological_order on {parents_check}: {problem}", "order")
 print(f"the order is valid: {order_check}")
 ### BEGIN HIDDEN TESTS
-parents_check = bp.autograd_examples.random_graph(884, 12)
+parents_check = bp.autograd.random_graph(884, 12)
 order_check = bp.checks.call("topological_order", topological_order, parents_check, "v7")
-problem = bp.autograd_examples.order_problem(order_check, parents_check, "v7")
+problem = bp.autograd.order_problem(order_check, parents_check, "v7")
 bp.checks.true(problem is None, f"topological_order from an inner node of a hidden graph: "
               f"{problem}", "order")
 ### END HIDDEN TESTS
@@ -902,49 +902,49 @@ def backward_pass(parents, root, rules, root_grad):
 print({name: float(g) for name, g in backward_pass(parents_dd, "L", ones, 1.0).items()})
 
 # %% [markdown]
-# The tests give each edge its own local derivative (`bp.autograd_examples.edge_rules`) and
+# The tests give each edge its own local derivative (`bp.autograd.edge_rules`) and
 # compare your gradients with the chain rule's definition, a sum over every path of the
-# product along it (`bp.autograd_examples.path_sums`), which needs no order at all but
+# product along it (`bp.autograd.path_sums`), which needs no order at all but
 # takes time exponential in the depth.
 
 # %% tests id="backward_pass__chain" points=1
 """backward_pass on a chain: the product of the local derivatives."""
-parents_check = bp.autograd_examples.example_parents("chain")
-rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, 891)
+parents_check = bp.autograd.example_parents("chain")
+rules_check, weights_check = bp.autograd.edge_rules(parents_check, 891)
 grads = bp.checks.call("backward_pass", backward_pass, parents_check, "L", rules_check, 1.0)
-expected = bp.autograd_examples.path_sums(parents_check, "L", weights_check)
+expected = bp.autograd.path_sums(parents_check, "L", weights_check)
 bp.checks.mapping("backward_pass on the chain a -> b -> c -> L", grads, expected)
 
 # %% tests id="backward_pass__shared" points=1
 """backward_pass adds every consumer's share before passing a gradient on."""
 for name, seed in (("double_diamond", 892), ("skip", 893)):
-    parents_check = bp.autograd_examples.example_parents(name)
-    rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, seed)
+    parents_check = bp.autograd.example_parents(name)
+    rules_check, weights_check = bp.autograd.edge_rules(parents_check, seed)
     grads = bp.checks.call("backward_pass", backward_pass, parents_check, "L", rules_check, 1.0)
-    expected = bp.autograd_examples.path_sums(parents_check, "L", weights_check)
-    naive = bp.autograd_examples.naive_backward(parents_check, "L", rules_check, 1.0)[0]
-    bp.checks.true(not bp.autograd_examples.looks_naive(grads, naive, expected),
+    expected = bp.autograd.path_sums(parents_check, "L", weights_check)
+    naive = bp.autograd.naive_backward(parents_check, "L", rules_check, 1.0)[0]
+    bp.checks.true(not bp.autograd.looks_naive(grads, naive, expected),
                    f"backward_pass on the {name} graph gives what a recursion without a "
                    "topological order gives: a node passed its gradient on before every "
                    "consumer had sent its share, and again later, so shared paths count "
                    "twice. Visit the nodes in reverse topological order.", "double-counted")
     bp.checks.mapping(f"backward_pass on the {name} graph", grads, expected)
 ### BEGIN HIDDEN TESTS
-parents_check = bp.autograd_examples.random_graph(894, 9)
-rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, 895)
+parents_check = bp.autograd.random_graph(894, 9)
+rules_check, weights_check = bp.autograd.edge_rules(parents_check, 895)
 grads = bp.checks.call("backward_pass", backward_pass, parents_check, "v8", rules_check, -0.5)
 bp.checks.mapping("backward_pass on a hidden graph", grads,
-                 bp.autograd_examples.path_sums(parents_check, "v8", weights_check, -0.5))
+                 bp.autograd.path_sums(parents_check, "v8", weights_check, -0.5))
 ### END HIDDEN TESTS
 
 # %% tests id="backward_pass__arrays" points=1
 """backward_pass with array gradients, an array root_grad, and a parent used twice."""
 parents_check = {"L": ["p", "p", "x"], "p": ["x", "w"], "x": [], "w": []}
-rules_check, weights_check = bp.autograd_examples.edge_rules(parents_check, 896, shape=(3,))
+rules_check, weights_check = bp.autograd.edge_rules(parents_check, 896, shape=(3,))
 root_check = np.array([1.0, -2.0, 0.5])
 grads = bp.checks.call("backward_pass", backward_pass, parents_check, "L", rules_check,
                       root_check)
-expected = bp.autograd_examples.path_sums(parents_check, "L", weights_check, root_check)
+expected = bp.autograd.path_sums(parents_check, "L", weights_check, root_check)
 bp.checks.true(isinstance(grads, dict) and set(expected) <= set(grads),
               f"backward_pass should return a dict with the keys {sorted(expected)}; got "
               f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}", "keys")
@@ -1015,7 +1015,7 @@ class Tensor:
         return out
 
     def half_mse(self, t):
-        out = Tensor(bp.autograd_losses.half_mse(self.data, t), parents=(self,),
+        out = Tensor(bp.autograd.half_mse(self.data, t), parents=(self,),
                      op="half_mse")
         out.rule = lambda g: (half_mse_backward(g, self.data, t),)
         return out
@@ -1218,13 +1218,13 @@ def engine_grads_mlp(params, X, t, hidden="tanh", loss="half_mse"):
 # cross-entropy against a central difference; every line should say "is correct".
 
 # %%
-params_deep, X_deep, t_deep = bp.mlp_problems.example_problem([3, 4, 4, 2], 5, seed=0,
-                                                              loss="bce")
+params_deep, X_deep, t_deep = bp.mlp.example_problem([3, 4, 4, 2], 5, seed=0,
+                                                     loss="bce")
 grads_deep = engine_grads_mlp(params_deep, X_deep, t_deep, "tanh", "bce")
 for key in params_deep:
     bp.checks.gradient(f"grads[{key!r}]", grads_deep[key],
-                      bp.mlp_problems.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
-                                              loss="bce"), params_deep[key])
+                      bp.mlp.loss_of(params_deep, X_deep, t_deep, key, hidden="tanh",
+                                     loss="bce"), params_deep[key])
 
 # %% tests id="engine_grads_mlp__sigmoid_half_mse" points=1
 """engine_grads_mlp: a 2-3-1 sigmoid network with the half squared error."""
@@ -1433,8 +1433,8 @@ bp.explore.autograd.backward_explorer()
 #
 # ## Going further
 #
-# - `bp.autograd_engine.Tensor` is the course's version of the engine; `bp.autograd`,
-#   `bp.autograd_losses` and `bp.autograd_graph` hold the rules and the pass. Add
+# - `bp.autograd.Tensor` is the course's version of the engine; `bp.autograd` also
+#   holds the rules and the pass. Add
 #   `exp`, `log` and a `sum(axis)` to it, then build a softmax with cross-entropy and
 #   check it: notebook 9 derives that gradient by hand.
 # - This engine computes first derivatives. PyTorch can differentiate its own backward

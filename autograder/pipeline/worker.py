@@ -1,0 +1,286 @@
+"""A grading worker: imports nbgrader once, then grades submission after submission.
+
+A :class:`Worker` lives as long as its process (one per core, or one per Dask worker).
+For each :class:`Task` (one student's notebook, as bytes) it
+
+1. starts the independent check (:func:`autograder.sandbox.verify.verify`) in a thread,
+   while
+2. nbgrader's ``Autograde`` converter runs the notebook in a fresh sandboxed kernel, in a
+   scratch course root of the worker's own that no sandbox can see; the kernel runs the
+   visible tests only (hidden tests run in the check alone, so no student process ever
+   holds one);
+3. withdraws, in that root's gradebook, every point the check did not confirm;
+4. scrubs the graded notebook (:func:`autograder.pipeline.feedback.scrub`) and makes
+   the feedback page with nbgrader's ``GenerateFeedback``;
+5. returns a :class:`Graded`: plain data (scores, verdicts, the notebook and the page as
+   text). A worker writes nothing anywhere else: the instructor's process alone writes
+   results, reports and gradebooks, from this data.
+
+Every submission gets its own kernel and answer process, each in a sandbox of its own;
+nothing of one student's run is left for the next but the worker's own files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import converters
+from ..gradebook import cell_scores, forget_submission, max_scores, withdraw_points
+from ..sandbox.references import build_package, notebook_number
+from ..sandbox.verify import CheckOutcome, verify
+from ..sandbox import bwrap
+from ..sandbox.kernel import use_zygote
+from ..sandbox.zygote import Zygote, ZygoteError
+from ..settings import DEFAULT_LIMITS, Limits
+from .feedback import cell_outcomes, printed_warnings, scrub
+from .template import Template
+
+__all__ = ["Task", "Graded", "Worker", "grade"]
+
+log = logging.getLogger(__name__)
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+"""matplotlib's backend in graded kernels, as ipykernel would choose it (set before the
+kernel zygote imports matplotlib)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission to grade."""
+
+    assignment: str
+    student: str
+    notebook: bytes  # the .ipynb as submitted
+    fingerprint: str  # of the submission and its assignment's tests
+    timestamp: str | None = None  # nbgrader's timestamp.txt, when it was collected
+    secret: str | None = None  # nbgrader's submission_secret.txt, likewise
+
+
+@dataclass
+class Graded:
+    """What grading one submission found: plain data, sent back to the instructor's process.
+
+    ``kernel`` is nbgrader's score per test cell in the student's kernel (None where
+    nbgrader could not grade the notebook); ``checks`` the independent check's verdict per
+    test cell (``True``, ``False`` or ``None`` for none) with its message; ``confirmed``
+    says, per cell, whether nbgrader's points stand.
+    """
+
+    assignment: str
+    student: str
+    fingerprint: str
+    points: dict[str, float]
+    kernel: dict[str, float] | None
+    checks: dict[str, tuple[bool | None, str]]
+    check_problem: str | None
+    outcomes: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notebook: str | None = None
+    feedback: str | None = None
+    files: dict[str, str] = field(default_factory=dict)  # timestamp.txt, submission_secret.txt
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # seconds of each step
+    log: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Worker:
+    """Grades tasks of one template, one after another (see the module docstring).
+
+    Parameters
+    ----------
+    template : Template
+        What every task is graded from.
+    limits : Limits
+        Cell timeout and the sandboxes' limits.
+    sandboxed : bool
+        Run student code in sandboxes.
+    hidden_tests : bool
+        Run hidden tests in the student's kernel too, as plain ``nbgrader autograde``
+        does (the gate does, to test the tests as nbgrader runs them).
+    """
+
+    def __init__(self, template: Template, limits: Limits = DEFAULT_LIMITS,
+                 sandboxed: bool = True, hidden_tests: bool = False) -> None:
+        self.template, self.limits, self.sandboxed = template, limits, sandboxed
+        self.hidden_tests = hidden_tests
+        self.root = Path(tempfile.mkdtemp(prefix="bplab-worker-"))
+        (self.root / "gradebook.db").write_bytes(template.gradebook)
+        for name, source in template.sources.items():
+            folder = self.root / "source" / name
+            folder.mkdir(parents=True)
+            (folder / f"{name}.ipynb").write_text(json.dumps(source))
+        self.config = converters.course_config(self.root, limits, sandboxed=sandboxed,
+                                               hidden_tests=hidden_tests)
+        self._packages: dict[str, Path] = {}
+        self._answers: dict[str, Zygote] = {}
+        self._kernels: Zygote | None = None
+        self._shared: list[Path] = []  # the kernel zygotes' socket folders
+        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check")
+
+    def close(self) -> None:
+        """Stop the zygotes; remove the worker's scratch course root."""
+        self._checker.shutdown(wait=True)
+        use_zygote(None)
+        for zygote in [*self._answers.values(), *([self._kernels] if self._kernels else [])]:
+            zygote.close()
+        for folder in [self.root, *self._shared]:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _kernel_zygote(self) -> None:
+        """Make sure this process's kernels are forked from a live zygote (if sandboxed).
+
+        Without one (it cannot start here), every kernel starts in a sandbox of its own,
+        which is slower and as safe."""
+        if not self.sandboxed or (self._kernels is not None and self._kernels.alive()):
+            return
+        if self._kernels is not None:
+            self._kernels.close()
+        package = bwrap.package_dir("bplab")
+        shared = bwrap.scratch_folder("bplab-kernels-")  # short: socket paths are limited
+        self._shared.append(shared)
+        try:
+            self._kernels = Zygote(
+                "kernel", self.limits, readable=[package], shared=shared,
+                env={"PYTHONPATH": str(package.parent), "MPLBACKEND": INLINE_BACKEND})
+        except ZygoteError as error:
+            log.warning("kernels start without a zygote: %s", error)
+            self._kernels = None
+        use_zygote(self._kernels)
+
+    def _answer_zygote(self, name: str) -> Zygote | None:
+        """The zygote of assignment ``name``'s answer processes (None: start each anew)."""
+        zygote = self._answers.get(name)
+        if not self.sandboxed or (zygote is not None and zygote.alive()):
+            return zygote
+        if zygote is not None:
+            zygote.close()
+        try:
+            self._answers[name] = Zygote("answers", self.limits, overlays=[
+                (self.package(name), bwrap.package_dir("bplab"))])
+        except ZygoteError as error:
+            log.warning("answer processes start without a zygote: %s", error)
+            self._answers.pop(name, None)
+        return self._answers.get(name)
+
+    def package(self, name: str) -> Path:
+        """The copy of bplab the answer processes of assignment ``name`` import."""
+        if name not in self._packages:
+            target = self.root / "packages" / name / "bplab"
+            removed = build_package(bwrap.package_dir("bplab"), notebook_number(name), target)
+            log.info("%s: answer processes import bplab without %d references", name,
+                     len(removed))
+            self._packages[name] = target
+        return self._packages[name]
+
+    def _check(self, task: Task) -> CheckOutcome:
+        began = time.monotonic()
+        try:
+            submission = json.loads(task.notebook)
+            cells = verify(self.template.sources[task.assignment], submission, self.limits,
+                           package=self.package(task.assignment), sandboxed=self.sandboxed,
+                           zygote=self._answer_zygote(task.assignment))
+            log.info("%s/%s: checked in %.2f s", task.assignment, task.student,
+                     time.monotonic() - began)
+            return CheckOutcome(cells)
+        except Exception as error:  # no verdict at all: every cell stays unconfirmed
+            log.exception("the independent check of %s/%s failed", task.assignment,
+                          task.student)
+            return CheckOutcome(None, f"the independent check failed: "
+                                      f"{type(error).__name__}: {str(error)[:200]}")
+
+    def grade(self, task: Task) -> Graded:
+        """Grade one submission; see the module docstring."""
+        began = time.monotonic()
+        name, student = task.assignment, task.student
+        submitted = self.root / "submitted" / student / name
+        shutil.rmtree(self.root / "submitted" / student, ignore_errors=True)
+        submitted.mkdir(parents=True)
+        (submitted / f"{name}.ipynb").write_bytes(task.notebook)
+        for file_name, text in (("timestamp.txt", task.timestamp),
+                                ("submission_secret.txt", task.secret)):
+            if text is not None:
+                (submitted / file_name).write_text(text)
+        self._kernel_zygote()
+        pending = self._checker.submit(self._check, task)
+        try:
+            graded = self._grade(task, pending.result, began)
+        finally:
+            pending.result()  # never leave a check running into the next submission
+            for part in ("submitted", "autograded", "feedback"):
+                shutil.rmtree(self.root / part / student, ignore_errors=True)
+            forget_submission(self.root, name, student)
+        return graded
+
+    def _grade(self, task: Task, check_result: Any, began: float) -> Graded:
+        name, student = task.assignment, task.student
+        autograded = self.root / "autograded" / student / name
+        clock = time.monotonic()
+        finished = converters.autograde(self.config, name, student)
+        steps = {"kernel": time.monotonic() - clock}
+        notebook_path = autograded / f"{name}.ipynb"
+        kernel = None
+        if finished and notebook_path.exists():
+            kernel = {gid: score for gid, (score, _) in
+                      cell_scores(self.root, name).get(student, {}).items()}
+        clock = time.monotonic()
+        check: CheckOutcome = check_result()
+        steps["waiting for the check"] = time.monotonic() - clock
+        points = max_scores(self.root, name)
+        graded = Graded(assignment=name, student=student, fingerprint=task.fingerprint,
+                        points=points, kernel=kernel,
+                        checks={gid: (check.passed(gid), check.message(gid)) for gid in points},
+                        check_problem=check.problem)
+        if kernel is not None:
+            graded.outcomes = cell_outcomes(notebook_path)
+            graded.warnings = printed_warnings(notebook_path)
+            unconfirmed = {gid: check.message(gid) or "no verdict"
+                           for gid, score in kernel.items()
+                           if score and check.passed(gid) is not True}
+            if unconfirmed:
+                withdraw_points(self.root, name, student, unconfirmed)
+            scrub(notebook_path, self.template.releases[name], self.template.sources[name],
+                  unconfirmed)
+            graded.notebook = notebook_path.read_text()
+            clock = time.monotonic()
+            if converters.generate_feedback(self.config, name, student):
+                page = self.root / "feedback" / student / name / f"{name}.html"
+                graded.feedback = page.read_text() if page.exists() else None
+            steps["feedback"] = time.monotonic() - clock
+            graded.files = {p.name: p.read_text() for p in autograded.glob("*.txt")
+                            if p.name in ("timestamp.txt", "submission_secret.txt")}
+        graded.seconds = round(time.monotonic() - began, 2)
+        graded.steps = {step: round(seconds, 3) for step, seconds in steps.items()}
+        return graded
+
+
+_WORKER: Worker | None = None
+
+
+def grade(task: Task, template: Template, limits: Limits = DEFAULT_LIMITS,
+          sandboxed: bool = True, hidden_tests: bool = False) -> Graded:
+    """Grade ``task`` with this process's worker, made on first use for ``template``.
+
+    The function an executor runs (a local process pool or a Dask worker): the worker
+    and its imports stay for every later task of the same template.
+    """
+    global _WORKER
+    if _WORKER is None or _WORKER.template.key != template.key or (
+            _WORKER.limits, _WORKER.sandboxed, _WORKER.hidden_tests) != (limits, sandboxed,
+                                                                        hidden_tests):
+        if _WORKER is not None:
+            _WORKER.close()
+        os.environ["NBGRADER_EXECUTION"] = "autograde"  # demos skip their slow parts
+        _WORKER = Worker(template, limits, sandboxed, hidden_tests)
+    return _WORKER.grade(task)

@@ -4,8 +4,7 @@ Installed as a console script with the package (``pip install --no-deps -e <chec
 so a grading account that cannot write the checkout runs them from its own folders:
 
 * ``backprop-lab grade SUBMISSIONS [--out FOLDER] [options]``: grade a class
-  (:mod:`autograder.pipeline.grade`); its results go to ``--out``, by default
-  ``grading`` in the current folder, never into the checkout;
+  (:mod:`autograder.pipeline.grade`, which says where its results go by default);
 * ``backprop-lab course ROOT [ASSIGNMENT ...]``: write an nbgrader course root (source
   notebooks and the course's ``nbgrader_config.py``) from the checkout's ``source/``;
 * ``backprop-lab sandbox``: say whether student code can be sandboxed here.
@@ -24,19 +23,13 @@ from pathlib import Path
 
 from . import REPO_ROOT, SOURCE_DIR, assignments
 
-__all__ = ["COMMANDS", "DEFAULT_OUT", "main"]
-
-DEFAULT_OUT = "grading"
-"""Where ``grade`` writes when ``--out`` is not given: a folder in the working directory."""
+__all__ = ["COMMANDS", "main"]
 
 
 def _grade(rest: list[str]) -> int:
     from .pipeline import grade
 
-    if any(arg in ("-h", "--help") for arg in rest):
-        return grade.main(rest)
-    given = any(arg == "--out" or arg.startswith("--out=") for arg in rest)
-    return grade.main(rest if given else [*rest, "--out", str(Path(DEFAULT_OUT).resolve())])
+    return grade.main(rest)
 
 
 def _course(rest: list[str]) -> int:

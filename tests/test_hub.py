@@ -116,7 +116,9 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixtu
     if refused:
         unavailable(refused)
     timings: dict[str, float] = {}
-    root = Path(tempfile.mkdtemp(prefix="bplab-hub-"))
+    # Not below /tmp: every process of the grading sandbox gets a private /tmp, which would
+    # hide an environment or a clone there.
+    root = Path(tempfile.mkdtemp(prefix="bplab-hub-", dir="/var/tmp"))
     root.chmod(0o755)  # every account reads the clone and the environment below it
     env_dir, hub_dir, exchange = root / "env", root / "hub", root / "exchange"
     tag = secrets.token_hex(2)

@@ -75,6 +75,11 @@ die() { echo "setup: $*" >&2; exit 1; }
 [ -f "$CLONE/pyproject.toml" ] && [ -d "$CLONE/source" ] \
     || die "--clone $CLONE is no clone of the course (no pyproject.toml and source/ there)"
 CLONE="$(cd "$CLONE" && pwd)"
+for place in "$CLONE" "$ENV_DIR"; do  # the grading sandbox gives each process its own /tmp
+    case "$place" in
+        /tmp|/tmp/*) die "$place is below /tmp, which every process of the grading sandbox sees empty: put it elsewhere (/opt, /srv)" ;;
+    esac
+done
 
 # -- system packages -------------------------------------------------------------------
 missing=()

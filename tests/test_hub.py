@@ -49,8 +49,8 @@ STUDENTS_GROUP, GRADERS_GROUP = GROUPS
 SETUP = Path("autograder") / "jupyterhub" / "setup.sh"
 MISTAKES = ("mse-sum-not-mean", "mse-grad-sign-flipped")  # the second student's, from mutants.toml
 LOG = REPO_ROOT / "build" / "hub-test.log"
-TOTAL = re.compile(r"\(Score: ([\d.]+) / [\d.]+\)")  # the page's first line: the notebook's
-CELL = re.compile(r"Grade cell: (\S+)\s*\n\s*Score: ([\d.]+) / [\d.]+")
+TOTAL = re.compile(r"Score: ([\d.]+) / [\d.]+")  # the notebook's, first on the page
+CELL = re.compile(r":\s*([\d.]+) / [\d.]+\s*$")  # "<cell's title>: 1 / 2" in the summary
 
 
 def unavailable(reason):
@@ -100,10 +100,12 @@ def float_rows(path, key):
         return {row[key]: row for row in csv.DictReader(handle)}
 
 
-def feedback_scores(text):
-    """``(total, {grade id: score})`` read off the text of an nbgrader feedback page."""
-    total = TOTAL.search(text)
-    cells = {grade_id: float(score) for grade_id, score in CELL.findall(text)}
+def feedback_scores(page):
+    """``(total, {grade id: score})`` as a feedback page shows them: its summary's first
+    line, and its list of graded cells, each linked to the cell (``#<grade id>``)."""
+    total = TOTAL.search(page["text"])
+    cells = {target.lstrip("#"): float(CELL.search(text)[1])
+             for target, text in page["summary"] if target and CELL.search(text)}
     return (float(total[1]) if total else None), cells
 
 
@@ -232,8 +234,9 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixtu
             person.assignments()
             person.fetch_feedback(NAME)
             person.open_from_file_browser(f"{NAME}.html")
-            pages[name], formulas = person.html_viewer(f"{NAME}.html")
-            assert formulas > 0 and "\\frac" not in pages[name], "formulas are not MathML"
+            pages[name] = person.feedback_page(f"{NAME}.html")
+            assert pages[name]["formulas"] > 0 and "\\frac" not in pages[name]["text"], (
+                "the feedback's formulas are not MathML")
 
         # Every score agrees: grades.csv, the gradebook, the feedback each student sees.
         grades = float_rows(out / "grades.csv", "student")

@@ -110,15 +110,19 @@ class Person:
         item.wait_for(state="visible")
         item.dblclick()
 
-    def html_viewer(self, file_name: str) -> tuple[str, int]:
-        """``(text, MathML formulas)`` of the HTML file open in front (JupyterLab's HTML
-        viewer shows it in an iframe)."""
+    def feedback_page(self, file_name: str) -> dict:
+        """What the feedback page open in front shows (JupyterLab's HTML viewer, an iframe):
+        ``text``, ``formulas`` (MathML elements) and ``summary``, the page's list of graded
+        cells as ``[(link target, text)]``."""
         tab = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
         tab.filter(has_text=file_name).wait_for(state="visible")
         frame = self.page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
         body = frame.locator("body")
         body.wait_for(state="attached")
-        return body.inner_text(), frame.locator("math").count()
+        summary = frame.locator(".summary li").evaluate_all(
+            "items => items.map(li => [(li.querySelector('a') || {}).hash || '', li.textContent])")
+        return {"text": body.inner_text(), "formulas": frame.locator("math").count(),
+                "summary": summary}
 
     # -- a notebook ---------------------------------------------------------------------
     def answer(self, notebook_file, code_by_cell: dict[str, str]) -> None:

@@ -9,7 +9,6 @@ README's course map says what the headers say, with a Binder badge per notebook.
 
 import doctest
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -18,15 +17,15 @@ import pytest
 
 from autograder import (NOTEBOOKS_DIR, README, SOLUTIONS_DIR, START, assignments, exercise_of,
                         notebooks)
-from autograder.authoring import coursemap, learner
+from autograder.authoring import coursemap, learner, pages
 from autograder.authoring.build import readme_drift, write_course
 from autograder.authoring.coursemap import BINDER, Header, navigation
 from autograder.authoring.learner import headers, source_cells
+from autograder.authoring.sourcefmt import Cell
 from bplab import progress
 
 GRADED = assignments()
 ALL = notebooks()
-LINK = re.compile(r"\]\((\.\./[^)\s]+\.ipynb)\)")
 
 
 def built(folder, name):
@@ -44,7 +43,7 @@ def test_the_start_page_is_a_notebook_of_the_course_but_no_assignment():
 
 
 def test_the_modules_examples_run():
-    for module in (coursemap, learner):
+    for module in (coursemap, learner, pages):
         result = doctest.testmod(module)
         assert result.attempted and not result.failed, module.__name__
 
@@ -78,19 +77,24 @@ def test_the_source_notebook_nbgrader_reads_holds_the_test_cells_as_written(tmp_
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_every_notebook_links_to_the_map_and_its_neighbours(name):
+def test_every_notebook_links_to_the_map_and_names_its_neighbours(name):
+    """An assignment links the course map shipped beside it and names its neighbours (a
+    student has them only once fetched); the start page, never released, links the next."""
     nb = built(NOTEBOOKS_DIR, name)
     line = navigation(headers(), name, START)
+    if name != START:
+        line = pages.resolvable([Cell("markdown", line)], name, ALL)[0].source
     header = first_markdown(nb)
     assert header.splitlines()[0].startswith("# "), "the title stays the first line"
     assert line in header, f"{name}: no navigation line under the title"
     last = [c.source for c in nb.cells if c.cell_type == "markdown"][-1]
     assert last.endswith(line), f"{name}: no navigation line at the end"
     at = ALL.index(name)
-    links = LINK.findall(line)
-    expected = ([] if name == START else [f"../{START}/{START}.ipynb"])
-    expected += [f"../{n}/{n}.ipynb" for n in ALL[max(at - 1, 0):at] if n != START]
-    expected += [f"../{n}/{n}.ipynb" for n in ALL[at + 1:at + 2]]
+    neighbours = [h.label for h in headers() if h.name in ALL[max(at - 1, 1):at + 2]
+                  and h.name != name]
+    assert all(label in line for label in neighbours), f"{name}: {line}"
+    links = pages.relative_links(line)
+    expected = ([f"../{ALL[1]}/{ALL[1]}.ipynb"] if name == START else ["course-map.md"])
     assert links == expected
     for link in links:
         assert (NOTEBOOKS_DIR / name / link).resolve().is_file(), f"{name}: dead link {link}"

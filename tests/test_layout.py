@@ -39,6 +39,7 @@ PARTS = {
     "autograder.sandbox": ("autograder.sandbox",),
     "autograder.authoring": ("autograder.authoring",),
     "autograder.pipeline": ("autograder.pipeline",),
+    "autograder.cli": ("autograder.cli",),
     "bench": ("bench",),
     "tests": ("tests",),
 }
@@ -55,6 +56,8 @@ MAY_IMPORT = {
     "autograder.authoring": {"autograder", "autograder.sandbox", "autograder.pipeline"},
     "autograder.pipeline": {"autograder", "autograder.sandbox", "autograder.authoring",
                             "bplab.checks"},
+    "autograder.cli": {"autograder", "autograder.sandbox", "autograder.authoring",
+                       "autograder.pipeline"},
     "bench": set(PARTS),
     "tests": set(PARTS),
 }
@@ -357,6 +360,10 @@ def test_the_rules_catch_a_violation(rule_test, files, monkeypatch, tmp_path):
 def test_every_package_of_bplab_is_distributed():
     import tomllib
 
-    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    from setuptools import find_packages
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())[
+        "tool"]["setuptools"]["packages"]["find"]["include"]
+    listed = [p for p in find_packages(str(ROOT), include=patterns) if _within(p, "bplab")]
     found = sorted(module_name(p.parent) for p in (ROOT / "bplab").rglob("__init__.py"))
     assert sorted(listed) == found

@@ -69,7 +69,7 @@ def test_each_exercise_heading_gives_its_points(name):
 def test_header_states_the_loss_and_links_the_notation(name):
     text = header(release(name))
     assert "**Loss:**" in text, f"{name}: the header should state its loss convention"
-    assert "](../../docs/notation.md)" in text, f"{name}: the header should link the notation"
+    assert "](notation.md)" in text, f"{name}: the header should link the notation"
     assert minutes(name)
 
 

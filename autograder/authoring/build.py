@@ -8,7 +8,8 @@ Every notebook is a folder ``source/NN_name/``. Those with graded test cells are
 assignments; the start page (:data:`autograder.START`), which has none, is built without
 nbgrader: its release has no outputs, its solution is the release run. What the build adds
 to the authored cells (navigation, progress recording, the course map) is in
-:mod:`.learner`.
+:mod:`.learner`; the pages shipped beside each assignment's notebook, and the links that
+resolve in its folder wherever it is fetched, are in :mod:`.pages`.
 """
 
 from __future__ import annotations
@@ -33,14 +34,18 @@ from .. import (CONFIG_FILE, NOTEBOOKS_DIR, README, REPO_ROOT, SOLUTIONS_DIR, as
 from ..nbgrader_cli import nbgrader
 from .coursemap import README_END, README_START, with_readme_table
 from .learner import course_cells, headers, readme_map
+from .pages import PAGES, resolvable, write_pages
 from .sourcefmt import TIMING_TAG, to_notebook
 
 __all__ = ["write_course", "course_config", "release", "reproducible", "stable_widget_ids",
-           "comparable", "readme_drift", "drift"]
+           "comparable", "readme_drift", "page_drift", "drift"]
 
 
 def write_course(course_root: str | Path, names: Iterable[str] | None = None) -> list[str]:
     """Write nbgrader source notebooks and the course config under ``course_root``.
+
+    Each assignment's folder ``source/<name>/`` also gets the pages its notebook links to
+    (:data:`.pages.PAGES`), which nbgrader releases with it.
 
     Returns
     -------
@@ -55,7 +60,9 @@ def write_course(course_root: str | Path, names: Iterable[str] | None = None) ->
     for name in names:
         target = course_root / "source" / name
         target.mkdir(parents=True, exist_ok=True)
-        nbformat.write(to_notebook(course_cells(name, course)), target / f"{name}.ipynb")
+        cells = resolvable(course_cells(name, course), name, [h.name for h in course])
+        nbformat.write(to_notebook(cells), target / f"{name}.ipynb")
+        write_pages(target, course)
     return names
 
 
@@ -125,6 +132,9 @@ def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
         for kind, out_dir in (("release", notebooks_dir), ("solution", solutions_dir)):
             built = Path(course_root) / kind / name / f"{name}.ipynb"
             _write(reproducible(nbformat.read(built, as_version=4), name), out_dir, name)
+            for page in PAGES:  # what nbgrader released beside the notebook
+                shutil.copy(Path(course_root) / "release" / name / page,
+                            Path(out_dir) / name / page)
     with tempfile.TemporaryDirectory() as scratch:
         for name in names:
             if name not in graded:
@@ -243,10 +253,23 @@ def drift(names: Iterable[str] | None = None) -> list[str]:
                 elif comparable(committed) != comparable(fresh):
                     problems.append(f"{kind}/{name}/{name}.ipynb differs from source/{name}/"
                                     f"{name}.py: run `make release` and commit the result")
+                problems += page_drift(committed.parent, fresh.parent, f"{kind}/{name}")
         for committed_dir, kind in ((NOTEBOOKS_DIR, "notebooks"), (SOLUTIONS_DIR, "solutions")):
             for stray in sorted(committed_dir.glob("*/")) if committed_dir.exists() else []:
                 if stray.name not in names:
                     problems.append(f"{kind}/{stray.name} has no source: remove it")
+    return problems
+
+
+def page_drift(committed: Path, fresh: Path, where: str) -> list[str]:
+    """Shipped pages (:data:`.pages.PAGES`) that differ between two folders, in words."""
+    problems = []
+    for page in PAGES:
+        built, kept = fresh / page, committed / page
+        if built.exists() != kept.exists() or (
+                built.exists() and built.read_text() != kept.read_text()):
+            problems.append(f"{where}/{page} differs from what the build ships: run "
+                            "`make release` and commit the result")
     return problems
 
 

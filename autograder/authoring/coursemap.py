@@ -111,6 +111,10 @@ def _link(h, prefix):
     return f"[{h.label}]({prefix}{h.path})"
 
 
+def _title(h, linked):
+    return f"[{_cell(h.title)}](../{h.path})" if linked else f"{_cell(h.title)} (`{h.name}/`)"
+
+
 def _cell(text):
     return str(text).replace("|", "\\|")
 
@@ -136,14 +140,20 @@ def _totals(headers):
             f"about {low / 60:.0f} to {high / 60:.0f} hours.")
 
 
-def map_table(headers: list[Header]) -> str:
-    """The start page's course map: links relative to a notebook's folder.
+def map_table(headers: list[Header], linked: bool = True) -> str:
+    """The course map: links relative to a notebook's folder, or (``linked=False``) each
+    notebook's title with its folder's name.
 
     ``headers`` are the graded notebooks, in course order.
+
+    Examples
+    --------
+    >>> print(map_table([Header("01_a", "A", minutes=(5, 5))], linked=False).splitlines()[2])
+    | 1 | A (`01_a/`) |  | 5 min | ? |
     """
     rows = ["| # | Notebook | What it is about | Time | Exercises |",
             "|---|----------|------------------|------|-----------|"]
-    rows += [f"| {h.number} | [{_cell(h.title)}](../{h.path}) | {_cell(h.subtitle)} "
+    rows += [f"| {h.number} | {_title(h, linked)} | {_cell(h.subtitle)} "
              f"| {_time(h)} | {_exercises(h)} |" for h in headers]
     return "\n".join(rows) + "\n\n" + _totals(headers)
 

@@ -1,56 +1,71 @@
-# Backprop Lab on a JupyterHub, one course and several graders.
+# Backprop Lab on a JupyterHub: one course, students and graders with local accounts.
 #
-# TEMPLATE: a hub needs real accounts, an authenticator and a browser, so this file is not
-# run by the tests (they check that its names agree with the nbgrader configs beside it).
-# Edit the lines marked EDIT and copy it to where your hub reads its configuration.
+# Set the machine up once with setup.sh beside this file (as root: it installs the course
+# into the servers' Python environment, writes the nbgrader configurations, creates the
+# exchange folder, the grading account and the two groups below). Then start the hub, as
+# root, from the hub's own folder:
+#   cd /srv/jupyterhub && /opt/backprop-lab-env/bin/jupyterhub \
+#       -f /opt/backprop-lab/autograder/jupyterhub/jupyterhub_config.py
 #
 # Who gets what:
-# - every student and instructor has their own server (by default run as their own system
-#   account, in their home folder) with the Assignments tab to fetch and submit;
-# - a shared account, grader-backprop-lab, runs one more server as a hub service named
-#   after the course; its formgrader is where all graders grade, in one course root.
-#
-# Once, as root, in the Python environment the servers run in (with containers: the image):
-#   git clone <this repository> /opt/backprop-lab
-#   pip install -r /opt/backprop-lab/requirements.txt 'psycopg[binary]==3.3.9'
-#   pip install --no-deps -e /opt/backprop-lab      # bplab, and autograder for grading
-#   jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:formgrader
-#   jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:create-assignment
-#   jupyter server extension disable --sys-prefix nbgrader.server_extensions.formgrader
-#   cp student_nbgrader_config.py /etc/jupyter/nbgrader_config.py
-#   mkdir -p /srv/nbgrader/exchange && chmod ugo+rw /srv/nbgrader/exchange
-# Once, as grader-backprop-lab (user-level settings override the ones above):
-#   jupyter labextension enable --level=user @jupyter/nbgrader:formgrader
-#   jupyter labextension enable --level=user @jupyter/nbgrader:create-assignment
-#   jupyter server extension enable --user nbgrader.server_extensions.formgrader
-#   cp instructor_nbgrader_config.py ~/.jupyter/nbgrader_config.py
-#   python -c "from autograder.authoring.build import write_course; write_course('$HOME/backprop-lab')"
-#   (the course root: source/ and the course's own nbgrader_config.py)
+# - members of the Unix group "backprop-lab" (students) and "formgrade-backprop-lab"
+#   (graders) log in with their account's password (PAM), each to their own server, run
+#   as their own account in their home folder, with the Assignments tab to fetch and submit;
+# - the account grader-backprop-lab runs one more server as a hub service named after the
+#   course; its formgrader, at https://<hub>/services/backprop-lab/formgrader, is where
+#   graders grade, in one course root (~grader-backprop-lab/backprop-lab). Only graders
+#   may open it.
+# Adding a student: `adduser NAME backprop-lab`. Adding a grader:
+# `adduser NAME formgrade-backprop-lab`, then restart the hub (graders are read at start).
+import grp
+import os
+import sys
+
 c = get_config()  # noqa: F821 (provided by traitlets when JupyterHub loads this file)
 
 # nbgrader finds a course's formgrader by looking for a hub service with the course's id.
 COURSE = "backprop-lab"
 GRADER_ACCOUNT = f"grader-{COURSE}"
-GRADERS = ["instructor1", "instructor2"]  # EDIT: who may grade
+STUDENTS_GROUP = COURSE
+GRADERS_GROUP = f"formgrade-{COURSE}"  # also the name nbgrader's hub plugin expects
 
-c.Authenticator.allowed_users = set(GRADERS) | {"student1", "student2"}  # EDIT
+
+def members(group):
+    """The accounts listed in a Unix group (none if it does not exist yet)."""
+    try:
+        return sorted(grp.getgrnam(group).gr_mem)
+    except KeyError:
+        return []
+
+
+# The servers run from the Python environment the hub runs from (setup.sh installs the
+# course, nbgrader and JupyterLab there), whatever the PATH of the hub's process; its
+# commands (nbgrader, backprop-lab, and alembic, which nbgrader runs) come first on theirs.
+ENV_BIN = os.path.dirname(sys.executable)
+SINGLEUSER = os.path.join(ENV_BIN, "jupyterhub-singleuser")
+PATH = os.pathsep.join([ENV_BIN, os.environ.get("PATH") or "/usr/local/bin:/usr/bin:/bin"])
+
+c.JupyterHub.authenticator_class = "pam"
+c.PAMAuthenticator.allowed_groups = {STUDENTS_GROUP, GRADERS_GROUP}
+c.Spawner.cmd = [SINGLEUSER]
+c.Spawner.environment = {"PATH": PATH}
 c.Spawner.default_url = "/lab"
 
-# The graders' group (named as nbgrader's JupyterHub plugin expects, should you enable it);
-# the role below lets its members open the formgrader service.
-c.JupyterHub.load_groups = {f"formgrade-{COURSE}": GRADERS}
+# The graders' hub group; the role below lets its members open the formgrader service.
+c.JupyterHub.load_groups = {GRADERS_GROUP: {"users": members(GRADERS_GROUP)}}
 
 c.JupyterHub.services = [
     {
         "name": COURSE,
         "url": "http://127.0.0.1:9999",  # any free local port
-        "command": ["jupyterhub-singleuser"],
+        "command": [SINGLEUSER],
         "user": GRADER_ACCOUNT,  # the hub starts it as this account (the hub runs as root)
-        "cwd": f"/home/{GRADER_ACCOUNT}",
+        "cwd": os.path.expanduser(f"~{GRADER_ACCOUNT}"),  # its home folder
         "environment": {
+            "PATH": PATH,
             "JUPYTERHUB_DEFAULT_URL": "/lab",
             # Its own (user-level) settings, with the formgrader on, must win over the
-            # environment's even where the account owns the Python environment.
+            # environment's, where setup.sh switched it off for everyone else.
             "JUPYTER_PREFER_ENV_PATH": "0",
         },
         "oauth_no_confirm": True,
@@ -60,7 +75,7 @@ c.JupyterHub.services = [
 c.JupyterHub.load_roles = [
     {
         "name": f"formgrade-{COURSE}",
-        "groups": [f"formgrade-{COURSE}"],
+        "groups": [GRADERS_GROUP],
         "scopes": [f"access:services!service={COURSE}", "list:services",
                    f"read:services!service={COURSE}"],
     },
@@ -74,7 +89,11 @@ c.JupyterHub.load_roles = [
 # frame-ancestors 'none'), so the Formgrader panel inside JupyterLab stays blank. Allowing
 # "frame-ancestors 'self'" in the grading server brings it back, but is only safe when every
 # server has its own origin:
-# c.JupyterHub.subdomain_host = "https://hub.example.org"  # EDIT, needs wildcard DNS and TLS
+# c.JupyterHub.subdomain_host = "https://hub.example.org"  # needs wildcard DNS and TLS
+
+# Serve the hub over HTTPS (or behind a proxy that does): passwords are sent at login.
+# c.JupyterHub.ssl_cert = "/etc/letsencrypt/live/hub.example.org/fullchain.pem"
+# c.JupyterHub.ssl_key = "/etc/letsencrypt/live/hub.example.org/privkey.pem"
 
 # With containers (DockerSpawner, KubeSpawner) mount one shared volume at the exchange path
 # in every server, e.g. c.DockerSpawner.volumes = {"nbgrader-exchange": "/srv/nbgrader/exchange"}.

@@ -1,5 +1,5 @@
-# Backprop Lab, student side. Install it where every user's nbgrader finds it:
-#   /etc/jupyter/nbgrader_config.py   (or ~/.jupyter/nbgrader_config.py per student)
+# Backprop Lab, student side: where every user's nbgrader finds it. setup.sh writes it to
+# /etc/jupyter/nbgrader_config.py with the exchange folder it was given (--exchange).
 # Graders read it too; their own ~/.jupyter file is read after it and wins.
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -9,8 +9,7 @@ c.CourseDirectory.course_id = "backprop-lab"
 
 # The shared folder through which assignments go out and submissions come back. It must
 # exist before the first release, on every server, at this same path (with containers:
-# the same volume mounted here for everyone), created once by an administrator:
-#   mkdir -p /srv/nbgrader/exchange && chmod ugo+rw /srv/nbgrader/exchange
-# nbgrader then creates backprop-lab/{outbound,inbound,feedback} below it with the right
-# modes: students can drop submissions in inbound but cannot list each other's.
+# the same volume mounted here for everyone); setup.sh creates it, writable by everyone
+# and sticky. nbgrader then creates backprop-lab/{outbound,inbound,feedback} below it with
+# the right modes: students can drop submissions in inbound but cannot list each other's.
 c.Exchange.root = "/srv/nbgrader/exchange"

@@ -1,0 +1,1 @@
+"""A real JupyterHub, local accounts and students in Chromium, for tests/test_hub.py."""

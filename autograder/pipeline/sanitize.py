@@ -33,7 +33,9 @@ def _allowed(tag: str, name: str, value: str) -> bool:
         scheme = text.split(":", 1)[0] if ":" in text.split("/", 1)[0] else ""
         if tag == "img":  # only pictures carried in the page itself
             return text.startswith("data:image/") and not text.startswith("data:image/svg")
-        return scheme in PROTOCOLS - {"data"} or scheme == ""
+        # web pages, mail, and anchors in the page; a relative link (a notebook's course
+        # map, say) has nothing to point at beside a page or notebook that travels alone
+        return scheme in PROTOCOLS - {"data"} or text.startswith("#")
     return True
 
 

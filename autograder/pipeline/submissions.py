@@ -7,7 +7,9 @@ Accepted layouts, one folder per student (the folder's name is the student's id)
 
 nbgrader's ``submitted/`` folder (after ``nbgrader collect``) is the second layout, with
 nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` beside each notebook: they are
-read (when they are what nbgrader writes) and kept with the submission.
+read (when they are what nbgrader writes) and kept with the submission. The pages the
+course hands out beside each notebook (the course map and the notation) come back with it
+and are left alone.
 
 The folder is hostile: a symbolic link anywhere is refused and never followed, only
 regular files are read, each at most :data:`MAX_NOTEBOOK` bytes, and each is read once,
@@ -35,6 +37,8 @@ _STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _SECRET = re.compile(r"^[0-9a-f]{8,128}$")
 _TIMESTAMP = re.compile(r"^[0-9A-Za-z :.+\-/]{8,64}$")  # then parsed as nbgrader does
 _NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
+# What nbgrader hands out beside each notebook, back in a submission: not a problem.
+_RELEASED_PAGES = ("course-map.md", "notation.md")
 
 
 @dataclass(frozen=True)
@@ -190,8 +194,9 @@ def collect(folder: str | Path,
         files = _walk(Path(entry.path), where, problems)
         notebooks = [(p, shown) for p, shown in files if p.suffix == ".ipynb"]
         for path, shown in files:
-            if path.suffix != ".ipynb" and not (path.name in _NBGRADER_FILES
-                                                and path.parent.name in known):
+            if path.suffix != ".ipynb" and not (
+                    path.name in (*_NBGRADER_FILES, *_RELEASED_PAGES)
+                    and path.parent.name in known):
                 problems.append(Problem(shown, "not a notebook; ignored (files beside a "
                                                "notebook are not used in grading)"))
         if not notebooks:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -225,6 +226,9 @@ class _Shared:
         self._checker: Checker | None = None
         self._folders: list[Path] = []
         atexit.register(self.close)
+        # A pool's worker process runs no atexit handlers, and joins its children (this
+        # checker) as it ends: a finalizer stops them first.
+        multiprocessing.util.Finalize(self, self.close, exitpriority=10)
 
     def kernels(self, limits: Limits) -> Zygote | None:
         """A live kernel zygote for these limits; None where one cannot start here (each

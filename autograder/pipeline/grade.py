@@ -307,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--course-root", default=None,
                         help="the nbgrader course root whose gradebook to fill (default: "
                              "CourseDirectory.root of your nbgrader config, else "
-                             "build/course of the checkout)")
+                             "build/course of a checkout you can write, else here)")
     parser.add_argument("--gradebook", default=None,
                         help="the gradebook's database URL (default: CourseDirectory.db_url "
                              "of your nbgrader config, else the course root's gradebook.db)")
@@ -331,8 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     course_root, url = None, None
     if not args.no_gradebook:
-        course_root, url = configured_gradebook(args.course_root, args.gradebook,
-                                                REPO_ROOT / "build" / "course")
+        # a checkout's own course root; an installed clone this account cannot write: here
+        fallback = (REPO_ROOT / "build" / "course" if os.access(REPO_ROOT, os.W_OK)
+                    else Path.cwd())
+        course_root, url = configured_gradebook(args.course_root, args.gradebook, fallback)
     out = Path(args.out) if args.out else _default_out(course_root)
     options = Options(limits=limits, workers=args.workers, sandboxed=not args.no_sandbox,
                       gradebook=url, course_root=course_root, quiet=args.quiet,

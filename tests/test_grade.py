@@ -146,12 +146,12 @@ CLASS = {
                     {LOSS: FULL[LOSS]}, "graded"),  # a MemoryError at 6 GiB, in that cell alone
     "exits-the-kernel": ({LOSS: lambda: _notebook(LOSS, after={"bce": "import os\nos._exit(1)\n"})},
                          {LOSS: FULL[LOSS]}, "checked-only"),
-    # The kernel is the first process of namespaces of its own: its parent is outside
-    # them (getppid() is 0), so the signal reaches its own process group alone. Its kernel
-    # ends, nothing outside is reached, and the check scores the notebook.
+    # The kernel is the first process of namespaces and a session of its own: its parent is
+    # outside them (getppid() is 0), so the signal goes to its own process group, whose
+    # first process ignores it. Nothing outside is reached; the notebook is graded as it is.
     "kills-the-grader": ({LOSS: lambda: _notebook(
         LOSS, after={"mse": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"})},
-        {LOSS: FULL[LOSS]}, "checked-only"),
+        {LOSS: FULL[LOSS]}, "graded"),
     "numerical-gradient": ({DESCENT: lambda: _notebook(DESCENT, {"booth_grad":
                                                                  FINITE_DIFFERENCE_GRAD})},
                            {DESCENT: FULL[DESCENT] - _points(DESCENT, "booth_grad__exact")},

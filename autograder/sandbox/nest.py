@@ -192,6 +192,9 @@ def enter(nest: Nest, keep_fds: Iterable[int] = ()) -> None:
         _, status = os.waitpid(first, 0)
         os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # A session of its own: a signal to "my process group" (kill(0, ...), or to the parent
+    # it sees as 0) reaches this namespace alone, whose first process ignores it.
+    os.setsid()
     # The zygote's /proc lists its other children: cover it (a new one cannot be
     # mounted in a user namespace under bubblewrap's read-only parts of /proc).
     _mount(libc, "tmpfs", "/proc", "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,

@@ -175,6 +175,10 @@ bp.checks.true(np.all(np.isfinite(slope)) and np.all(np.asarray(slope) >= 0),
 bp.checks.true(np.all(np.asarray(slope) < 1e-10),
               f"far from 0 the sigmoid is flat: its slope at |z| >= 25 is below 1e-10; got {slope}",
               "mismatch")
+z_check = np.array([[-2.75, -0.5, 0.125], [1.5, 3.25, 5.0]])
+bp.checks.formula("sigmoid_prime(z) at six points",
+                  bp.checks.call("sigmoid_prime(z)", sigmoid_prime, z_check),
+                  bp.checks.testdata.expected(bp.activations.sigmoid_grad, z_check))
 ### BEGIN HIDDEN TESTS
 z_check = bp.checks.testdata.points(502, (3, 4), -6.0, 6.0)
 bp.checks.formula("sigmoid_prime(z) at hidden points",
@@ -230,14 +234,9 @@ print(f"largest slope on the grid: {np.max(sigmoid_prime(z_plot)):.6f} at z = "
 # So the slopes of a sigmoid layer scale the gradient passing through it by at most
 # $\tfrac14$; the layer's weights scale it again, by up to their largest singular value
 # $\sigma_{\max}(W)$, so one layer can shrink or grow it by at most $\sigma_{\max}(W)/4$.
-# The slopes alone, over ten layers, contribute a factor of at most
-# $(\tfrac14)^{10} \approx 10^{-6}$ (the next cell prints it); whether the gradient really
-# vanishes depends on the weights too. Notebook 7 is about exactly that.
-
-# %%
-print(f"(1/4)**10 = {0.25 ** 10:.2e}")
-
-# %% [markdown]
+# Whether many such layers make the gradient vanish depends on the weights as much as on
+# the slopes: notebook 7 is about exactly that.
+#
 # ### Spot the bug: a stray minus (1 point)
 #
 # The lecture derives the slope like this: "$\sigma(z) = (1 + e^{-z})^{-1}$, so
@@ -999,10 +998,12 @@ with bp.checks.earlier.blamed("mlp_backward", globals(),
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__deep" points=2
-"""mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
+"""mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy, exactly."""
 with bp.checks.earlier.blamed("mlp_backward", globals(),
                               ["sigmoid_prime", "dense_backward", "output_delta"]):
     bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce")
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce",
+                                         reference=bp.mlp.backward)
 ### BEGIN HIDDEN TESTS
 with bp.checks.earlier.blamed("mlp_backward", globals(),
                               ["sigmoid_prime", "dense_backward", "output_delta"]):

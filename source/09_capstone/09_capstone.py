@@ -1243,6 +1243,10 @@ with bp.checks.earlier.blamed("smoothed_ce_grad", globals(), ["softmax"]):
                       bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_small + 800.0, y_check,
                                     0.2),
                       lambda z: bp.softmax.smoothed_ce(z, y_check, 0.2), Z_small, batch_size=3)
+    bp.checks.formula("smoothed_ce_grad(Z, y, 0.2) for three examples",
+                     bp.checks.call("smoothed_ce_grad", smoothed_ce_grad, Z_small, y_check, 0.2),
+                     bp.checks.testdata.expected(bp.softmax.smoothed_ce_grad, Z_small, y_check, 0.2),
+                     batch_size=3)
 ### BEGIN HIDDEN TESTS
 with bp.checks.earlier.blamed("smoothed_ce_grad", globals(), ["softmax"]):
     for seed, (N, K), eps_check in ((46, (6, 10), 0.1), (47, (3, 5), 0.25)):

@@ -616,17 +616,18 @@ def compare_steps(name, step, reference, params_, grads_, state, ref_state, **kw
                        f"{name} should return a pair; got {type(got).__name__}", "not-a-pair")
         same_arrays(f"new_params after step {k} of {name}", got[0], want[0])
         params_, state, ref_state = want[0], got[1], want[1]
+    return state
 
 
 params_check, grads_check = optimizer_case(1061)
-compare_steps("momentum_step", momentum_step, bp.optimizers.momentum_step, params_check,
-              grads_check, bp.optimizers.zeros_like(params_check),
-              bp.optimizers.zeros_like(params_check), lr=0.1, beta=0.9)
+velocity_after = compare_steps("momentum_step", momentum_step, bp.optimizers.momentum_step,
+                               params_check, grads_check, bp.optimizers.zeros_like(params_check),
+                               bp.optimizers.zeros_like(params_check), lr=0.1, beta=0.9)
 ### BEGIN HIDDEN TESTS
 params_check, grads_check = optimizer_case(1062)
-compare_steps("momentum_step", momentum_step, bp.optimizers.momentum_step, params_check,
-              grads_check, bp.optimizers.zeros_like(params_check),
-              bp.optimizers.zeros_like(params_check), lr=0.03, beta=0.5)
+velocity_after = compare_steps("momentum_step", momentum_step, bp.optimizers.momentum_step,
+                               params_check, grads_check, bp.optimizers.zeros_like(params_check),
+                               bp.optimizers.zeros_like(params_check), lr=0.03, beta=0.5)
 ### END HIDDEN TESTS
 
 # %% tests id="momentum_step__new_dicts" points=1
@@ -715,14 +716,19 @@ same_arrays("new_params after Adam's first step", got[0], want[0])
 # %% tests id="adam_step__three_steps" points=1
 """adam_step: three steps in a row, each from the state the previous one returned."""
 params_check, grads_check = optimizer_case(1072)
-compare_steps("adam_step", adam_step, bp.optimizers.adam_step, params_check, grads_check,
-              bp.optimizers.adam_state(params_check), bp.optimizers.adam_state(params_check),
-              lr=0.05)
+state_after = compare_steps("adam_step", adam_step, bp.optimizers.adam_step, params_check,
+                            grads_check, bp.optimizers.adam_state(params_check),
+                            bp.optimizers.adam_state(params_check), lr=0.05)
+bp.checks.true(isinstance(state_after, dict) and state_after.get("t") == 3,
+               "after three steps from t = 0 the state's t should be 3; got "
+               f"{state_after.get('t') if isinstance(state_after, dict) else state_after!r:.60}",
+               "keys")
 ### BEGIN HIDDEN TESTS
 params_check, grads_check = optimizer_case(1073)
-compare_steps("adam_step", adam_step, bp.optimizers.adam_step, params_check, grads_check,
-              bp.optimizers.adam_state(params_check), bp.optimizers.adam_state(params_check),
-              lr=0.002, beta1=0.8, beta2=0.99)
+state_after = compare_steps("adam_step", adam_step, bp.optimizers.adam_step, params_check,
+                            grads_check, bp.optimizers.adam_state(params_check),
+                            bp.optimizers.adam_state(params_check), lr=0.002, beta1=0.8,
+                            beta2=0.99)
 ### END HIDDEN TESTS
 
 # %% tests id="adam_step__state" points=1
@@ -805,6 +811,8 @@ def weight_decay_grads(params, grads, lam):
 # %% tests id="weight_decay_grads__weights_only" points=1
 """weight_decay_grads adds the penalty's gradient to every weight, and nothing to the biases."""
 params_check = bp.mlp.init_params([3, 4, 4, 2], np.random.default_rng(1081))
+params_check.update({key: bp.checks.testdata.points(1085, np.shape(value))
+                     for key, value in params_check.items() if key.startswith("b")})
 grads_check = {key: bp.checks.testdata.points(1082, np.shape(value)) for key, value in params_check.items()}
 got = bp.checks.call("weight_decay_grads", weight_decay_grads, params_check, grads_check, 0.3)
 same_arrays("weight_decay_grads(params, grads, 0.3)", got,
@@ -814,6 +822,8 @@ same_arrays("weight_decay_grads(params, grads, 0.3)", got,
 # %% tests id="weight_decay_grads__numerical" points=1
 """With the classifier's gradients, weight_decay_grads is the gradient of L + lam/2 sum ||W||^2."""
 params_check = bp.classifier.he_init([5, 6, 3], np.random.default_rng(1083))
+params_check.update({"b1": bp.checks.testdata.points(1086, (6,)),
+                     "b2": bp.checks.testdata.points(1087, (3,))})
 X_check, y_check = bp.checks.testdata.points(1084, (4, 5)), np.array([2, 0, 1, 2])
 _, grads_check = bp.classifier.loss_and_grads(params_check, X_check, y_check)
 got = bp.checks.call("weight_decay_grads", weight_decay_grads, params_check, grads_check, 0.05)

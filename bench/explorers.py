@@ -50,6 +50,7 @@ EXPLORERS = {
     "depth.depth_explorer": functools.partial(_call, "depth", "depth_explorer"),
     "digits.curve_explorer": functools.partial(_call, "digits", "curve_explorer"),
     "autograd.backward_explorer": functools.partial(_call, "autograd", "backward_explorer"),
+    "optimizers.optimizer_explorer": functools.partial(_call, "optimizers", "optimizer_explorer"),
     # notebook 3's explorers live with the graphs they draw
     "graph.graph_explorer('j')": functools.partial(_call, "graph",
                                                           "graph_explorer", "j"),

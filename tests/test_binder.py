@@ -2,8 +2,10 @@
 
 Docker is not needed: these tests check what repo2docker reads. environment.yml must pin
 exactly what requirements.txt pins (repo2docker installs only environment.yml when both
-exist), postBuild must install the package without touching the pinned dependencies and
-hide nbgrader's instructor tools, and the badge must open a notebook that exists.
+exist) plus the documented extras (``BINDER_EXTRAS``: torch, for notebook 8's comparison
+with torch.autograd, which `make lab` leaves out), postBuild must install the package
+without touching the pinned dependencies and hide nbgrader's instructor tools, and the
+badge must open a notebook that exists.
 """
 
 import json
@@ -29,6 +31,8 @@ INSTRUCTOR_PLUGINS = {
     "@jupyter/nbgrader:course-list",
     "@jupyter/nbgrader:create-assignment",
 }
+BINDER_EXTRAS = {"torch"}
+"""What Binder installs beyond requirements.txt: each named in environment.yml and the README."""
 PIN = re.compile(r"^\s*([A-Za-z0-9_.\-\[\]]+)\s*==\s*([^\s;#]+)\s*$")
 
 
@@ -113,12 +117,24 @@ def test_environment_pins_agree_with_requirements():
     assert not both, f"pinned twice in environment.yml (conda and pip): {sorted(both)}"
     pinned = {**{k: v for k, v in conda.items() if k not in ("python", "pip")}, **pip}
     missing = sorted(set(requirements) - set(pinned))
-    extra = sorted(set(pinned) - set(requirements))
+    extra = sorted(set(pinned) - set(requirements) - BINDER_EXTRAS)
     differ = {name: (requirements[name], pinned[name])
               for name in set(requirements) & set(pinned) if requirements[name] != pinned[name]}
     assert not missing, f"in requirements.txt but not in environment.yml: {missing}"
     assert not extra, f"in environment.yml but not in requirements.txt: {extra}"
     assert not differ, f"versions differ (requirements.txt, environment.yml): {differ}"
+
+
+def test_binder_installs_torch_as_the_one_documented_extra():
+    requirements = requirement_pins()
+    conda, pip = environment_pins()
+    assert set(pip) - set(requirements) == BINDER_EXTRAS, "environment.yml's extras changed"
+    assert not BINDER_EXTRAS & set(requirements), "requirements.txt (make lab) stays light"
+    assert pip["torch"] == "2.13.0"
+    for text, where in ((ENVIRONMENT.read_text(), "environment.yml"),
+                        (README.read_text(), "README.md")):
+        assert re.search(r"\btorch\b", text) and "notebook 8" in text, (
+            f"{where} should say why Binder installs torch")
 
 
 def test_ipywidgets_major_matches_binder_base():

@@ -47,7 +47,7 @@ def test_course_writes_a_course_root(tmp_path, monkeypatch, capsys):
     assert cli.main(["course", "root", "01_loss_functions"]) == 0
     assert (tmp_path / "root" / "nbgrader_config.py").is_file()
     assert sorted(p.name for p in (tmp_path / "root" / "source" / "01_loss_functions").iterdir()) \
-        == ["01_loss_functions.ipynb", "course-map.md", "notation.md"]
+        == ["01_loss_functions.ipynb", "course-map.md", "lectures.md", "notation.md"]
     assert "1 assignments" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main(["course", "root", "99_nothing"])

@@ -198,7 +198,7 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixtu
             person.fetch(NAME)
             fetched = homes[name] / NAME
             assert sorted(p.name for p in fetched.iterdir()) == sorted(
-                [f"{NAME}.ipynb", "course-map.md", "notation.md"])
+                [f"{NAME}.ipynb", "course-map.md", "lectures.md", "notation.md"])
             person.lab(tree=f"{NAME}/{NAME}.ipynb")
             lab.wait_for_kernel(person.page)
             person.answer(fetched / f"{NAME}.ipynb", work[name])

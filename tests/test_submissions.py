@@ -62,7 +62,7 @@ def test_nbgraders_own_files_are_read_and_released_pages_left_alone(folder):
     (student / f"{NAME}.ipynb").write_text(_notebook())
     (student / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
     (student / "submission_secret.txt").write_text("ab" * 64)
-    for page in ("course-map.md", "notation.md"):
+    for page in ("course-map.md", "notation.md", "lectures.md"):
         (student / page).write_text("# a page the course hands out")
     (student / "notes.txt").write_text("mine")
     found, problems = collect(folder, [NAME])

@@ -9,7 +9,11 @@ independent check) grade a small synthetic class, exactly as a class is graded:
   must score full marks on every exercise;
 * one student per *mutant*: the solution with one typical mistake planted; must lose
   points on the exercises the mutant names, and fail a *visible* test of each of them,
-  so that a student who makes that mistake is told before handing in.
+  so that a student who makes that mistake is told before handing in. A checkpoint
+  (an exercise whose id starts with ``predict_``) is the exception: its visible test
+  records any well-formed prediction, right or wrong, and only the hidden tests judge
+  it (``tests/test_checkpoints.py`` checks that the visible test's output is the same
+  for every well-formed prediction).
 
 And for every student, the independent check must pass every cell whose visible tests
 pass in the kernel and that the check's full tests should pass: for the solution, every
@@ -34,7 +38,15 @@ from ..pipeline.template import build
 from ..pipeline.worker import Graded, Task, Worker
 from .mutants import answers, fill_answers, load_mutants, mutate
 
-__all__ = ["run_gate", "main"]
+__all__ = ["run_gate", "main", "is_checkpoint", "CHECKPOINT_PREFIX"]
+
+CHECKPOINT_PREFIX = "predict_"
+"""Exercises whose id starts with this are checkpoints (predict, then run)."""
+
+
+def is_checkpoint(exercise: str) -> bool:
+    """Whether ``exercise`` is a checkpoint, whose visible test only records a prediction."""
+    return exercise.startswith(CHECKPOINT_PREFIX)
 
 
 def _exercise_scores(graded: Graded) -> dict[str, tuple[float, float]]:
@@ -115,7 +127,11 @@ def run_gate(name: str) -> dict[str, Any]:
             elif exercise in per and per[exercise][0] >= per[exercise][1]:
                 failures.append(f"mutant {mutant['name']} keeps full marks on {exercise}: "
                                 "the tests do not catch this mistake")
-            elif student in graded and exercise not in _visibly_failing(graded[student]):
+            elif student not in graded:
+                continue
+            elif is_checkpoint(exercise):
+                continue  # its visible test records any well-formed prediction, by design
+            elif exercise not in _visibly_failing(graded[student]):
                 failures.append(f"mutant {mutant['name']} passes every visible test of "
                                 f"{exercise}: only the hidden tests catch this mistake")
     if "solution" in graded:

@@ -4,11 +4,12 @@ A student on a JupyterHub has what nbgrader hands out: the assignment's folder, 
 into their home folder, and nothing of the repository around it. So every relative link in
 an assignment's notebook must resolve inside its own folder, in ``notebooks/NN_name/`` and
 in nbgrader's ``release/NN_name/`` alike. The build ships two pages in each folder
-(:data:`PAGES`): ``course-map.md``, the course map (:func:`course_map_page`), and
-``notation.md``, a copy of ``docs/notation.md``; and :func:`resolvable` rewrites the links
-that leave the folder:
+(:data:`PAGES`): ``course-map.md``, the course map (:func:`course_map_page`), and copies of
+``docs/notation.md`` and ``docs/lectures.md`` (which the notation links); and
+:func:`resolvable` rewrites the links that leave the folder:
 
-* to the notation (``../../docs/notation.md``): the shipped copy, its anchor kept;
+* to the notation or the lectures page (``../../docs/notation.md``,
+  ``../../docs/lectures.md``): the shipped copy, its anchor kept;
 * to the course map (``../../README.md#course-map``, or the start page
   ``../00_start_here/00_start_here.ipynb``, which is no assignment): ``course-map.md``;
 * to another notebook of the course: its name in plain text, no link, since a student has
@@ -35,7 +36,9 @@ __all__ = ["PAGES", "NOTATION", "course_map_page", "pages", "write_pages", "rela
            "resolvable"]
 
 NOTATION = REPO_ROOT / "docs" / "notation.md"
-PAGES = ("course-map.md", "notation.md")
+SHIPPED_DOCS = ("notation.md", "lectures.md")
+"""Pages of ``docs/`` shipped as they are."""
+PAGES = ("course-map.md", *SHIPPED_DOCS)
 """The files shipped beside every assignment's notebook."""
 
 _NOTEBOOK_LINK = re.compile(r"^\.\./(\d\d_\w+)/\1\.ipynb(#.*)?$")
@@ -75,7 +78,8 @@ def course_map_page(course: list[Header]) -> str:
 
 def pages(course: list[Header]) -> dict[str, str]:
     """The text of each page of :data:`PAGES`, by file name."""
-    return {"course-map.md": course_map_page(course), "notation.md": NOTATION.read_text()}
+    return {"course-map.md": course_map_page(course),
+            **{page: (REPO_ROOT / "docs" / page).read_text() for page in SHIPPED_DOCS}}
 
 
 def write_pages(folder: str | Path, course: list[Header]) -> list[Path]:
@@ -116,8 +120,8 @@ def _replacement(target: str, name: str, course: Iterable[str]) -> str | None:
     if not path.startswith("../"):
         return None
     resolved = posixpath.normpath(posixpath.join("source", name, path))
-    if resolved == "docs/notation.md":
-        return "notation.md" + (f"#{anchor}" if anchor else "")
+    if resolved.startswith("docs/") and resolved[len("docs/"):] in SHIPPED_DOCS:
+        return resolved[len("docs/"):] + (f"#{anchor}" if anchor else "")
     if resolved == "README.md" and anchor == "course-map":
         return "course-map.md"
     notebook = _NOTEBOOK_LINK.match(target)
@@ -127,7 +131,8 @@ def _replacement(target: str, name: str, course: Iterable[str]) -> str | None:
         return ""
     raise ValueError(f"source/{name}: the link {target!r} leaves the notebook's folder, and a "
                      "student who fetched it has nothing there: link the notation "
-                     "(../../docs/notation.md), the course map (../../README.md#course-map), "
+                     "(../../docs/notation.md), the lectures page (../../docs/lectures.md), "
+                     "the course map (../../README.md#course-map), "
                      "another notebook of the course, or a web page")
 
 

@@ -38,7 +38,7 @@ _SECRET = re.compile(r"^[0-9a-f]{8,128}$")
 _TIMESTAMP = re.compile(r"^[0-9A-Za-z :.+\-/]{8,64}$")  # then parsed as nbgrader does
 _NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 # What nbgrader hands out beside each notebook, back in a submission: not a problem.
-_RELEASED_PAGES = ("course-map.md", "notation.md")
+_RELEASED_PAGES = ("course-map.md", "notation.md", "lectures.md")
 
 
 @dataclass(frozen=True)

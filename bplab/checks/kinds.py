@@ -47,6 +47,7 @@ KINDS: dict[str, str] = {
     "upstream": "upstream gradient left out",
     "double-counted": "gradient counted more than once",
     "order": "not a topological order",
+    "earlier-exercise": "an earlier answer it calls is wrong",
     # What only the grading pipeline can find.
     "assertion": "failed a check",
     "stderr": "wrote to stderr",

@@ -35,6 +35,8 @@ def _text(value):
 def _bar(name):
     # mathtext parses "\bar w" faster than "\bar{w}", and each parse is a good part of a
     # redraw; the braces are needed for longer names only
+    if name.endswith("_hat"):  # y_hat, the prediction: a bar over a hat
+        return f"$\\bar{{\\hat {name[:-4]}}}$"
     return f"$\\bar {name}$" if len(name) == 1 else f"$\\bar{{{name}}}$"
 
 

@@ -48,7 +48,7 @@ def _neuron_args(w, b, x, t, lam):
 def neuron_graph(w: float, b: float, x: ArrayLike, t: ArrayLike, lam: float) -> Graph:
     """Graph of the logistic neuron's regularised loss; forward pass done.
 
-    z = w x + b, y = sigma(z), E = mean of (y - t)^2 / 2, R = w^2 / 2, L = E + lam R.
+    z = w x + b, y_hat = sigma(z), E = mean of (y_hat - t)^2 / 2, R = w^2 / 2, L = E + lam R.
     """
     w, b, x, t, lam = _neuron_args(w, b, x, t, lam)
     g = Graph()
@@ -57,9 +57,9 @@ def neuron_graph(w: float, b: float, x: ArrayLike, t: ArrayLike, lam: float) -> 
     g.input("x", x)
     g.op("z", "linear", "w", "x", "b", label="z = wx + b")
     g.op("R", "half_sq", "w", label="R = w²/2")
-    g.op("y", "sigmoid", "z", label="y = σ(z)")
-    g.op("E", "mean_half_sq_err", "y", t=t, label="E = (y - t)²/2" if x.ndim == 0
-         else "E = mean (y - t)²/2")
+    g.op("y_hat", "sigmoid", "z", label="ŷ = σ(z)")
+    g.op("E", "mean_half_sq_err", "y_hat", t=t, label="E = (ŷ - t)²/2" if x.ndim == 0
+         else "E = mean (ŷ - t)²/2")
     g.op("L", "add", "E", "R", weights=(1.0, lam), label="L = E + λR")
     g.forward()
     return g
@@ -166,7 +166,7 @@ def neuron_backward(w: float, b: float, x: ArrayLike, t: ArrayLike,
 
     Notes
     -----
-    :math:`\\bar y = (y - t)/N`, :math:`\\bar z = \\bar y\\,\\sigma(z)(1 - \\sigma(z))`,
+    :math:`\\bar{\\hat y} = (\\hat y - t)/N`, :math:`\\bar z = \\bar{\\hat y}\\,\\sigma'(z)`,
     :math:`\\bar w = \\sum_n \\bar z_n x_n + \\lambda w`, :math:`\\bar b = \\sum_n \\bar z_n`.
 
     Examples

@@ -11,9 +11,11 @@
 #
 # Backprop Lab teaches **backpropagation**, the algorithm that computes the gradient of a
 # network's loss with respect to every weight, from first principles. You begin with a
-# single loss function and a derivative estimated by hand, and end with vectorised
-# backpropagation through networks of any depth, a network that learns XOR, and the reasons
-# gradients vanish or explode in deep networks.
+# single loss function and a derivative estimated by hand, and go on to vectorised
+# backpropagation through networks of any depth, a network that learns XOR, the reasons
+# gradients vanish or explode in deep networks, an autograd engine of your own and a digit
+# classifier; you end with what deeper networks need: batch normalisation, momentum and
+# Adam, and the memory a backward pass takes.
 #
 # Every notebook mixes four things: short explanations with the mathematics written out,
 # small demos you run right after each idea, explorers with sliders, and **exercises**: you
@@ -68,7 +70,9 @@ bp.progress()
 # - **Hints** are folded under *Hint 1*, *Hint 2*, ...: open them one at a time, only if you
 #   are stuck. None of them is needed to pass.
 # - **Predict, then run**: at a checkpoint you write down what you expect before the demo
-#   shows you. Being wrong there is where most of the learning happens.
+#   shows you. Its test cell only records your prediction, with the same line whatever
+#   you wrote; whether it was right is judged when the notebook is graded, so commit to
+#   an answer first. Being wrong there is where most of the learning happens.
 
 # %% [markdown]
 # ## How your answers are checked

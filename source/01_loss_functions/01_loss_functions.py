@@ -69,8 +69,35 @@ rng = bp.start_notebook(1)
 #
 # $$L = \frac{1}{N} \sum_{n=1}^{N} \ell(\hat y_n, t_n).$$
 #
-# The mean rather than the sum keeps $L$ on the same scale whatever $N$ is, so a
-# learning rate that works for a batch of 10 also works for a batch of 1000.
+# The mean rather than the sum keeps $L$, and its slope, on the same scale whatever $N$
+# is: the slope of a sum over 1000 examples is about 100 times that of a sum over 10, so
+# a learning rate tuned for one would be a hundred times off for the other. The mean does
+# not make a batch of 10 and a batch of 1000 interchangeable, though. A small batch's
+# slope is a noisier estimate of the whole dataset's, so a rate that suits a batch of
+# 1000 can be too large for a batch of 10 (notebook 9 trains on small batches). The cell
+# below measures both effects for a one-weight model $\hat y = w x$ at $w = 0$, on 200
+# random batches of each size: the slope of the loss in $w$, its average over the
+# batches and how much it varies from batch to batch.
+
+# %%
+slope_rng = np.random.default_rng(0)
+x_pool = slope_rng.normal(size=100_000)
+t_pool = 2.0 * x_pool + slope_rng.normal(size=x_pool.size)
+for size in (10, 1000):
+    slopes = {"sum": [], "mean": []}
+    for _ in range(200):
+        rows = slope_rng.integers(0, x_pool.size, size)
+        for name, reduce in (("sum", np.sum), ("mean", np.mean)):
+            loss_of_w = lambda w: reduce((w * x_pool[rows] - t_pool[rows]) ** 2)  # noqa: E731
+            slopes[name].append((loss_of_w(1e-6) - loss_of_w(-1e-6)) / 2e-6)
+    print(f"batches of {size:4d}: slope of the sum {np.mean(slopes['sum']):8.1f}, "
+          f"slope of the mean {np.mean(slopes['mean']):5.2f}, varying by "
+          f"{np.std(slopes['mean']):.2f} from batch to batch")
+
+# %% [markdown]
+# The sum's slope grows a hundredfold with the batch; the mean's is about $-4$ for both
+# sizes, but it varies about ten times as much from batch to batch of 10 as of 1000 (the
+# spread of a mean falls like $1/\sqrt N$).
 #
 # **Loss or cost?** Many texts keep the word *loss* for one example and call the
 # dataset's $L$ the **cost** (or the objective). They are the same two quantities as
@@ -90,15 +117,16 @@ print("dataset loss (their mean): ", per_example.mean())
 # %% [markdown]
 # **Labels as integers, targets as arrays.** Class labels usually arrive as integers: the
 # digit 7, the class "cat" = 2. A loss compares the target with a prediction of the same
-# shape, so the label is turned into one first. With two classes the integer itself
-# serves: $t \in \{0, 1\}$ is the target of one output, the predicted probability of
-# class 1. With $K$ classes each label becomes a **one-hot** row of $K$ entries, 1 at the
-# label and 0 elsewhere, and the model predicts $K$ numbers per example:
+# shape, so the label (the course writes it $y$, and a prediction always $\hat y$) is
+# turned into one first. With two classes the integer itself serves: $t \in \{0, 1\}$ is
+# the target of one output, the predicted probability of class 1. With $K$ classes each
+# label becomes a **one-hot** row of $K$ entries, 1 at the label and 0 elsewhere, and the
+# model predicts $K$ numbers per example:
 
 # %%
-labels = np.array([2, 0, 1, 2])
-T_one_hot = np.eye(3)[labels]
-print("integer labels:", labels)
+y = np.array([2, 0, 1, 2])
+T_one_hot = np.eye(3)[y]
+print("integer labels y:", y)
 print("one-hot targets, shape", T_one_hot.shape, ":\n", T_one_hot)
 
 # %% [markdown]
@@ -123,7 +151,8 @@ print("one-hot targets, shape", T_one_hot.shape, ":\n", T_one_hot)
 # A batch has $N = 4$ examples with $n_\text{out} = 3$ outputs each. Someone computes
 # `np.mean((Y_hat - T) ** 2)` over the whole `(4, 3)` array. What fraction of
 # $L_\text{MSE}$ is that? Write your prediction as a number (for example `0.75`), run
-# the test cell, then the demo after it.
+# the test cell, then the demo after it. The test cell records any number; the graded
+# version of it judges your prediction.
 
 # %% solution id="predict_mean_fraction"
 # Your prediction, a number, such as 0.75: replace the two lines below with  predicted_fraction = ...
@@ -132,12 +161,13 @@ predicted_fraction = 1 / 3
 ### END SOLUTION
 
 # %% tests id="predict_mean_fraction__value" points=1
-"""Your prediction of np.mean over a (4, 3) batch, as a fraction of the MSE."""
-bp.checks.true("predicted_fraction" in globals() and np.ndim(predicted_fraction) == 0,
-               "Set predicted_fraction to one number in the cell above.", "not-implemented")
+"""Your prediction of np.mean over a (4, 3) batch, as a fraction of the MSE: recorded."""
+bp.checks.predictions.recorded("predicted_fraction", globals())
+### BEGIN HIDDEN TESTS
 Y_check = np.linspace(-1.0, 2.0, 12).reshape(4, 3)
 fraction_check = np.mean(Y_check ** 2) / (np.sum(Y_check ** 2) / len(Y_check))
-bp.checks.close("predicted_fraction", float(predicted_fraction), fraction_check, tol=2e-2)
+bp.checks.predictions.judged("predicted_fraction", globals(), fraction_check, rel_tol=2e-2)
+### END HIDDEN TESTS
 
 # %%
 Y_hat = np.array([[0.5, 1.0], [2.0, 0.0]])
@@ -298,11 +328,28 @@ bp.checks.true(np.shape(grad) == Y_hat.shape,
                f"got {np.shape(grad)}", "shape")
 
 # %% tests id="mse_grad__matches_numerical" points=2
-"""mse_grad matches a central-difference gradient of the MSE (and, hidden, is exact)."""
+"""mse_grad matches a central-difference gradient of the MSE, and is exact."""
 y_hat_check = np.array([0.9, 0.2, 0.6, -1.0])
 t_check = np.array([1.0, 0.0, 1.0, 0.5])
 bp.checks.gradient("mse_grad(y_hat, t)", bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
                    lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=4)
+y_hat_check = np.array([[0.5, 1.0], [2.0, 0.0], [-1.0, 0.25]])
+t_check = np.array([[0.0, 1.0], [1.0, 1.0], [0.5, -0.5]])
+bp.checks.gradient("mse_grad(Y_hat, T) for 3 examples with 2 outputs",
+                   bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                   lambda y: bp.losses.mse(y, t_check), y_hat_check, batch_size=3)
+# exact, where finite differences are not: large values, and predictions within 1e-9 of
+# their targets (N = 4 keeps 2 / N exact)
+y_hat_check = np.array([[12000.37, -7512.9], [3107.21, 9000.83], [-4236.6, 651.17], [83.9, -15003.3]])
+t_check = np.array([[-3000.41, 2509.7], [-6004.13, 101.9], [4412.3, -9911.77], [7002.6, 313.1]])
+bp.checks.formula("mse_grad(y_hat, t) for values in the thousands",
+                  bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                  bp.checks.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=4)
+y_hat_check = np.array([[0.8, 1.1], [0.7, 1.3], [1.2, 0.9], [1.0, 0.6]])
+t_check = y_hat_check + np.array([[3e-10, -7e-10], [5e-10, 2e-10], [-9e-10, 4e-10], [6e-10, -1e-10]])
+bp.checks.formula("mse_grad(y_hat, t) for predictions within 1e-9 of their targets",
+                  bp.checks.call("mse_grad", mse_grad, y_hat_check, t_check),
+                  bp.checks.testdata.expected(bp.losses.mse_grad, y_hat_check, t_check), batch_size=4)
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((201, (6,)), (202, (4, 3))):
     y_hat_check, t_check = bp.checks.testdata.batch(seed, shape)
@@ -351,6 +398,10 @@ bp.checks.formula("mse_grad(y_hat, t) on hidden predictions within 1e-9 of their
 #
 # $$\ell_\text{BCE}(\hat y, t) = -\big[\, t \log \hat y + (1 - t) \log(1 - \hat y) \,\big],
 # \qquad L_\text{BCE} = \frac{1}{N} \sum_{n} \sum_k \ell_\text{BCE}(\hat y_{nk}, t_{nk}).$$
+#
+# The same formula scores a target that is itself a probability, $t \in [0, 1]$ (a
+# **soft target**, such as 0.3 when three raters in ten said yes); a label, 0 or 1, is the
+# special case. Notebook 4 uses one.
 #
 # A confident wrong answer is punished without limit: $-\log \hat y \to \infty$ as
 # $\hat y \to 0$ when $t = 1$. On a computer that limit is a problem, and it arrives
@@ -422,6 +473,11 @@ t_check = np.array([1.0, 0.0, 1.0, 0.0])
 expected = -(np.log(0.9) + np.log(0.8) + np.log(0.6) + np.log(0.65)) / 4
 bp.checks.close("bce(y_hat, t)", bp.checks.call("bce", bce, y_hat_check, t_check), expected,
                 batch_size=4)
+y_hat_check = np.array([[0.9, 0.3], [0.2, 0.6], [0.75, 0.5]])
+t_check = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+expected = -(np.log(0.9) + np.log(0.7) + np.log(0.8) + np.log(0.6) + np.log(0.75) + np.log(0.5)) / 3
+bp.checks.close("bce(Y_hat, T) for 3 examples with 2 outputs",
+                bp.checks.call("bce", bce, y_hat_check, t_check), expected, batch_size=3)
 ### BEGIN HIDDEN TESTS
 y_hat_check, t_check = bp.checks.testdata.probabilities(301, (6, 2))
 expected = bp.checks.testdata.expected(bp.losses.bce, y_hat_check, t_check)
@@ -541,8 +597,9 @@ bp.checks.gradient("bce_grad(y_hat, t) near saturation, hidden",
 #
 # in code `(p - t) / (p * (1 - p) * N)` at the clipped prediction $p$, the same as
 # `(y_hat - t) / (y_hat * (1 - y_hat) * N)` inside the clipping range. The denominator
-# $\hat y(1-\hat y)$ is exactly the derivative of the sigmoid. Hold on to that: in
-# notebook 5 it cancels and leaves the famous $\hat y - t$.
+# is what makes confident mistakes expensive: as $\hat y$ approaches the wrong end, it
+# approaches 0 and the gradient grows without limit. Hold on to this gradient: when
+# $\hat y$ is the output of a sigmoid, notebooks 4 and 5 ask what becomes of it.
 
 # %% [markdown]
 # ## 6. A regulariser is a loss on the weights
@@ -651,7 +708,8 @@ bp.checks.true(np.all(np.abs(ratio - 4.0) < 0.2),
 #
 # For $f = \sin$ at $x = 1$ in float64, which step $h$ gives the central difference its
 # smallest error? Give the order of magnitude, as a number such as `1e-3` (a factor of
-# ten either way counts as right). Then run the test cell and the plot after it.
+# ten either way counts as right). Then run the test cell, which records your prediction
+# (the graded version judges it), and the plot after it.
 
 # %% solution id="predict_best_step"
 # Your prediction, a number, such as 1e-3: replace the two lines below with  predicted_best_h = ...
@@ -660,18 +718,15 @@ predicted_best_h = 1e-5
 ### END SOLUTION
 
 # %% tests id="predict_best_step__order" points=1
-"""Your prediction of the best central-difference step, within a factor of 10."""
-bp.checks.true("predicted_best_h" in globals() and np.ndim(predicted_best_h) == 0
-               and float(predicted_best_h) > 0,
-               "Set predicted_best_h to one positive number in the cell above.", "not-implemented")
+"""Your prediction of the best central-difference step: recorded (graded: within a factor of 10)."""
+bp.checks.predictions.recorded("predicted_best_h", globals())
+### BEGIN HIDDEN TESTS
 steps_check = np.logspace(-14, -1, 131)
 errors_check = np.abs((np.sin(1.0 + steps_check) - np.sin(1.0 - steps_check)) / (2 * steps_check)
                       - np.cos(1.0))
-best_check = steps_check[np.argmin(errors_check)]
-bp.checks.true(abs(np.log10(float(predicted_best_h)) - np.log10(best_check)) <= 1.0,
-               f"predicted_best_h = {float(predicted_best_h):g} is more than a factor of 10 from "
-               "the step with the smallest measured error: run the plot below.", "mismatch")
-print(f"predicted_best_h = {float(predicted_best_h):g} is within a factor of 10 of the best step.")
+bp.checks.predictions.judged("predicted_best_h", globals(),
+                             steps_check[np.argmin(errors_check)], decades=1.0)
+### END HIDDEN TESTS
 
 # %%
 steps = np.logspace(-14, -1, 40)

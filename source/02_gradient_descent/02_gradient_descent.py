@@ -427,7 +427,8 @@ plt.show()
 #
 # Starting from $(-6, 8)$, does gradient descent on Booth's function with `lr = 0.12`
 # converge to the minimum? Answer `True` or `False`, run the test cell, then the demo,
-# which tries several rates.
+# which tries several rates. The test cell records either answer; the graded version of
+# it judges which.
 
 # %% solution id="predict_converges"
 # Your prediction, True or False: replace the two lines below with  converges_at_0_12 = ...
@@ -436,19 +437,17 @@ converges_at_0_12 = False
 ### END SOLUTION
 
 # %% tests id="predict_converges__answer" points=1
-"""Your prediction: does descent on Booth's function converge with lr = 0.12?"""
-bp.checks.true("converges_at_0_12" in globals() and isinstance(converges_at_0_12, (bool, np.bool_)),
-               "Set converges_at_0_12 to True or False in the cell above.", "not-implemented")
+"""Your prediction: does descent on Booth's function converge with lr = 0.12? Recorded."""
+bp.checks.predictions.recorded("converges_at_0_12", globals(), choices=(True, False))
+### BEGIN HIDDEN TESTS
 with np.errstate(all="ignore"):
     point_check = np.array([-6.0, 8.0])
     for _ in range(500):
         point_check = point_check - 0.12 * np.array([10.0 * point_check[0] + 8.0 * point_check[1] - 34.0,
                                                      8.0 * point_check[0] + 10.0 * point_check[1] - 38.0])
     outcome_check = bool(np.linalg.norm(point_check - np.array([1.0, 3.0])) < 1e-6)
-bp.checks.true(bool(converges_at_0_12) == outcome_check,
-               f"converges_at_0_12 = {bool(converges_at_0_12)}: run the demo below and see.",
-               "mismatch")
-print("Right: run the demo below to see it happen.")
+bp.checks.predictions.judged("converges_at_0_12", globals(), outcome_check, choices=(True, False))
+### END HIDDEN TESTS
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
@@ -489,7 +488,7 @@ plt.show()
 #
 # Which eigenvalue of $H$ is the larger, and how large is it? Compute it by hand
 # ($H q$ for $q = (1, 1)$ and $q = (1, -1)$ is enough) and write the number, then run
-# the test cell and the demo.
+# the test cell, which records it (the graded version judges it), and the demo.
 
 # %% solution id="predict_lambda_max"
 # Your prediction, a number: replace the two lines below with  predicted_lambda_max = ...
@@ -498,11 +497,12 @@ predicted_lambda_max = 18.0
 ### END SOLUTION
 
 # %% tests id="predict_lambda_max__value" points=1
-"""Your value of the largest eigenvalue of Booth's Hessian."""
-bp.checks.true("predicted_lambda_max" in globals() and np.ndim(predicted_lambda_max) == 0,
-               "Set predicted_lambda_max to one number in the cell above.", "not-implemented")
-bp.checks.close("predicted_lambda_max", float(predicted_lambda_max),
-                float(np.max(np.linalg.eigvalsh(bp.booth.hessian()))), tol=1e-3)
+"""Your value of the largest eigenvalue of Booth's Hessian: recorded."""
+bp.checks.predictions.recorded("predicted_lambda_max", globals())
+### BEGIN HIDDEN TESTS
+bp.checks.predictions.judged("predicted_lambda_max", globals(),
+                             float(np.max(np.linalg.eigvalsh(bp.booth.hessian()))), rel_tol=1e-3)
+### END HIDDEN TESTS
 
 # %%
 H = bp.booth.hessian()

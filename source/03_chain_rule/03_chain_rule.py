@@ -32,7 +32,8 @@
 #    ([Exercise 5](#Exercise-5:-an-exp-and-a-division-(3-points))).
 #
 # **Prerequisites:** notebooks 1 and 2 (losses, the L2 regulariser, gradient checks,
-# gradient descent); the derivative of the sigmoid, $\sigma'(z) = \sigma(z)(1 - \sigma(z))$.
+# gradient descent); the sigmoid $\sigma(z) = 1/(1 + e^{-z})$. Its slope $\sigma'(z)$ is
+# given here as `bp.activations.sigmoid_grad(z)`; notebook 5 asks you to derive it.
 #
 # The checks follow the course's policy: relative error, $10^{-9}$ against an exact value,
 # $10^{-5}$ (or the numerical derivative's own error bound) against a central difference.
@@ -112,7 +113,8 @@ print("central difference:", bp.numdiff.derivative(lambda t: np.cos(t) * t ** 3,
 #
 # Carry the backward pass on by hand, through $v = a + u$ and $u = bc$, to the input $b$.
 # What is $\partial J / \partial b$ at $a = 5$, $b = 3$, $c = 2$? Write the number, run the
-# test cell, then go on to Exercise 1, whose "Try it" computes it.
+# test cell, which records it (the graded version judges it), then go on to Exercise 1,
+# whose "Try it" computes it.
 
 # %% solution id="predict_dJ_db"
 # Your prediction, a number: replace the two lines below with  predicted_dJ_db = ...
@@ -121,11 +123,12 @@ predicted_dJ_db = 6.0
 ### END SOLUTION
 
 # %% tests id="predict_dJ_db__value" points=1
-"""Your value of dJ/db at (a, b, c) = (5, 3, 2)."""
-bp.checks.true("predicted_dJ_db" in globals() and np.ndim(predicted_dJ_db) == 0,
-               "Set predicted_dJ_db to one number in the cell above.", "not-implemented")
-bp.checks.derivative("predicted_dJ_db", np.array([float(predicted_dJ_db)]),
-                     lambda b: 3.0 * (5.0 + b * 2.0), np.array([3.0]))
+"""Your value of dJ/db at (a, b, c) = (5, 3, 2): recorded."""
+bp.checks.predictions.recorded("predicted_dJ_db", globals())
+### BEGIN HIDDEN TESTS
+slope_check = float(bp.numdiff.derivative(lambda b: 3.0 * (5.0 + b * 2.0), np.array([3.0]))[0])
+bp.checks.predictions.judged("predicted_dJ_db", globals(), slope_check, rel_tol=1e-6)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Exercise 1: forward and backward through J (3 points)
@@ -385,8 +388,8 @@ bp.checks.mapping("the bars of a hidden graph where one node has three children"
 # Now a model. One input $x$, one weight $w$, one bias $b$, a sigmoid, and the half
 # squared error against the target $t$, plus notebook 1's regulariser on the weight:
 #
-# $$z = wx + b, \qquad y = \sigma(z), \qquad
-# L = \tfrac12 (y - t)^2 + \tfrac{\lambda}{2} w^2 .$$
+# $$z = wx + b, \qquad \hat y = \sigma(z), \qquad
+# L = \tfrac12 (\hat y - t)^2 + \tfrac{\lambda}{2} w^2 .$$
 #
 # With a batch of $N$ examples $(x_n, t_n)$, the data part is the **mean** of the
 # per-example losses, and the regulariser, which belongs to the weight and not to any
@@ -402,7 +405,7 @@ bp.checks.mapping("the bars of a hidden graph where one node has three children"
 #
 # - `w`, `b`, `lam` are floats; `x` and `t` are floats (one example) or arrays of shape
 #   `(N,)`;
-# - return a float: the mean over examples of $\tfrac12(y - t)^2$, plus
+# - return a float: the mean over examples of $\tfrac12(\hat y - t)^2$, plus
 #   $\tfrac{\lambda}{2} w^2$ once;
 # - you may use `bp.activations.sigmoid`.
 
@@ -417,12 +420,12 @@ def neuron_loss(w, b, x, t, lam):
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
     t = np.asarray(t, dtype=float)
-    y = bp.activations.sigmoid(w * x + b)
-    return float(np.mean(0.5 * (y - t) ** 2) + 0.5 * lam * w ** 2)
+    y_hat = bp.activations.sigmoid(w * x + b)
+    return float(np.mean(0.5 * (y_hat - t) ** 2) + 0.5 * lam * w ** 2)
     ### END SOLUTION
 
 # %% [markdown]
-# Try it: with $w = b = 0$ the neuron says $y = 0.5$ whatever the input, so against
+# Try it: with $w = b = 0$ the neuron says $\hat y = 0.5$ whatever the input, so against
 # $t = 1$ the loss is $\tfrac12 \cdot 0.25 = 0.125$. Then a batch of three: `0.1008...`.
 
 # %%
@@ -457,12 +460,12 @@ bp.checks.close("neuron_loss on a hidden batch of 9",
 # **The naive way** differentiates the whole expression at once: the chain rule applied
 # to the square, then to $\sigma$, then to $wx + b$, written out once for
 # $\partial L / \partial w$ and once more for $\partial L / \partial b$. Both formulas contain
-# $\sigma(wx + b)$, and again inside $\sigma' = \sigma(1 - \sigma)$. Written as they stand,
-# each recomputes what the other already knew, and the work grows with every layer you add.
+# $\sigma(wx + b)$ and its slope $\sigma'(wx + b)$. Written as they stand, each recomputes
+# what the other already knew, and the work grows with every layer you add.
 #
 # **Backprop** computes each quantity once. The graph has the nodes
 #
-# $$z = wx + b, \quad y = \sigma(z), \quad E = \tfrac12 (y - t)^2, \quad
+# $$z = wx + b, \quad \hat y = \sigma(z), \quad E = \tfrac12 (\hat y - t)^2, \quad
 # R = \tfrac12 w^2, \quad L = E + \lambda R,$$
 #
 # and the backward pass walks them in reverse, from $\bar L = 1$, each bar computed once
@@ -479,21 +482,21 @@ bp.checks.close("neuron_loss on a hidden batch of 9",
 # - inputs as in Exercise 3: `x` and `t` may be arrays of $N$ examples, and then the loss
 #   is the **mean** of the per-example losses plus the regulariser **once**;
 # - return two floats;
-# - derive the bars and follow them: forward pass ($z$, $y$), then $\bar y$, $\bar z$,
+# - derive the bars and follow them: forward pass ($z$, $\hat y$), then $\bar{\hat y}$, $\bar z$,
 #   $\bar w$, $\bar b$, each computed once, vectorised over the examples (no Python loop);
-# - no numerical differentiation.
+# - no numerical differentiation; `bp.activations.sigmoid_grad(z)` gives the sigmoid's
+#   slope $\sigma'(z)$ (notebook 5 derives its formula).
 #
 # <details><summary>Hint 1</summary>
 #
 # Start with one example and $\lambda = 0$: $\bar L = 1$ gives $\bar E$ and $\bar R$ (the
-# local derivatives of $L = E + \lambda R$), then $\bar y$ from $E = \tfrac12 (y - t)^2$.
+# local derivatives of $L = E + \lambda R$), then $\bar{\hat y}$ from $E = \tfrac12 (\hat y - t)^2$.
 # </details>
 #
 # <details><summary>Hint 2</summary>
 #
-# $\bar z = \bar y \cdot \sigma'(z)$, and $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ can be
-# written with the $y$ you already have. From $z = wx + b$: $\partial z/\partial w = x$,
-# $\partial z/\partial b = 1$.
+# $\bar z = \bar{\hat y} \cdot \sigma'(z)$, and `bp.activations.sigmoid_grad(z)` computes
+# $\sigma'(z)$. From $z = wx + b$: $\partial z/\partial w = x$, $\partial z/\partial b = 1$.
 # </details>
 #
 # <details><summary>Hint 3</summary>
@@ -514,9 +517,9 @@ def neuron_backward(w, b, x, t, lam):
     t = np.asarray(t, dtype=float)
     n_examples = x.size
     z = w * x + b
-    y = bp.activations.sigmoid(z)
-    y_bar = (y - t) / n_examples
-    z_bar = y_bar * y * (1.0 - y)
+    y_hat = bp.activations.sigmoid(z)
+    y_hat_bar = (y_hat - t) / n_examples
+    z_bar = y_hat_bar * bp.activations.sigmoid_grad(z)
     w_bar = np.sum(z_bar * x) + lam * w
     b_bar = np.sum(z_bar)
     return float(w_bar), float(b_bar)
@@ -609,17 +612,18 @@ bp.checks.formula("(dL_dw, dL_db) at a hidden large w",
 # **What you just derived.** Walking the graph backward, for one example:
 #
 # $$\bar L = 1, \quad \bar E = 1, \quad \bar R = \lambda, \quad
-# \bar y = \bar E\,(y - t), \quad \bar z = \bar y\, y(1 - y),$$
+# \bar{\hat y} = \bar E\,(\hat y - t), \quad \bar z = \bar{\hat y}\, \sigma'(z),$$
 # $$\bar w = \bar z\, x + \bar R\, w = \bar z\, x + \lambda w, \qquad \bar b = \bar z .$$
 #
 # $w$ has two children, $z$ and $R$, so $\bar w$ is a sum of two terms: the second is the
 # regulariser's gradient $\lambda w$, exactly the term that is easy to forget. With $N$
-# examples, $E$ is a mean, so $\bar y_n = (y_n - t_n)/N$, and $w$ and $b$ feed every
+# examples, $E$ is a mean, so $\bar{\hat y}_n = (\hat y_n - t_n)/N$, and $w$ and $b$ feed every
 # example's $z_n$: their bars sum over examples,
 #
 # $$\bar w = \sum_n \bar z_n x_n + \lambda w, \qquad \bar b = \sum_n \bar z_n ,$$
 #
-# in code `z_bar = y_bar * y * (1 - y)`, `w_bar = np.sum(z_bar * x) + lam * w`. The naive
+# in code `z_bar = y_hat_bar * bp.activations.sigmoid_grad(z)`,
+# `w_bar = np.sum(z_bar * x) + lam * w`. The naive
 # way writes the same thing as one formula per parameter,
 #
 # $$\frac{\partial L}{\partial w} = \frac1N \sum_n \big(\sigma(wx_n + b) - t_n\big)\,
@@ -643,36 +647,39 @@ plt.show()
 # %% [markdown]
 # ### Checkpoint: counting sigmoids (1 point)
 #
-# Count the $\sigma$ and $\sigma'$ in the two naive formulas, with $\sigma'$ written as
-# $\sigma(1 - \sigma)$ and every $\sigma(wx_n + b)$ evaluated where it appears, over the
-# whole batch at once. How many passes of the sigmoid over the batch does computing both
-# derivatives take? (Your backprop takes one.) Write the number, run the test cell, then
-# the demo.
+# Count the $\sigma$ and $\sigma'$ in the two naive formulas, each evaluated where it
+# appears, over the whole batch at once. How many passes of $\sigma$ or $\sigma'$ over the
+# batch does computing both derivatives take? (Your backprop takes two: $\sigma(z)$ in the
+# forward pass, $\sigma'(z)$ in the backward pass.) Write the number, run the test cell,
+# which records it (the graded version judges it), then the demo.
 
 # %% solution id="predict_sigmoid_calls"
 # Your prediction, a whole number: replace the two lines below with  predicted_sigmoid_calls = ...
 ### BEGIN SOLUTION
-predicted_sigmoid_calls = 6
+predicted_sigmoid_calls = 4
 ### END SOLUTION
 
 # %% tests id="predict_sigmoid_calls__value" points=1
-"""Your count of the sigmoid evaluations in the two naive formulas."""
-bp.checks.true("predicted_sigmoid_calls" in globals() and np.ndim(predicted_sigmoid_calls) == 0,
-               "Set predicted_sigmoid_calls to one number in the cell above.", "not-implemented")
+"""Your count of the passes of the sigmoid and its slope in the two naive formulas: recorded."""
+bp.checks.predictions.recorded("predicted_sigmoid_calls", globals(), whole=True)
+### BEGIN HIDDEN TESTS
 calls_check = []
 
 
-def sigmoid_check(z):
-    calls_check.append(1)
-    return 1.0 / (1.0 + np.exp(-z))
+def counted_check(function):
+    def counted(z):
+        calls_check.append(1)
+        return function(z)
+    return counted
 
 
+sigma_check, slope_check = counted_check(bp.activations.sigmoid), counted_check(bp.activations.sigmoid_grad)
 x_sig_check, w_sig_check, b_sig_check, t_sig_check = np.linspace(-1.0, 1.0, 5), 0.5, 0.1, 1.0
-[np.mean((sigmoid_check(w_sig_check * x_sig_check + b_sig_check) - t_sig_check)
-         * sigmoid_check(w_sig_check * x_sig_check + b_sig_check)
-         * (1 - sigmoid_check(w_sig_check * x_sig_check + b_sig_check)) * factor)
+[np.mean((sigma_check(w_sig_check * x_sig_check + b_sig_check) - t_sig_check)
+         * slope_check(w_sig_check * x_sig_check + b_sig_check) * factor)
  for factor in (x_sig_check, 1.0)]
-bp.checks.close("predicted_sigmoid_calls", float(predicted_sigmoid_calls), float(len(calls_check)))
+bp.checks.predictions.judged("predicted_sigmoid_calls", globals(), len(calls_check), whole=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The naive formulas, with the counter. They agree with your backprop to rounding:
@@ -682,17 +689,21 @@ sigmoid_calls = {"count": 0}
 
 
 def counted_sigmoid(z):
-    """bp.activations.sigmoid, counting its calls."""
+    """bp.activations.sigmoid, counting its passes over the batch."""
     sigmoid_calls["count"] += 1
     return bp.activations.sigmoid(z)
 
 
+def counted_slope(z):
+    """bp.activations.sigmoid_grad, counting its passes over the batch."""
+    sigmoid_calls["count"] += 1
+    return bp.activations.sigmoid_grad(z)
+
+
 def naive_gradients(w, b, x, t, lam):
     """The naive derivation's two formulas, each evaluated as written."""
-    dL_dw = np.mean((counted_sigmoid(w * x + b) - t) * counted_sigmoid(w * x + b)
-                    * (1 - counted_sigmoid(w * x + b)) * x) + lam * w
-    dL_db = np.mean((counted_sigmoid(w * x + b) - t) * counted_sigmoid(w * x + b)
-                    * (1 - counted_sigmoid(w * x + b)))
+    dL_dw = np.mean((counted_sigmoid(w * x + b) - t) * counted_slope(w * x + b) * x) + lam * w
+    dL_db = np.mean((counted_sigmoid(w * x + b) - t) * counted_slope(w * x + b))
     return float(dL_dw), float(dL_db)
 
 
@@ -700,13 +711,13 @@ x_many = rng.normal(size=200_000)
 t_many = (x_many > 0).astype(float)
 print("naive:   ", naive_gradients(0.5, 0.1, x_many, t_many, 0.3))
 print("backprop:", neuron_backward(0.5, 0.1, x_many, t_many, 0.3))
-print("sigmoid evaluations over the whole batch: naive", sigmoid_calls["count"],
-      "per gradient, backprop 1")
+print("passes of the sigmoid or its slope over the whole batch: naive", sigmoid_calls["count"],
+      "per gradient, backprop 2")
 
 # %% [markdown]
-# Six passes of the sigmoid over the batch against one (three in each formula: one in the
-# error and two in $\sigma(1 - \sigma)$), and the products $(y - t)\,\sigma'$ formed twice
-# against once. The time follows:
+# Four passes over the batch against two (in each formula, $\sigma$ once in the error and
+# $\sigma'$ once), and the products $(\hat y - t)\,\sigma'$ formed twice against once. The time
+# follows:
 
 # %% timing
 def best_time(function, repeats=3):
@@ -725,7 +736,8 @@ print(f"naive {naive_ms:.1f} ms, backprop {backprop_ms:.1f} ms on {x_many.size} 
       f"{naive_ms / backprop_ms:.1f} times faster")
 
 # %% [markdown]
-# One neuron saves a factor of a few. In a network,
+# One neuron saves about the factor the counts predict (the last line prints it for your
+# machine). In a network,
 # the naive formula for a weight in the first layer repeats the whole chain of every later
 # layer, once per weight; backprop computes each bar once and shares it with every weight
 # below. The cost of all the gradients together becomes a small constant multiple of one
@@ -857,8 +869,8 @@ plt.show()
 #
 # Move the neuron's weight, bias, input, target and $\lambda$, and watch every node's value
 # and bar change. Things to look for: $\bar R$ is always $\lambda$; with $\lambda = 0$,
-# $\bar w = \bar z\, x$ exactly; when $y$ is near 0 or 1, $\sigma'$ is tiny and $\bar z$
-# almost vanishes even when $y$ is badly wrong (a first sight of vanishing gradients).
+# $\bar w = \bar z\, x$ exactly; when $\hat y$ is near 0 or 1, $\sigma'$ is tiny and $\bar z$
+# almost vanishes even when $\hat y$ is badly wrong (a first sight of vanishing gradients).
 
 # %%
 bp.explore.graph.graph_explorer("neuron")
@@ -881,7 +893,7 @@ bp.explore.graph.graph_explorer("j")
 #   children adds what it receives: `+=`, the multivariable chain rule.
 # - The bar of a layer's pre-activation is what notebooks 4 to 7 call its delta,
 #   $\delta^l = \partial L / \partial z^l = \bar z^l$ (`dZ` in code).
-# - For the regularised neuron: $\bar y = (y - t)/N$, $\bar z = \bar y\, y(1 - y)$,
+# - For the regularised neuron: $\bar{\hat y} = (\hat y - t)/N$, $\bar z = \bar{\hat y}\, \sigma'(z)$,
 #   $\bar w = \sum_n \bar z_n x_n + \lambda w$, $\bar b = \sum_n \bar z_n$.
 # - Any node works as long as you know its local derivatives: $e^{p}$ hands back
 #   $\bar q\, q$, a division $q/r$ hands back $\bar L / r$ and $-\bar L\, q / r^2$.

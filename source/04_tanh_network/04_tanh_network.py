@@ -28,7 +28,7 @@
 # 4. carry the method over to a sigmoid output with cross-entropy
 #    ([Exercise 4](#Exercise-4:-a-sigmoid-output-with-cross-entropy-(3-points)));
 # 5. recognise the two classic slips of a hand derivation from the checker's diagnosis, and
-#    fix them ([Spot the bug](#Spot-the-bug:-the-slides'-derivation-(2-points))).
+#    fix them ([Spot the bug](#Spot-the-bug:-the-lecture's-derivation-(2-points))).
 #
 # **Prerequisites:** notebook 1 (losses, central differences and the tolerance policy:
 # $10^{-9}$ against exact values, $10^{-5}$ against numerical derivatives) and notebook 3
@@ -69,11 +69,13 @@ rng = bp.start_notebook(4)
 # | `W2`, `b2` | `(1, 2)`, `(1,)` | output weights and bias |
 # | `z2`, `y_hat` | `(1,)`, `(1,)` | output pre-activation and prediction |
 #
-# The lecture slides draw the same network with other letters: their $s$ is our $z$,
-# their $z = \tanh(s)$ is our $a$ (and $\hat y$ at the output), their target $y$ is our
-# $t$, and their $w^{[1]}_{21}$, read "from $x_2$ to unit 1", is our `W1[0, 1]`.
+# The lecture this notebook follows (summarised, with what the course changes, in
+# [docs/lectures.md](../../docs/lectures.md)) draws the same network with other letters:
+# its $s$ is our $z$, its $z = \tanh(s)$ is our $a$ (and $\hat y$ at the output), its
+# target $y$ is our $t$, and its $w^{[1]}_{21}$, read "from $x_2$ to unit 1", is our
+# `W1[0, 1]`.
 #
-# Sections 1 to 3 set the biases to zero, as the slides do; section 4 brings them back.
+# Sections 1 to 3 set the biases to zero, as the lecture does; section 4 brings them back.
 # Here is the network with the weights used in the demos:
 
 # %%
@@ -393,23 +395,27 @@ bp.checks.formula("dW1 built from your products at a hidden point", dW1_from_pro
 # when the prediction is too high, so a descent step lowers it.
 
 # %% [markdown]
-# ### Checkpoint: which hidden unit's gradient is larger? (1 point)
+# ### Checkpoint: two hidden units, one input (1 point)
 #
 # Compare $\partial L/\partial W^1[0, 0]$ (into hidden unit 0) with
 # $\partial L/\partial W^1[1, 0]$ (into hidden unit 1), for the demo network. Both come
 # from input $x_1$, and three of their five factors are the same. From the values
-# `forward` printed ($a^1 = (0.716, 0.791)$) and $W^2 = (1, -0.75)$, predict which of the
-# two has the larger **absolute value**, before the next cells show them. Set
-# `larger_unit` to `0` or `1`.
+# `forward` printed ($a^1 = (0.716, 0.791)$) and $W^2 = (1, -0.75)$, predict the ratio of
+# their absolute values,
+# $|\partial L/\partial W^1[0, 0]| \,/\, |\partial L/\partial W^1[1, 0]|$, to two
+# decimals, before the next cells show them. Set `predicted_ratio` to that number; the
+# test cell records it, and the graded version judges it.
 
-# %% solution id="checkpoint_larger_unit"
+# %% solution id="predict_unit_ratio"
+# Your prediction, a number, in place of the two lines below:
 ### BEGIN SOLUTION
-larger_unit = 0
+predicted_ratio = 1.74
 ### END SOLUTION
 
-# %% tests id="checkpoint_larger_unit__value" points=1
-"""Checkpoint: the hidden unit whose weight from x_1 has the larger gradient."""
-bp.checks.true(larger_unit in (0, 1), f"larger_unit should be 0 or 1; got {larger_unit!r}", "shape")
+# %% tests id="predict_unit_ratio__value" points=1
+"""Checkpoint: the ratio of the gradients of the two weights from x_1: recorded."""
+bp.checks.predictions.recorded("predicted_ratio", globals())
+### BEGIN HIDDEN TESTS
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 W2_check = np.array([[1.0, -0.75]])
 
@@ -419,11 +425,9 @@ def loss_check(W1):
 
 
 gradient_W1 = bp.numdiff.gradient(loss_check, np.array([[0.5, -1.0], [1.5, 0.25]]))
-bp.checks.true(larger_unit == int(np.argmax(np.abs(gradient_W1[:, 0]))),
-              f"larger_unit = {larger_unit} is not the unit with the larger gradient. The two "
-              "products share dL_dy_hat, dy_hat_dz2 and dz1_dW1 = x_1; compare the two other "
-              "factors, dz2_da1 and da1_dz1, unit by unit.", "mismatch")
-print("Right.")
+bp.checks.predictions.judged("predicted_ratio", globals(),
+                             abs(gradient_W1[0, 0]) / abs(gradient_W1[1, 0]), rel_tol=2e-2)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # Now the numbers:
@@ -437,10 +441,10 @@ for j in range(2):
           f"dL/dW1[{j}, 0] = {bp.net221.describe(product_j)}")
 
 # %% [markdown]
-# Unit 0 wins, $|-0.145| > |0.083|$, although unit 1's outgoing weight is not much
+# Unit 0 wins, $|-0.145| / |0.083| = 1.74$, although unit 1's outgoing weight is not much
 # smaller ($0.75$ against $1$): unit 1 is more saturated ($a^1_1 = 0.79$), so its tanh is
 # flatter ($1 - 0.79^2 = 0.37$ against $0.49$), and the product of the two differing
-# factors is $0.49$ against $0.28$. A unit passes back gradient in proportion to its
+# factors is $0.49$ against $0.28$, whose ratio is the ratio of the gradients. A unit passes back gradient in proportion to its
 # outgoing weight **and** to the slope of its activation: saturated units learn slowly.
 #
 # ## 3. All the weights at once
@@ -470,16 +474,19 @@ for j in range(2):
 #
 # Without computing any number: for the demo network (biases zero, $x = (0.8, -0.5)$,
 # $t = 0.5$, $\hat y = 0.122$), is $\partial L / \partial W^1[1, 1]$ positive or negative?
-# Multiply the signs of the five factors. Set `sign_dW1_11` to `1` or `-1`.
+# Multiply the signs of the five factors. Set `sign_dW1_11` to `1` or `-1`; the test cell
+# records either, and the graded version judges which.
 
-# %% solution id="checkpoint_sign"
+# %% solution id="predict_sign"
+# Your prediction, 1 or -1, in place of the two lines below:
 ### BEGIN SOLUTION
 sign_dW1_11 = -1
 ### END SOLUTION
 
-# %% tests id="checkpoint_sign__value" points=1
-"""Checkpoint: the sign of dL/dW1[1, 1] for the demo network."""
-bp.checks.true(sign_dW1_11 in (1, -1), f"sign_dW1_11 should be 1 or -1; got {sign_dW1_11!r}", "shape")
+# %% tests id="predict_sign__value" points=1
+"""Checkpoint: the sign of dL/dW1[1, 1] for the demo network: recorded."""
+bp.checks.predictions.recorded("sign_dW1_11", globals(), choices=(1, -1))
+### BEGIN HIDDEN TESTS
 x_check, t_check = np.array([0.8, -0.5]), 0.5
 W2_check = np.array([[1.0, -0.75]])
 
@@ -489,11 +496,9 @@ def loss_check(W1):
 
 
 gradient_W1 = bp.numdiff.gradient(loss_check, np.array([[0.5, -1.0], [1.5, 0.25]]))
-bp.checks.true(sign_dW1_11 == np.sign(gradient_W1[1, 1]),
-              f"sign_dW1_11 = {sign_dW1_11} is not the sign of dL/dW1[1, 1]. Take the five "
-              "factors one by one: is y_hat above or below t? Can the slope of tanh be "
-              "negative? What are the signs of W2[0, 1] and of x[1]?", "sign")
-print("Right.")
+bp.checks.predictions.judged("sign_dW1_11", globals(), int(np.sign(gradient_W1[1, 1])),
+                             choices=(1, -1))
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The central difference confirms it:
@@ -682,9 +687,9 @@ for name in params_random:
 #
 # Write `backward_sigmoid_bce(x, t, params)` returning the dict of gradients of this $L$
 # with respect to `W1`, `b1`, `W2`, `b2`, each of its parameter's shape. Run the forward
-# pass yourself inside the function; `bp.activations.sigmoid` is the sigmoid. You know
-# the sigmoid's slope from notebook 3, $\sigma'(u) = \sigma(u)\,(1 - \sigma(u))$ (notebook
-# 5 derives it).
+# pass yourself inside the function; `bp.activations.sigmoid` is the sigmoid and
+# `bp.activations.sigmoid_grad` its slope $\sigma'$, as in notebook 3 (notebook 5 derives
+# its formula).
 #
 # <details><summary>Hint 1</summary>
 #
@@ -695,9 +700,9 @@ for name in params_random:
 #
 # <details><summary>Hint 2</summary>
 #
-# $\partial L / \partial \hat y = -t/\hat y + (1 - t)/(1 - \hat y)$. Put it over the
-# common denominator $\hat y(1 - \hat y)$, then multiply by the sigmoid's slope: what is
-# left?
+# $\partial L / \partial \hat y$ is notebook 1's Exercise 4 for one example: the
+# derivative of $-t \log \hat y$ plus that of $-(1 - t) \log(1 - \hat y)$. Multiply it by
+# the sigmoid's slope at $z^2$, entry by entry.
 # </details>
 
 # %% solution id="backward_sigmoid_bce"
@@ -723,7 +728,8 @@ def backward_sigmoid_bce(x, t, params):
     a1 = np.tanh(params["W1"] @ x + params["b1"])
     z2 = params["W2"] @ a1 + params["b2"]
     y_hat = bp.activations.sigmoid(z2)
-    dz2 = y_hat - t
+    dL_dy_hat = -t / y_hat + (1.0 - t) / (1.0 - y_hat)
+    dz2 = dL_dy_hat * bp.activations.sigmoid_grad(z2)
     dz1 = (params["W2"].T @ dz2) * (1.0 - a1 ** 2)
     return {"W1": np.outer(dz1, x), "b1": dz1, "W2": np.outer(dz2, a1), "b2": dz2}
     ### END SOLUTION
@@ -782,34 +788,38 @@ for seed in (445, 446):
 # %% [markdown]
 # #### What you just derived
 #
-# With a sigmoid output and cross-entropy, the output delta is simply
+# Only the output delta changed:
 #
-# $$\delta^2 = \hat y - t$$
+# $$\delta^2 = \frac{\partial L}{\partial \hat y}\,\sigma'(z^2), \qquad
+# \frac{\partial L}{\partial \hat y} = -\frac{t}{\hat y} + \frac{1 - t}{1 - \hat y},$$
 #
-# (`dz2 = y_hat - t`, that is `dz2 = sigmoid(z2) - t`): $\partial L / \partial \hat y = \dfrac{\hat y - t}{\hat y (1 - \hat y)}$,
-# and the sigmoid's slope $\hat y (1 - \hat y)$ cancels its denominator. Everything below
-# the output is Exercise 3 unchanged. Compare with a tanh output under the half squared
-# error, $\delta^2 = (\hat y - t)(1 - \hat y^2)$: there the slope stays, and a saturated
-# output ($\hat y$ near $\pm 1$) learns slowly even when it is badly wrong; here it does
-# not. Notebook 5 meets the same cancellation on a whole batch.
+# in code `dz2 = (-t / y_hat + (1 - t) / (1 - y_hat)) * sigmoid_grad(z2)`; everything
+# below the output is Exercise 3 unchanged. The first factor grows without limit as
+# $\hat y$ approaches the wrong end, while the second, the sigmoid's slope, shrinks there.
+# How the two combine is one of the questions of notebook 5, which derives the sigmoid's
+# slope: the answer explains why classifiers train on cross-entropy. (Written as it is
+# here, the product divides 0 by 0 once $\hat y$ rounds to exactly 1; notebook 5's form
+# does not.)
 
 # %% [markdown]
 # ## 7. Spot the bug
 #
-# The lecture slides derive these gradients for the same network, and two of their steps
-# are wrong. Both are slips that everyone makes once, so it pays to see what they look
-# like to a gradient checker. Here is the slides' derivation as code, in their letters
-# ($s$ a pre-activation, $z = \tanh(s)$ its activation, $y$ the target), with the loss of
-# this notebook, $L = \tfrac12 (y - z^{[2]})^2$, and zero biases:
+# The lecture this notebook follows ([docs/lectures.md](../../docs/lectures.md)) derives
+# these gradients for the same network, and two of its steps are wrong. Both are slips
+# that everyone makes once, so it pays to see what they look like to a gradient checker.
+# Here is the lecture's derivation as code, in its letters for the units ($s$ a
+# pre-activation, $z = \tanh(s)$ its activation) but with the course's $t$ for the
+# target (the lecture writes $y$), the loss of this notebook,
+# $L = \tfrac12 (t - z^{[2]})^2$, and zero biases:
 
 # %%
-def gradients_as_on_the_slides(x, y, params):
-    """dL/dW1 and dL/dW2 as the slides derive them (biases zero): two slips inside."""
+def gradients_as_in_the_lecture(x, t, params):
+    """dL/dW1 and dL/dW2 as the lecture derives them (biases zero): two slips inside."""
     W1, W2 = params["W1"], params["W2"]
     s1 = W1 @ x
     z1 = np.tanh(s1)
     z2 = np.tanh(W2[0] @ z1)
-    dL_dz2 = y - z2                       # L = 1/2 (y - z2)**2
+    dL_dz2 = t - z2                       # L = 1/2 (t - z2)**2
     dz2_ds2 = 1.0 - z2 ** 2
     dz1_ds1 = 1.0 - s1 ** 2
     dW1, dW2 = np.zeros((2, 2)), np.zeros((1, 2))
@@ -820,39 +830,50 @@ def gradients_as_on_the_slides(x, y, params):
     return dW1, dW2
 
 
-def check_against_numerical(gradients, x, y, params):
+def check_against_numerical(gradients, x, t, params):
     """Gradient-check the pair (dW1, dW2) and print the verdicts, failures included."""
     for name, grad in zip(("W1", "W2"), gradients):
         try:
             bp.checks.gradient(f"d{name}", grad,
-                              lambda value: bp.net221.loss_at(x, y, params, name, value),
+                              lambda value: bp.net221.loss_at(x, t, params, name, value),
                               params[name])
         except AssertionError as failure:
             print("FAILED:", failure)
 
 
-check_against_numerical(gradients_as_on_the_slides(x, t, params), x, t, params)
+check_against_numerical(gradients_as_in_the_lecture(x, t, params), x, t, params)
 
 # %% [markdown]
 # Read the two verdicts. `dW2` does not involve the hidden tanh, so only one slip reaches
-# it, and the checker names what it sees in every entry. `dW1` suffers from both slips;
-# no simple pattern is left, so the checker reports the entry that is furthest off:
-# look at which hidden unit it belongs to and at that unit's pre-activation.
+# it, and the checker names what it sees in every entry. `dW1` suffers from both slips,
+# and they do not combine into one ratio: the checker reports the entry that is furthest
+# off, which says little about the cause. Divide instead. The next cell prints, row by
+# row (one row per hidden unit), the lecture's `dW1` divided by a central difference: a
+# ratio that is the same along a row but differs between the rows points at a factor that
+# differs from unit to unit.
+
+# %%
+dW1_lecture = gradients_as_in_the_lecture(x, t, params)[0]
+dW1_numerical = bp.numdiff.gradient(loss_of_W1, params["W1"])  # section 2's loss, biases zero
+for j in range(2):
+    print(f"hidden unit {j} (pre-activation {(params['W1'] @ x)[j]:.3f}): lecture's dW1 / "
+          f"numerical = {np.round(dW1_lecture[j] / dW1_numerical[j], 3)}")
+
+# %% [markdown]
+# ### Spot the bug: the lecture's derivation (2 points)
 #
-# ### Spot the bug: the slides' derivation (2 points)
-#
-# Write `gradients_fixed(x, y, params)`: the slides' function above with both slips
+# Write `gradients_fixed(x, t, params)`: the lecture's function above with both slips
 # fixed, returning the pair `(dW1, dW2)` of shapes `(2, 2)` and `(1, 2)` (biases are
 # zero; ignore `b1` and `b2`). A copy of the function above is a good start.
 
 # %% solution id="gradients_fixed"
-def gradients_fixed(x, y, params):
-    """dL/dW1 and dL/dW2 of L = 1/2 (y - z2)**2 (biases zero), the slides' slips fixed.
+def gradients_fixed(x, t, params):
+    """dL/dW1 and dL/dW2 of L = 1/2 (t - z2)**2 (biases zero), the lecture's slips fixed.
 
     Parameters
     ----------
     x : ndarray of shape (2,)
-    y : float
+    t : float
         The target.
     params : dict
         W1 (2, 2), W2 (1, 2); the biases are zero.
@@ -866,7 +887,7 @@ def gradients_fixed(x, y, params):
     s1 = params["W1"] @ x
     z1 = np.tanh(s1)
     z2 = np.tanh(params["W2"][0] @ z1)
-    dL_dz2 = -(y - z2)                    # the inner derivative of (y - z2) is -1
+    dL_dz2 = -(t - z2)                    # the inner derivative of (t - z2) is -1
     dz2_ds2 = 1.0 - z2 ** 2
     dz1_ds1 = 1.0 - z1 ** 2               # tanh' written with the tanh's output z1
     dW2 = (dL_dz2 * dz2_ds2 * z1)[None, :]
@@ -882,11 +903,11 @@ check_against_numerical(gradients_fixed(x, t, params), x, t, params)
 
 # %% tests id="gradients_fixed__dW2" points=1
 """gradients_fixed: dW2 passes a gradient check (the slip that reaches every gradient)."""
-x_check, y_check, params_check, _ = bp.checks.net221.net221_case(biases=False)
+x_check, t_check, params_check, _ = bp.checks.net221.net221_case(biases=False)
 sign_slip = ("dW2 has the opposite sign in every entry: the slip is still in dL_dz2. "
-             "Differentiating 1/2 (y - z2)**2 with respect to z2 brings down (y - z2) AND the "
-             "inner derivative of (y - z2) with respect to z2, which is -1. The slides drop it.")
-bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, y_check, params_check,
+             "Differentiating 1/2 (t - z2)**2 with respect to z2 brings down (t - z2) AND the "
+             "inner derivative of (t - z2) with respect to z2, which is -1. The lecture drops it.")
+bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W2", x_check, t_check, params_check,
                                    slips=[(-1.0, sign_slip, "sign")])
 ### BEGIN HIDDEN TESTS
 for seed in (451, 452):
@@ -897,14 +918,14 @@ for seed in (451, 452):
 
 # %% tests id="gradients_fixed__dW1" points=1
 """gradients_fixed: dW1 passes a gradient check (the slip inside the hidden layer)."""
-x_check, y_check, params_check, _ = bp.checks.net221.net221_case(biases=False)
+x_check, t_check, params_check, _ = bp.checks.net221.net221_case(biases=False)
 s1_check = params_check["W1"] @ x_check
 slope_ratio = (1.0 - s1_check ** 2) / (1.0 - np.tanh(s1_check) ** 2)
 tanh_slip = ("dW1 still uses 1 - s1**2 for the slope of the hidden tanh. tanh'(s) is "
              "1 - tanh(s)**2 = 1 - z**2, written with the OUTPUT z of the tanh. The two "
              "agree only at s = 0, which is why the slip survives a check at zero; for "
              "|s| > 1, 1 - s**2 is even negative, while tanh never slopes down.")
-bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, y_check, params_check,
+bp.checks.net221.net221_pair("gradients_fixed", gradients_fixed, "W1", x_check, t_check, params_check,
                                    slips=[(sign * slope_ratio[:, None], tanh_slip, "tanh-slip")
                                           for sign in (1.0, -1.0)])
 ### BEGIN HIDDEN TESTS
@@ -917,19 +938,22 @@ for seed in (453, 454):
 # %% [markdown]
 # #### The two slips, explained
 #
-# 1. **The sign of $\partial L / \partial \hat y$.** For $L = \tfrac12 (y - z)^2$ the
-#    slides write $\partial L / \partial z = y - z$. The chain rule also brings down the
-#    inner derivative of $y - z$ with respect to $z$, which is $-1$, so
-#    $\partial L / \partial z = -(y - z) = z - y$: positive when the prediction is too
+# 1. **The sign of $\partial L / \partial \hat y$.** For $L = \tfrac12 (t - z)^2$ the
+#    lecture writes $\partial L / \partial z = t - z$. The chain rule also brings down the
+#    inner derivative of $t - z$ with respect to $z$, which is $-1$, so
+#    $\partial L / \partial z = -(t - z) = z - t$: positive when the prediction is too
 #    high, as it must be for gradient descent to lower it. A wrong sign in one shared
 #    factor flips **every** gradient, and the checker names it: *opposite sign*. A
 #    network trained with it climbs the loss.
-# 2. **tanh' with the wrong argument.** For a hidden unit the slides write
+# 2. **tanh' with the wrong argument.** For a hidden unit the lecture writes
 #    $\partial z / \partial s = 1 - s^2$. The derivative of $\tanh$ is
 #    $1 - \tanh^2(s) = 1 - z^2$, written with the *output* $z$. At $s = 0$ the two agree,
-#    which is why the slip survives a quick check at zero. In the demo, hidden unit 2 has
-#    $s = 1.075$, where $1 - s^2 < 0$: that row of the slipped `dW1` even has the wrong
-#    sign, while in row 1 ($s = 0.9$) it is merely too small.
+#    which is why the slip survives a quick check at zero. In the demo the two slips meet
+#    in `dW1`, as the ratios printed above show. Hidden unit 1 (row 1) has $s = 1.075$,
+#    where $1 - s^2 < 0$: that negative slope cancels the flipped sign of the first slip,
+#    so its row has the right sign and is only too small (ratio $+0.42$). Hidden unit 0
+#    (row 0, $s = 0.9$) has a positive but too small slope, which leaves the flipped sign
+#    in place (ratio $-0.39$): that row holds the entry the checker reported.
 #
 # The lesson generalises: a **sign** or a **constant factor** in one shared factor shows
 # up as the same ratio in every entry downstream, and the checker names it; a mistake in
@@ -967,9 +991,11 @@ bp.explore.net221.network_explorer(forward, backward)
 #   then $\partial L/\partial W^l = \delta^l (a^{l-1})^{\mathsf T}$ and
 #   $\partial L/\partial b^l = \delta^l$, with $a^0 = x$.
 # - $\tanh'$ is $1 - a^2$ with $a$ the **output**; the inner derivative of $\hat y - t$ sets
-#   the sign. A sigmoid output with cross-entropy has $\delta^2 = \hat y - t$.
-# - A gradient check catches both slips of the slides; the diagnosis names a flipped sign
-#   and points at the worst entry otherwise.
+#   the sign. A sigmoid output with cross-entropy has
+#   $\delta^2 = \partial L/\partial \hat y \cdot \sigma'(z^2)$, which notebook 5 simplifies.
+# - A gradient check catches both slips of the lecture; the diagnosis names a flipped
+#   sign, and where no single ratio fits, dividing row by row points at the unit to look
+#   at.
 #
 # ## Going further
 #

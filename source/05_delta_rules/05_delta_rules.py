@@ -36,7 +36,8 @@
 #    [Exercise 6](#Exercise-6:-backward-through-any-depth-(8-points)));
 # 6. carry the rules over to leaky-ReLU hidden layers and a linear output
 #    ([Exercise 7](#Exercise-7:-leaky-ReLU-layers-and-a-linear-output-(3-points)));
-# 7. find and fix three slips of the lecture slides (the three "Spot the bug" items).
+# 7. find and fix three slips of the lecture this notebook follows (the three "Spot the
+#    bug" items; [docs/lectures.md](../../docs/lectures.md) summarises that lecture).
 #
 # **Prerequisites:** notebook 1 (losses, the central difference, the tolerance policy),
 # notebook 3 (the chain rule on a graph) and notebook 4 (a 2-2-1 network by hand, its
@@ -70,7 +71,7 @@ rng = bp.start_notebook(5)
 #
 # where $W^l$ has shape $(n_l, n_{l-1})$, $b^l$ has $n_l$ entries and $h$ acts entry by
 # entry. The entry $w^l_{ji}$ = `W[j, i]` is the weight **from** unit $i$ of layer $l-1$
-# **to** unit $j$ of layer $l$ (the slides' $w_{ji}^l$; where a slide reads $w_{ij}$ as
+# **to** unit $j$ of layer $l$ (the lecture's $w_{ji}^l$; where a text reads $w_{ij}$ as
 # "from $i$ to $j$", it is the same weight). The output is $\hat y = a^L$.
 #
 # `bp.mlp.init_params` builds such a network as a dictionary; here is a 2-3-1 one.
@@ -144,11 +145,11 @@ def sigmoid_prime(z):
 
 
 # %% [markdown]
-# Try it. You should see `[0.045177 0.196612 0.25     0.196612 0.045177]`: the slope is
+# Try it. You should see `[0.045177 0.196612 0.196612 0.045177]`: the slope is
 # symmetric about 0.
 
 # %%
-print(sigmoid_prime(np.array([-3.0, -1.0, 0.0, 1.0, 3.0])))
+print(sigmoid_prime(np.array([-3.0, -1.0, 1.0, 3.0])))
 
 # %% tests id="sigmoid_prime__values" points=1
 """sigmoid_prime matches a central difference of the sigmoid, entry by entry."""
@@ -174,6 +175,10 @@ bp.checks.true(np.all(np.isfinite(slope)) and np.all(np.asarray(slope) >= 0),
 bp.checks.true(np.all(np.asarray(slope) < 1e-10),
               f"far from 0 the sigmoid is flat: its slope at |z| >= 25 is below 1e-10; got {slope}",
               "mismatch")
+z_check = np.array([[-2.75, -0.5, 0.125], [1.5, 3.25, 5.0]])
+bp.checks.formula("sigmoid_prime(z) at six points",
+                  bp.checks.call("sigmoid_prime(z)", sigmoid_prime, z_check),
+                  bp.checks.testdata.expected(bp.activations.sigmoid_grad, z_check))
 ### BEGIN HIDDEN TESTS
 z_check = bp.checks.testdata.points(502, (3, 4), -6.0, 6.0)
 bp.checks.formula("sigmoid_prime(z) at hidden points",
@@ -196,20 +201,23 @@ bp.checks.formula("sigmoid_prime(z) at hidden points",
 #
 # What is the **largest** value $\sigma'(z)$ takes, over all real $z$? Predict it from the
 # formula you just derived, before the next cell plots it. Set `max_sigma_prime` to a
-# number.
+# number; the test cell records it, and the graded version judges it.
 
-# %% solution id="checkpoint_sigma_max"
+# %% solution id="predict_sigma_max"
+# Your prediction, a number, in place of the two lines below:
 ### BEGIN SOLUTION
 max_sigma_prime = 0.25
 ### END SOLUTION
 
-# %% tests id="checkpoint_sigma_max__value" points=1
-"""Checkpoint: the largest value of the sigmoid's slope."""
+# %% tests id="predict_sigma_max__value" points=1
+"""Checkpoint: the largest value of the sigmoid's slope: recorded."""
+bp.checks.predictions.recorded("max_sigma_prime", globals())
+### BEGIN HIDDEN TESTS
 z_check = np.linspace(-10.0, 10.0, 20001)
 steepest = float(np.max(bp.numdiff.derivative(bp.activations.sigmoid, z_check)))
-bp.checks.true(isinstance(max_sigma_prime, (int, float, np.floating)),
-              f"max_sigma_prime should be a number; got {max_sigma_prime!r}", "shape")
-bp.checks.close("max_sigma_prime", max_sigma_prime, steepest, tol=bp.checks.diagnosis.NUMERICAL_TOL)
+bp.checks.predictions.judged("max_sigma_prime", globals(), steepest,
+                             rel_tol=bp.checks.diagnosis.NUMERICAL_TOL)
+### END HIDDEN TESTS
 
 # %%
 if not bp.grading():
@@ -223,33 +231,36 @@ print(f"largest slope on the grid: {np.max(sigmoid_prime(z_plot)):.6f} at z = "
 # %% [markdown]
 # The slope peaks at $z = 0$, where $\sigma = \tfrac12$ and $\sigma' = \tfrac12 \cdot \tfrac12 = \tfrac14$:
 # the product $a(1 - a)$ of two numbers that add up to 1 is largest when they are equal.
-# So every sigmoid layer multiplies the gradient passing through it by **at most 1/4**;
-# stack ten and the factor is below $10^{-6}$. Notebook 7 is about exactly that.
+# So the slopes of a sigmoid layer scale the gradient passing through it by at most
+# $\tfrac14$; the layer's weights scale it again, by up to their largest singular value
+# $\sigma_{\max}(W)$, so one layer can shrink or grow it by at most $\sigma_{\max}(W)/4$.
+# Whether many such layers make the gradient vanish depends on the weights as much as on
+# the slopes: notebook 7 is about exactly that.
 #
 # ### Spot the bug: a stray minus (1 point)
 #
-# A slide derives the slope like this: "$\sigma(z) = (1 + e^{-z})^{-1}$, so
+# The lecture derives the slope like this: "$\sigma(z) = (1 + e^{-z})^{-1}$, so
 # $\sigma'(z) = -(1 + e^{-z})^{-2} \cdot e^{-z}$". As code, with the checker's verdict:
 
 # %%
-def sigmoid_prime_as_on_the_slide(z):
-    """The slide's slope of the sigmoid, written with the exponential."""
+def sigmoid_prime_as_in_the_lecture(z):
+    """The lecture's slope of the sigmoid, written with the exponential."""
     return -np.exp(-z) / (1.0 + np.exp(-z)) ** 2
 
 
 try:
-    bp.checks.derivative("the slide's sigmoid slope", sigmoid_prime_as_on_the_slide(z_plot),
+    bp.checks.derivative("the lecture's sigmoid slope", sigmoid_prime_as_in_the_lecture(z_plot),
                          bp.activations.sigmoid, z_plot)
 except AssertionError as failure:
     print("FAILED:", failure)
 
 # %% [markdown]
-# Write `sigmoid_prime_fixed(z)`: the slide's function with the slip fixed, still written
-# with the exponential (inputs with $|z| \le 40$).
+# Write `sigmoid_prime_fixed(z)`: the lecture's function with the slip fixed, still
+# written with the exponential (inputs with $|z| \le 40$).
 
 # %% solution id="sigmoid_prime_fixed"
 def sigmoid_prime_fixed(z):
-    """The slide's slope of the sigmoid, written with the exponential, slip fixed."""
+    """The lecture's slope of the sigmoid, written with the exponential, slip fixed."""
     ### BEGIN SOLUTION
     return np.exp(-z) / (1.0 + np.exp(-z)) ** 2
     ### END SOLUTION
@@ -264,7 +275,7 @@ bp.checks.true(not bp.checks.diagnosis.diagnose("sigmoid_prime_fixed", -np.asarr
                                         tol=bp.checks.diagnosis.NUMERICAL_TOL).passed,
               "the slope is still negative everywhere, but the sigmoid only ever rises. The "
               "power rule gives -(1 + e^{-z})^{-2}, and the derivative of the inside, "
-              "1 + e^{-z}, is -e^{-z}: the slide forgets this inner minus, and the two minus "
+              "1 + e^{-z}, is -e^{-z}: the lecture forgets this inner minus, and the two minus "
               "signs cancel.", "sign")
 bp.checks.derivative("sigmoid_prime_fixed(z)", slope, bp.activations.sigmoid, z_check)
 ### BEGIN HIDDEN TESTS
@@ -534,14 +545,14 @@ print("dA_prev = stacked (W^T delta_n)^T:", np.allclose(dA_rows, np.hstack(da_co
 # %% [markdown]
 # ### Spot the bug: a sum over the wrong index (1 point)
 #
-# A slide writes the gradient reaching unit $j$ of layer $l-1$ as
+# The lecture writes the gradient reaching unit $j$ of layer $l-1$ as
 # $\partial L/\partial a^{l-1}_j = \sum_i w^l_{ji}\, \delta^l_j$. Taken literally, for one
 # example (so `delta` has shape `(n_out,)`), and run on a square layer where the shapes
 # happen to fit:
 
 # %%
-def da_prev_as_on_the_slide(W, delta):
-    """dL/da for the layer's input, one example, summed as the slide writes it."""
+def da_prev_as_in_the_lecture(W, delta):
+    """dL/da for the layer's input, one example, summed as the lecture writes it."""
     n_out, n_in = W.shape
     da_prev = np.zeros(n_in)
     for j in range(n_in):                              # unit j of layer l-1
@@ -552,20 +563,20 @@ def da_prev_as_on_the_slide(W, delta):
 W_square = np.array([[0.5, -1.0, 0.25], [1.5, 0.3, -0.6], [-0.2, 0.8, 1.1]])
 a_square, delta_square = np.array([0.4, -1.2, 0.9]), np.array([0.3, -0.5, 0.2])
 try:
-    bp.checks.gradient("the slide's dL/da_prev", da_prev_as_on_the_slide(W_square, delta_square),
+    bp.checks.gradient("the lecture's dL/da_prev", da_prev_as_in_the_lecture(W_square, delta_square),
                        lambda a: float(delta_square @ (W_square @ a)), a_square)
 except AssertionError as failure:
     print("FAILED:", failure)
 
 # %% [markdown]
-# Write `da_prev_fixed(W, delta)`: the slide's loop with the sum fixed, returning
+# Write `da_prev_fixed(W, delta)`: the lecture's loop with the sum fixed, returning
 # $\partial L/\partial a^{l-1}$ of shape `(n_in,)` for `W` of shape `(n_out, n_in)` and
 # `delta` of shape `(n_out,)`, for any shapes, square or not. Keep the loops (no `@`):
 # the point is which index the sum runs over.
 
 # %% solution id="da_prev_fixed"
 def da_prev_fixed(W, delta):
-    """dL/da for the layer's input, one example: the slide's loop, summed correctly."""
+    """dL/da for the layer's input, one example: the lecture's loop, summed correctly."""
     ### BEGIN SOLUTION
     n_out, n_in = W.shape
     # unit i of layer l-1 reaches the loss through every unit j of layer l that it feeds
@@ -584,7 +595,7 @@ for W_check, delta_check in ((np.array([[0.5, -1.0, 0.25], [1.5, 0.3, -0.6], [-0
     if W_check.shape[0] == W_check.shape[1]:
         bp.checks.true(not bp.checks.diagnosis.diagnose("da_prev", got,
                                                 delta_check * W_check.sum(axis=1)).passed,
-                      "da_prev is still the slide's sum: for unit i of layer l-1, add up the "
+                      "da_prev is still the lecture's sum: for unit i of layer l-1, add up the "
                       "paths from a_i to every unit j of layer l, w_ji delta_j summed over j "
                       "(the units the weight column W[:, i] feeds), not over i.", "transposed")
     bp.checks.gradient(f"da_prev_fixed(W, delta) with W of shape {W_check.shape}", got,
@@ -601,7 +612,7 @@ for seed, (n_out, n_in) in ((511, (4, 2)), (512, (3, 3))):
 # The slip: the left side names a unit of layer $l-1$, so the sum must run over the other
 # index, the units $j$ of layer $l$ that the unit feeds:
 # $\partial L/\partial a^{l-1}_i = \sum_j w^l_{ji}\,\delta^l_j = \big((W^l)^{\mathsf T}\delta^l\big)_i$.
-# The slide's sum over $i$ gives $\delta_j \sum_i w_{ji}$: row sums of $W$ scaled by the
+# The lecture's sum over $i$ gives $\delta_j \sum_i w_{ji}$: row sums of $W$ scaled by the
 # unit's own delta, a number that has nothing to do with the paths from $a^{l-1}_j$. On a
 # square layer the shapes fit and nothing crashes: only a gradient check shows it.
 
@@ -682,34 +693,39 @@ print(output_delta(Z_out, t_out, "bce"))
 
 # %% tests id="output_delta__half_mse" points=1
 """output_delta with loss 'half_mse' matches a central-difference gradient."""
-bp.checks.layers.sigmoid_output_delta(output_delta, bp.checks.testdata.points(31, (4, 2)),
-                                      bp.checks.testdata.probabilities(32, (4, 2))[0], "half_mse")
+with bp.checks.earlier.blamed("output_delta", globals(), ["sigmoid_prime"]):
+    bp.checks.layers.sigmoid_output_delta(output_delta, bp.checks.testdata.points(31, (4, 2)),
+                                          bp.checks.testdata.probabilities(32, (4, 2))[0], "half_mse")
 ### BEGIN HIDDEN TESTS
-for seed, shape in ((310, (6, 3)), (311, (5, 1))):
-    bp.checks.layers.sigmoid_output_delta(
-        output_delta, bp.checks.testdata.points(seed, shape, -4.0, 4.0),
-        bp.checks.testdata.probabilities(seed + 1, shape)[1], "half_mse",
-        where=f"on a hidden {shape} batch", reference=bp.mlp.output_delta)
+with bp.checks.earlier.blamed("output_delta", globals(), ["sigmoid_prime"]):
+    for seed, shape in ((310, (6, 3)), (311, (5, 1))):
+        bp.checks.layers.sigmoid_output_delta(
+            output_delta, bp.checks.testdata.points(seed, shape, -4.0, 4.0),
+            bp.checks.testdata.probabilities(seed + 1, shape)[1], "half_mse",
+            where=f"on a hidden {shape} batch", reference=bp.mlp.output_delta)
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__bce" points=1
 """output_delta with loss 'bce' matches a central-difference gradient."""
-Z_check, t_check = bp.checks.testdata.points(35, (4, 2)), bp.checks.testdata.probabilities(36, (4, 2))[1]
-bp.checks.layers.sigmoid_output_delta(output_delta, Z_check, t_check, "bce")
+with bp.checks.earlier.blamed("output_delta", globals(), ["sigmoid_prime"]):
+    Z_check, t_check = bp.checks.testdata.points(35, (4, 2)), bp.checks.testdata.probabilities(36, (4, 2))[1]
+    bp.checks.layers.sigmoid_output_delta(output_delta, Z_check, t_check, "bce")
 ### BEGIN HIDDEN TESTS
-for seed, shape in ((350, (6, 3)), (351, (5, 1))):
-    Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
-    t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
-    bp.checks.layers.sigmoid_output_delta(output_delta, Z_check, t_check, "bce",
-                                          where=f"on a hidden {shape} batch",
-                                          reference=bp.mlp.output_delta)
+with bp.checks.earlier.blamed("output_delta", globals(), ["sigmoid_prime"]):
+    for seed, shape in ((350, (6, 3)), (351, (5, 1))):
+        Z_check = bp.checks.testdata.points(seed, shape, -4.0, 4.0)
+        t_check = bp.checks.testdata.probabilities(seed + 1, shape)[1]
+        bp.checks.layers.sigmoid_output_delta(output_delta, Z_check, t_check, "bce",
+                                              where=f"on a hidden {shape} batch",
+                                              reference=bp.mlp.output_delta)
 ### END HIDDEN TESTS
 
 # %% tests id="output_delta__saturated" points=1
 """output_delta on one example whose outputs saturate (sigmoid(40) is exactly 1.0), for both losses."""
-for loss_check in ("half_mse", "bce"):
-    bp.checks.layers.sigmoid_output_delta(output_delta, np.array([[-12.0, 40.0, 0.5]]),
-                                          np.array([[1.0, 0.0, 1.0]]), loss_check, where="for N = 1")
+with bp.checks.earlier.blamed("output_delta", globals(), ["sigmoid_prime"]):
+    for loss_check in ("half_mse", "bce"):
+        bp.checks.layers.sigmoid_output_delta(output_delta, np.array([[-12.0, 40.0, 0.5]]),
+                                              np.array([[1.0, 0.0, 1.0]]), loss_check, where="for N = 1")
 
 # %% [markdown]
 # #### What you just derived
@@ -720,45 +736,51 @@ for loss_check in ("half_mse", "bce"):
 #
 # in code `(y_hat - t) / N * y_hat * (1 - y_hat)` and `(y_hat - t) / N`. For
 # cross-entropy, $\partial L/\partial \hat y = \frac{\hat y - t}{\hat y(1 - \hat y)N}$ and the
-# sigmoid's slope $\hat y(1 - \hat y)$ cancel: the shortcut holds **only** for a sigmoid
-# output with cross-entropy (notebook 4's transfer exercise met it for one example). With
-# the squared error the factor $\hat y(1 - \hat y)$ stays.
+# sigmoid's slope $\hat y(1 - \hat y)$ cancel and leave the error $\hat y - t$ over $N$:
+# the shortcut holds **only** for a sigmoid output with cross-entropy (notebook 4's
+# transfer exercise computed the same product for one example without simplifying it).
+# With the squared error the factor $\hat y(1 - \hat y)$ stays.
 #
-# ### Checkpoint: which loss pushes harder? (1 point)
+# ### Checkpoint: how much harder? (1 point)
 #
-# The first of the three examples above is confidently wrong: $z = -4$, so
-# $\hat y = \sigma(-4) \approx 0.018$, while $t = 1$. Which of the two losses gives it the
-# larger delta, in absolute value? Set `larger_delta` to `"half_mse"` or `"bce"` before
-# running the comparison below.
+# Take one example with one output, confidently wrong: $z = -6$, so
+# $\hat y = \sigma(-6) \approx 0.00247$, while $t = 1$. By what factor is its delta under
+# cross-entropy larger, in absolute value, than under the half squared error? Work it out
+# from the two deltas above (three significant digits are enough) and set
+# `predicted_factor` to it before running the comparison below; the test cell records it,
+# and the graded version judges it.
 
-# %% solution id="checkpoint_larger_delta"
+# %% solution id="predict_delta_ratio"
+# Your prediction, a number, in place of the two lines below:
 ### BEGIN SOLUTION
-larger_delta = "bce"
+predicted_factor = 405.0
 ### END SOLUTION
 
-# %% tests id="checkpoint_larger_delta__value" points=1
-"""Checkpoint: the loss whose delta is larger for a confidently wrong sigmoid output."""
-bp.checks.true(larger_delta in ("half_mse", "bce"),
-              f"larger_delta should be 'half_mse' or 'bce'; got {larger_delta!r}", "shape")
-z_check, t_check = np.array([[-4.0]]), np.array([[1.0]])
+# %% tests id="predict_delta_ratio__value" points=1
+"""Checkpoint: how many times larger cross-entropy's delta is at z = -6, t = 1: recorded."""
+bp.checks.predictions.recorded("predicted_factor", globals())
+### BEGIN HIDDEN TESTS
+z_check, t_check = np.array([[-6.0]]), np.array([[1.0]])
 slopes = {name: abs(float(bp.numdiff.gradient(
     lambda z: bp.mlp.mean_loss(bp.activations.sigmoid(z), t_check, name, Z=z), z_check)[0, 0]))
     for name in ("half_mse", "bce")}
-bp.checks.true(larger_delta == max(slopes, key=slopes.get),
-              f"larger_delta = {larger_delta!r} is not the one. Compare the two deltas: one keeps "
-              "the factor y_hat (1 - y_hat), and at y_hat = 0.018 that factor is small.", "mismatch")
-print("Right.")
+bp.checks.predictions.judged("predicted_factor", globals(), slopes["bce"] / slopes["half_mse"],
+                             rel_tol=2e-2)
+### END HIDDEN TESTS
 
 # %%
-delta_half = output_delta(Z_out, t_out, "half_mse").ravel()
-delta_bce = output_delta(Z_out, t_out, "bce").ravel()
+Z_wrong, t_wrong = np.array([[-6.0], [-4.0], [0.0], [3.0]]), np.array([[1.0], [1.0], [1.0], [0.0]])
+delta_half = output_delta(Z_wrong, t_wrong, "half_mse").ravel()
+delta_bce = output_delta(Z_wrong, t_wrong, "bce").ravel()
+print("z:                 ", Z_wrong.ravel())
 print("half squared error:", np.round(delta_half, 6))
 print("cross-entropy:     ", np.round(delta_bce, 6))
-print(f"ratio for the confidently wrong example: {delta_bce[0] / delta_half[0]:.1f}")
+print("cross-entropy / half squared error:", np.round(delta_bce / delta_half, 1))
 
 # %% [markdown]
-# Cross-entropy pushes about 57 times harder. Under the squared error the delta carries
-# $\hat y(1 - \hat y) \approx 0.018$, which is tiny exactly when the sigmoid saturates,
+# At $z = -6$ cross-entropy pushes about 405 times harder, at $z = -4$ about 57 times.
+# Under the squared error the delta carries $\hat y(1 - \hat y)$, which is tiny exactly
+# when the sigmoid saturates,
 # whether it is right or badly wrong: a confidently wrong sigmoid unit learns slowly.
 # Cross-entropy's delta is just the error $(\hat y - t)/N$, largest when the prediction is
 # most wrong. That is why classifiers with a sigmoid (or softmax) output train on
@@ -849,35 +871,38 @@ print(y_hat_deep.shape, list(cache_deep))
 
 # %% tests id="mlp_forward__output" points=1
 """mlp_forward: y_hat of 2-3-2 and 3-4-4-2 networks."""
-for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
-    params_check, X_check, _, cache_expected = bp.mlp.example_cache(sizes, 5, seed,
-                                                                    hidden=activation_check)
-    result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
-    bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-                  "mlp_forward should return a pair (y_hat, cache); "
-                  f"got {type(result).__name__}", "shape")
-    bp.checks.close(f"y_hat from mlp_forward ({'-'.join(map(str, sizes))}, {activation_check})",
-                   result[0], cache_expected[f"A{len(sizes) - 1}"])
+with bp.checks.earlier.blamed("mlp_forward", globals(), ["dense_forward"]):
+    for sizes, activation_check, seed in (([2, 3, 2], "tanh", 41), ([3, 4, 4, 2], "sigmoid", 42)):
+        params_check, X_check, _, cache_expected = bp.mlp.example_cache(sizes, 5, seed,
+                                                                        hidden=activation_check)
+        result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
+        bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
+                      "mlp_forward should return a pair (y_hat, cache); "
+                      f"got {type(result).__name__}", "shape")
+        bp.checks.close(f"y_hat from mlp_forward ({'-'.join(map(str, sizes))}, {activation_check})",
+                       result[0], cache_expected[f"A{len(sizes) - 1}"])
 ### BEGIN HIDDEN TESTS
-for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1], "sigmoid", 44)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 3, seed)
-    result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
-    bp.checks.close(f"y_hat from mlp_forward (hidden {'-'.join(map(str, sizes))}, {activation_check})",
-                   result[0], bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check,
-                                                   hidden=activation_check)[0])
+with bp.checks.earlier.blamed("mlp_forward", globals(), ["dense_forward"]):
+    for sizes, activation_check, seed in (([1, 5, 3, 3, 1], "tanh", 43), ([2, 2, 1], "sigmoid", 44)):
+        params_check, X_check, _ = bp.mlp.example_problem(sizes, 3, seed)
+        result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, activation_check)
+        bp.checks.close(f"y_hat from mlp_forward (hidden {'-'.join(map(str, sizes))}, {activation_check})",
+                       result[0], bp.checks.testdata.expected(bp.mlp.forward, params_check, X_check,
+                                                       hidden=activation_check)[0])
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_forward__cache" points=1
 """mlp_forward: the cache holds A0 and every layer's Z and A."""
-params_check, X_check, _, cache_expected = bp.mlp.example_cache([3, 4, 4, 2], 5, 45,
-                                                                hidden="tanh")
-result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
-bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
-              "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
-for key in ("A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"):
-    bp.checks.true(key in result[1], f"the cache should have the key {key!r}; "
-                  f"it has {sorted(result[1])}", "keys")
-    bp.checks.close(f"cache[{key!r}]", result[1][key], cache_expected[key])
+with bp.checks.earlier.blamed("mlp_forward", globals(), ["dense_forward"]):
+    params_check, X_check, _, cache_expected = bp.mlp.example_cache([3, 4, 4, 2], 5, 45,
+                                                                    hidden="tanh")
+    result = bp.checks.call("mlp_forward", mlp_forward, params_check, X_check, "tanh")
+    bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2 and isinstance(result[1], dict),
+                  "mlp_forward should return a pair (y_hat, cache) with cache a dict", "shape")
+    for key in ("A0", "Z1", "A1", "Z2", "A2", "Z3", "A3"):
+        bp.checks.true(key in result[1], f"the cache should have the key {key!r}; "
+                      f"it has {sorted(result[1])}", "keys")
+        bp.checks.close(f"cache[{key!r}]", result[1][key], cache_expected[key])
 
 # %% [markdown]
 # ### Exercise 6: backward through any depth (8 points)
@@ -939,57 +964,77 @@ for key in params_deep:
 
 # %% tests id="mlp_backward__keys_and_shapes" points=1
 """mlp_backward returns one gradient per parameter, each of its parameter's shape."""
-params_check, X_check, t_check, cache_check = bp.mlp.example_cache([3, 4, 4, 2], 5, 50,
-                                                                   hidden="tanh")
-bp.checks.layers.keys_and_shapes(
-    "mlp_backward", bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
-                                   "tanh", "half_mse"), params_check)
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    params_check, X_check, t_check, cache_check = bp.mlp.example_cache([3, 4, 4, 2], 5, 50,
+                                                                       hidden="tanh")
+    bp.checks.layers.keys_and_shapes(
+        "mlp_backward", bp.checks.call("mlp_backward", mlp_backward, params_check, cache_check, t_check,
+                                       "tanh", "half_mse"), params_check)
 
 # %% tests id="mlp_backward__output_layer" points=2
 """mlp_backward: dW2 and db2 of a 2-2-1 sigmoid network with the half squared error."""
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse",
-                                     ("W2", "b2"))
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 2, 1], 4, 51, "sigmoid", "half_mse",
+                                         ("W2", "b2"))
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tanh", "bce", ("W2", "b2"),
-                                     reference=bp.mlp.backward)
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 2], 1, 52, "tanh", "bce", ("W2", "b2"),
+                                         reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__first_layer" points=2
 """mlp_backward: dW1 and db1 of a 2-3-2 tanh network with the half squared error."""
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 2], 4, 53, "tanh", "half_mse", ("W1", "b1"))
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 2], 4, 53, "tanh", "half_mse", ("W1", "b1"))
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse",
-                                     ("W1", "b1"), reference=bp.mlp.backward)
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 2, 1], 1, 54, "sigmoid", "half_mse",
+                                         ("W1", "b1"), reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__deep" points=2
-"""mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy."""
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce")
+"""mlp_backward: every gradient of a 3-4-4-2 tanh network with cross-entropy, exactly."""
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce")
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 4, 4, 2], 5, 55, "tanh", "bce",
+                                         reference=bp.mlp.backward)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 5, 3, 3, 2], 3, 56, "tanh", "half_mse",
-                                     reference=bp.mlp.backward)
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 5, 3, 3, 2], 3, 56, "tanh", "half_mse",
+                                         reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="mlp_backward__sigmoid_bce" points=1
 """mlp_backward: every gradient of a 2-3-3-1 sigmoid network with cross-entropy."""
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 3, 1], 6, 57, "sigmoid", "bce")
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [2, 3, 3, 1], 6, 57, "sigmoid", "bce")
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 3, 2, 2], 4, 58, "sigmoid", "bce",
-                                     reference=bp.mlp.backward)
+with bp.checks.earlier.blamed("mlp_backward", globals(),
+                              ["sigmoid_prime", "dense_backward", "output_delta"]):
+    bp.checks.mlp.mlp_backward_gradients(mlp_backward, [3, 3, 2, 2], 4, 58, "sigmoid", "bce",
+                                         reference=bp.mlp.backward)
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Spot the bug: the first layer's input (1 point)
 #
-# The slides write the weight rule of every layer in one notation, $h$ for the output of
+# The lecture writes the weight rule of every layer in one notation, $h$ for the output of
 # a unit: $\partial L/\partial w_{kj} = \delta_k h_j$ for the output layer, and
 # $\partial L/\partial w_{ji} = \delta_j h_i$ for the layer below. Taken literally for a
 # network with one hidden layer, one example and zero biases (sigmoid units, half squared
 # error), and run on a 3-3-2 network, where the shapes happen to fit:
 
 # %%
-def gradients_as_on_the_slide(x, t, params):
-    """dL/dW1 and dL/dW2 of one example (sigmoid layers, zero biases), as the slide writes them."""
+def gradients_as_in_the_lecture(x, t, params):
+    """dL/dW1 and dL/dW2 of one example (sigmoid layers, zero biases), as the lecture writes them."""
     W1, W2 = params["W1"], params["W2"]
     h = bp.activations.sigmoid(W1 @ x)
     o = bp.activations.sigmoid(W2 @ h)
@@ -1001,31 +1046,31 @@ def gradients_as_on_the_slide(x, t, params):
 
 
 def half_squared_error_of(x, t, params):
-    """The loss of one example for the slide's network (zero biases)."""
+    """The loss of one example for the lecture's network (zero biases)."""
     o = bp.activations.sigmoid(params["W2"] @ bp.activations.sigmoid(params["W1"] @ x))
     return 0.5 * float(np.sum((o - t) ** 2))
 
 
-params_slide = {"W1": np.array([[0.6, -1.1, 0.4], [0.9, 0.3, -0.7], [-0.5, 1.2, 0.8]]),
+params_lecture = {"W1": np.array([[0.6, -1.1, 0.4], [0.9, 0.3, -0.7], [-0.5, 1.2, 0.8]]),
                 "W2": np.array([[1.3, -0.6, 0.2], [-0.4, 0.9, 1.1]])}
-x_slide, t_slide = np.array([1.5, -0.8, 0.3]), np.array([1.0, 0.0])
-dW1_slide, dW2_slide = gradients_as_on_the_slide(x_slide, t_slide, params_slide)
-for name, grad in (("W1", dW1_slide), ("W2", dW2_slide)):
+x_lecture, t_lecture = np.array([1.5, -0.8, 0.3]), np.array([1.0, 0.0])
+dW1_lecture, dW2_lecture = gradients_as_in_the_lecture(x_lecture, t_lecture, params_lecture)
+for name, grad in (("W1", dW1_lecture), ("W2", dW2_lecture)):
     try:
-        bp.checks.gradient(f"the slide's d{name}", grad,
-                           lambda value: half_squared_error_of(x_slide, t_slide,
-                                                               {**params_slide, name: value}),
-                           params_slide[name])
+        bp.checks.gradient(f"the lecture's d{name}", grad,
+                           lambda value: half_squared_error_of(x_lecture, t_lecture,
+                                                               {**params_lecture, name: value}),
+                           params_lecture[name])
     except AssertionError as failure:
         print("FAILED:", failure)
 
 # %% [markdown]
-# Write `gradients_slide_fixed(x, t, params)`: the slide's function with the slip fixed,
+# Write `gradients_lecture_fixed(x, t, params)`: the lecture's function with the slip fixed,
 # returning `(dW1, dW2)` for any layer widths (`params` holds `W1` and `W2`; the biases
 # are zero).
 
-# %% solution id="gradients_slide_fixed"
-def gradients_slide_fixed(x, t, params):
+# %% solution id="gradients_lecture_fixed"
+def gradients_lecture_fixed(x, t, params):
     """dL/dW1 and dL/dW2 of one example (sigmoid layers, zero biases), slip fixed."""
     ### BEGIN SOLUTION
     h = bp.activations.sigmoid(params["W1"] @ x)
@@ -1037,18 +1082,18 @@ def gradients_slide_fixed(x, t, params):
     ### END SOLUTION
 
 
-# %% tests id="gradients_slide_fixed__dW1" points=1
-"""gradients_slide_fixed: dW1 of a 3-3-2 and a 2-3-1 network passes a gradient check."""
+# %% tests id="gradients_lecture_fixed__dW1" points=1
+"""gradients_lecture_fixed: dW1 of a 3-3-2 and a 2-3-1 network passes a gradient check."""
 cases = (({"W1": np.array([[0.6, -1.1, 0.4], [0.9, 0.3, -0.7], [-0.5, 1.2, 0.8]]),
            "W2": np.array([[1.3, -0.6, 0.2], [-0.4, 0.9, 1.1]])},
           np.array([1.5, -0.8, 0.3]), np.array([1.0, 0.0])),
          ({"W1": np.array([[0.7, -0.2], [-1.3, 0.5], [0.4, 0.9]]), "W2": np.array([[0.8, -1.0, 0.6]])},
           np.array([-0.6, 1.4]), np.array([1.0])))
 for params_check, x_check, t_check in cases:
-    result = bp.checks.call("gradients_slide_fixed(x, t, params)", gradients_slide_fixed,
+    result = bp.checks.call("gradients_lecture_fixed(x, t, params)", gradients_lecture_fixed,
                            x_check, t_check, params_check)
     bp.checks.true(isinstance(result, (tuple, list)) and len(result) == 2,
-                  f"gradients_slide_fixed should return a pair (dW1, dW2); got {type(result).__name__}",
+                  f"gradients_lecture_fixed should return a pair (dW1, dW2); got {type(result).__name__}",
                   "shape")
     h_check = bp.activations.sigmoid(params_check["W1"] @ x_check)
     numerical = bp.numdiff.gradient(
@@ -1069,7 +1114,7 @@ for seed, sizes in ((521, (4, 4, 2)), (522, (2, 5, 3))):
     params_check, x_rows, t_rows = bp.mlp.example_problem(list(sizes), 1, seed)
     params_check = {"W1": params_check["W1"], "b1": np.zeros(sizes[1]),
                     "W2": params_check["W2"], "b2": np.zeros(sizes[2])}
-    result = bp.checks.call("gradients_slide_fixed(x, t, params)", gradients_slide_fixed,
+    result = bp.checks.call("gradients_lecture_fixed(x, t, params)", gradients_lecture_fixed,
                            x_rows[0], t_rows[0], {"W1": params_check["W1"], "W2": params_check["W2"]})
     cache_check = bp.checks.testdata.expected(bp.mlp.forward, params_check, x_rows, hidden="sigmoid")[1]
     exact = bp.checks.testdata.expected(bp.mlp.backward, params_check, cache_check, t_rows,
@@ -1082,7 +1127,7 @@ for seed, sizes in ((521, (4, 4, 2)), (522, (2, 5, 3))):
 # The slip: a weight's gradient is the delta at its destination times the value at its
 # **source**. For the first layer the source is the input, so
 # $\partial L/\partial w^1_{ji} = \delta^1_j x_i$, as in `dW = dZ.T @ A_prev` with
-# `A_prev = A0 = X`. The slides' uniform "$\delta_j h_i$" silently shifts the source one
+# `A_prev = A0 = X`. The lecture's uniform "$\delta_j h_i$" silently shifts the source one
 # layer up. With three inputs and three hidden units the shapes fit and nothing
 # crashes; `dW2` is right, so a check of the output layer alone would pass too.
 #
@@ -1168,32 +1213,38 @@ for key in params_leaky:
 
 # %% tests id="leaky_grads__output_layer" points=1
 """leaky_grads: the output layer's gradients of a 2-4-1 network."""
-LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"),
-                                **LEAKY_NETWORK)
+with bp.checks.earlier.blamed("leaky_grads", globals(), ["dense_forward", "dense_backward"]):
+    LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
+    bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [2, 4, 1], 6, 61, ("W2", "b2"),
+                                    **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"),
-                                **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
+with bp.checks.earlier.blamed("leaky_grads", globals(), ["dense_forward", "dense_backward"]):
+    bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 5, 2], 4, 62, ("W2", "b2"),
+                                    **LEAKY_NETWORK, reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__hidden_layers" points=1
 """leaky_grads: every hidden layer's gradients of a 3-5-4-2 network."""
-LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63,
-                                ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK)
+with bp.checks.earlier.blamed("leaky_grads", globals(), ["dense_forward", "dense_backward"]):
+    LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
+    bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 5, 4, 2], 5, 63,
+                                    ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64,
-                                ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK,
-                                reference=bp.mlp.loss_and_grads)
+with bp.checks.earlier.blamed("leaky_grads", globals(), ["dense_forward", "dense_backward"]):
+    bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [2, 6, 3, 3, 1], 7, 64,
+                                    ("W1", "b1", "W2", "b2"), **LEAKY_NETWORK,
+                                    reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% tests id="leaky_grads__exact" points=1
 """leaky_grads: every gradient of a 4-3-3 network, and exactness (hidden)."""
-LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
-bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [4, 3, 3], 8, 65, **LEAKY_NETWORK)
+with bp.checks.earlier.blamed("leaky_grads", globals(), ["dense_forward", "dense_backward"]):
+    LEAKY_NETWORK = {"hidden": "leaky_relu", "output": "identity", "loss": "half_mse"}
+    bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [4, 3, 3], 8, 65, **LEAKY_NETWORK)
 ### BEGIN HIDDEN TESTS
-bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 4, 4, 2], 6, 66, **LEAKY_NETWORK,
-                                reference=bp.mlp.loss_and_grads)
+with bp.checks.earlier.blamed("leaky_grads", globals(), ["dense_forward", "dense_backward"]):
+    bp.checks.mlp.problem_gradients("leaky_grads", leaky_grads, [3, 4, 4, 2], 6, 66, **LEAKY_NETWORK,
+                                    reference=bp.mlp.loss_and_grads)
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -10,7 +10,8 @@
 # (two of them are one-point "predict, then run" checkpoints).
 #
 # **Loss:** half squared error, averaged over the four examples,
-# $L = \frac1N \sum_n \tfrac12 (\hat y_n - t_n)^2$ with $N = 4$. The lecture notes' sum
+# $L = \frac1N \sum_n \tfrac12 (\hat y_n - t_n)^2$ with $N = 4$. The lecture's sum
+# ([docs/lectures.md](../../docs/lectures.md))
 # $\tfrac12 \sum_n (\hat y_n - t_n)^2$ is $N L = 4L$, and the mean squared error without
 # the half, $\frac1N \sum_n (\hat y_n - t_n)^2$, is $2L$.
 # Symbols and shapes follow the course's [notation](../../docs/notation.md); where this
@@ -100,7 +101,8 @@ if not bp.grading():  # pictures earn no points: the graded run skips them
 #
 # $$L = \frac{1}{N}\sum_{n=1}^{N} \tfrac12 (\hat y_n - t_n)^2 .$$
 #
-# The lecture notes minimise the *sum* $E = \tfrac12\sum_n(\hat y_n - t_n)^2$ instead. It
+# The lecture this notebook follows ([docs/lectures.md](../../docs/lectures.md)) minimises
+# the *sum* $E = \tfrac12\sum_n(\hat y_n - t_n)^2$ instead. It
 # is exactly $E = N L = 4L$, so its gradient is 4 times ours, and a learning rate `lr`
 # on $E$ takes the step that `4 * lr` takes here. Every learning rate and iteration
 # count below is for $L$.
@@ -115,7 +117,8 @@ if not bp.grading():  # pictures earn no points: the graded run skips them
 # answers about 0.5 for every input: it shrugs. **What is $L$ for a network that answers
 # exactly 0.5 for all four examples?** Replace the two lines under the comment in the
 # next cell with one line, `predicted_loss = ...`, your answer as a number, before you
-# run the cell after the test.
+# run the cell after the test. The test cell records any number; the graded version of it
+# judges yours.
 
 # %% solution id="predict_plateau_loss"
 # Your prediction, a number such as 0.3, in place of the two lines below:
@@ -124,13 +127,14 @@ predicted_loss = 0.125
 ### END SOLUTION
 
 # %% tests id="predict_plateau_loss__answer" points=1
-"""Checkpoint A: the loss of a network that answers 0.5 everywhere."""
+"""Checkpoint A: the loss of a network that answers 0.5 everywhere: recorded."""
+bp.checks.predictions.recorded("predicted_loss", globals())
+### BEGIN HIDDEN TESTS
 shrug = {name: np.zeros(np.shape(value))
          for name, value in bp.xor.init_params(np.random.default_rng(0)).items()}
-bp.checks.true(np.ndim(predicted_loss) == 0,
-               f"predicted_loss should be one number; got {predicted_loss!r:.60}", "shape")
-bp.checks.close("predicted_loss", predicted_loss, bp.xor.loss(shrug, X, t), tol=1e-3,
-                batch_size=4)
+bp.checks.predictions.judged("predicted_loss", globals(),
+                             bp.xor.loss(shrug, *bp.xor.xor_data()), rel_tol=1e-3)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # Now the network of seed 283:
@@ -400,45 +404,49 @@ print(f"final loss: {losses[-1]:.6f}")
 
 # %% tests id="train_xor__losses" points=1
 """train_xor starts from the seed's parameters, steps against the gradient, records each loss."""
-_, losses_check = bp.checks.call("train_xor", train_xor, 5, 0.7, 40)
-bp.checks.true(np.shape(losses_check) == (40,),
-               f"losses should have shape (40,) for 40 iterations; got {np.shape(losses_check)}",
-               "shape")
-start = bp.xor.init_params(np.random.default_rng(5))
-bp.checks.close("losses[0] (the loss of init_params(np.random.default_rng(5)))", losses_check[0],
-                bp.xor.loss(start, X, t))
-one_step, _ = bp.checks.call("train_xor", train_xor, 5, 0.7, 1)
-for name in ("W1", "W2"):
-    bp.checks.gradient(f"(start['{name}'] - params['{name}']) / lr after one step of train_xor",
-                       (start[name] - np.asarray(one_step[name])) / 0.7,
-                       lambda value: bp.xor.loss({**start, name: value}, X, t), start[name],
-                       batch_size=4)
-bp.checks.close("losses[1] (the loss after one step)", losses_check[1],
-                bp.xor.loss(one_step, X, t))
+with bp.checks.earlier.blamed("train_xor", globals(), ["xor_step"]):
+    _, losses_check = bp.checks.call("train_xor", train_xor, 5, 0.7, 40)
+    bp.checks.true(np.shape(losses_check) == (40,),
+                   f"losses should have shape (40,) for 40 iterations; got {np.shape(losses_check)}",
+                   "shape")
+    start = bp.xor.init_params(np.random.default_rng(5))
+    bp.checks.close("losses[0] (the loss of init_params(np.random.default_rng(5)))", losses_check[0],
+                    bp.xor.loss(start, X, t))
+    one_step, _ = bp.checks.call("train_xor", train_xor, 5, 0.7, 1)
+    for name in ("W1", "W2"):
+        bp.checks.gradient(f"(start['{name}'] - params['{name}']) / lr after one step of train_xor",
+                           (start[name] - np.asarray(one_step[name])) / 0.7,
+                           lambda value: bp.xor.loss({**start, name: value}, X, t), start[name],
+                           batch_size=4)
+    bp.checks.close("losses[1] (the loss after one step)", losses_check[1],
+                    bp.xor.loss(one_step, X, t))
 ### BEGIN HIDDEN TESTS
-_, losses_check = bp.checks.call("train_xor", train_xor, 23, 0.9, 25)
-bp.checks.close("losses for 25 hidden steps from seed 23 with lr 0.9", losses_check,
-                bp.checks.testdata.expected(bp.xor.train_xor, 23, 0.9, 25)[1], tol=1e-7)
+with bp.checks.earlier.blamed("train_xor", globals(), ["xor_step"]):
+    _, losses_check = bp.checks.call("train_xor", train_xor, 23, 0.9, 25)
+    bp.checks.close("losses for 25 hidden steps from seed 23 with lr 0.9", losses_check,
+                    bp.checks.testdata.expected(bp.xor.train_xor, 23, 0.9, 25)[1], tol=1e-7)
 ### END HIDDEN TESTS
 
 # %% tests id="train_xor__learns" points=2
 """Training from seed 283 learns XOR: all outputs within 0.1 of their targets."""
-final, _ = bp.checks.call("train_xor", train_xor, 283, 3.0, 2000)
-outputs = bp.xor.forward(final, X)[1].ravel()
-bp.checks.true(np.all(np.abs(outputs - t.ravel()) < 0.1),
-               f"after 2000 steps of lr 3 from seed 283 the outputs are {np.round(outputs, 3)}; "
-               f"every one should be within 0.1 of its target {t.ravel()}", "not-learned")
+with bp.checks.earlier.blamed("train_xor", globals(), ["xor_step"]):
+    final, _ = bp.checks.call("train_xor", train_xor, 283, 3.0, 2000)
+    outputs = bp.xor.forward(final, X)[1].ravel()
+    bp.checks.true(np.all(np.abs(outputs - t.ravel()) < 0.1),
+                   f"after 2000 steps of lr 3 from seed 283 the outputs are {np.round(outputs, 3)}; "
+                   f"every one should be within 0.1 of its target {t.ravel()}", "not-learned")
 ### BEGIN HIDDEN TESTS
-final, losses_check = bp.checks.call("train_xor", train_xor, 17, 1.3, 300)
-expected_params, expected_losses = bp.checks.testdata.expected(bp.xor.train_xor, 17, 1.3, 300)
-for name in ("W1", "W2", "b2"):
-    bp.checks.close(f"params['{name}'] after 300 steps from seed 17 with lr 1.3", final[name],
-                    expected_params[name], tol=1e-7)
+with bp.checks.earlier.blamed("train_xor", globals(), ["xor_step"]):
+    final, losses_check = bp.checks.call("train_xor", train_xor, 17, 1.3, 300)
+    expected_params, expected_losses = bp.checks.testdata.expected(bp.xor.train_xor, 17, 1.3, 300)
+    for name in ("W1", "W2", "b2"):
+        bp.checks.close(f"params['{name}'] after 300 steps from seed 17 with lr 1.3", final[name],
+                        expected_params[name], tol=1e-7)
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # **The outputs over training.** The table follows the same network (seed 283,
-# `lr = 0.5`) at the iterations the lecture notes show. It is read from snapshots that
+# `lr = 0.5`) at the iterations the lecture shows. It is read from snapshots that
 # `bp.explore.xor.snapshots` saves every 100 iterations.
 
 # %%
@@ -516,7 +524,8 @@ for name, value in start_gradient.items():
 # - `"D"`: it never gets there: a step this large makes training diverge.
 #
 # Replace the two lines under the comment with `lr5_answer = "..."`, one of the four
-# letters, then run the test and the demo after it.
+# letters, then run the test and the demo after it. The test cell records any of the
+# four; the graded version judges which.
 
 # %% solution id="predict_large_step"
 # Your choice, "A", "B", "C" or "D", in place of the two lines below:
@@ -525,18 +534,16 @@ lr5_answer = "B"
 ### END SOLUTION
 
 # %% tests id="predict_large_step__answer" points=1
-"""Checkpoint B: how much sooner lr = 5 leaves the plateau than lr = 0.5."""
+"""Checkpoint B: how much sooner lr = 5 leaves the plateau than lr = 0.5: recorded."""
+bp.checks.predictions.recorded("lr5_answer", globals(), choices=("A", "B", "C", "D"))
+### BEGIN HIDDEN TESTS
 escape_check = bp.explore.xor_study.escape_steps(seed=283, lrs=(0.5, 1.0, 2.0, 5.0))
-bp.checks.true(lr5_answer in ("A", "B", "C", "D"),
-               f'lr5_answer should be one of "A", "B", "C", "D"; got {lr5_answer!r:.40}', "shape")
 if escape_check[3] < 0:
     right_letter = "D"
 else:
     right_letter = "ABC"[int(np.clip(np.round(np.log10(escape_check[0] / escape_check[3])), 0, 2))]
-bp.checks.true(lr5_answer == right_letter,
-               f"not quite: you chose {lr5_answer!r}. Run the next cell to see when each "
-               "learning rate leaves the plateau, then read on.", "mismatch")
-print(f"Right: {right_letter}.")
+bp.checks.predictions.judged("lr5_answer", globals(), right_letter, choices=("A", "B", "C", "D"))
+### END HIDDEN TESTS
 
 # %%
 escape = bp.explore.xor_study.escape_steps(seed=283, lrs=(0.5, 1.0, 2.0, 5.0))
@@ -861,41 +868,45 @@ print("success rate:", rate, " outputs of the first network:", np.round(y_final[
 
 # %% tests id="success_rate__outputs" points=1
 """After one step, each network's outputs are those of its own gradient step."""
-n_check, lr_check = 3, 0.5
-rate_check, y_check = bp.checks.call("success_rate", success_rate, n_check, lr_check, 1,
-                                     0.5, np.random.default_rng(81))
-start = bp.xor.init_batch(np.random.default_rng(81), n_check, 0.5)
-stepped = {name: value - lr_check * bp.numdiff.gradient(
-               lambda v: float(np.sum(bp.xor.loss({**start, name: v}, X, t))), value)
-           for name, value in start.items()}
-bp.checks.close("y_hat after one step (one row per network)", y_check,
-                bp.xor.forward(stepped, X)[1][:, :, 0], tol=1e-7)
+with bp.checks.earlier.blamed("success_rate", globals(), ["batched_gradients"]):
+    n_check, lr_check = 3, 0.5
+    rate_check, y_hat_check = bp.checks.call("success_rate", success_rate, n_check, lr_check, 1,
+                                         0.5, np.random.default_rng(81))
+    start = bp.xor.init_batch(np.random.default_rng(81), n_check, 0.5)
+    stepped = {name: value - lr_check * bp.numdiff.gradient(
+                   lambda v: float(np.sum(bp.xor.loss({**start, name: v}, X, t))), value)
+               for name, value in start.items()}
+    bp.checks.close("y_hat after one step (one row per network)", y_hat_check,
+                    bp.xor.forward(stepped, X)[1][:, :, 0], tol=1e-7)
 ### BEGIN HIDDEN TESTS
-n_check, lr_check, steps_check = 4, 2.0, 300
-rate_check, y_check = bp.checks.call("success_rate", success_rate, n_check, lr_check, steps_check,
-                                     1.0, np.random.default_rng(811))
-start = bp.xor.init_batch(np.random.default_rng(811), n_check, 1.0)
-bp.checks.close("y_hat for 4 hidden networks", y_check,
-                bp.checks.testdata.expected(bp.checks.xor.loop_outputs, start, X, t, lr_check,
-                                            steps_check), tol=1e-7)
+with bp.checks.earlier.blamed("success_rate", globals(), ["batched_gradients"]):
+    n_check, lr_check, steps_check = 4, 2.0, 300
+    rate_check, y_hat_check = bp.checks.call("success_rate", success_rate, n_check, lr_check, steps_check,
+                                         1.0, np.random.default_rng(811))
+    start = bp.xor.init_batch(np.random.default_rng(811), n_check, 1.0)
+    bp.checks.close("y_hat for 4 hidden networks", y_hat_check,
+                    bp.checks.testdata.expected(bp.checks.xor.loop_outputs, start, X, t, lr_check,
+                                                steps_check), tol=1e-7)
 ### END HIDDEN TESTS
 
 # %% tests id="success_rate__rate" points=2
 """The success rate is the fraction of networks whose outputs are all within 0.1."""
-rate_check, y_check = bp.checks.call("success_rate", success_rate, 40, 2.0, 1500, 0.5,
-                                     np.random.default_rng(6))
-bp.checks.true(np.ndim(rate_check) == 0, "rate should be one number", "shape")
-bp.checks.true(np.shape(y_check) == (40, 4),
-               f"y_hat should have shape (40, 4); got {np.shape(y_check)}", "shape")
-far = np.max(np.abs(np.asarray(y_check) - t.ravel()), axis=1)
-bp.checks.close("rate for 40 networks, against the fraction of rows of y_hat within 0.1",
-                rate_check, np.mean(far < 0.1), tol=1e-9)
+with bp.checks.earlier.blamed("success_rate", globals(), ["batched_gradients"]):
+    rate_check, y_hat_check = bp.checks.call("success_rate", success_rate, 40, 2.0, 1500, 0.5,
+                                         np.random.default_rng(6))
+    bp.checks.true(np.ndim(rate_check) == 0, "rate should be one number", "shape")
+    bp.checks.true(np.shape(y_hat_check) == (40, 4),
+                   f"y_hat should have shape (40, 4); got {np.shape(y_hat_check)}", "shape")
+    far = np.max(np.abs(np.asarray(y_hat_check) - t.ravel()), axis=1)
+    bp.checks.close("rate for 40 networks, against the fraction of rows of y_hat within 0.1",
+                    rate_check, np.mean(far < 0.1), tol=1e-9)
 ### BEGIN HIDDEN TESTS
-rate_check, y_check = bp.checks.call("success_rate", success_rate, 150, 1.5, 1500, 1.0,
-                                     np.random.default_rng(822))
-expected_rate, _ = bp.checks.testdata.expected(bp.xor.success_rate, 150, 1.5, 1500, 1.0,
-                                               np.random.default_rng(822))
-bp.checks.close("rate for 150 hidden networks", rate_check, expected_rate, tol=1e-9)
+with bp.checks.earlier.blamed("success_rate", globals(), ["batched_gradients"]):
+    rate_check, y_hat_check = bp.checks.call("success_rate", success_rate, 150, 1.5, 1500, 1.0,
+                                         np.random.default_rng(822))
+    expected_rate, _ = bp.checks.testdata.expected(bp.xor.success_rate, 150, 1.5, 1500, 1.0,
+                                                   np.random.default_rng(822))
+    bp.checks.close("rate for 150 hidden networks", rate_check, expected_rate, tol=1e-9)
 ### END HIDDEN TESTS
 
 # %% [markdown]

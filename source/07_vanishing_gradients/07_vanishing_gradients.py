@@ -253,24 +253,27 @@ print(np.round(bp.jacobians.numerical_jacobian(
 
 # %% tests id="input_output_jacobian__two_layers" points=1
 """input_output_jacobian of a 3-4-2 tanh network matches central differences."""
-params_check, X_check, _ = bp.mlp.example_problem([3, 4, 2], 1, 86)
-bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
-                                 X_check[0], "tanh")
+with bp.checks.earlier.blamed("input_output_jacobian", globals(), ["layer_jacobian"]):
+    params_check, X_check, _ = bp.mlp.example_problem([3, 4, 2], 1, 86)
+    bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                     X_check[0], "tanh")
 
 # %% tests id="input_output_jacobian__deep" points=2
 """input_output_jacobian of deeper sigmoid and ReLU networks matches central differences."""
-for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 3, 2], "relu", 88)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
-    bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
-                                     X_check[0], activation_check,
-                                     where=f"for {'-'.join(map(str, sizes))}")
+with bp.checks.earlier.blamed("input_output_jacobian", globals(), ["layer_jacobian"]):
+    for sizes, activation_check, seed in (([2, 5, 3, 4, 3], "sigmoid", 87), ([4, 3, 3, 2], "relu", 88)):
+        params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
+        bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                         X_check[0], activation_check,
+                                         where=f"for {'-'.join(map(str, sizes))}")
 ### BEGIN HIDDEN TESTS
-for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 2], "sigmoid", 90)):
-    params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
-    bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
-                                     X_check[0], activation_check,
-                                     where=f"for a hidden {'-'.join(map(str, sizes))} network",
-                                     reference=bp.jacobians.input_output_jacobian)
+with bp.checks.earlier.blamed("input_output_jacobian", globals(), ["layer_jacobian"]):
+    for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 2], "sigmoid", 90)):
+        params_check, X_check, _ = bp.mlp.example_problem(sizes, 1, seed)
+        bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                         X_check[0], activation_check,
+                                         where=f"for a hidden {'-'.join(map(str, sizes))} network",
+                                         reference=bp.jacobians.input_output_jacobian)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -304,7 +307,8 @@ for sizes, activation_check, seed in (([3, 3, 3, 3, 3, 3], "tanh", 89), ([1, 4, 
 # Take $w = 1$, start from $a^0 = 0.5$, and stack $L = 10$ layers. **About how large is
 # $\partial a^{10} / \partial a^0$?** Answer with its base-10 logarithm (for example
 # `-3` for about $10^{-3}$): replace the two lines under the comment in the next cell with
-# `predicted_log10 = ...`. Within 1 of the true value counts as right.
+# `predicted_log10 = ...`. The test cell records any number; the graded version judges
+# it, and within 1 of the true value counts as right.
 
 # %% solution id="predict_chain_factor"
 # Your prediction, the base-10 logarithm as a number, in place of the two lines below:
@@ -313,17 +317,15 @@ predicted_log10 = -6
 ### END SOLUTION
 
 # %% tests id="predict_chain_factor__answer" points=1
-"""Checkpoint A: the order of magnitude of a 10-layer sigmoid chain's derivative."""
+"""Checkpoint A: the order of magnitude of a 10-layer sigmoid chain's derivative: recorded."""
+bp.checks.predictions.recorded("predicted_log10", globals())
+### BEGIN HIDDEN TESTS
 a_chain, chain = 0.5, 1.0
 for _ in range(10):
     chain *= float(bp.activations.sigmoid_grad(np.array(a_chain)))
     a_chain = float(bp.activations.sigmoid(np.array(a_chain)))
-bp.checks.true(np.ndim(predicted_log10) == 0 and np.isfinite(predicted_log10),
-               f"predicted_log10 should be one number; got {predicted_log10!r:.60}", "shape")
-bp.checks.true(abs(float(predicted_log10) - np.log10(chain)) <= 1.0,
-               f"not quite: you predicted about 10^{float(predicted_log10):g}. Run the next "
-               "cell to see the chain's derivative, then read on.", "mismatch")
-print(f"Right: the derivative is about 10^{np.log10(chain):.1f}.")
+bp.checks.predictions.judged("predicted_log10", globals(), np.log10(chain), abs_tol=1.0)
+### END HIDDEN TESTS
 
 # %%
 for w in (1.0, 4.0, 8.0):
@@ -593,7 +595,8 @@ for activation_check, seed, depth_check in (("tanh", 103, 3), ("sigmoid", 104, 9
 # Think of the **tanh** panel. **Which of the four variances gives the smallest gradient
 # in the first layer, $\|\partial L / \partial W^1\|$?** Replace the two lines under the
 # comment with `vanishing_variance = ...`, one of `0.25`, `1`, `2`, `4` (the number
-# before $/n_{in}$), then run the test and the experiment.
+# before $/n_{in}$), then run the test, which records your choice (the graded version
+# judges it), and the experiment.
 
 # %% solution id="predict_vanishing_scale"
 # Your choice, 0.25, 1, 2 or 4, in place of the two lines below:
@@ -603,6 +606,8 @@ vanishing_variance = 0.25
 
 # %% tests id="predict_vanishing_scale__answer" points=1
 """Checkpoint B: the initial scale at which a deep tanh network's first gradient is smallest."""
+bp.checks.predictions.recorded("vanishing_variance", globals(), choices=(0.25, 1, 2, 4))
+### BEGIN HIDDEN TESTS
 X_vanish = np.random.default_rng(70).standard_normal((32, 32))
 t_vanish = np.random.default_rng(71).standard_normal((32, 32))
 first_layer = {}
@@ -611,14 +616,9 @@ for variance in (0.25, 1.0, 2.0, 4.0):
     grads_vanish = bp.mlp.loss_and_grads(params_vanish, X_vanish, t_vanish, hidden="tanh",
                                          output="identity", loss="half_mse")[1]
     first_layer[variance] = np.linalg.norm(grads_vanish["W1"])
-smallest = min(first_layer, key=first_layer.get)
-bp.checks.true(np.ndim(vanishing_variance) == 0 and float(vanishing_variance) in first_layer,
-               f"vanishing_variance should be one of 0.25, 1, 2, 4; got {vanishing_variance!r:.40}",
-               "shape")
-bp.checks.true(float(vanishing_variance) == smallest,
-               f"not quite: you chose {vanishing_variance}/n_in. Run the experiment below and "
-               "look at layer 1 of the tanh panel, then read on.", "mismatch")
-print(f"Right: {smallest:g}/n_in.")
+bp.checks.predictions.judged("vanishing_variance", globals(),
+                             min(first_layer, key=first_layer.get), choices=(0.25, 1, 2, 4))
+### END HIDDEN TESTS
 
 # %%
 X_exp = np.random.default_rng(70).standard_normal((32, 32))
@@ -682,8 +682,10 @@ for variance in (1.0, 2.0, 4.0):
 # \operatorname{Var}(z)$ of the layer before:
 #
 # - **tanh** is close to the identity near 0, so $\mathbb{E}[a^2] \approx \operatorname{Var}(z)$
-#   and $\operatorname{Var}(W) = 1/n_{in}$ (Xavier or Glorot initialisation; Glorot and
-#   Bengio's version averages fan-in and fan-out, $2/(n_{in} + n_{out})$).
+#   and $\operatorname{Var}(W) = 1/n_{in}$, the fan-in scale of LeCun initialisation
+#   (LeCun et al., 1998). Glorot and Bengio's (2010) "Xavier" initialisation averages
+#   fan-in and fan-out, $2/(n_{in} + n_{out})$, which keeps the backward pass's scale as
+#   well; for a square layer the two are the same.
 # - **ReLU** sets half of its inputs to zero, so $\mathbb{E}[a^2] = \operatorname{Var}(z)/2$
 #   and the weights must make up the factor 2: $\operatorname{Var}(W) = 2/n_{in}$
 #   (He initialisation).
@@ -724,7 +726,8 @@ if not bp.grading():
 # What depth costs is the rest of this notebook: every layer adds a Jacobian to the
 # product that carries the gradient back, so a deep network trains only if each factor
 # stays close to 1 in size, through the activation (tanh or ReLU rather than sigmoid),
-# the initial scale (Xavier, He) and, in practice, architecture. Depth also makes the
+# the initial scale (LeCun or Glorot for tanh, He for ReLU) and, in practice,
+# architecture. Depth also makes the
 # computation sequential: layer $l$ waits for layer $l-1$, forward and backward.
 #
 # ## 8. Explore
@@ -901,7 +904,10 @@ print(f"30 residual blocks:    stretch of the product {np.linalg.norm(residual, 
 #   training instead of relying on the initial scale alone.
 # - **Gradient clipping** caps the norm of an exploding gradient before the update; it is
 #   standard for recurrent networks, which are deep in time: the same $W$ multiplied at
-#   every step, so its largest singular value decides everything.
+#   every step. There its largest singular value below 1 (with slopes at most 1) is
+#   enough for gradients to vanish, but it is only a bound: a $W$ whose largest singular
+#   value is above 1 can still make them vanish (its powers shrink when its eigenvalues
+#   are small), so whether they explode depends on more than that one number.
 # - Try the experiment of section 5 with a wider network: the curves become smoother,
 #   because sums over more units are closer to their expectation.
 # - The sawtooth argument is Telgarsky's (2016): some functions that a deep ReLU network

@@ -64,3 +64,19 @@ def _fresh_course_state():
         course.close_notebook()
     else:
         course.start_notebook(saved)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """Playwright's driver, started once per test process and shared by every browser test.
+
+    Its synchronous API runs an event loop of its own in the test's thread; a second
+    driver started beside it in the same process is refused, so the notebook tests and
+    the hub test, which a worker may run one after the other, use this one. Tests that
+    need it check for the package first (see their ``unavailable``).
+    """
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()

@@ -57,18 +57,16 @@ def unavailable(reason):
 
 
 @pytest.fixture(scope="session")
-def lab_browser():
+def lab_browser(request):
     if lab.chromium_path() is None:
         unavailable(f"no chromium on PATH ({INSTALL_HINT})")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("the playwright package is missing (pip install -r requirements-dev.txt)")
-    playwright = sync_playwright().start()
-    browser = lab.launch(playwright)
+    browser = lab.launch(request.getfixturevalue("playwright_driver"))
     yield browser
     browser.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="session")

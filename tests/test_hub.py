@@ -109,9 +109,8 @@ def feedback_scores(page):
     return (float(total[1]) if total else None), cells
 
 
-def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixture)
+def test_a_class_on_a_real_jupyterhub(proxy, postgres, request):  # noqa: F811 (the fixture)
     from nbgrader.api import Gradebook
-    from playwright.sync_api import sync_playwright
 
     machine = Machine()
     refused = machine.refuse_a_real_hub()
@@ -126,7 +125,7 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixtu
     tag = secrets.token_hex(2)
     ada, bob, tutor = (f"bpl{tag}-{who}" for who in ("ada", "bob", "tutor"))
     passwords = {name: secrets.token_urlsafe(12) for name in (ada, bob, tutor)}
-    hub = playwright = None
+    hub = browser = None
     people = {}
     try:
         clone = root / "backprop-lab"
@@ -173,8 +172,7 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixtu
 
         hub = Hub(env_dir, hub_dir, proxy).start()
         timings["hub start"] = hub.started_in
-        playwright = sync_playwright().start()
-        browser = lab.launch(playwright)
+        browser = lab.launch(request.getfixturevalue("playwright_driver"))
         people = {name: Person(browser, hub.url, name, passwords[name]) for name in (ada, bob)}
         homes = {ada: ada_home, bob: bob_home}
         began = time.monotonic()
@@ -276,19 +274,18 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres):  # noqa: F811 (the fixtu
         assert not instructors_only & grader_person.disabled_extensions()
 
         browser.close()
-        playwright.stop()
-        playwright = None
+        browser = None
         deprecated = [line for line in hub.log(tail=10**7).splitlines() if "deprecat" in line.lower()]
         killed = hub.stop()
         assert killed == [], killed
         left = machine.processes()
         assert left == {}, f"still running after the hub stopped: {left}"
     finally:
-        if playwright is not None:
+        if browser is not None:
             for name, person in people.items():  # what each student saw last, for a look
                 LOG.parent.mkdir(parents=True, exist_ok=True)
                 person.page.screenshot(path=str(LOG.with_name(f"hub-test-{name[8:]}.png")))
-            playwright.stop()
+            browser.close()
         if hub is not None:
             hub.stop()
             LOG.parent.mkdir(parents=True, exist_ok=True)

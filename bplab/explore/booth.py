@@ -77,7 +77,11 @@ def plot_contour(path: ArrayLike | None = None, ax: Axes | None = None, label: s
         ax.plot(path[0, 0], path[0, 1], "s", color=color, ms=7)
     ax.set(xlim=WINDOW, ylim=WINDOW, xlabel="x", ylabel="y", aspect="equal", xticks=_TICKS,
            yticks=_TICKS)
-    ax.legend(loc="lower left", fontsize=8)
+    if label is None:  # the legend's one entry as a boxed text: the same, drawn faster
+        ax.text(0.03, 0.03, "\u2605 minimum (1, 3)", transform=ax.transAxes, fontsize=8,
+                bbox=dict(boxstyle="round", fc="white", ec="0.8", alpha=0.8))
+    else:
+        ax.legend(loc="lower left", fontsize=8)
     return ax
 
 

@@ -2,20 +2,21 @@
 
 Every drawing function takes ``ax=None`` (or ``axes=None`` for two panels), draws and
 returns what it drew on; none calls ``plt.show()``. The explorer is a pure function
-(:func:`curve_values`, which trains a small network with :mod:`bplab.training`), a pure
+(:func:`curve_values`, the curves of a small network trained with :mod:`bplab.training`,
+computed once for every setting of the sliders and kept by :mod:`.digit_curves`), a pure
 drawing (:func:`draw_curves`) and a thin widget layer (:func:`curve_explorer`).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..course import references_unlocked
 from ..digits import IMAGE_SHAPE
+from .digit_curves import BATCH_SIZES, LEARNING_RATES, WIDTHS, curve
+from .digit_curves import EPOCHS as EXPLORER_EPOCHS
 
 if TYPE_CHECKING:
     from ipywidgets import VBox
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["montage", "plot_digits", "plot_learning_curves", "plot_confusion",
            "plot_misclassified", "curve_values", "draw_curves", "curve_explorer",
            "LEARNING_RATES", "WIDTHS", "BATCH_SIZES"]
-
-LEARNING_RATES = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-WIDTHS = (4, 8, 16, 32, 64, 128)
-BATCH_SIZES = (8, 16, 32, 64, 128, 256)
-EXPLORER_EPOCHS = 20
 
 
 def montage(X: np.ndarray, ncols: int = 10, pad: int = 1) -> np.ndarray:
@@ -183,31 +179,26 @@ def curve_values(lr: float = 0.1, width: int = 32, batch_size: int = 32) -> dict
     >>> len(values["val_loss"])
     20
     """
-    history = _curve(float(lr), int(width), int(batch_size))
+    history = curve(float(lr), int(width), int(batch_size))
     return {key: list(value) if isinstance(value, tuple) else value
-            for key, value in history.items()}
-
-
-@functools.lru_cache(maxsize=64)
-def _curve(lr, width, batch_size):
-    from ..training import learning_curve
-
-    # a learning rate too large can send the loss to inf: the curve shows it, silently
-    with references_unlocked(), np.errstate(all="ignore"):
-        history = learning_curve(lr=lr, width=width, batch_size=batch_size,
-                                 epochs=EXPLORER_EPOCHS, seed=0)
-    return {key: tuple(value) if isinstance(value, list) else value
             for key, value in history.items()}
 
 
 def draw_curves(axes: Sequence[Axes] | np.ndarray, lr: float = 0.1, width: int = 32,
                 batch_size: int = 32) -> float:
     """Draw :func:`curve_values` on two panels; returns the final validation accuracy."""
+    from .plotting import power_ticks
+
     history = curve_values(lr, width, batch_size)
     history.pop("best_epoch", None)
     plot_learning_curves(history, axes)
+    # every tick label costs a redraw time: whole epochs, plain-text powers of ten
     axes[0].set_ylim(0.005, 5.0)
+    power_ticks(axes[0].yaxis, (0.005, 5.0))
     axes[1].set_ylim(0.0, 1.02)
+    axes[1].set_yticks((0.0, 0.25, 0.5, 0.75, 1.0), ("0%", "25%", "50%", "75%", "100%"))
+    for ax in axes:
+        ax.set_xticks((1, 5, 10, 15, 20))
     steps = -(-1079 // batch_size) * EXPLORER_EPOCHS
     final = history["val_acc"][-1]
     axes[0].set_title(f"lr {lr:g}, width {width}, batch {batch_size}: {steps} steps", y=1.0)

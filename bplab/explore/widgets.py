@@ -7,9 +7,11 @@ lazily, and nothing is built while nbgrader grades (it would cost time and earn 
 
 A redraw should follow the slider at once. Most of its time is matplotlib's, not the
 drawing function's, so an explorer's panels get fixed margins (:func:`fixed_layout`)
-instead of a layout engine that measures every label again at each move, and the figure
-is shown uncropped (:func:`png`): the picture keeps its size while tick labels change
-width, and matplotlib skips the measuring pass that cropping needs.
+instead of a layout engine that measures every label again at each move, their axis
+labels are placed once (:func:`bplab.explore.plotting.pin_axis_labels`) instead of at
+every draw, and the figure is shown uncropped (:func:`png`): the picture keeps its size
+while tick labels change width, and matplotlib skips the measuring pass that cropping
+needs.
 
 An explorer describes its controls with :func:`float_slider`, :func:`int_slider` and
 :func:`choice` (plain descriptions, so nothing imports ipywidgets until a widget is shown)
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 from ..course import grading
+from .plotting import pin_axis_labels
 
 __all__ = ["fixed_layout", "png", "explorer", "Control", "float_slider", "int_slider", "choice",
            "explorer_from", "WIDE_LABELS"]
@@ -58,7 +61,8 @@ def fixed_layout(draw: Callable[..., Any], *, left: float = 0.75, right: float =
     -------
     callable
         ``laid_out(axes, **values)``: calls ``draw``, switches the figure's layout engine
-        off and places the panels; returns what ``draw`` returns.
+        off, places the panels and pins their axis labels
+        (:func:`bplab.explore.plotting.pin_axis_labels`); returns what ``draw`` returns.
 
     Examples
     --------
@@ -83,6 +87,8 @@ def fixed_layout(draw: Callable[..., Any], *, left: float = 0.75, right: float =
         fig.subplots_adjust(left=left / width, right=1.0 - right / width,
                             bottom=bottom / height, top=1.0 - top / height,
                             wspace=gap / panel if n > 1 else 0.0)
+        for ax in panels:  # once the panels have their size, so the ticks are final
+            pin_axis_labels(ax)
         return result
 
     return laid_out

@@ -145,9 +145,13 @@ def draw_xor(axes: Sequence[Axes] | np.ndarray, iteration: int = 0,
     draw_hidden(snap["A1"][k], p["W2"], p["b2"], ax_hidden)
     ax_loss.plot(snap["iterations"], snap["losses"])
     ax_loss.plot(snap["iterations"][k], snap["losses"][k], "o", color="C3")
-    ax_loss.set(yscale="log", xlabel="iteration", ylabel="loss L")
+    # whole decades: every decade is labelled, and the unlabelled minor marks (each drawn
+    # at about the cost of a label) can go when the loss spans two or more
+    decades = np.log10([snap["losses"].min(), snap["losses"].max()])
+    limits = 10.0 ** np.floor(decades[0]), 10.0 ** np.ceil(decades[1])
+    ax_loss.set(yscale="log", xlabel="iteration", ylabel="loss L", ylim=limits)
     ax_loss.set_xticks(np.linspace(0, snap["iterations"][-1], 3))
-    power_ticks(ax_loss.yaxis, snap["losses"])
+    power_ticks(ax_loss.yaxis, limits)
     set_title(ax_loss, f"loss {snap['losses'][k]:.4f}")
     return k
 

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .course import reference
-from .validation import as_array, as_scalar, same_shape
+from .validation import as_array, as_scalar, prediction_and_target
 
 __all__ = [
     "BCE_EPS",
@@ -41,13 +41,6 @@ LOGCOSH_SWITCH = 3.0
 """Residual below which :func:`logcosh` uses its small-residual form (either is exact there)."""
 
 
-def _pair(y_hat, t):
-    y_hat = as_array(y_hat, "y_hat", ndim=(1, 2))
-    t = as_array(t, "t")
-    same_shape(y_hat, "y_hat", t, "t")
-    return y_hat, t
-
-
 def squared_error(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     """Per-example squared error, summed over outputs.
 
@@ -65,7 +58,7 @@ def squared_error(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     >>> squared_error(np.array([1.0, 2.0]), np.array([0.0, 0.0]))
     array([1., 4.])
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     diff = y_hat - t
     return diff**2 if diff.ndim == 1 else np.sum(diff**2, axis=1)
 
@@ -88,7 +81,7 @@ def mse(y_hat: ArrayLike, t: ArrayLike) -> float:
     >>> mse(np.array([1.0, 2.0]), np.array([0.0, 0.0]))
     2.5
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     return float(np.sum((y_hat - t) ** 2) / len(y_hat))
 
 
@@ -106,7 +99,7 @@ def mse_grad(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     >>> mse_grad(np.array([1.0, 2.0]), np.array([0.0, 0.0]))
     array([1., 2.])
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     return 2.0 * (y_hat - t) / len(y_hat)
 
 
@@ -135,7 +128,7 @@ def bce(y_hat: ArrayLike, t: ArrayLike, eps: float = BCE_EPS) -> float:
     >>> bce(np.array([0.0]), np.array([0.0])) < 1e-11
     True
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     p = np.clip(y_hat, eps, 1.0 - eps)
     return float(-np.sum(t * np.log(p) + (1.0 - t) * np.log1p(-p)) / len(y_hat))
 
@@ -155,7 +148,7 @@ def bce_grad(y_hat: ArrayLike, t: ArrayLike, eps: float = BCE_EPS) -> np.ndarray
     >>> bce_grad(np.array([0.5, 0.5]), np.array([0.0, 1.0]))
     array([ 1., -1.])
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     p = np.clip(y_hat, eps, 1.0 - eps)
     return (p - t) / (p * (1.0 - p) * len(y_hat))
 
@@ -187,7 +180,7 @@ def logcosh(y_hat: ArrayLike, t: ArrayLike) -> float:
     >>> round(logcosh(np.array([0.0, 1.0]), np.array([0.0, 0.0])), 6)
     0.21689
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     r = np.abs(y_hat - t)
     small = r < LOGCOSH_SWITCH
     near = np.log1p(2.0 * np.sinh(0.5 * np.where(small, r, 0.0)) ** 2)
@@ -209,7 +202,7 @@ def logcosh_grad(y_hat: ArrayLike, t: ArrayLike) -> np.ndarray:
     >>> logcosh_grad(np.array([0.0, 0.0]), np.array([0.0, 0.0]))
     array([0., 0.])
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     return np.tanh(y_hat - t) / len(y_hat)
 
 
@@ -230,7 +223,7 @@ def bce_with_logits(z: ArrayLike, t: ArrayLike) -> float:
     >>> round(bce_with_logits(np.array([0.0]), np.array([1.0])), 6)
     0.693147
     """
-    z, t = _pair(z, t)
+    z, t = prediction_and_target(z, t)
     linear = np.where(z > 0.0, (1.0 - t) * z, -t * z)  # max(z, 0) - t z, without cancelling
     return float(np.sum(np.log1p(np.exp(-np.abs(z))) + linear) / len(z))
 
@@ -239,7 +232,7 @@ def bce_with_logits_grad(z: ArrayLike, t: ArrayLike) -> np.ndarray:
     """Gradient of :func:`bce_with_logits` with respect to ``z``: ``(sigmoid(z) - t) / N``."""
     from .activations import sigmoid
 
-    z, t = _pair(z, t)
+    z, t = prediction_and_target(z, t)
     return (sigmoid(z) - t) / len(z)
 
 

@@ -11,7 +11,8 @@ import numbers
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-__all__ = ["as_array", "as_scalar", "same_shape", "broadcast_pair", "shape_str"]
+__all__ = ["as_array", "as_scalar", "same_shape", "prediction_and_target", "broadcast_pair",
+           "shape_str"]
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
@@ -130,6 +131,22 @@ def same_shape(reference: ArrayLike, reference_name: str, other: ArrayLike,
             f"{other_name} must have the same shape as {reference_name}, "
             f"{shape_str(np.shape(reference))}; got {shape_str(np.shape(other))}"
         )
+
+
+def prediction_and_target(y_hat: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """A loss's arguments as float arrays: ``y_hat`` of shape (N,) or (N, n_out), ``t`` alike.
+
+    Examples
+    --------
+    >>> prediction_and_target([[0.5], [1.0]], [0.0, 1.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: t must have the same shape as y_hat, (2, 1); got (2,)
+    """
+    y_hat = as_array(y_hat, "y_hat", ndim=(1, 2))
+    t = as_array(t, "t")
+    same_shape(y_hat, "y_hat", t, "t")
+    return y_hat, t
 
 
 def broadcast_pair(x: ArrayLike, x_name: str, y: ArrayLike,

@@ -10,6 +10,8 @@ none may pass all of an exercise's tests, hidden ones included.
 import contextlib
 import importlib
 import io
+import os
+import subprocess
 import sys
 import warnings
 
@@ -52,6 +54,20 @@ def test_the_built_package_holds_the_tools_and_nothing_unneeded(tmp_path):
     for absent in ("autograd", "mlp", "numdiff", "complexstep", "net221"):
         assert not (tmp_path / "bplab" / absent).exists()
         assert not (tmp_path / "bplab" / f"{absent}.py").exists()
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_every_module_of_the_built_package_imports(name, tmp_path):
+    """An import the pruning dropped (a module's name read as ``module.attribute``)
+    breaks every tool that module holds: each module must import on its own."""
+    build_tools(PACKAGE, declared_tools(name), notebook_number(name), tmp_path / "bplab")
+    modules = sorted(".".join(("bplab", *p.relative_to(tmp_path / "bplab").with_suffix("").parts))
+                     .removesuffix(".__init__") for p in (tmp_path / "bplab").rglob("*.py"))
+    script = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\n"
+    ran = subprocess.run([sys.executable, "-c", script, *modules], cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path), "MPLBACKEND": "Agg"},
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr[-2000:]
 
 
 def _candidates(package_name):

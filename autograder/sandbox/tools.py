@@ -75,7 +75,9 @@ def _reads(node: ast.AST, module: Module, aliases: dict[str, str],
     for inner in ast.walk(node):
         if (isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name)
                 and inner.value.id in aliases):
-            keys |= {(aliases[inner.value.id], inner.attr), (aliases[inner.value.id], "")}
+            # the attribute, its module, and the import that binds the module's name here
+            keys |= {(aliases[inner.value.id], inner.attr), (aliases[inner.value.id], ""),
+                     (module.name, inner.value.id)}
             bases.add(id(inner.value))
     for inner in ast.walk(node):
         if isinstance(inner, ast.Name) and id(inner) not in bases:

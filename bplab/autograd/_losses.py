@@ -17,7 +17,7 @@ from ._rules import as_grad_out
 from ..activations import sigmoid
 from ..course import reference
 from ..losses import BCE_EPS, mse
-from ..validation import as_array, shape_str
+from ..validation import prediction_and_target
 
 __all__ = ["half_mse", "mean_backward", "half_mse_backward", "bce_backward",
            "bce_with_logits_backward"]
@@ -43,14 +43,6 @@ def mean_backward(grad_out: float, x_shape: tuple) -> np.ndarray:
     return np.full(x_shape, grad_out / max(int(np.prod(x_shape)), 1))
 
 
-def _pair(y_hat, t):
-    y_hat, t = as_array(y_hat, "y_hat", ndim=(1, 2)), as_array(t, "t")
-    if t.shape != y_hat.shape:
-        raise ValueError(f"t must have the shape of y_hat, {shape_str(y_hat.shape)}; "
-                         f"got {shape_str(t.shape)}")
-    return y_hat, t
-
-
 def half_mse(y_hat: np.ndarray, t: np.ndarray) -> float:
     """The half squared error, the course's regression loss, as a float.
 
@@ -62,7 +54,7 @@ def half_mse(y_hat: np.ndarray, t: np.ndarray) -> float:
     >>> half_mse(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
     1.25
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     return 0.5 * mse(y_hat, t)
 
 
@@ -90,7 +82,7 @@ def half_mse_backward(grad_out: float, y_hat: np.ndarray, t: np.ndarray) -> np.n
     >>> half_mse_backward(1.0, np.array([[2.0], [4.0]]), np.zeros((2, 1))).ravel()
     array([1., 2.])
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     return as_grad_out(grad_out, ()) * (y_hat - t) / len(y_hat)
 
 
@@ -110,7 +102,7 @@ def bce_backward(grad_out: float, y_hat: np.ndarray, t: np.ndarray) -> np.ndarra
     >>> bce_backward(1.0, np.array([0.5, 0.5]), np.array([0.0, 1.0]))
     array([ 1., -1.])
     """
-    y_hat, t = _pair(y_hat, t)
+    y_hat, t = prediction_and_target(y_hat, t)
     p = np.clip(y_hat, BCE_EPS, 1.0 - BCE_EPS)
     return as_grad_out(grad_out, ()) * (p - t) / (p * (1.0 - p) * len(y_hat))
 
@@ -142,5 +134,5 @@ def bce_with_logits_backward(grad_out: float, z: np.ndarray, t: np.ndarray) -> n
     >>> bce_with_logits_backward(1.0, np.array([40.0, 0.0]), np.array([0.0, 1.0]))
     array([ 0.5 , -0.25])
     """
-    z, t = _pair(z, t)
+    z, t = prediction_and_target(z, t)
     return as_grad_out(grad_out, ()) * (sigmoid(z) - t) / len(z)

@@ -134,8 +134,9 @@ def net221_gradient(function: Callable, key: str, seeds: Iterable[int] = (), *,
     """Assert that ``function(x, t, params, cache)`` gives the right ``grads[key]``.
 
     Without ``seeds``, at the fixed point of :func:`net221_case`, against a central
-    difference of :func:`bplab.net221.loss_at`; with ``seeds``, at each seed's point,
-    exactly against ``reference`` (which is then required).
+    difference of :func:`bplab.net221.loss_at`, and then exactly against ``reference``
+    when one is given (a finite-difference answer passes the first, not the second); with
+    ``seeds``, at each seed's point, exactly against ``reference`` (which is then required).
 
     Parameters
     ----------
@@ -159,6 +160,9 @@ def net221_gradient(function: Callable, key: str, seeds: Iterable[int] = (), *,
         if seed is None:
             gradient(f"grads[{key!r}]", grads[key],
                      lambda value: net221.loss_at(x, t, params, key, value), params[key])
+            if reference is not None:
+                formula(f"grads[{key!r}], to the last digits", grads[key],
+                        expected(reference, x, t, params, cache)[key])
         else:
             formula(f"grads[{key!r}] at a hidden point", grads[key],
                     expected(reference, x, t, params, cache)[key])

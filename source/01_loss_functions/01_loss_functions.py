@@ -850,6 +850,12 @@ grad = bp.checks.call("logcosh_grad", logcosh_grad, y_hat_check, t_check)
 bp.checks.true(np.shape(grad) == (2, 2) and np.all(np.isfinite(grad)),
                "logcosh_grad should be finite, of the shape of y_hat, even for residuals of "
                f"800; got {np.asarray(grad)!r:.200}", "non-finite")
+y_hat_check = np.array([[0.5, -1.25], [2.0, 0.125], [-0.75, 1.5]])
+t_check = np.array([[0.0, 0.5], [-1.0, 0.25], [0.5, -0.5]])
+bp.checks.formula("logcosh_grad(y_hat, t) for three examples, to the last digits",
+                  bp.checks.call("logcosh_grad", logcosh_grad, y_hat_check, t_check),
+                  bp.checks.testdata.expected(bp.losses.logcosh_grad, y_hat_check, t_check),
+                  batch_size=3)
 ### BEGIN HIDDEN TESTS
 for seed, shape in ((602, (4, 2)), (603, (5,))):
     y_hat_check, t_check = bp.checks.testdata.batch(seed, shape, scale=1.5)

@@ -265,6 +265,13 @@ x_check, y_check = x_check[:3], y_check[:3]
 bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) far from the origin",
                   bp.checks.call("booth_grad", booth_grad, x_check, y_check),
                   np.array([[31075.8, 38462.6, 35999.6], [33294.0, 35850.4, 30866.8]]))
+# A few bits from the minimum, where every form of the formula is exact and a finite
+# difference's rounding shows.
+x_check = 1.0 + np.array([5.0, -6.0]) * 2.0 ** -30
+y_check = 3.0 + np.array([6.0, -5.0]) * 2.0 ** -30
+bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) next to the minimum",
+                  bp.checks.call("booth_grad", booth_grad, x_check, y_check),
+                  np.array(bp.checks.testdata.expected(bp.booth.booth_grad, x_check, y_check)))
 ### BEGIN HIDDEN TESTS
 x_check, y_check = bp.checks.testdata.points(1301, (2, 6), low=200.0, high=5000.0)
 bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points far from the origin",
@@ -727,7 +734,8 @@ def factor_minimum_check(H_check):
         low, high = (low, b) if fa < fb else (a, high)
     return (low + high) / 2
 
-for H_check in (bp.booth.hessian(), np.array([[3.0, 1.0], [1.0, 5.0]])):
+for H_check in (bp.booth.hessian(), np.array([[3.0, 1.0], [1.0, 5.0]]),
+                np.array([[2.0, 0.0, 0.0], [0.0, 5.0, 1.0], [0.0, 1.0, 3.0]])):
     bp.checks.close(f"best_lr({H_check.tolist()})", bp.checks.call("best_lr", best_lr, H_check),
                     factor_minimum_check(H_check))
 ### BEGIN HIDDEN TESTS
@@ -890,6 +898,9 @@ descent_step_check(np.array([0.5, -0.5]), 2e-5)
 pair = bp.checks.call("rosenbrock_grad", rosenbrock_grad, np.array([-1.5, 0.75]), np.array([0.5, 2.5]))
 bp.checks.true(isinstance(pair, (tuple, list)) and len(pair) == 2,
                f"rosenbrock_grad should return the pair (dg_dx, dg_dy); got {pair!r:.100}", "shape")
+bp.checks.formula("[dg_dx, dg_dy] = rosenbrock_grad(x, y) at two points, to the last digits",
+                  np.array(pair), np.array(bp.checks.testdata.expected(
+                      bp.rosenbrock.rosenbrock_grad, np.array([-1.5, 0.75]), np.array([0.5, 2.5]))))
 ### BEGIN HIDDEN TESTS
 x_check = np.array([-1.5, 0.75, 1.25, -0.6])
 y_check = np.array([0.5, 2.5, -1.0, 1.5])

@@ -840,6 +840,9 @@ results = bp.checks.call("exp_div_backward", exp_div_backward, 1.5, -0.2)
 bp.checks.true(isinstance(results, (tuple, list)) and len(results) == 3
                and all(np.ndim(r) == 0 for r in results),
                f"exp_div_backward should return three numbers; got {results!r:.100}", "shape")
+bp.checks.formula("(dL_da, dL_db) at (a, b) = (1.5, -0.2), to the last digits",
+                  np.array([np.squeeze(r) for r in results[1:]], dtype=float),
+                  np.array(bp.checks.testdata.expected(bp.graph.exp_div_backward, 1.5, -0.2)[1:]))
 ### BEGIN HIDDEN TESTS
 for a_check, b_check in ((1.5, -0.2), (-0.8, 3.0), (2.0, 0.75)):
     results = bp.checks.call("exp_div_backward", exp_div_backward, a_check, b_check)

@@ -366,6 +366,9 @@ dW1_from_products = np.array([[bp.net221.product(bp.checks.call(
 bp.checks.gradient("dW1 built from your products", dW1_from_products,
                   lambda W1: bp.net221.loss_at(x_check, t_check, params_check, "W1", W1),
                   params_check["W1"])
+bp.checks.formula("dW1 built from your products, to the last digits", dW1_from_products,
+                  bp.checks.testdata.expected(bp.net221.backward, x_check, t_check, params_check,
+                                              cache_check)["W1"])
 ### BEGIN HIDDEN TESTS
 x_check, t_check = bp.checks.testdata.points(424, (2,)) * 1.5, 0.7
 params_check = bp.net221.init_params(np.random.default_rng(424), biases=False)
@@ -601,28 +604,28 @@ print("grads has the keys and shapes of params.")
 
 # %% tests id="backward__dW2" points=1
 """backward: dL/dW2 passes a gradient check, and is exact."""
-bp.checks.net221.net221_gradient(backward, "W2")
+bp.checks.net221.net221_gradient(backward, "W2", reference=bp.net221.backward)
 ### BEGIN HIDDEN TESTS
 bp.checks.net221.net221_gradient(backward, "W2", seeds=(431, 432, 433), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db2" points=1
 """backward: dL/db2 passes a gradient check, and is exact."""
-bp.checks.net221.net221_gradient(backward, "b2")
+bp.checks.net221.net221_gradient(backward, "b2", reference=bp.net221.backward)
 ### BEGIN HIDDEN TESTS
 bp.checks.net221.net221_gradient(backward, "b2", seeds=(434, 435), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__dW1" points=2
 """backward: dL/dW1 passes a gradient check, and is exact."""
-bp.checks.net221.net221_gradient(backward, "W1")
+bp.checks.net221.net221_gradient(backward, "W1", reference=bp.net221.backward)
 ### BEGIN HIDDEN TESTS
 bp.checks.net221.net221_gradient(backward, "W1", seeds=(436, 437, 438), reference=bp.net221.backward)
 ### END HIDDEN TESTS
 
 # %% tests id="backward__db1" points=1
 """backward: dL/db1 passes a gradient check, and is exact."""
-bp.checks.net221.net221_gradient(backward, "b1")
+bp.checks.net221.net221_gradient(backward, "b1", reference=bp.net221.backward)
 ### BEGIN HIDDEN TESTS
 bp.checks.net221.net221_gradient(backward, "b1", seeds=(439, 440), reference=bp.net221.backward)
 ### END HIDDEN TESTS
@@ -776,7 +779,7 @@ for seed in (443, 444):
 params_check = {"W1": np.array([[0.9, 0.4], [-0.7, 1.2]]), "b1": np.array([0.0, 0.3]),
                 "W2": np.array([[2.0, -1.5]]), "b2": np.array([0.5])}
 bp.checks.net221.net221_bce_gradients(backward_sigmoid_bce, params_check, np.array([1.5, -2.0]), 1.0,
-                                            params_check)
+                                      params_check, reference=bp.net221.bce.backward)
 ### BEGIN HIDDEN TESTS
 for seed in (445, 446):
     params_check = bp.net221.init_params(np.random.default_rng(seed), scale=1.5)

@@ -287,6 +287,14 @@ bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W2", "
 """The step moves W1 and b1 against a numerical gradient of the loss, and exactly."""
 bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W1", "b1"), 61, 1.5,
                                                   lr=0.5))
+params_check = bp.xor.init_params(np.random.default_rng(64), init_scale=1.5)
+# a step of lr = 1024 (a power of two) gives the gradient back to the last few digits
+grads, _ = bp.checks.xor.step_gradients(
+    bp.checks.call("xor_step", xor_step, params_check, X, t, 1024.0), params_check, 1024.0)
+exact, _ = bp.checks.testdata.expected(bp.xor.gradients, params_check, X, t)
+for name in ("W1", "b1"):
+    bp.checks.formula(f"(params['{name}'] - new_params['{name}']) / lr, to the last digits",
+                      grads[name], exact[name], batch_size=4)
 ### BEGIN HIDDEN TESTS
 bp.checks.fixtures.parameter_gradients(**xor_case("xor_step", xor_step, ("W1", "b1"), 631, 1.2,
                                                   7, lr=0.2), where=" on hidden data")
@@ -1096,6 +1104,10 @@ for name in bp.xor.PARAMS:
     bp.checks.true(np.shape(grads_check[name]) == np.shape(params_check[name]),
                    f"grads['{name}'] should have shape {np.shape(params_check[name])}; got "
                    f"{np.shape(grads_check[name])}", "shape")
+exact, _ = bp.checks.testdata.expected(bp.xor.tanh_gradients, params_check, X, t)
+for name in bp.xor.PARAMS:
+    bp.checks.formula(f"grads['{name}'], to the last digits", grads_check[name], exact[name],
+                      batch_size=4)
 ### BEGIN HIDDEN TESTS
 X_check = bp.checks.testdata.points(931, (7, 2), -3.0, 3.0)
 t_check = bp.checks.testdata.probabilities(932, (7, 1))[1]

@@ -143,6 +143,9 @@ for activation_try in ("sigmoid", "tanh"):
 """layer_jacobian of a sigmoid layer matches central differences."""
 bp.checks.jacobians.layer_jacobian(layer_jacobian, "sigmoid",
                                    *bp.checks.jacobians.layer_case(71, 3, 4))
+bp.checks.jacobians.layer_jacobian(layer_jacobian, "sigmoid",
+                                   *bp.checks.jacobians.layer_case(71, 3, 4),
+                                   where="to the last digits", reference=bp.jacobians.layer_jacobian)
 ### BEGIN HIDDEN TESTS
 bp.checks.jacobians.layer_jacobian(layer_jacobian, "sigmoid", *bp.checks.jacobians.layer_case(74, 4, 4),
                                    where="for a hidden square W", reference=bp.jacobians.layer_jacobian)
@@ -257,6 +260,9 @@ with bp.checks.earlier.blamed("input_output_jacobian", globals(), ["layer_jacobi
     params_check, X_check, _ = bp.mlp.example_problem([3, 4, 2], 1, 86)
     bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
                                      X_check[0], "tanh")
+    bp.checks.jacobians.map_jacobian("input_output_jacobian", input_output_jacobian, params_check,
+                                     X_check[0], "tanh", where="to the last digits",
+                                     reference=bp.jacobians.input_output_jacobian)
 
 # %% tests id="input_output_jacobian__deep" points=2
 """input_output_jacobian of deeper sigmoid and ReLU networks matches central differences."""
@@ -842,6 +848,9 @@ J_check = bp.checks.call("residual_jacobian", residual_jacobian, block_check, x_
 bp.checks.true(np.shape(J_check) == (3, 3),
                f"residual_jacobian should have shape (n, n) = (3, 3); got {np.shape(J_check)}",
                "shape")
+bp.checks.jacobians.map_jacobian("residual_jacobian", residual_jacobian, block_check, x_check,
+                                 "tanh", where="to the last digits",
+                                 reference=bp.residual.residual_jacobian)
 ### BEGIN HIDDEN TESTS
 for activation_check, seed in (("tanh", 541), ("sigmoid", 542)):
     block_check, x_check = residual_problem(seed, 4, 6, scale=1.5)

@@ -464,6 +464,9 @@ z_check, G_check = 1.5 * bp.checks.testdata.points(851, (4, 3)), bp.checks.testd
 bp.checks.gradient("tanh_backward(G, tanh(z))",
                   bp.checks.call("tanh_backward", tanh_backward, G_check, np.tanh(z_check)),
                   lambda z_: np.sum(G_check * np.tanh(z_)), z_check)
+bp.checks.formula("tanh_backward(G, tanh(z)), to the last digits",
+                  bp.checks.call("tanh_backward", tanh_backward, G_check, np.tanh(z_check)),
+                  bp.checks.testdata.expected(bp.autograd.tanh_backward, G_check, np.tanh(z_check)))
 ### BEGIN HIDDEN TESTS
 z_check, G_check = bp.checks.testdata.points(853, (6,), -3.0, 3.0), bp.checks.testdata.points(854, (6,))
 bp.checks.formula("tanh_backward(G, tanh(z)) at hidden points",
@@ -1406,6 +1409,9 @@ with bp.checks.earlier.blamed("div_backward", globals(), ["unbroadcast"]):
 with bp.checks.earlier.blamed("div_backward", globals(), ["unbroadcast"]):
     bp.checks.fixtures.backward_pair(**div_case(bp.checks.testdata.points(926, (2, 3)),
                                                 np.array(1.75), 927, " (a scalar)"), check=(1,))
+    bp.checks.fixtures.backward_pair(**div_case(bp.checks.testdata.points(926, (2, 3)),
+                                                np.array(1.75), 927, " (a scalar)"),
+                                     reference=bp.autograd.div_backward, exact=True)
 ### BEGIN HIDDEN TESTS
 with bp.checks.earlier.blamed("div_backward", globals(), ["unbroadcast"]):
     for seed, (a_shape, b_shape) in ((928, ((5, 2), (5, 1))), (929, ((3,), (2, 3)))):

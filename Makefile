@@ -36,7 +36,7 @@ test: $(VENV)/.dev
 
 ## test-fast: everything except nbgrader runs, notebook builds and the browser
 test-fast: $(VENV)/.dev
-	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not slow and not browser" $(PYTEST_ARGS)
 
 ## release: rebuild notebooks/ and solutions/ from source/
 release: $(VENV)/.runtime

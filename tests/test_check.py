@@ -130,6 +130,7 @@ def _deep_sigmoid_problem(depth):
     return grads["W1"], loss_of_W1, params["W1"]
 
 
+@pytest.mark.slow  # a central difference of every weight of a deep network, four times
 @pytest.mark.parametrize("depth", [8, 12])
 def test_gradient_check_passes_exact_dW1_of_deep_sigmoid_nets_and_rejects_mistakes(depth):
     dW1, f, W1 = _deep_sigmoid_problem(depth)
@@ -140,6 +141,7 @@ def test_gradient_check_passes_exact_dW1_of_deep_sigmoid_nets_and_rejects_mistak
             check.gradient("dW1", wrong, f, W1)
 
 
+@pytest.mark.slow
 def test_gradient_check_refuses_a_gradient_below_the_difference_error():
     dW1, f, W1 = _deep_sigmoid_problem(16)  # entries about 1e-10, loss about 12
     with pytest.raises(ValueError, match="cannot resolve this gradient"):

@@ -137,6 +137,7 @@ def test_edited_test_cells_and_a_redefined_reference_change_nothing(source_nb):
     assert passed_exercises(results) == EXERCISES - {"mse", "mse_grad"}
 
 
+@pytest.mark.slow  # every test of the endless function waits out its deadline
 def test_an_endless_function_costs_its_own_tests_only(source_nb):
     loop = "def mse(y_hat, t):\n    while True:\n        pass\n"
     results = check(source_nb, submission(source_nb, {"mse": loop}))

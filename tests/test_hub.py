@@ -278,7 +278,7 @@ def test_a_class_on_a_real_jupyterhub(proxy, postgres, request):  # noqa: F811 (
         deprecated = [line for line in hub.log(tail=10**7).splitlines() if "deprecat" in line.lower()]
         killed = hub.stop()
         assert killed == [], killed
-        left = machine.processes()
+        left = machine.processes(settle=10.0)
         assert left == {}, f"still running after the hub stopped: {left}"
     finally:
         if browser is not None:

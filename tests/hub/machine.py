@@ -102,15 +102,28 @@ class Machine:
         return subprocess.run(command, cwd=cwd or home, capture_output=True, text=True,
                               timeout=timeout)
 
-    def processes(self) -> dict[int, str]:
-        """PID to command line of every process run by an account of this test."""
+    def processes(self, settle: float = 0.0) -> dict[int, str]:
+        """PID to command line of every live process run by an account of this test.
+
+        A zombie (exited, not yet reaped by its parent) runs nothing and is left out. With
+        ``settle``, wait up to that many seconds for processes that are ending to be gone.
+        """
+        deadline = time.monotonic() + settle
+        while True:
+            found = self._live_processes()
+            if not found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.25)
+
+    def _live_processes(self) -> dict[int, str]:
         uids = {pwd.getpwnam(n).pw_uid for n in self.accounts if _exists(n)}
         found = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
-                if entry.stat().st_uid in uids:
+                state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
+                if entry.stat().st_uid in uids and state not in ("Z", "X"):
                     found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(
                         b"\0", b" ").decode(errors="replace").strip()
             except OSError:

@@ -21,6 +21,7 @@ steps every worker times for each submission. The last row grades the first clas
 one worker and with two: the speed-up per core.
 """
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -36,6 +37,10 @@ from .timing import interleave, log, median, paired_ratio
 __all__ = ["students_of", "make_class", "grade_pipeline", "grade_sequential", "run"]
 
 FIRST = "01_loss_functions"
+
+
+_RUNS = itertools.count()
+"""Numbers the scratch folders of every grading run, across rows."""
 
 
 def students_of(release_nb, answers, mutants, size):
@@ -131,7 +136,7 @@ def _where(steps, size):
 def _class_rows(label, students, scratch, workers, repeats):
     submissions = scratch / f"submissions-{label}"
     _write(students, submissions)
-    count = iter(range(10 ** 6))
+    count = _RUNS  # every run of every row grades into a folder of its own
     scores, steps = {"pipeline": [], "sequential": []}, []
     solution = next(nb for (student, name), nb in students.items()
                     if student == "solution" and name == FIRST)
@@ -171,7 +176,7 @@ def _class_rows(label, students, scratch, workers, repeats):
 def _speedup_row(students, scratch, repeats):
     submissions = scratch / "submissions-speedup"
     _write(students, submissions)
-    count = iter(range(10 ** 6))
+    count = _RUNS
     functions = {f"{w} worker{'s' if w > 1 else ''}": (
         lambda w=w: grade_pipeline(submissions, scratch / f"speed-{next(count)}", w))
         for w in (1, 2)}
@@ -216,7 +221,7 @@ def run(quick=False, repeats=None, workers=2):
     scratch = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
         first = make_class([FIRST], 3 if quick else 24)
-        mixed = make_class([n for n in assignments() if n <= "09"][:2 if quick else 9], 2)
+        mixed = make_class([n for n in assignments() if n < "10"][:2 if quick else 9], 2)
         rows = _class_rows(f"{len(first)} submissions of {FIRST}", first, scratch, workers,
                            repeats)
         rows += _class_rows(f"mixed class of 2 of each of {len(mixed) // 2} notebooks", mixed,

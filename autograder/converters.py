@@ -17,6 +17,7 @@ test, and those tests run only in the independent check.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -30,8 +31,8 @@ from . import COURSE_ID
 from .sandbox.kernel import WARNINGS_TO_STDOUT
 from .settings import Limits
 
-__all__ = ["course_config", "generate_assignment", "autograde", "generate_feedback",
-           "FEEDBACK_TEMPLATES"]
+__all__ = ["course_config", "alembic_head", "generate_assignment", "generate_solution", "autograde",
+           "generate_feedback", "FEEDBACK_TEMPLATES"]
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ _AUTOGRADE = [
 
 
 def course_config(root: str | Path, limits: Limits, *, sandboxed: bool = True,
-                  hidden_tests: bool = True) -> Config:
+                  hidden_tests: bool = True, gradebook: str | None = None) -> Config:
     """The whole nbgrader configuration of a scratch course root at ``root``.
 
     Parameters
@@ -64,12 +65,14 @@ def course_config(root: str | Path, limits: Limits, *, sandboxed: bool = True,
         Run kernels in the sandbox.
     hidden_tests : bool
         Run hidden tests in the student's kernel (False: only the visible ones).
+    gradebook : str, optional
+        The gradebook's URL (default: SQLite in ``root``).
     """
     root = Path(root).resolve()
     c = Config()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
-    c.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    c.CourseDirectory.db_url = gradebook or f"sqlite:///{root / 'gradebook.db'}"
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.Execute.timeout = int(math.ceil(limits.cell_timeout))
     c.Execute.interrupt_on_timeout = True
@@ -106,10 +109,34 @@ def _coursedir(config: Config, assignment: str, student: str = "*") -> Any:
 
 
 def _with_our_tools_on_path() -> None:
-    """nbgrader stamps a new gradebook by running ``alembic`` from PATH: this Python's."""
+    """nbgrader migrates an older gradebook by running ``alembic`` from PATH: this Python's."""
     tools = str(Path(sys.executable).parent)
     if tools not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+
+
+@functools.cache
+def alembic_head() -> str:
+    """The newest revision of nbgrader's gradebook schema, read from its migration scripts.
+
+    What nbgrader stamps on a gradebook it creates. nbgrader asks a new ``alembic heads``
+    program for it, which imports SQLAlchemy and alembic again: seconds for every scratch
+    course root. Here the same scripts are read once, in this process.
+    """
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    settings = AlembicConfig()
+    settings.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(settings).get_current_head()
+
+
+def _stamp_in_process() -> None:
+    """Make nbgrader stamp new gradebooks with :func:`alembic_head` (see its docstring)."""
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = alembic_head
 
 
 def _run(converter_class: type, config: Config, assignment: str, student: str = "*") -> bool:
@@ -117,6 +144,7 @@ def _run(converter_class: type, config: Config, assignment: str, student: str = 
     from nbgrader.converters.base import NbGraderException
 
     _with_our_tools_on_path()
+    _stamp_in_process()
     converter = converter_class(coursedir=_coursedir(config, assignment, student),
                                 config=config)
     converter.force = True
@@ -135,6 +163,14 @@ def generate_assignment(config: Config, assignment: str) -> bool:
     from nbgrader.converters import GenerateAssignment
 
     return _run(GenerateAssignment, config, assignment)
+
+
+def generate_solution(config: Config, assignment: str) -> bool:
+    """nbgrader's ``generate_solution``: the source with hidden tests, run top to bottom
+    unless ``config.Execute.enabled`` is False (a drift check compares no outputs)."""
+    from nbgrader.converters import GenerateSolution
+
+    return _run(GenerateSolution, config, assignment)
 
 
 def autograde(config: Config, assignment: str, student: str) -> bool:

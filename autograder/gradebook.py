@@ -22,7 +22,13 @@ Scores = dict[str, tuple[float, float]]
 
 
 def db_url(course_root: str | Path) -> str:
-    """The URL of the SQLite gradebook nbgrader keeps in ``course_root``."""
+    """The URL of the SQLite gradebook nbgrader keeps in ``course_root``.
+
+    A URL (``sqlite:///...``, ``postgresql://...``) is returned as it is, so that every
+    function here takes either a course root or the URL of its gradebook.
+    """
+    if "://" in str(course_root):
+        return str(course_root)
     return f"sqlite:///{Path(course_root) / 'gradebook.db'}"
 
 

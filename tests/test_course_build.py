@@ -107,6 +107,41 @@ def test_drift_ignores_run_timestamps_but_not_source_or_metadata(tmp_path):
     assert comparable(tmp_path / "unlocked.ipynb") != baseline
 
 
+def test_drift_ignores_the_kernels_description_of_itself(tmp_path):
+    """An unexecuted build (the drift check's) has no language_info; a run adds Python's."""
+    from autograder.authoring.build import comparable
+
+    original = SOLUTIONS_DIR / NAMES[0] / f"{NAMES[0]}.ipynb"
+    nb = nbformat.read(original, as_version=4)
+    nb.metadata["language_info"] = {"name": "python", "version": "3.99.0"}
+    nbformat.write(nb, tmp_path / "other_python.ipynb")
+    assert comparable(tmp_path / "other_python.ipynb") == comparable(original)
+    nb.metadata["kernelspec"] = {"name": "julia", "display_name": "Julia", "language": "julia"}
+    nbformat.write(nb, tmp_path / "other_kernel.ipynb")
+    assert comparable(tmp_path / "other_kernel.ipynb") != comparable(original)
+
+
+@pytest.mark.slow
+def test_release_runs_the_solution_and_ships_what_is_committed(tmp_path, monkeypatch):
+    """``make release``'s path: nbgrader's converters in this process, the solution run."""
+    from autograder.authoring.build import comparable, release
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # an instructor's own config is not read
+    (tmp_path / ".jupyter").mkdir()
+    (tmp_path / ".jupyter" / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.ClearSolutions.code_stub = {'python': 'pass  # instructor'}\n")
+    name = NAMES[0]
+    release(tmp_path / "course", tmp_path / "notebooks", tmp_path / "solutions", [name],
+            readme=None)
+    for kind, committed_dir in (("notebooks", NOTEBOOKS_DIR), ("solutions", SOLUTIONS_DIR)):
+        built = tmp_path / kind / name / f"{name}.ipynb"
+        assert comparable(built) == comparable(committed_dir / name / f"{name}.ipynb")
+    solution = nbformat.read(tmp_path / "solutions" / name / f"{name}.ipynb", as_version=4)
+    ran = [c for c in solution.cells if c.cell_type == "code" and c.get("outputs")]
+    assert ran, "the solution was not run"
+    assert not [o for c in ran for o in c.outputs if o.output_type == "error"]
+
+
 def _executed_with_widgets(ids, chunks):
     """A tiny executed notebook: a slider model referencing a style model, shown in output."""
     from autograder.authoring.build import WIDGET_STATE
@@ -187,3 +222,19 @@ def test_widget_twins_no_output_shows_get_the_same_ids_in_any_order():
     layouts = [m["state"]["layout"].removeprefix("IPY_MODEL_") for m in state.values()
                if m["model_name"] == "FloatSliderModel"]
     assert sorted(layouts) == sorted(i for i, m in state.items() if m["model_name"] == "LayoutModel")
+
+
+def test_new_gradebooks_are_stamped_with_the_revision_alembic_names_as_head():
+    """What nbgrader itself would stamp: the head that the ``alembic heads`` program prints."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    from autograder.converters import alembic_head
+
+    with _temp_alembic_ini("sqlite:////nonexistent/gradebook.db") as ini:
+        printed = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", ini,
+                                  "heads"], capture_output=True, text=True, check=True).stdout
+    assert alembic_head() == printed.split()[0]

@@ -15,6 +15,7 @@ resolve in its folder wherever it is fetched, are in :mod:`.pages`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,11 @@ import nbformat
 
 from .. import (CONFIG_FILE, NOTEBOOKS_DIR, README, REPO_ROOT, SOLUTIONS_DIR, assignments,
                 notebooks)
-from ..nbgrader_cli import nbgrader
+from ..converters import course_config as converter_config
+from ..converters import generate_assignment, generate_solution
+from ..converters import log as converter_log
+from ..scratch import memory_dir
+from ..settings import DEFAULT_LIMITS
 from .coursemap import README_END, README_START, with_readme_table
 from .learner import course_cells, headers, readme_map
 from .pages import PAGES, resolvable, write_pages
@@ -84,7 +89,7 @@ def _write(nb, out_dir, name):
     nbformat.write(nb, target / f"{name}.ipynb")
 
 
-def _build_page(name, course, notebooks_dir, solutions_dir, scratch):
+def _build_page(name, course, notebooks_dir, solutions_dir, scratch, execute=True):
     """Release and run a notebook that is no assignment (the start page)."""
     from nbclient import NotebookClient  # here: only pages need it
 
@@ -92,6 +97,9 @@ def _build_page(name, course, notebooks_dir, solutions_dir, scratch):
     for cell in nb.cells:
         cell.metadata.pop("nbgrader", None)
     _write(nb, notebooks_dir, name)
+    if not execute:
+        _write(nb, solutions_dir, name)
+        return
     # Run it beside a copy of the releases and no progress file, so that its table lists
     # every exercise as not run, whatever the builder's own progress.
     run_dir = Path(scratch) / "pages"
@@ -110,11 +118,14 @@ def _build_page(name, course, notebooks_dir, solutions_dir, scratch):
 
 def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
             solutions_dir: str | Path = SOLUTIONS_DIR, names: Iterable[str] | None = None,
-            readme: str | Path | None = README) -> list[str]:
+            readme: str | Path | None = README, execute: bool = True) -> list[str]:
     """Generate the release and the executed solution of every notebook (or of ``names``).
 
-    Assignments go through nbgrader; then pages (the start page), which show the others;
-    then the README's course map is rewritten (unless ``readme`` is None).
+    Assignments go through nbgrader's converters, run in this process with the course's
+    settings alone (an instructor's own nbgrader configuration does not change what the
+    course ships); then pages (the start page), which show the others; then the README's
+    course map is rewritten (unless ``readme`` is None). With ``execute=False`` the
+    solutions are not run: what a drift check compares (:func:`comparable`) is the same.
 
     Returns
     -------
@@ -125,10 +136,13 @@ def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
     graded = [name for name in names if name in assignments()]
     course = headers()
     write_course(course_root, graded)
-    quiet = dict(os.environ, BPLAB_PROGRESS="off")  # the build's runs record no progress
+    config = converter_config(course_root, DEFAULT_LIMITS, sandboxed=False)
+    config.Execute.enabled = execute
     for name in graded:
-        nbgrader(course_root, "generate_assignment", name, "--force", env=quiet)
-        nbgrader(course_root, "generate_solution", name, "--force", env=quiet)
+        with _environment(BPLAB_PROGRESS="off"):  # the build's runs record no progress
+            if not (generate_assignment(config, name) and generate_solution(config, name)):
+                raise RuntimeError(f"nbgrader could not generate {name}; its log (logger "
+                                   f"{converter_log.name!r}) says why")
         for kind, out_dir in (("release", notebooks_dir), ("solution", solutions_dir)):
             built = Path(course_root) / kind / name / f"{name}.ipynb"
             _write(reproducible(nbformat.read(built, as_version=4), name), out_dir, name)
@@ -138,11 +152,26 @@ def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
     with tempfile.TemporaryDirectory() as scratch:
         for name in names:
             if name not in graded:
-                _build_page(name, course, notebooks_dir, solutions_dir, scratch)
+                _build_page(name, course, notebooks_dir, solutions_dir, scratch, execute)
     if readme is not None:
         readme = Path(readme)
         readme.write_text(with_readme_table(readme.read_text(), readme_map(course)))
     return names
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables (the kernels a build starts inherit them), then restore."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -215,7 +244,8 @@ def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.Notebook
 def comparable(path: str | Path) -> dict[str, Any]:
     """What must not drift in a notebook: cell types, sources and metadata (not outputs)."""
     nb = nbformat.read(path, as_version=4)
-    metadata = {k: v for k, v in nb.metadata.items() if k != "widgets"}
+    # widget state and the kernel's description of itself come from running, not from source/
+    metadata = {k: v for k, v in nb.metadata.items() if k not in ("widgets", "language_info")}
     return {
         "metadata": metadata,
         "cells": [{"type": c.cell_type, "id": c.get("id"), "source": c.source,
@@ -240,10 +270,10 @@ def readme_drift(readme: str | Path = README) -> list[str]:
 def drift(names: Iterable[str] | None = None) -> list[str]:
     """Rebuild into a scratch folder; return a list of differences from what is committed."""
     problems = [] if names else readme_drift()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(dir=memory_dir()) as scratch:  # runs no kernel
         scratch = Path(scratch)
         names = release(scratch / "course", scratch / "notebooks", scratch / "solutions", names,
-                        readme=None)
+                        readme=None, execute=False)
         for name in names:
             for committed_dir, kind in ((NOTEBOOKS_DIR, "notebooks"), (SOLUTIONS_DIR, "solutions")):
                 committed = committed_dir / name / f"{name}.ipynb"

@@ -33,9 +33,10 @@ Comment lines before the first cell describe the file and are not part of the no
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = ["Cell", "parse", "to_notebook", "KERNELSPEC", "TIMING_TAG"]
 
@@ -108,12 +109,20 @@ def _markdown_lines_are_comments(text, path):
 def parse(text: str, path: str = "<source>") -> list[Cell]:
     """Split source text into :class:`Cell` objects with jupytext.
 
+    The cells are the caller's to change: each call returns new ones. A build reads each
+    source several times, so a text already read is not read by jupytext again.
+
     Raises
     ------
     ValueError
         On an unknown header word, a missing or duplicated id, or a malformed markdown line,
         naming the file and line.
     """
+    return [replace(cell, attrs=dict(cell.attrs)) for cell in _parsed(text, path)]
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, path: str) -> tuple[Cell, ...]:
     import jupytext  # here, not at the top: only the course build reads sources
 
     _markdown_lines_are_comments(text, path)
@@ -128,7 +137,7 @@ def parse(text: str, path: str = "<source>") -> list[Cell]:
             raise ValueError(f"{path}:{cell.line}: duplicate id {cell.grade_id!r}")
         if cell.grade_id:
             seen.add(cell.grade_id)
-    return cells
+    return tuple(cells)
 
 
 def _nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=None):

@@ -17,7 +17,6 @@ import hashlib
 import json
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from .. import CONFIG_FILE, SOURCE_DIR
 from ..authoring.build import write_course
 from ..authoring.tools import declared_tools, tools_file
 from ..converters import course_config, generate_assignment
+from ..scratch import scratch_folder
 from ..settings import DEFAULT_LIMITS
 
 __all__ = ["Template", "TemplateError", "source_hash", "build"]
@@ -78,7 +78,7 @@ def build(names: Iterable[str]) -> Template:
     """
     names = tuple(sorted(set(names)))
     began = time.monotonic()
-    root = Path(tempfile.mkdtemp(prefix="bplab-template-"))
+    root = scratch_folder("bplab-template-")  # no kernel runs here: only nbgrader's writes
     try:
         write_course(root, list(names))
         config = course_config(root, DEFAULT_LIMITS)

@@ -36,13 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import converters
-from ..gradebook import cell_scores, forget_submission, max_scores, withdraw_points
+from ..gradebook import cell_scores, db_url, forget_submission, max_scores, withdraw_points
 from ..sandbox.references import notebook_number
 from ..sandbox.tools import build_tools
 from ..sandbox.verify import CheckOutcome
 from ..sandbox import bwrap
 from ..sandbox.kernel import use_zygote
 from ..sandbox.zygote import Zygote, ZygoteError
+from ..scratch import scratch_folder
 from ..settings import DEFAULT_LIMITS, Limits
 from .checker import Checker
 from .feedback import cell_outcomes, printed_warnings, scrub
@@ -123,13 +124,18 @@ class Worker:
         self.template, self.limits, self.sandboxed = template, limits, sandboxed
         self.hidden_tests = hidden_tests
         self.root = Path(tempfile.mkdtemp(prefix="bplab-worker-"))
-        (self.root / "gradebook.db").write_bytes(template.gradebook)
+        # The scratch gradebook, written at every submission, lives in memory; the kernel
+        # never sees it (see autograder.scratch).
+        self.gradebook_folder = scratch_folder("bplab-worker-gradebook-")
+        (self.gradebook_folder / "gradebook.db").write_bytes(template.gradebook)
+        self.gradebook = db_url(self.gradebook_folder)
         for name, source in template.sources.items():
             folder = self.root / "source" / name
             folder.mkdir(parents=True)
             (folder / f"{name}.ipynb").write_text(json.dumps(source))
         self.config = converters.course_config(self.root, limits, sandboxed=sandboxed,
-                                               hidden_tests=hidden_tests)
+                                               hidden_tests=hidden_tests,
+                                               gradebook=self.gradebook)
         self._packages: dict[str, Path] = {}
         self.feedback = feedback
 
@@ -137,6 +143,7 @@ class Worker:
         """Remove the worker's scratch course root (the process's zygotes and checker stay
         for the next worker; they end with the process)."""
         shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.gradebook_folder, ignore_errors=True)
 
     def package(self, name: str) -> Path:
         """The copy of bplab the answer processes of assignment ``name`` import: only the
@@ -172,7 +179,7 @@ class Worker:
             checker.result(pending, self.limits)  # never left running into the next
             for part in ("submitted", "autograded", "feedback"):
                 shutil.rmtree(self.root / part / student, ignore_errors=True)
-            forget_submission(self.root, name, student)
+            forget_submission(self.gradebook, name, student)
         return graded
 
     def _grade(self, task: Task, check_result: Any, began: float) -> Graded:
@@ -185,11 +192,11 @@ class Worker:
         kernel = None
         if finished and notebook_path.exists():
             kernel = {gid: score for gid, (score, _) in
-                      cell_scores(self.root, name).get(student, {}).items()}
+                      cell_scores(self.gradebook, name).get(student, {}).items()}
         clock = time.monotonic()
         check: CheckOutcome = check_result()
         steps["waiting for the check"] = time.monotonic() - clock
-        points = max_scores(self.root, name)
+        points = max_scores(self.gradebook, name)
         graded = Graded(assignment=name, student=student, fingerprint=task.fingerprint,
                         points=points, kernel=kernel,
                         checks={gid: (check.passed(gid), check.message(gid)) for gid in points},
@@ -201,7 +208,7 @@ class Worker:
                            for gid, score in kernel.items()
                            if score and check.passed(gid) is not True}
             if unconfirmed:
-                withdraw_points(self.root, name, student, unconfirmed)
+                withdraw_points(self.gradebook, name, student, unconfirmed)
             scrub(notebook_path, self.template.releases[name], self.template.sources[name],
                   unconfirmed)
             graded.notebook = notebook_path.read_text()

@@ -26,5 +26,5 @@ def test_every_exercise_has_typical_wrong_answers(name):
 def test_release_scores_zero_solution_full_and_every_mutant_loses(name, tmp_path):
     outcome = run_gate(name)
     assert outcome["failures"] == []
-    expected_students = {"release", "solution"} | {f"mutant-{m['name']}" for m in load_mutants(name)}
-    assert set(outcome["scores"]) == expected_students
+    assert set(outcome["mutants"]) == {m["name"] for m in load_mutants(name)}
+    assert set(outcome["scores"]) == {"release", "solution", *outcome["mutants"].values()}

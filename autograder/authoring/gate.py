@@ -7,9 +7,12 @@ independent check) grade a small synthetic class, exactly as a class is graded:
 * ``release``: the unmodified student notebook; must score 0 on every exercise;
 * ``solution``: the release with each answer cell filled from the source's solution;
   must score full marks on every exercise;
-* one student per *mutant*: the solution with one typical mistake planted; must lose
-  points on the exercises the mutant names, and fail a *visible* test of each of them,
-  so that a student who makes that mistake is told before handing in. A checkpoint
+* the *mutants*: the solution with a typical mistake planted; each must lose points on
+  the exercises it names, and fail a *visible* test of each of them, so that a student
+  who makes that mistake is told before handing in. Mutants that cannot reach a common
+  exercise share one student (:mod:`.packing`), since a notebook costs as much to grade
+  with one mistake as with several; in such a student, every exercise none of them
+  reaches must keep full marks, or its mutants are graded again, one student each. A checkpoint
   (an exercise whose id starts with ``predict_``) is the exception: its visible test
   records any well-formed prediction, right or wrong, and only the hidden tests judge
   it (``tests/test_checkpoints.py`` checks that the visible test's output is the same
@@ -37,8 +40,11 @@ from .. import exercise_of
 from ..pipeline.template import build
 from ..pipeline.worker import Graded, Task, Worker
 from .mutants import answers, fill_answers, load_mutants, mutate
+from .packing import pack, reach
+from .sourcefmt import parse
+from .. import SOURCE_DIR
 
-__all__ = ["run_gate", "main", "is_checkpoint", "CHECKPOINT_PREFIX"]
+__all__ = ["run_gate", "spilled", "main", "is_checkpoint", "CHECKPOINT_PREFIX"]
 
 CHECKPOINT_PREFIX = "predict_"
 """Exercises whose id starts with this are checkpoints (predict, then run)."""
@@ -77,36 +83,78 @@ def _check_agrees(student: str, graded: Graded) -> list[str]:
             if graded.checks.get(grade_id, (None, ""))[0] is not True]
 
 
+def spilled(graded: Graded, reached: set[str]) -> set[str]:
+    """Exercises outside ``reached`` that did not keep full marks, or all of them when
+    the notebook could not be graded: what a shared student's mutants did beyond their
+    reach."""
+    if graded.kernel is None or graded.check_problem:
+        return {exercise_of(grade_id) for grade_id in graded.points}
+    return {exercise for exercise, (got, top) in _exercise_scores(graded).items()
+            if exercise not in reached and (got < top or exercise in _visibly_failing(graded))}
+
+
 def run_gate(name: str) -> dict[str, Any]:
     """Grade the synthetic class of assignment ``name`` and judge every student.
 
     Returns
     -------
     dict
-        ``scores`` (student -> exercise -> (score, max)) and ``failures`` (plain-words
-        list of every expectation that did not hold; empty when the gate passes).
+        ``scores`` (student -> exercise -> (score, max)), ``mutants`` (mutant -> the
+        student it was judged in), ``regraded`` (shared students whose mutants were
+        graded one by one, and why) and ``failures`` (plain-words list of every
+        expectation that did not hold; empty when the gate passes).
     """
     template = build([name])
     release_nb = nbformat.from_dict(template.releases[name])
     solutions = answers(name)
     mutants = load_mutants(name)
+    by_name = {m["name"]: m for m in mutants}
+    cells = parse((SOURCE_DIR / name / f"{name}.py").read_text())
+    reaches = {m["name"]: reach(cells, m["cell"], mutate(solutions, m)[m["cell"]], m["loses"])
+               for m in mutants}
+    groups = pack(reaches)
+
+    def planted(names: Sequence[str]) -> Any:
+        code = dict(solutions)
+        for mutant in names:
+            code = mutate(code, by_name[mutant])
+        return fill_answers(release_nb, code)
+
     students = {"release": release_nb, "solution": fill_answers(release_nb, solutions)}
-    for mutant in mutants:
-        students[f"mutant-{mutant['name']}"] = fill_answers(release_nb, mutate(solutions, mutant))
+    shared = {}
+    for number, group in enumerate(groups, start=1):
+        student = f"mutant-{group[0]}" if len(group) == 1 else f"mutants-{number}"
+        students[student] = planted(group)
+        shared[student] = group
     saved = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     worker = Worker(template, feedback=False)
     graded: dict[str, Graded] = {}
+    regraded: dict[str, str] = {}
     try:
+        def grade(student: str, nb: Any) -> None:
+            graded[student] = worker.grade(Task(name, student, json.dumps(nb).encode(), "gate"))
+
         for student, nb in students.items():
-            data = json.dumps(nb).encode()
-            graded[student] = worker.grade(Task(name, student, data, "gate"))
+            grade(student, nb)
+        for student, group in shared.items():
+            reached = set().union(*(reaches[m] for m in group))
+            beyond = spilled(graded[student], reached) if len(group) > 1 else set()
+            if beyond:
+                regraded[student] = (f"{', '.join(group)} changed {', '.join(sorted(beyond))}, "
+                                     "which none of them reaches")
+                del graded[student]
+                for mutant in group:
+                    grade(f"mutant-{mutant}", planted([mutant]))
+                    shared[f"mutant-{mutant}"] = [mutant]
     finally:
         worker.close()
         if saved is None:
             os.environ.pop("NBGRADER_EXECUTION", None)
         else:
             os.environ["NBGRADER_EXECUTION"] = saved
+    judged_in = {mutant: student for student, group in shared.items() if student in graded
+                 for mutant in group}
     scores = {student: _exercise_scores(g) for student, g in graded.items()
               if g.kernel is not None}
     failures = [f"{student}: was not graded by nbgrader ({g.check_problem or 'kernel died'})"
@@ -119,7 +167,7 @@ def run_gate(name: str) -> dict[str, Any]:
         failures += [f"solution scores {got} of {top} on {ex}; it must score full marks"
                      for ex, (got, top) in scores["solution"].items() if got != top]
     for mutant in mutants:
-        student = f"mutant-{mutant['name']}"
+        student = judged_in[mutant["name"]]
         per = scores.get(student, {})
         for exercise in mutant["loses"]:
             if exercise not in exercises:
@@ -127,8 +175,6 @@ def run_gate(name: str) -> dict[str, Any]:
             elif exercise in per and per[exercise][0] >= per[exercise][1]:
                 failures.append(f"mutant {mutant['name']} keeps full marks on {exercise}: "
                                 "the tests do not catch this mistake")
-            elif student not in graded:
-                continue
             elif is_checkpoint(exercise):
                 continue  # its visible test records any well-formed prediction, by design
             elif exercise not in _visibly_failing(graded[student]):
@@ -136,7 +182,8 @@ def run_gate(name: str) -> dict[str, Any]:
                                 f"{exercise}: only the hidden tests catch this mistake")
     if "solution" in graded:
         failures += _check_agrees("solution", graded["solution"])
-    return {"scores": scores, "failures": failures}
+    return {"scores": scores, "mutants": judged_in, "regraded": regraded,
+            "failures": failures}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,6 +196,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for student, per in sorted(outcome["scores"].items()):
             cells = ", ".join(f"{ex} {got:g}/{top:g}" for ex, (got, top) in sorted(per.items()))
             print(f"{name} {student:40s} {cells}")
+        together: dict[str, list[str]] = {}
+        for mutant, student in outcome["mutants"].items():
+            together.setdefault(student, []).append(mutant)
+        for student, members in sorted(together.items()):
+            if len(members) > 1:
+                print(f"{name} {student:40s} carries {', '.join(members)}")
+        for student, why in sorted(outcome["regraded"].items()):
+            print(f"{name} {student:40s} graded again one mutant at a time: {why}")
         for failure in outcome["failures"]:
             print("FAIL", failure)
         if outcome["failures"]:

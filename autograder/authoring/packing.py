@@ -1,0 +1,255 @@
+"""Which mutants can share one synthetic student without hiding each other.
+
+A mutant plants one mistake in one answer cell. Grading a notebook costs the same
+whether it holds one mistake or five, so the gate plants several in one student, on one
+condition: no two of them can reach a common exercise. Then every exercise that loses
+points in that student lost them to the one mutant that can reach it, exactly as if the
+mutant had been graded alone.
+
+What a mistake can reach is read from the notebook's code, statement by statement, in
+the order the notebook runs, on the safe side:
+
+* every statement of the mutated answer cell is *tainted*;
+* any other statement is tainted when it reads a tainted name: directly, through a
+  function whose body reads one when it is called, or through a string naming one (the
+  names ``bp.checks.earlier.blamed`` looks up in ``globals()``);
+* a tainted statement taints every name it binds, and, when the mistake's cell may
+  change what it is given (:func:`changes_in_place`), every data name it reads; an
+  untainted statement that surely runs frees the names it binds (loop bodies run twice
+  in this reading, what one round taints the next reads; branches free nothing);
+* a mutant's *reach* is its cell's exercise, the exercises it declares it loses, and
+  the exercise of every test cell with a tainted statement.
+
+What code cannot show, the gate catches when it grades: an exercise that none of a
+student's mutants reaches must keep its full marks there, or that student's mutants are
+graded again one by one.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import symtable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .. import exercise_of
+from .sourcefmt import Cell
+
+__all__ = ["bound_names", "changes_in_place", "reach", "pack"]
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_CODE_KINDS = {"code", "setup", "solution", "tests", "timing"}
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """What one top-level statement reads and binds."""
+
+    reads: frozenset[str]  # when it runs, strings that name a name included
+    deferred: frozenset[str]  # what the functions it defines read when they are called
+    binds: frozenset[str]
+    binds_code: bool  # a def, class or import: what it binds is code, not data
+    frees: bool  # it surely runs: an untainted binding frees the name
+
+
+def bound_names(code: str) -> set[str]:
+    r"""The global names ``code`` binds when it runs (not those local to its functions).
+
+    Code that does not parse binds every word in it (the safe side).
+
+    Examples
+    --------
+    >>> sorted(bound_names("import numpy as np\ndef f(x):\n    y = x\nz, w = 1, 2"))
+    ['f', 'np', 'w', 'z']
+    """
+    return {name for statement in _statements(code) for name in statement.binds}
+
+
+def _statements(code: str) -> list[_Statement]:
+    """The statements of ``code`` in the order they run, compound ones opened up: a loop's
+    body twice (what one round taints, the next reads), a branch without freeing names."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        words = frozenset(_WORD.findall(code))
+        return [_Statement(words, frozenset(), words, False, True)]
+    return _flat(tree.body, frees=True)
+
+
+def _flat(body: list[ast.stmt], frees: bool) -> list[_Statement]:
+    found: list[_Statement] = []
+    for node in body:
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            header = ast.Assign(targets=[node.target], value=node.iter, lineno=0)
+            found += [_statement(header, frees)] + 2 * _flat(node.body, False)
+            found += _flat(node.orelse, False)
+        elif isinstance(node, (ast.While, ast.If)):
+            found += [_statement(ast.Expr(node.test), frees)]
+            found += 2 * _flat(node.body, False) + _flat(node.orelse, False)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                target = item.optional_vars or ast.Name("_", ast.Store())
+                header = ast.Assign(targets=[target], value=item.context_expr, lineno=0)
+                found.append(_statement(header, frees))
+            found += _flat(node.body, frees)
+        elif isinstance(node, ast.Try):
+            found += _flat(node.body, False)
+            for handler in node.handlers:
+                found += _flat(handler.body, False)
+            found += _flat(node.orelse, False) + _flat(node.finalbody, False)
+        else:
+            found.append(_statement(node, frees))
+    return found
+
+
+def _statement(node: ast.stmt, frees: bool) -> _Statement:
+    table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+    binds = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    reads |= {n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
+              and isinstance(n.value, str) and n.value.isidentifier()}
+    nested: set[str] = set()
+    scopes = list(table.get_children())
+    while scopes:
+        scope = scopes.pop()
+        for symbol in scope.get_symbols():
+            if symbol.is_referenced() and symbol.is_global():
+                nested.add(symbol.get_name())
+            if symbol.is_declared_global() and symbol.is_assigned():
+                binds.add(symbol.get_name())
+        scopes.extend(scope.get_children())
+    binds_code = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                   ast.Import, ast.ImportFrom))
+    if not binds_code:  # its comprehensions and lambdas run now, or soon after
+        reads |= nested
+    return _Statement(frozenset(reads), frozenset(nested), frozenset(binds), binds_code, frees)
+
+
+_IN_PLACE_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update",
+                     "setdefault", "popitem", "sort", "reverse", "fill", "resize", "put",
+                     "itemset", "setflags", "__setitem__", "__delitem__", "__iadd__"}
+
+
+def changes_in_place(code: str) -> bool:
+    r"""Whether ``code`` may change a value it was given: an augmented assignment, a
+    store into an item or attribute, ``out=``, ``.at`` or a method that changes its
+    object. (A value built in the function and changed there counts too: the safe side.)
+
+    Examples
+    --------
+    >>> changes_in_place("def f(a):\n    return a * 2")
+    False
+    >>> changes_in_place("def f(p, g):\n    p['W'] -= g")
+    True
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AugAssign):
+            return True
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
+                node.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(node, ast.keyword) and node.arg == "out":
+            return True
+        if isinstance(node, ast.Attribute) and (node.attr in _IN_PLACE_METHODS
+                                                or node.attr == "at"):
+            return True
+    return False
+
+
+def reach(cells: Sequence[Cell], cell: str, changed_code: str,
+          loses: Iterable[str] = ()) -> set[str]:
+    """The exercises a mistake planted in answer cell ``cell`` can change.
+
+    Parameters
+    ----------
+    cells : sequence of Cell
+        The notebook's source cells (:func:`.sourcefmt.parse`), in order.
+    cell : str
+        The grade id of the answer cell the mistake is in.
+    changed_code : str
+        The answer cell's code with the mistake in it.
+    loses : iterable of str
+        Exercises the mutant declares it loses (always part of its reach).
+
+    Returns
+    -------
+    set of str
+        Exercise names (test ids up to their ``__``).
+    """
+    code = [c for c in cells if c.kind in _CODE_KINDS]
+    answer = next((c for c in code if c.kind == "solution" and c.grade_id == cell), None)
+    if answer is None:
+        raise ValueError(f"cell must name an answer cell of the notebook; got {cell!r}")
+    # Only a mistake that may change what it is given can spoil the data it is called on.
+    spoils = changes_in_place(answer.source) or changes_in_place(changed_code)
+    tainted: set[str] = set()
+    deferred: dict[str, frozenset[str]] = {}  # name -> what using it reads
+    data: set[str] = set()  # names bound to values rather than to code
+    reached = {cell, *loses}
+    for current in code:
+        mutated = current.kind == "solution" and current.grade_id == cell
+        statements = _statements(current.source)
+        if mutated:
+            statements += _statements(changed_code)  # whatever either version binds
+        for statement in statements:
+            if mutated or _closure(statement.reads, deferred) & tainted:
+                tainted |= statement.binds | (statement.reads & data if spoils else set())
+                if current.kind == "tests":
+                    reached.add(exercise_of(current.grade_id))
+            elif statement.frees:
+                tainted -= statement.binds
+            for name in statement.binds:
+                deferred[name] = statement.deferred
+                (data.discard if statement.binds_code else data.add)(name)
+    return reached
+
+
+def _closure(names: Iterable[str], deferred: Mapping[str, frozenset[str]]) -> set[str]:
+    """``names`` and, through every function among them, what they read when called."""
+    found: set[str] = set()
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name not in found:
+            found.add(name)
+            stack.extend(deferred.get(name, ()))
+    return found
+
+
+def pack(reaches: Mapping[str, set[str]]) -> list[list[str]]:
+    """Group mutants so that no two in a group reach a common exercise.
+
+    First fit, in the order given: each mutant joins the first group it is disjoint
+    from, else starts a new one.
+
+    Parameters
+    ----------
+    reaches : mapping
+        Mutant name -> its reach (:func:`reach`).
+
+    Returns
+    -------
+    list of list of str
+        The groups, each a list of mutant names.
+
+    Examples
+    --------
+    >>> pack({"a1": {"a"}, "a2": {"a"}, "b1": {"b"}, "ab": {"a", "b"}})
+    [['a1', 'b1'], ['a2'], ['ab']]
+    """
+    groups: list[tuple[list[str], set[str]]] = []
+    for name, reached in reaches.items():
+        for members, covered in groups:
+            if not covered & reached:
+                members.append(name)
+                covered |= reached
+                break
+        else:
+            groups.append(([name], set(reached)))
+    return [members for members, _ in groups]
+

@@ -33,6 +33,8 @@ from autograder.pipeline.grade import Options, run
 from autograder.settings import Limits
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs("bubblewrap")]
+# The class is graded once per process that asks for it: its tests share one worker.
+ON_THE_CLASS_S_WORKER = pytest.mark.xdist_group("graded-class")
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
 
@@ -506,6 +508,7 @@ def _on_disk(out):
     return found
 
 
+@ON_THE_CLASS_S_WORKER
 def test_every_student_gets_exactly_the_expected_score(graded_class):
     out, results, _, _ = graded_class
     by_key = {(r.student, r.assignment): r for r in results}
@@ -530,6 +533,7 @@ def test_every_student_gets_exactly_the_expected_score(graded_class):
 
 
 @pytest.mark.parametrize("cheater", sorted(RED_TEAM))
+@ON_THE_CLASS_S_WORKER
 def test_each_attack_scores_cell_for_cell_as_its_honest_twin(graded_class, cheater):
     out, _, _, _ = graded_class
     on_disk = _on_disk(out)
@@ -537,15 +541,18 @@ def test_each_attack_scores_cell_for_cell_as_its_honest_twin(graded_class, cheat
     assert on_disk[(cheater, LOSS)][0] == on_disk[(twin, LOSS)][0]
 
 
+@ON_THE_CLASS_S_WORKER
 def test_nothing_a_student_started_is_left_running(graded_class):
     assert _running(MARKERS) == []
 
 
+@ON_THE_CLASS_S_WORKER
 def test_no_student_code_reached_the_network(graded_class):
     _, _, _, listener = graded_class
     assert listener.connections == 0
 
 
+@ON_THE_CLASS_S_WORKER
 def test_a_reference_called_in_the_kernel_passes_there_and_is_withdrawn(graded_class):
     _, results, _, _ = graded_class
     by_student = {r.student: r for r in results}
@@ -556,6 +563,7 @@ def test_a_reference_called_in_the_kernel_passes_there_and_is_withdrawn(graded_c
                    for cell in mse.values()), route
 
 
+@ON_THE_CLASS_S_WORKER
 def test_a_warning_keeps_its_points_and_is_shown_in_the_feedback(graded_class):
     out, results, _, _ = graded_class
     warns = next(r for r in results if r.student == "warns-on-every-call")
@@ -564,6 +572,7 @@ def test_a_warning_keeps_its_points_and_is_shown_in_the_feedback(graded_class):
     assert "this mse is slow on big batches" in feedback
 
 
+@ON_THE_CLASS_S_WORKER
 def test_the_instructors_gradebook_equals_grades_csv(graded_class):
     out, _, _, _ = graded_class
     exported, graded = _export(out / "course"), _csv_totals(out)
@@ -590,6 +599,7 @@ def _csv_totals(out):
             for column in row if column.endswith("/total") and row[column] != ""}
 
 
+@ON_THE_CLASS_S_WORKER
 def test_the_report_starts_with_what_needs_the_instructor_and_fits_a_laptop(graded_class):
     out, _, _, _ = graded_class
     report = (out / "report.html").read_text()
@@ -609,6 +619,7 @@ def _png_widths(page):
             for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page)]
 
 
+@ON_THE_CLASS_S_WORKER
 def test_cheating_is_named_in_the_results_and_the_feedback(graded_class):
     out, results, _, _ = graded_class
     cheat = next(r for r in results if r.student == "patches-the-checker")
@@ -621,6 +632,7 @@ def test_cheating_is_named_in_the_results_and_the_feedback(graded_class):
         "factor"}
 
 
+@ON_THE_CLASS_S_WORKER
 def test_problems_are_reported_and_never_graded(graded_class):
     _, _, problems, _ = graded_class
     reasons = {p.where: p.reason for p in problems}
@@ -630,6 +642,7 @@ def test_problems_are_reported_and_never_graded(graded_class):
     assert "not used in grading" in reasons["shadows-numpy/numpy.py"]
 
 
+@ON_THE_CLASS_S_WORKER
 def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_class):
     out, _, _, _ = graded_class
     with open(out / "grades.csv") as handle:
@@ -643,6 +656,7 @@ def test_grades_csv_has_a_column_per_exercise_and_the_report_its_plots(graded_cl
     assert "passed only in the student&#x27;s own kernel" in report
 
 
+@ON_THE_CLASS_S_WORKER
 def test_no_hidden_test_reaches_a_feedback_page_or_a_graded_notebook(graded_class):
     """Not even from a student's function that prints the code that called it, or a cell
     that prints the kernel's whole input history."""
@@ -713,6 +727,7 @@ def test_a_changed_submission_is_graded_again_and_replaced_in_the_gradebook(tmp_
     assert _export(course) == {("blank", LOSS): FULL[LOSS]}
 
 
+@ON_THE_CLASS_S_WORKER
 def test_the_output_keeps_instructor_only_files_in_private_and_feedback_is_inert(graded_class):
     out, _, _, _ = graded_class
     top = {p.name for p in out.iterdir()}
@@ -754,6 +769,7 @@ def _active(page):
     return found
 
 
+@ON_THE_CLASS_S_WORKER
 def test_attacks_on_files_the_grader_writes_change_nothing(graded_class):
     out, results, _, _ = graded_class
     honest = json.loads((out / "results" / LOSS / "honest-full.json").read_text())
@@ -765,6 +781,7 @@ def test_attacks_on_files_the_grader_writes_change_nothing(graded_class):
     assert secrets.score == NO_MSE
 
 
+@ON_THE_CLASS_S_WORKER
 def test_derivations_computed_instead_are_named_for_the_instructor(graded_class):
     out, results, _, _ = graded_class
     report = (out / "report.html").read_text()
@@ -776,6 +793,7 @@ def test_derivations_computed_instead_are_named_for_the_instructor(graded_class)
     assert complex_step.score == FULL[LOSS]  # the points stand: the instructor decides
 
 
+@ON_THE_CLASS_S_WORKER
 def test_protocol_breakers_are_marked_for_review_with_the_command_to_grade_again(graded_class):
     _, results, _, _ = graded_class
     for cheater in NO_VERDICT:

@@ -136,3 +136,13 @@ def test_spilled_names_exercises_outside_the_reach_that_lost_points():
     assert spilled(_graded(full, unconfirmed), {"a"}) == {"b"}
     assert spilled(_graded(None), {"a"}) == {"a", "b"}  # not graded: nothing can be told
     assert spilled(_graded(full, problem="the check's process ended"), {"a"}) == {"a", "b"}
+
+
+def test_a_value_changed_in_place_by_clean_code_carries_the_mistake_it_holds():
+    """``out`` may be ``data`` itself: adding to it in place changes ``data`` too."""
+    cells = _notebook(("setup", "setup", "data = [1.0, 2.0]"),
+                      _answer("f", "def f(values):\n    return values"),
+                      ("code", None, "out = f(data)\nout += [3.0]"),
+                      _answer("g", "def g(values):\n    return max(values)"),
+                      _test("g__max", "assert g(data) == 2.0"))
+    assert reach(cells, "f", "def f(values):\n    return values[:1]") == {"f", "g"}

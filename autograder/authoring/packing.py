@@ -13,8 +13,9 @@ the order the notebook runs, on the safe side:
 * any other statement is tainted when it reads a tainted name: directly, through a
   function whose body reads one when it is called, or through a string naming one (the
   names ``bp.checks.earlier.blamed`` looks up in ``globals()``);
-* a tainted statement taints every name it binds, and, when the mistake's cell may
-  change what it is given (:func:`changes_in_place`), every data name it reads; an
+* a tainted statement taints every name it binds, and, when it or the mistake's cell
+  may change a value in place (:func:`changes_in_place`), every data name it reads and
+  every value those may be part of (``out = f(data)`` may return ``data`` itself); an
   untainted statement that surely runs frees the names it binds (loop bodies run twice
   in this reading, what one round taints the next reads; branches free nothing);
 * a mutant's *reach* is its cell's exercise, the exercises it declares it loses, and
@@ -28,6 +29,7 @@ graded again one by one.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import symtable
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,6 +53,7 @@ class _Statement:
     binds: frozenset[str]
     binds_code: bool  # a def, class or import: what it binds is code, not data
     frees: bool  # it surely runs: an untainted binding frees the name
+    changes: bool = True  # it may change a value in place (:func:`changes_in_place`)
 
 
 def bound_names(code: str) -> set[str]:
@@ -66,15 +69,16 @@ def bound_names(code: str) -> set[str]:
     return {name for statement in _statements(code) for name in statement.binds}
 
 
-def _statements(code: str) -> list[_Statement]:
+@functools.lru_cache(maxsize=4096)  # every mutant of a notebook reads the same cells
+def _statements(code: str) -> tuple[_Statement, ...]:
     """The statements of ``code`` in the order they run, compound ones opened up: a loop's
     body twice (what one round taints, the next reads), a branch without freeing names."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         words = frozenset(_WORD.findall(code))
-        return [_Statement(words, frozenset(), words, False, True)]
-    return _flat(tree.body, frees=True)
+        return (_Statement(words, frozenset(), words, False, True),)
+    return tuple(_flat(tree.body, frees=True))
 
 
 def _flat(body: list[ast.stmt], frees: bool) -> list[_Statement]:
@@ -109,6 +113,8 @@ def _statement(node: ast.stmt, frees: bool) -> _Statement:
     reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
     reads |= {n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
               and isinstance(n.value, str) and n.value.isidentifier()}
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+        reads.add(node.target.id)  # ``x += 1`` reads x first
     nested: set[str] = set()
     scopes = list(table.get_children())
     while scopes:
@@ -123,7 +129,8 @@ def _statement(node: ast.stmt, frees: bool) -> _Statement:
                                    ast.Import, ast.ImportFrom))
     if not binds_code:  # its comprehensions and lambdas run now, or soon after
         reads |= nested
-    return _Statement(frozenset(reads), frozenset(nested), frozenset(binds), binds_code, frees)
+    return _Statement(frozenset(reads), frozenset(nested), frozenset(binds), binds_code, frees,
+                      not binds_code and changes_in_place(ast.unparse(node)))
 
 
 _IN_PLACE_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update",
@@ -190,6 +197,7 @@ def reach(cells: Sequence[Cell], cell: str, changed_code: str,
     tainted: set[str] = set()
     deferred: dict[str, frozenset[str]] = {}  # name -> what using it reads
     data: set[str] = set()  # names bound to values rather than to code
+    shares: dict[str, set[str]] = {}  # name -> data names its value may be part of
     reached = {cell, *loses}
     for current in code:
         mutated = current.kind == "solution" and current.grade_id == cell
@@ -198,19 +206,24 @@ def reach(cells: Sequence[Cell], cell: str, changed_code: str,
             statements += _statements(changed_code)  # whatever either version binds
         for statement in statements:
             if mutated or _closure(statement.reads, deferred) & tainted:
-                tainted |= statement.binds | (statement.reads & data if spoils else set())
+                tainted |= statement.binds
+                if spoils or statement.changes:  # a value it reads may change in place
+                    tainted |= _closure(statement.reads & data, shares) & data
                 if current.kind == "tests":
                     reached.add(exercise_of(current.grade_id))
             elif statement.frees:
                 tainted -= statement.binds
+            read_data = statement.reads & data
             for name in statement.binds:
                 deferred[name] = statement.deferred
                 (data.discard if statement.binds_code else data.add)(name)
+                shares[name] = set(read_data - {name})  # ``out = f(data)`` may be data
     return reached
 
 
-def _closure(names: Iterable[str], deferred: Mapping[str, frozenset[str]]) -> set[str]:
-    """``names`` and, through every function among them, what they read when called."""
+def _closure(names: Iterable[str], deferred: Mapping[str, Iterable[str]]) -> set[str]:
+    """``names`` and what they lead to through ``deferred``, transitively: what the
+    functions among them read when called, or the values a value may be part of."""
     found: set[str] = set()
     stack = list(names)
     while stack:

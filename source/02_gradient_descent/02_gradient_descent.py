@@ -126,9 +126,10 @@ bp.checks.close("booth(x_column, y_row)", value,
 # top left to bottom right. It will matter.
 
 # %%
-ax = bp.explore.booth.plot_contour()
-ax.set_title("Booth's function: contours of f(x, y)")
-plt.show()
+if not bp.grading():  # pictures earn no points: the graded run skips them
+    ax = bp.explore.booth.plot_contour()
+    ax.set_title("Booth's function: contours of f(x, y)")
+    plt.show()
 
 # %% [markdown]
 # ## 2. The gradient, by the chain rule
@@ -301,13 +302,14 @@ bp.checks.formula("[df_dx, df_dy] = booth_grad(x, y) at hidden points next to th
 # as $-\nabla f$, the way downhill, with every arrow scaled to the same length.
 
 # %%
-G_x, G_y = np.meshgrid(np.linspace(-9.0, 9.0, 13), np.linspace(-9.0, 9.0, 13))
-U, V = booth_grad(G_x, G_y)
-length = np.hypot(U, V) + 1e-12
-ax = bp.explore.booth.plot_contour()
-ax.quiver(G_x, G_y, -U / length, -V / length, color="grey", width=0.003)
-ax.set_title("-grad f: the way downhill at every point")
-plt.show()
+if not bp.grading():  # pictures earn no points: the graded run skips them
+    G_x, G_y = np.meshgrid(np.linspace(-9.0, 9.0, 13), np.linspace(-9.0, 9.0, 13))
+    U, V = booth_grad(G_x, G_y)
+    length = np.hypot(U, V) + 1e-12
+    ax = bp.explore.booth.plot_contour()
+    ax.quiver(G_x, G_y, -U / length, -V / length, color="grey", width=0.003)
+    ax.set_title("-grad f: the way downhill at every point")
+    plt.show()
 
 # %% [markdown]
 # ## 4. The descent loop
@@ -417,12 +419,13 @@ def booth_point_grad(point):
     return np.array(booth_grad(point[0], point[1]))
 
 
-path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), 0.05, 40)
-print("last point:", path[-1], " f there:", booth(path[-1, 0], path[-1, 1]))
-fig = plt.figure(figsize=(11, 4.5), layout="constrained")
-bp.explore.booth.plot_contour(path, ax=fig.add_subplot(1, 2, 1), label="lr = 0.05")
-bp.explore.booth.plot_surface(path, ax=fig.add_subplot(1, 2, 2, projection="3d"))
-plt.show()
+if not bp.grading():  # work that earns no points: the graded run skips it
+    path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), 0.05, 40)
+    print("last point:", path[-1], " f there:", booth(path[-1, 0], path[-1, 1]))
+    fig = plt.figure(figsize=(11, 4.5), layout="constrained")
+    bp.explore.booth.plot_contour(path, ax=fig.add_subplot(1, 2, 1), label="lr = 0.05")
+    bp.explore.booth.plot_surface(path, ax=fig.add_subplot(1, 2, 2, projection="3d"))
+    plt.show()
 
 # %% [markdown]
 # The path first drops straight into the valley, then creeps along its floor. On a log
@@ -457,12 +460,14 @@ bp.checks.predictions.judged("converges_at_0_12", globals(), outcome_check, choi
 ### END HIDDEN TESTS
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-for lr in (0.01, 0.05, 0.1, 0.11, 0.115, 0.12):
-    path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), lr, 60)
-    bp.explore.plotting.plot_loss_curve(booth(path[:, 0], path[:, 1]), ax=ax, label=f"lr = {lr}")
-ax.set_title("f along the path, log scale")
-plt.show()
+if not bp.grading():  # pictures earn no points: the graded run skips them
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    for lr in (0.01, 0.05, 0.1, 0.11, 0.115, 0.12):
+        path = gradient_descent(booth_point_grad, np.array([-6.0, 8.0]), lr, 60)
+        bp.explore.plotting.plot_loss_curve(booth(path[:, 0], path[:, 1]), ax=ax,
+                                            label=f"lr = {lr}")
+    ax.set_title("f along the path, log scale")
+    plt.show()
 
 # %% [markdown]
 # A larger learning rate is faster, up to a point: `0.11` barely converges, while `0.115`
@@ -668,15 +673,16 @@ for lr in (0.105, 0.110, 0.111, 1 / 9, 0.112, 0.115):
 # ($18\eta - 1$ near 1). Here are both factors for Booth, and their maximum:
 
 # %%
-lrs = np.linspace(0.0, 0.13, 261)
-fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
-ax.plot(lrs, np.abs(1 - 2 * lrs), ":", label="|1 - 2 lr|  (down the valley)")
-ax.plot(lrs, np.abs(1 - 18 * lrs), ":", label="|1 - 18 lr|  (across the valley)")
-ax.plot(lrs, bp.booth.contraction_factor(lrs), "k", lw=2, label="slowest factor rho(lr)")
-ax.axhline(1.0, color="grey", lw=0.8)
-ax.set(xlabel="learning rate lr", ylabel="factor per step", ylim=(0, 1.4))
-ax.legend(fontsize=8)
-plt.show()
+if not bp.grading():  # pictures earn no points: the graded run skips them
+    lrs = np.linspace(0.0, 0.13, 261)
+    fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
+    ax.plot(lrs, np.abs(1 - 2 * lrs), ":", label="|1 - 2 lr|  (down the valley)")
+    ax.plot(lrs, np.abs(1 - 18 * lrs), ":", label="|1 - 18 lr|  (across the valley)")
+    ax.plot(lrs, bp.booth.contraction_factor(lrs), "k", lw=2, label="slowest factor rho(lr)")
+    ax.axhline(1.0, color="grey", lw=0.8)
+    ax.set(xlabel="learning rate lr", ylabel="factor per step", ylim=(0, 1.4))
+    ax.legend(fontsize=8)
+    plt.show()
 
 # %% [markdown]
 # ### Exercise 5: the best constant learning rate (2 points)
@@ -793,13 +799,14 @@ minimises_check("a hidden 3x3 Hessian", np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.
 # steep across and almost flat along. `bp.rosenbrock.rosenbrock(x, y)` evaluates it.
 
 # %%
-G_x, G_y = np.meshgrid(np.linspace(-2.0, 2.0, 201), np.linspace(-1.0, 3.0, 201))
-fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
-ax.contour(G_x, G_y, bp.rosenbrock.rosenbrock(G_x, G_y), levels=np.logspace(-1, 3.5, 14),
-           cmap="viridis")
-ax.plot(1.0, 1.0, "r*", markersize=12)
-ax.set(xlabel="x", ylabel="y", title="Rosenbrock's function: contours")
-plt.show()
+if not bp.grading():  # pictures earn no points: the graded run skips them
+    G_x, G_y = np.meshgrid(np.linspace(-2.0, 2.0, 201), np.linspace(-1.0, 3.0, 201))
+    fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
+    ax.contour(G_x, G_y, bp.rosenbrock.rosenbrock(G_x, G_y), levels=np.logspace(-1, 3.5, 14),
+               cmap="viridis")
+    ax.plot(1.0, 1.0, "r*", markersize=12)
+    ax.set(xlabel="x", ylabel="y", title="Rosenbrock's function: contours")
+    plt.show()
 
 # %% [markdown]
 # ### Exercise 6: Rosenbrock's gradient (4 points)
@@ -935,17 +942,19 @@ def rosenbrock_point_grad(point):
     return np.array(rosenbrock_grad(point[0], point[1]), dtype=float)
 
 
-print("largest Hessian eigenvalue at (1, 1):",
-      f"{np.max(np.linalg.eigvalsh(bp.rosenbrock.rosenbrock_hessian(1.0, 1.0))):.1f}")
-path = gradient_descent(rosenbrock_point_grad, np.array([-1.2, 1.0]), 0.001, 5000)
-print("after 5000 steps:", np.round(path[-1], 4), f" g there: {bp.rosenbrock.rosenbrock(*path[-1]):.2e}")
-fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
-ax.contour(G_x, G_y, bp.rosenbrock.rosenbrock(G_x, G_y), levels=np.logspace(-1, 3.5, 14),
-           cmap="viridis")
-ax.plot(path[:, 0], path[:, 1], "r.-", markersize=2, lw=0.8)
-ax.plot(1.0, 1.0, "k*", markersize=12)
-ax.set(xlabel="x", ylabel="y", title="5000 steps of descent, lr = 0.001")
-plt.show()
+if not bp.grading():  # work that earns no points: the graded run skips it
+    print("largest Hessian eigenvalue at (1, 1):",
+          f"{np.max(np.linalg.eigvalsh(bp.rosenbrock.rosenbrock_hessian(1.0, 1.0))):.1f}")
+    path = gradient_descent(rosenbrock_point_grad, np.array([-1.2, 1.0]), 0.001, 5000)
+    print("after 5000 steps:", np.round(path[-1], 4),
+          f" g there: {bp.rosenbrock.rosenbrock(*path[-1]):.2e}")
+    fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
+    ax.contour(G_x, G_y, bp.rosenbrock.rosenbrock(G_x, G_y), levels=np.logspace(-1, 3.5, 14),
+               cmap="viridis")
+    ax.plot(path[:, 0], path[:, 1], "r.-", markersize=2, lw=0.8)
+    ax.plot(1.0, 1.0, "k*", markersize=12)
+    ax.set(xlabel="x", ylabel="y", title="5000 steps of descent, lr = 0.001")
+    plt.show()
 
 # %% [markdown]
 # ## 8. Explore

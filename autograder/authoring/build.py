@@ -268,8 +268,12 @@ def readme_drift(readme: str | Path = README) -> list[str]:
 
 
 def drift(names: Iterable[str] | None = None) -> list[str]:
-    """Rebuild into a scratch folder; return a list of differences from what is committed."""
-    problems = [] if names else readme_drift()
+    """Rebuild into a scratch folder; return a list of differences from what is committed.
+
+    Given ``names``, only those notebooks are checked (not the README, nor stray folders).
+    """
+    whole_course = not names
+    problems = readme_drift() if whole_course else []
     with tempfile.TemporaryDirectory(dir=memory_dir()) as scratch:  # runs no kernel
         scratch = Path(scratch)
         names = release(scratch / "course", scratch / "notebooks", scratch / "solutions", names,
@@ -285,7 +289,8 @@ def drift(names: Iterable[str] | None = None) -> list[str]:
                                     f"{name}.py: run `make release` and commit the result")
                 problems += page_drift(committed.parent, fresh.parent, f"{kind}/{name}")
         for committed_dir, kind in ((NOTEBOOKS_DIR, "notebooks"), (SOLUTIONS_DIR, "solutions")):
-            for stray in sorted(committed_dir.glob("*/")) if committed_dir.exists() else []:
+            folders = committed_dir.glob("*/") if whole_course and committed_dir.exists() else []
+            for stray in sorted(folders):
                 if stray.name not in names:
                     problems.append(f"{kind}/{stray.name} has no source: remove it")
     return problems

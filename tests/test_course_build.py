@@ -224,17 +224,18 @@ def test_widget_twins_no_output_shows_get_the_same_ids_in_any_order():
     assert sorted(layouts) == sorted(i for i, m in state.items() if m["model_name"] == "LayoutModel")
 
 
-def test_new_gradebooks_are_stamped_with_the_revision_alembic_names_as_head():
+def test_new_gradebooks_are_stamped_with_the_revision_alembic_names_as_head(tmp_path):
     """What nbgrader itself would stamp: the head that the ``alembic heads`` program prints."""
     import subprocess
     import sys
     from pathlib import Path
 
-    from nbgrader.dbutil import _temp_alembic_ini
+    from nbgrader.dbutil import write_alembic_ini
 
     from autograder.converters import alembic_head
 
-    with _temp_alembic_ini("sqlite:////nonexistent/gradebook.db") as ini:
-        printed = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", ini,
-                                  "heads"], capture_output=True, text=True, check=True).stdout
+    ini = tmp_path / "alembic.ini"
+    write_alembic_ini(str(ini), f"sqlite:///{tmp_path / 'gradebook.db'}")
+    printed = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", str(ini),
+                              "heads"], capture_output=True, text=True, check=True).stdout
     assert alembic_head() == printed.split()[0]

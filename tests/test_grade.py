@@ -474,7 +474,9 @@ def _running(markers):
     return found
 
 
-@pytest.fixture(scope="module")
+# Session-wide, with its tests on one worker (ON_THE_CLASS_S_WORKER): a module-wide
+# fixture is graded again whenever that worker comes back from another module's tests.
+@pytest.fixture(scope="session")
 def graded_class(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     out = tmp_path_factory.mktemp("grading")

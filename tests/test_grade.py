@@ -33,7 +33,9 @@ from autograder.pipeline.grade import Options, run
 from autograder.settings import Limits
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs("bubblewrap")]
-# The class is graded once per process that asks for it: its tests share one worker.
+# The class is graded once per process that asks for it, so its tests ask to share one
+# worker (`--dist loadgroup`). pytest-xdist 3.8 cannot grant this under pytest 9, which
+# no longer reads the node id xdist rewrites: each of the two workers grades it once.
 ON_THE_CLASS_S_WORKER = pytest.mark.xdist_group("graded-class")
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"
@@ -474,8 +476,8 @@ def _running(markers):
     return found
 
 
-# Session-wide, with its tests on one worker (ON_THE_CLASS_S_WORKER): a module-wide
-# fixture is graded again whenever that worker comes back from another module's tests.
+# Session-wide: a module-wide fixture is graded again whenever its worker comes back
+# from another module's tests.
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")

@@ -146,3 +146,12 @@ def test_a_value_changed_in_place_by_clean_code_carries_the_mistake_it_holds():
                       _answer("g", "def g(values):\n    return max(values)"),
                       _test("g__max", "assert g(data) == 2.0"))
     assert reach(cells, "f", "def f(values):\n    return values[:1]") == {"f", "g"}
+
+
+def test_an_exception_caught_from_tainted_code_carries_the_mistake():
+    cells = _notebook(_answer("f", "def f(x):\n    return x"),
+                      ("code", None, "try:\n    f(1)\nexcept Exception as error:\n"
+                                     "    problem = str(error)"),
+                      _answer("g", "def g(x):\n    return x"),
+                      _test("g__problem", "assert g(problem) == problem"))
+    assert "g" in reach(cells, "f", "def f(x):\n    raise ValueError(x)")

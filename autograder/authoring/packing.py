@@ -17,7 +17,8 @@ the order the notebook runs, on the safe side:
   may change a value in place (:func:`changes_in_place`), every data name it reads and
   every value those may be part of (``out = f(data)`` may return ``data`` itself); an
   untainted statement that surely runs frees the names it binds (loop bodies run twice
-  in this reading, what one round taints the next reads; branches free nothing);
+  in this reading, what one round taints the next reads; branches free nothing, and a
+  caught exception carries whatever its ``try`` body read);
 * a mutant's *reach* is its cell's exercise, the exercises it declares it loses, and
   the exercise of every test cell with a tainted statement.
 
@@ -93,13 +94,19 @@ def _flat(body: list[ast.stmt], frees: bool) -> list[_Statement]:
             found += 2 * _flat(node.body, False) + _flat(node.orelse, False)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
-                target = item.optional_vars or ast.Name("_", ast.Store())
-                header = ast.Assign(targets=[target], value=item.context_expr, lineno=0)
+                header = (ast.Assign(targets=[item.optional_vars], value=item.context_expr,
+                                     lineno=0) if item.optional_vars
+                          else ast.Expr(item.context_expr))
                 found.append(_statement(header, frees))
             found += _flat(node.body, frees)
         elif isinstance(node, ast.Try):
-            found += _flat(node.body, False)
+            tried = _flat(node.body, False)
+            found += tried
             for handler in node.handlers:
+                if handler.name:  # the exception came from anything the body read
+                    reads = frozenset().union(*(s.reads for s in tried))
+                    found.append(_Statement(reads, frozenset(), frozenset({handler.name}),
+                                            False, False))
                 found += _flat(handler.body, False)
             found += _flat(node.orelse, False) + _flat(node.finalbody, False)
         else:
@@ -217,7 +224,8 @@ def reach(cells: Sequence[Cell], cell: str, changed_code: str,
             for name in statement.binds:
                 deferred[name] = statement.deferred
                 (data.discard if statement.binds_code else data.add)(name)
-                shares[name] = set(read_data - {name})  # ``out = f(data)`` may be data
+                kept = shares.get(name, set()) if name in statement.reads else set()
+                shares[name] = (read_data - {name}) | kept  # ``out = f(data)`` may be data
     return reached
 
 

@@ -49,7 +49,7 @@ from .checker import Checker
 from .feedback import cell_outcomes, printed_warnings, scrub
 from .template import Template
 
-__all__ = ["Task", "Graded", "Worker", "grade"]
+__all__ = ["Task", "Graded", "Worker", "grade", "process_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +293,14 @@ def grade(task: Task, template: Template, limits: Limits = DEFAULT_LIMITS,
 
 def _grade_here(task: Task, template: Template, limits: Limits, sandboxed: bool,
                 hidden_tests: bool) -> Graded:
+    return process_worker(template, limits, sandboxed, hidden_tests).grade(task)
+
+
+def process_worker(template: Template, limits: Limits = DEFAULT_LIMITS,
+                   sandboxed: bool = True, hidden_tests: bool = False) -> Worker:
+    """This process's worker for ``template`` and these settings, made when first asked
+    for (or when they change); its scratch folders go when it is replaced or the process
+    ends, a pool's worker process included."""
     global _WORKER
     if _WORKER is None or _WORKER.template.key != template.key or (
             _WORKER.limits, _WORKER.sandboxed, _WORKER.hidden_tests) != (limits, sandboxed,
@@ -301,4 +309,7 @@ def _grade_here(task: Task, template: Template, limits: Limits, sandboxed: bool,
             _WORKER.close()
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # demos skip their slow parts
         _WORKER = Worker(template, limits, sandboxed, hidden_tests)
-    return _WORKER.grade(task)
+        # A pool's worker process runs no atexit handlers, only multiprocessing's finalizers.
+        atexit.register(_WORKER.close)
+        multiprocessing.util.Finalize(_WORKER, _WORKER.close, exitpriority=10)
+    return _WORKER

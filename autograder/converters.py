@@ -28,6 +28,7 @@ from typing import Any
 from traitlets.config import Config
 
 from . import COURSE_ID
+from .gradebook import db_url
 from .sandbox.kernel import WARNINGS_TO_STDOUT
 from .settings import Limits
 
@@ -72,7 +73,7 @@ def course_config(root: str | Path, limits: Limits, *, sandboxed: bool = True,
     c = Config()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
-    c.CourseDirectory.db_url = gradebook or f"sqlite:///{root / 'gradebook.db'}"
+    c.CourseDirectory.db_url = gradebook or db_url(root)
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.Execute.timeout = int(math.ceil(limits.cell_timeout))
     c.Execute.interrupt_on_timeout = True

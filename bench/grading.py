@@ -40,7 +40,7 @@ FIRST = "01_loss_functions"
 
 
 _RUNS = itertools.count()
-"""Numbers the scratch folders of every grading run, across rows."""
+"""Numbers the scratch folders of every grading run, across rows: each its own folder."""
 
 
 def students_of(release_nb, answers, mutants, size):
@@ -136,7 +136,6 @@ def _where(steps, size):
 def _class_rows(label, students, scratch, workers, repeats):
     submissions = scratch / f"submissions-{label}"
     _write(students, submissions)
-    count = _RUNS  # every run of every row grades into a folder of its own
     scores, steps = {"pipeline": [], "sequential": []}, []
     solution = next(nb for (student, name), nb in students.items()
                     if student == "solution" and name == FIRST)
@@ -145,9 +144,9 @@ def _class_rows(label, students, scratch, workers, repeats):
     env = dict(os.environ, NBGRADER_EXECUTION="autograde")
     functions = {
         "pipeline": lambda: scores["pipeline"].append(grade_pipeline(
-            submissions, scratch / f"out-{next(count)}", workers, steps)),
+            submissions, scratch / f"out-{next(_RUNS)}", workers, steps)),
         "sequential": lambda: scores["sequential"].append(grade_sequential(
-            students, scratch / f"course-{next(count)}")),
+            students, scratch / f"course-{next(_RUNS)}")),
         "floor": lambda: execute(solution, floor_dir, env),
     }
     log(f"grading: {label}, {len(students)} submissions ({repeats} rounds)")
@@ -176,9 +175,8 @@ def _class_rows(label, students, scratch, workers, repeats):
 def _speedup_row(students, scratch, repeats):
     submissions = scratch / "submissions-speedup"
     _write(students, submissions)
-    count = _RUNS
     functions = {f"{w} worker{'s' if w > 1 else ''}": (
-        lambda w=w: grade_pipeline(submissions, scratch / f"speed-{next(count)}", w))
+        lambda w=w: grade_pipeline(submissions, scratch / f"speed-{next(_RUNS)}", w))
         for w in (1, 2)}
     log(f"grading: one worker against two ({repeats} rounds)")
     times = interleave(functions, repeats, retries=1)

@@ -2,11 +2,13 @@
 
 import pytest
 
-from autograder import SOURCE_DIR, assignments
+from autograder import assignments
 from autograder.authoring.gate import spilled
+from autograder.authoring.learner import source_cells
 from autograder.authoring.mutants import answers, load_mutants, mutate
-from autograder.authoring.packing import bound_names, changes_in_place, pack, reach
-from autograder.authoring.sourcefmt import Cell, parse
+from autograder.authoring.packing import (bound_names, changes_in_place, mutant_reaches, pack,
+                                          reach)
+from autograder.authoring.sourcefmt import Cell
 from autograder.pipeline.worker import Graded
 
 
@@ -53,12 +55,17 @@ def test_a_name_bound_again_from_clean_values_no_longer_carries_the_mistake():
     assert reach(cells, "f", "def f(x):\n    return 0") == {"f", "g"}
 
 
+def _on_shared_data(f_source, demo):
+    """A notebook where a demo passes the data that g's test reads to the answer f."""
+    return _notebook(("setup", "setup", "data = [1.0, 2.0]"),
+                     _answer("f", f_source),
+                     ("code", None, demo),
+                     _answer("g", "def g(values):\n    return max(values)"),
+                     _test("g__max", "assert g(data) == 2.0"))
+
+
 def test_only_a_mistake_that_changes_its_arguments_spoils_the_data_it_is_given():
-    cells = _notebook(("setup", "setup", "data = [1.0, 2.0]"),
-                      _answer("f", "def f(values):\n    return sum(values)"),
-                      ("code", None, "total = f(data)"),
-                      _answer("g", "def g(values):\n    return max(values)"),
-                      _test("g__max", "assert g(data) == 2.0"))
+    cells = _on_shared_data("def f(values):\n    return sum(values)", "total = f(data)")
     assert reach(cells, "f", "def f(values):\n    return sum(values) + 1") == {"f"}
     assert reach(cells, "f", "def f(values):\n    values.append(9.0)\n    return 0") == {"f", "g"}
 
@@ -104,21 +111,17 @@ def test_pack_puts_together_only_mutants_that_reach_nothing_in_common():
 
 @pytest.mark.parametrize("name", assignments())
 def test_every_course_mutant_reaches_its_own_exercises(name):
-    cells = parse((SOURCE_DIR / name / f"{name}.py").read_text())
-    solutions = answers(name)
-    for mutant in load_mutants(name):
-        reached = reach(cells, mutant["cell"], mutate(solutions, mutant)[mutant["cell"]],
-                        mutant["loses"])
-        assert {mutant["cell"], *mutant["loses"]} <= reached
+    mutants = load_mutants(name)
+    reaches = mutant_reaches(source_cells(name), answers(name), mutants)
+    for mutant in mutants:
+        assert {mutant["cell"], *mutant["loses"]} <= reaches[mutant["name"]]
 
 
 def test_the_reading_sees_the_course_s_own_dependencies():
     """train_xor calls the learner's xor_step; a mistake in xor_step must reach it."""
     name = "06_xor"
-    cells = parse((SOURCE_DIR / name / f"{name}.py").read_text())
-    solutions = answers(name)
     mutant = next(m for m in load_mutants(name) if m["cell"] == "xor_step")
-    reached = reach(cells, "xor_step", mutate(solutions, mutant)["xor_step"])
+    reached = reach(source_cells(name), "xor_step", mutate(answers(name), mutant)["xor_step"])
     assert {"xor_step", "train_xor"} <= reached
 
 
@@ -140,11 +143,7 @@ def test_spilled_names_exercises_outside_the_reach_that_lost_points():
 
 def test_a_value_changed_in_place_by_clean_code_carries_the_mistake_it_holds():
     """``out`` may be ``data`` itself: adding to it in place changes ``data`` too."""
-    cells = _notebook(("setup", "setup", "data = [1.0, 2.0]"),
-                      _answer("f", "def f(values):\n    return values"),
-                      ("code", None, "out = f(data)\nout += [3.0]"),
-                      _answer("g", "def g(values):\n    return max(values)"),
-                      _test("g__max", "assert g(data) == 2.0"))
+    cells = _on_shared_data("def f(values):\n    return values", "out = f(data)\nout += [3.0]")
     assert reach(cells, "f", "def f(values):\n    return values[:1]") == {"f", "g"}
 
 

@@ -39,10 +39,9 @@ import nbformat
 from .. import exercise_of
 from ..pipeline.template import build
 from ..pipeline.worker import Graded, Task, Worker
+from .learner import source_cells
 from .mutants import answers, fill_answers, load_mutants, mutate
-from .packing import pack, reach
-from .sourcefmt import parse
-from .. import SOURCE_DIR
+from .packing import mutant_reaches, pack
 
 __all__ = ["run_gate", "spilled", "main", "is_checkpoint", "CHECKPOINT_PREFIX"]
 
@@ -109,9 +108,7 @@ def run_gate(name: str) -> dict[str, Any]:
     solutions = answers(name)
     mutants = load_mutants(name)
     by_name = {m["name"]: m for m in mutants}
-    cells = parse((SOURCE_DIR / name / f"{name}.py").read_text())
-    reaches = {m["name"]: reach(cells, m["cell"], mutate(solutions, m)[m["cell"]], m["loses"])
-               for m in mutants}
+    reaches = mutant_reaches(source_cells(name), solutions, mutants)
     groups = pack(reaches)
 
     def planted(names: Sequence[str]) -> Any:

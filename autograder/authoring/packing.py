@@ -35,11 +35,13 @@ import re
 import symtable
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .. import exercise_of
+from .mutants import mutate
 from .sourcefmt import Cell
 
-__all__ = ["bound_names", "changes_in_place", "reach", "pack"]
+__all__ = ["bound_names", "changes_in_place", "reach", "mutant_reaches", "pack"]
 
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _CODE_KINDS = {"code", "setup", "solution", "tests", "timing"}
@@ -227,6 +229,17 @@ def reach(cells: Sequence[Cell], cell: str, changed_code: str,
                 kept = shares.get(name, set()) if name in statement.reads else set()
                 shares[name] = (read_data - {name}) | kept  # ``out = f(data)`` may be data
     return reached
+
+
+def mutant_reaches(cells: Sequence[Cell], solutions: Mapping[str, str],
+                   mutants: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Each mutant's :func:`reach` in the notebook of ``cells``, by the mutant's name.
+
+    ``solutions`` is answer cell id -> the solution's code (:func:`.mutants.answers`);
+    ``mutants`` are as :func:`.mutants.load_mutants` reads them.
+    """
+    return {m["name"]: reach(cells, m["cell"], mutate(solutions, m)[m["cell"]], m["loses"])
+            for m in mutants}
 
 
 def _closure(names: Iterable[str], deferred: Mapping[str, Iterable[str]]) -> set[str]:

@@ -309,7 +309,15 @@ def process_worker(template: Template, limits: Limits = DEFAULT_LIMITS,
             _WORKER.close()
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # demos skip their slow parts
         _WORKER = Worker(template, limits, sandboxed, hidden_tests)
-        # A pool's worker process runs no atexit handlers, only multiprocessing's finalizers.
-        atexit.register(_WORKER.close)
-        multiprocessing.util.Finalize(_WORKER, _WORKER.close, exitpriority=10)
     return _WORKER
+
+
+def _close_process_worker() -> None:
+    """Remove the scratch folders of this process's worker, if it has one."""
+    if _WORKER is not None:
+        _WORKER.close()
+
+
+atexit.register(_close_process_worker)
+# A pool's worker process runs no atexit handlers, only multiprocessing's finalizers.
+multiprocessing.util.Finalize(None, _close_process_worker, exitpriority=10)

@@ -37,6 +37,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ..scratch import memory_dir
 from ..settings import DEFAULT_LIMITS, SANDBOX_UID, Limits
 from . import cgroup, seccomp, system
 
@@ -338,8 +339,7 @@ def scratch_folder(prefix: str, within: str | Path | None = None) -> Path:
     sandbox's control group), else in ``/tmp``: short paths, as the sockets' paths must be
     (108 bytes at most); owned by the sandbox's account where grading runs as root.
     """
-    base = str(within) if within is not None else (
-        "/dev/shm" if os.access("/dev/shm", os.W_OK) else "/tmp")
+    base = str(within) if within is not None else (memory_dir() or "/tmp")
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
     if as_root():
         os.chown(folder, SANDBOX_UID, SANDBOX_UID)

@@ -31,7 +31,7 @@ from ..lifetime import PARENT_VARIABLE
 from ..settings import DEFAULT_LIMITS, Limits
 from . import bwrap
 from .channel import Channel, ProtocolError
-from .zygote import ZygoteError
+from .zygote import WORKER_FILES, ZygoteError
 from .wire import ChannelClosed, MessageTooLarge, WireError, receive
 
 __all__ = ["AnswerProcess", "Compromised", "WORKDIR"]
@@ -43,10 +43,6 @@ WORKDIR = "/home/student"
 
 STARTUP_TIMEOUT = 120.0
 """Seconds an answer process may take to start and import what notebooks import first."""
-
-# What the answer process imports of the grader: the sandbox package and what it imports.
-_WORKER_FILES = ("autograder/__init__.py", "autograder/lifetime.py", "autograder/settings.py",
-                 "autograder/sandbox")
 
 
 class Compromised(RuntimeError):
@@ -137,7 +133,7 @@ class AnswerProcess:
                                                             str(REPO_ROOT)])
             return bwrap.unsandboxed(argv, self.limits.memory), environment
         overlays = [(self.package, real_package)] if self.package is not None else []
-        readable = [REPO_ROOT / part for part in _WORKER_FILES]
+        readable = [REPO_ROOT / part for part in WORKER_FILES]
         if self.package is None:
             readable.append(real_package)
         self.box = bwrap.Sandbox(self.limits)

@@ -39,7 +39,7 @@ from .. import REPO_ROOT
 from ..settings import DEFAULT_LIMITS, Limits
 from . import bwrap
 
-__all__ = ["Zygote", "Child", "ZygoteError", "ROLES", "main"]
+__all__ = ["Zygote", "Child", "ZygoteError", "ROLES", "WORKER_FILES", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,10 @@ ROLES = {
                "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
                "jupyter_client.session", "zmq", "IPython.display"),
 }
-_WORKER_FILES = ("autograder/__init__.py", "autograder/lifetime.py", "autograder/settings.py",
-                 "autograder/sandbox")
+WORKER_FILES = ("autograder/__init__.py", "autograder/lifetime.py", "autograder/settings.py",
+                "autograder/scratch.py", "autograder/sandbox")
+"""What a sandboxed process may import of the grader, relative to the repository: the
+sandbox package and the modules it imports, nothing else (``tests/test_sandbox_imports.py``)."""
 _MESSAGE = 1 << 16
 STARTUP_TIMEOUT = 120.0
 
@@ -233,7 +235,7 @@ class Zygote:
             raise ValueError(f"role must be one of {sorted(ROLES)}; got {role!r}")
         self.role, self.limits, self.shared = role, limits, shared
         bound = [*bwrap.python_paths(), *map(Path, readable), *(Path(t) for _, t in overlays),
-                 *(REPO_ROOT / part for part in _WORKER_FILES)]
+                 *(REPO_ROOT / part for part in WORKER_FILES)]
         # what a child's private /tmp and working folder would cover, bound back in
         self.visible = sorted({str(p) for p in bound
                                if any(Path(p).is_relative_to(private)
@@ -245,7 +247,7 @@ class Zygote:
             command = self.box.command(
                 [sys.executable, "-m", "autograder.sandbox.zygote", role, str(theirs.fileno())],
                 cwd="/", private=[WORKDIR], zygote=True,
-                readable=[*(REPO_ROOT / part for part in _WORKER_FILES), *readable],
+                readable=[*(REPO_ROOT / part for part in WORKER_FILES), *readable],
                 writable=[shared] if shared is not None else [], overlays=overlays,
                 env={"PYTHONPATH": str(REPO_ROOT), "PYTHONSAFEPATH": "1",
                      "NBGRADER_EXECUTION": "autograde", **(env or {})})

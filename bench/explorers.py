@@ -123,15 +123,15 @@ def slider_values(controls, step):
 def redraw(explorer, values):
     """The widget's callback, timed in three parts: figure, draw, PNG (seconds each)."""
     import matplotlib.pyplot as plt
-    from IPython.core.pylabtools import print_figure
+
+    from bplab.explore.widgets import new_figure, png
 
     start = time.perf_counter()
-    fig, axes = plt.subplots(1, explorer["ncols"], figsize=explorer["figsize"],
-                             layout="constrained")
+    fig, axes = new_figure(explorer["figsize"], explorer["ncols"])
     made = time.perf_counter()
     explorer["draw"](axes, **values)
     drawn = time.perf_counter()
-    print_figure(fig, "png")
+    png(fig)
     rendered = time.perf_counter()
     plt.close(fig)
     return made - start, drawn - made, rendered - drawn

@@ -33,9 +33,8 @@ from autograder.pipeline.grade import Options, run
 from autograder.settings import Limits
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs("bubblewrap")]
-# The class is graded once per process that asks for it, so its tests ask to share one
-# worker (`--dist loadgroup`). pytest-xdist 3.8 cannot grant this under pytest 9, which
-# no longer reads the node id xdist rewrites: each of the two workers grades it once.
+# The class is graded once per process that asks for it, so its tests share one worker
+# (`--dist loadgroup`; requirements-dev.txt pins the pytest under which xdist grants it).
 ON_THE_CLASS_S_WORKER = pytest.mark.xdist_group("graded-class")
 
 LOSS, DESCENT = "01_loss_functions", "02_gradient_descent"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 from ..course import grading
 from .plotting import pin_axis_labels
 
-__all__ = ["fixed_layout", "png", "explorer", "Control", "float_slider", "int_slider", "choice",
+__all__ = ["fixed_layout", "new_figure", "png", "explorer", "Control", "float_slider", "int_slider", "choice",
            "explorer_from", "WIDE_LABELS"]
 
 WIDE_LABELS = {"description_width": "initial"}
@@ -94,6 +94,19 @@ def fixed_layout(draw: Callable[..., Any], *, left: float = 0.75, right: float =
     return laid_out
 
 
+def new_figure(figsize: tuple[float, float], ncols: int) -> tuple[Figure, Any]:
+    """A pyplot figure of ``ncols`` side-by-side panels, as an explorer's redraw makes it.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : Axes, or ndarray of Axes, shape (ncols,)
+    """
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(1, ncols, figsize=figsize)
+
+
 def png(fig: Figure) -> bytes:
     """The figure as PNG bytes, at its own size and dpi (not cropped to its contents)."""
     buffer = io.BytesIO()
@@ -134,7 +147,7 @@ def explorer(draw: Callable[..., Any], controls: dict[str, Any], *,
     def redraw(**values):
         with output:
             output.clear_output(wait=True)
-            fig, axes = plt.subplots(1, ncols, figsize=figsize)
+            fig, axes = new_figure(figsize, ncols)
             draw(axes, **values)
             display(Image(png(fig), format="png"))
             plt.close(fig)  # shown once as an image; pyplot must not draw it again

@@ -13,5 +13,5 @@ that returns rows of :class:`bench.table.Row`:
 Nothing here asserts on time: figures are reported, never tested.
 """
 
-MODULES = ("series", "gradcheck", "xor_seeds", "explorers", "grading")
+MODULES = ("series", "gradcheck", "xor_seeds", "engine", "explorers", "grading")
 """The benchmark modules, in the order the table lists them."""

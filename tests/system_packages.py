@@ -10,6 +10,7 @@ import functools
 import glob
 import os
 import shutil
+import subprocess
 
 __all__ = ["PACKAGES", "missing", "install_command", "SKIP_PREFIX"]
 
@@ -34,12 +35,21 @@ def _chromium():
     return bool(shutil.which("chromium") or shutil.which("chromium-browser"))
 
 
+def _system_venv():
+    # the hub's environment is made with the system's Python, which every account can run
+    if not os.path.exists("/usr/bin/python3"):
+        return False
+    return subprocess.run(["/usr/bin/python3", "-c", "import ensurepip, venv"],
+                          capture_output=True).returncode == 0
+
+
 # name -> (Debian packages that provide it, check)
 PACKAGES = {
     "bubblewrap": ("bubblewrap", _sandbox),
     "chromium": ("chromium", _chromium),
     "postgresql": ("postgresql", _postgresql),
     "node": ("nodejs npm", _node),
+    "python3-venv": ("python3-venv", _system_venv),
 }
 
 

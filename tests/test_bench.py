@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # bench/ is a folder of the repository, not an installed package
     sys.path.insert(0, str(ROOT))
 
-from bench import explorers, grading, gradcheck, problems, series, timing, xor_seeds  # noqa: E402
+from bench import (engine, explorers, grading, gradcheck, problems, series, timing,  # noqa: E402
+                   xor_seeds)
 from bench.table import Row, format_ratio, meets, render_markdown, render_text  # noqa: E402
 from bplab import numdiff, xor  # noqa: E402
 from bplab.checks import diagnosis  # noqa: E402
@@ -27,6 +28,14 @@ def test_loop_xor_trainer_equals_batched_trainer():
     batched = xor_seeds.batched_outputs(params, 300)
     assert looped.shape == batched.shape == (3, 4)
     np.testing.assert_allclose(looped, batched, rtol=1e-12, atol=1e-14)
+
+
+def test_the_engine_row_times_a_right_backward_pass_per_node():
+    parents, rules, root = engine.chain_graph(3)
+    assert parents == {"x0": [], "x1": ["x0"], "x2": ["x1"], "x3": ["x2"]} and root == "x3"
+    assert engine.seconds_per_node(50, 1) > 0
+    (row,) = engine.run(quick=True, repeats=1)
+    assert row.ratio > 0 and row.goal == f"<= {engine.GOAL:.2f}x" and row.met is not None
 
 
 def test_loop_checker_agrees_with_bplab_on_booth():

@@ -42,7 +42,8 @@ from tests.hub.machine import GRADER, GROUPS, Machine, missing
 from tests.hub.student import Person
 from tests.test_exchange import postgres  # noqa: F401 (the PostgreSQL server fixture)
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.needs("bubblewrap", "chromium", "postgresql", "node", "python3-venv")]
 
 NAME = "01_loss_functions"
 STUDENTS_GROUP, GRADERS_GROUP = GROUPS

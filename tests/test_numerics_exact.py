@@ -98,35 +98,6 @@ def test_engine_refuses_cross_entropy_without_a_sigmoid_output():
                                   loss="bce")
 
 
-def _chain_graph(n):
-    """A chain x0 -> x1 -> ... -> xn as plain data, each rule halving its gradient."""
-    parents = {"x0": [], **{f"x{i}": [f"x{i - 1}"] for i in range(1, n + 1)}}
-    rules = {f"x{i}": (lambda g: (0.5 * g,)) for i in range(1, n + 1)}
-    return parents, rules, f"x{n}"
-
-
-def test_engine_backward_fills_one_dict_and_never_copies_it(monkeypatch):
-    # A linear pass: the one dict of gradients is filled in place, node after node. A copy
-    # per node (as the pass once made) costs time quadratic in the number of nodes.
-    from bplab.autograd import _graph
-
-    n = 2_000
-    parents, rules, root = _chain_graph(n)
-    seen = []
-
-    def recorded(*args):
-        for name, grads in steps(*args):
-            seen.append(grads)
-            yield name, grads
-
-    steps = _graph._steps
-    monkeypatch.setattr(_graph, "_steps", recorded)
-    with course.references_unlocked():
-        grads = autograd.backward_pass(parents, root, rules, 1.0)
-    assert len(seen) == n + 1 and all(step is grads for step in seen)
-    assert float(grads["x0"]) == 0.5 ** n and len(grads) == n + 1
-
-
 def test_tensor_backward_fills_every_gradient_of_a_long_chain():
     x = Tensor(np.array([0.3]), "x")
     y = x

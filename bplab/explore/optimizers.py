@@ -98,16 +98,18 @@ def draw_optimizers(axes: Sequence[Axes] | np.ndarray, lr: float = 0.02, beta: f
     runs = optimizer_paths(lr, beta, adam_lr, n_steps)
     left, right = np.ravel(axes)[:2]
     plot_contour(None, ax=left)
+    shown = []
     for name, run in runs.items():
         path = np.clip(run["path"], -10.0, 10.0)
         left.plot(path[:, 0], path[:, 1], ".-", color=_COLOURS[name], ms=3, lw=1, label=name)
         losses = np.clip(np.nan_to_num(run["losses"], nan=1e12, posinf=1e12), 1e-12, 1e12)
         right.semilogy(losses, color=_COLOURS[name], label=f"{name}: {losses[-1]:.2g}")
+        shown.append(losses)
     left.legend(fontsize=8, loc="lower left")
     set_title(left, f"lr = {lr:g}, beta = {beta:g}, Adam's lr = {adam_lr:g}", fontsize=9)
     right.set(xlabel="step", ylabel="f(x, y), log scale")
     right.legend(fontsize=8, loc="upper right")
-    power_ticks(right.yaxis)
+    power_ticks(right.yaxis, np.concatenate(shown))
     set_title(right, f"loss after {n_steps} steps")
     return runs
 

@@ -108,10 +108,15 @@ def new_figure(figsize: tuple[float, float], ncols: int) -> tuple[Figure, Any]:
 
 
 def png(fig: Figure) -> bytes:
-    """The figure as PNG bytes, at its own size and dpi (not cropped to its contents)."""
+    """The figure as PNG bytes, at its own size and dpi (not cropped to its contents).
+
+    Compressed at zlib's fastest level: about two thirds of the default level's time, for
+    about an eighth more bytes, which a picture sent to the browser on the same machine or
+    hub does not notice.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor(),
-                bbox_inches=None)
+                bbox_inches=None, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

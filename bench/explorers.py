@@ -17,11 +17,12 @@ time far less.
 
 import functools
 import importlib
-import os
 import pkgutil
 import time
 import types
 from unittest import mock
+
+from autograder.environment import variables
 
 from .table import Row, meets
 from .timing import log, median
@@ -96,13 +97,10 @@ def capture(build):
         return types.SimpleNamespace(children=[types.SimpleNamespace(
             layout=types.SimpleNamespace())])
 
-    saved = os.environ.pop("NBGRADER_EXECUTION", None)  # explorers build nothing while grading
-    try:
-        with mock.patch.object(bplab.explore.widgets, "explorer", record):
-            build()
-    finally:
-        if saved is not None:
-            os.environ["NBGRADER_EXECUTION"] = saved
+    # explorers build nothing while grading
+    with (variables(NBGRADER_EXECUTION=None),
+          mock.patch.object(bplab.explore.widgets, "explorer", record)):
+        build()
     return seen
 
 

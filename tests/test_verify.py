@@ -393,3 +393,11 @@ def test_references_in_a_subpackage_lose_their_bodies_and_keep_their_public_name
                          env=dict(os.environ, PYTHONPATH=str(tmp_path)), cwd=tmp_path,
                          timeout=60)
     assert "forward is not available where this notebook is graded" in ran.stdout, ran.stderr
+
+
+def test_a_zygote_that_cannot_start_says_why():
+    # Python's own library is not where PYTHONHOME says: the error quotes Python's words
+    from autograder.sandbox.zygote import Zygote, ZygoteError
+
+    with pytest.raises(ZygoteError, match=r"did not start .*No module named 'encodings'"):
+        Zygote("answers", LIMITS, env={"PYTHONHOME": "/nowhere"})

@@ -15,16 +15,14 @@ resolve in its folder wherever it is fetched, are in :mod:`.pages`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from .. import (CONFIG_FILE, NOTEBOOKS_DIR, README, REPO_ROOT, SOLUTIONS_DIR, as
 from ..converters import course_config as converter_config
 from ..converters import generate_assignment, generate_solution
 from ..converters import log as converter_log
+from ..environment import variables
 from ..scratch import memory_dir
 from ..settings import DEFAULT_LIMITS
 from .coursemap import README_END, README_START, with_readme_table
@@ -139,7 +138,7 @@ def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
     config = converter_config(course_root, DEFAULT_LIMITS, sandboxed=False)
     config.Execute.enabled = execute
     for name in graded:
-        with _environment(BPLAB_PROGRESS="off"):  # the build's runs record no progress
+        with variables(BPLAB_PROGRESS="off"):  # the build's runs record no progress
             if not (generate_assignment(config, name) and generate_solution(config, name)):
                 raise RuntimeError(f"nbgrader could not generate {name}; its log (logger "
                                    f"{converter_log.name!r}) says why")
@@ -157,21 +156,6 @@ def release(course_root: str | Path, notebooks_dir: str | Path = NOTEBOOKS_DIR,
         readme = Path(readme)
         readme.write_text(with_readme_table(readme.read_text(), readme_map(course)))
     return names
-
-
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables (the kernels a build starts inherit them), then restore."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

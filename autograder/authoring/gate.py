@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -37,6 +36,7 @@ from typing import Any
 import nbformat
 
 from .. import exercise_of
+from ..environment import variables
 from ..pipeline.template import build
 from ..pipeline.worker import Graded, Task, Worker
 from .learner import source_cells
@@ -123,33 +123,30 @@ def run_gate(name: str) -> dict[str, Any]:
         student = f"mutant-{group[0]}" if len(group) == 1 else f"mutants-{number}"
         students[student] = planted(group)
         shared[student] = group
-    saved = os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    worker = Worker(template, feedback=False)
     graded: dict[str, Graded] = {}
     regraded: dict[str, str] = {}
-    try:
-        def grade(student: str, nb: Any) -> None:
-            graded[student] = worker.grade(Task(name, student, json.dumps(nb).encode(), "gate"))
+    with variables(NBGRADER_EXECUTION="autograde"):
+        worker = Worker(template, feedback=False)
+        try:
+            def grade(student: str, nb: Any) -> None:
+                graded[student] = worker.grade(
+                    Task(name, student, json.dumps(nb).encode(), "gate"))
 
-        for student, nb in students.items():
-            grade(student, nb)
-        for student, group in shared.items():
-            reached = set().union(*(reaches[m] for m in group))
-            beyond = spilled(graded[student], reached) if len(group) > 1 else set()
-            if beyond:
-                regraded[student] = (f"{', '.join(group)} changed {', '.join(sorted(beyond))}, "
-                                     "which none of them reaches")
-                del graded[student]
-                for mutant in group:
-                    grade(f"mutant-{mutant}", planted([mutant]))
-                    shared[f"mutant-{mutant}"] = [mutant]
-    finally:
-        worker.close()
-        if saved is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
-        else:
-            os.environ["NBGRADER_EXECUTION"] = saved
+            for student, nb in students.items():
+                grade(student, nb)
+            for student, group in shared.items():
+                reached = set().union(*(reaches[m] for m in group))
+                beyond = spilled(graded[student], reached) if len(group) > 1 else set()
+                if beyond:
+                    regraded[student] = (f"{', '.join(group)} changed "
+                                         f"{', '.join(sorted(beyond))}, which none of them "
+                                         "reaches")
+                    del graded[student]
+                    for mutant in group:
+                        grade(f"mutant-{mutant}", planted([mutant]))
+                        shared[f"mutant-{mutant}"] = [mutant]
+        finally:
+            worker.close()
     judged_in = {mutant: student for student, group in shared.items() if student in graded
                  for mutant in group}
     scores = {student: _exercise_scores(g) for student, g in graded.items()

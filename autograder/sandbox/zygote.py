@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -120,6 +121,11 @@ def serve(role: str, control_fd: int) -> None:
         with contextlib.suppress(Exception):  # a module that cannot import is the child's
             importlib.import_module(name)
     control = socket.socket(fileno=control_fd)
+    # stderr held what went wrong before this point, for the caller's error; from here on
+    # nothing of the zygote's or its children's is kept
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
     _answer(control, {"ready": True})
     exited: dict[int, int] = {}
     while True:
@@ -158,6 +164,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ---------------------------------------------------------------- the caller's side
+
+
+def _last_words(output: Any, limit: int = 4000) -> str:
+    """The line that says what went wrong in what a process wrote to the file ``output``:
+    the last one naming an error (Python's, or bubblewrap's), else the last one."""
+    output.seek(0, os.SEEK_END)
+    output.seek(max(0, output.tell() - limit))
+    lines = [line.strip() for line in output.read().decode(errors="replace").splitlines()
+             if line.strip()]
+    telling = [line for line in lines if "error" in line.lower() or line.startswith("bwrap:")]
+    return (telling or lines or ["nothing"])[-1]
 
 
 class Child:
@@ -242,6 +259,7 @@ class Zygote:
                                       for private in ("/tmp", WORKDIR))})
         self._lock = threading.Lock()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        startup = tempfile.TemporaryFile()  # what the zygote prints until it is ready
         self.box = bwrap.Sandbox(limits, children=4)
         try:
             command = self.box.command(
@@ -253,20 +271,21 @@ class Zygote:
                      "NBGRADER_EXECUTION": "autograde", **(env or {})})
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
-                start_new_session=True)
+                stderr=startup, pass_fds=(theirs.fileno(),), start_new_session=True)
         finally:
             theirs.close()
         self.control = ours
         self.control.settimeout(STARTUP_TIMEOUT)
-        try:
-            first = self._read()
-        except (OSError, ValueError) as error:
-            self.close()
-            raise ZygoteError(f"the {role} zygote did not start: {error}") from None
-        if first != {"ready": True}:
-            self.close()
-            raise ZygoteError(f"the {role} zygote did not start as expected")
+        with startup:
+            try:
+                first = self._read()
+            except (OSError, ValueError, ZygoteError) as error:
+                self.close()
+                raise ZygoteError(f"the {role} zygote did not start ({error}); it said: "
+                                  f"{_last_words(startup)}") from None
+            if first != {"ready": True}:
+                self.close()
+                raise ZygoteError(f"the {role} zygote did not start as expected")
         self.control.settimeout(30)
 
     def _read(self) -> dict[str, Any]:

@@ -28,3 +28,27 @@ def test_release_scores_zero_solution_full_and_every_mutant_loses(name, tmp_path
     assert outcome["failures"] == []
     assert set(outcome["mutants"]) == {m["name"] for m in load_mutants(name)}
     assert set(outcome["scores"]) == {"release", "solution", *outcome["mutants"].values()}
+
+
+@pytest.mark.slow
+@pytest.mark.needs("bubblewrap")
+def test_the_mistakes_of_a_student_that_spilled_are_graded_again_one_by_one(monkeypatch):
+    # As if the first shared student had lost points outside every reach of its mistakes:
+    # each of them is then planted alone, and judged there.
+    from autograder.authoring import gate
+
+    name, spills = "01_loss_functions", []
+
+    def first_spills(graded, reached):
+        spills.append(reached)
+        return {"an exercise outside their reach"} if len(spills) == 1 else set()
+
+    monkeypatch.setattr(gate, "spilled", first_spills)
+    outcome = run_gate(name)
+    assert outcome["failures"] == []
+    ((shared, why),) = outcome["regraded"].items()
+    assert shared not in outcome["scores"] and "outside their reach" in why
+    alone = {m for m, student in outcome["mutants"].items() if student == f"mutant-{m}"}
+    members = set(why.split(" changed ")[0].split(", "))
+    assert len(members) >= 2 and members <= alone
+    assert all(f"mutant-{m}" in outcome["scores"] for m in members)

@@ -134,7 +134,7 @@ def run_gate(name: str) -> dict[str, Any]:
 
             for student, nb in students.items():
                 grade(student, nb)
-            for student, group in shared.items():
+            for student, group in list(shared.items()):  # a spill adds students
                 reached = set().union(*(reaches[m] for m in group))
                 beyond = spilled(graded[student], reached) if len(group) > 1 else set()
                 if beyond:

@@ -41,7 +41,8 @@ def pytest_terminal_summary(terminalreporter):
             names |= {name.strip() for name in found.group(1).split(",")}
     if count:
         terminalreporter.write_line(
-            f"skipped {count} test{'s' if count != 1 else ''} that need {', '.join(sorted(names))}; "
+            f"skipped {count} test{'s' if count != 1 else ''} that need "
+            f"{', '.join(sorted(names))}; "
             f"install with: {install_command(names)}", yellow=True, bold=True)
 
 

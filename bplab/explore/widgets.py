@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 from ..course import grading
 from .plotting import pin_axis_labels
 
-__all__ = ["fixed_layout", "new_figure", "png", "explorer", "Control", "float_slider", "int_slider", "choice",
-           "explorer_from", "WIDE_LABELS"]
+__all__ = ["fixed_layout", "new_figure", "png", "explorer", "Control", "float_slider",
+           "int_slider", "choice", "explorer_from", "WIDE_LABELS"]
 
 WIDE_LABELS = {"description_width": "initial"}
 """Widget style that gives each control's description the room its text needs."""

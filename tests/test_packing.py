@@ -64,6 +64,13 @@ def _on_shared_data(f_source, demo):
                      _test("g__max", "assert g(data) == 2.0"))
 
 
+def _g_reads_what_code_after_f_binds(code, name):
+    """A notebook where a code cell after the answer f binds ``name``, which g's test reads."""
+    return _notebook(_answer("f", "def f(x):\n    return x"), ("code", None, code),
+                     _answer("g", "def g(x):\n    return x"),
+                     _test(f"g__{name}", f"assert g({name}) == {name}"))
+
+
 def test_only_a_mistake_that_changes_its_arguments_spoils_the_data_it_is_given():
     cells = _on_shared_data("def f(values):\n    return sum(values)", "total = f(data)")
     assert reach(cells, "f", "def f(values):\n    return sum(values) + 1") == {"f"}
@@ -71,11 +78,8 @@ def test_only_a_mistake_that_changes_its_arguments_spoils_the_data_it_is_given()
 
 
 def test_a_loop_carries_what_one_round_taints_into_the_next():
-    cells = _notebook(_answer("f", "def f(x):\n    return x"),
-                      ("code", None, "state = 0\nfor step in range(3):\n    out = state\n"
-                                     "    state = f(step)"),
-                      _answer("g", "def g(x):\n    return x"),
-                      _test("g__out", "assert g(out) == out"))
+    cells = _g_reads_what_code_after_f_binds(
+        "state = 0\nfor step in range(3):\n    out = state\n    state = f(step)", "out")
     assert "g" in reach(cells, "f", "def f(x):\n    return -x")
 
 
@@ -148,9 +152,6 @@ def test_a_value_changed_in_place_by_clean_code_carries_the_mistake_it_holds():
 
 
 def test_an_exception_caught_from_tainted_code_carries_the_mistake():
-    cells = _notebook(_answer("f", "def f(x):\n    return x"),
-                      ("code", None, "try:\n    f(1)\nexcept Exception as error:\n"
-                                     "    problem = str(error)"),
-                      _answer("g", "def g(x):\n    return x"),
-                      _test("g__problem", "assert g(problem) == problem"))
+    cells = _g_reads_what_code_after_f_binds(
+        "try:\n    f(1)\nexcept Exception as error:\n    problem = str(error)", "problem")
     assert "g" in reach(cells, "f", "def f(x):\n    raise ValueError(x)")

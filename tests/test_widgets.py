@@ -122,3 +122,36 @@ def test_explorer_from_builds_nothing_while_grading(monkeypatch):
     monkeypatch.setattr(widgets.Control, "build", fail)
     assert widgets.explorer_from(lambda ax, x: None,
                                  {"x": widgets.float_slider("x", 0.0, -1.0, 1.0, 0.1)}) is None
+
+
+def test_an_explorer_replaces_its_picture_at_each_move_and_shows_errors_beneath_it(
+        monkeypatch):
+    """The figure is an Image widget whose bytes change with the slider, never cleared in
+    between; a drawing that fails leaves the last picture (in a kernel, ipywidgets shows
+    the error in the output beneath it; here, outside one, it propagates)."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    import ipywidgets
+
+    def draw(ax, slope):
+        if slope > 1.5:
+            raise ValueError(f"slope {slope} is too steep")
+        ax.plot([0, 1], [0, slope])
+
+    slider = ipywidgets.FloatSlider(value=0.5, min=0.0, max=2.0, step=0.5)
+    box = widgets.explorer(draw, {"slope": slider}, figsize=(3, 2))
+    controls, image, errors = box.children
+    assert list(controls.children) == [slider]
+    assert isinstance(image, ipywidgets.Image) and image.format == "png"
+    first = image.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", first[16:24]) == (300, 200)  # 3 by 2 inches at 100 dpi
+    slider.value = 1.0
+    second = image.value
+    assert second[:8] == b"\x89PNG\r\n\x1a\n" and second != first
+    assert isinstance(errors, ipywidgets.Output)
+    with pytest.raises(ValueError, match="slope 2.0 is too steep"):
+        slider.value = 2.0
+    assert image.value == second, "a failed drawing must leave the last picture"
+    slider.value = 0.0
+    assert image.value not in (first, second)
+    assert not plt.get_fignums(), "every redraw's figure must be closed"

@@ -138,27 +138,33 @@ def explorer(draw: Callable[..., Any], controls: dict[str, Any], *,
     Returns
     -------
     ipywidgets.VBox or None
-        The controls above the output (displayed when it is a cell's last value), or None
-        while grading.
+        The controls, the figure beneath them and, beneath it, the output where a
+        drawing's error shows (displayed when it is a cell's last value); None while
+        grading.
     """
     if grading():
         return None
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
 
-    output = widgets.Output()
+    # The picture is an Image widget whose bytes each redraw replaces: one message to the
+    # browser, and the old picture stays until the new one is there. (Clearing an Output
+    # widget and displaying into it again can leave it blank when slider moves arrive
+    # faster than redraws.)
+    image = widgets.Image(format="png")
+    image.add_class("bplab-explorer-figure")
 
     def redraw(**values):
-        with output:
-            output.clear_output(wait=True)
-            fig, axes = new_figure(figsize, ncols)
+        fig, axes = new_figure(figsize, ncols)
+        try:
             draw(axes, **values)
-            display(Image(png(fig), format="png"))
+            image.value = png(fig)
+        finally:
             plt.close(fig)  # shown once as an image; pyplot must not draw it again
 
-    widgets.interactive_output(redraw, controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())), output])
+    # ipywidgets shows the callback's errors in this output, beneath the picture
+    errors = widgets.interactive_output(redraw, controls)
+    box = widgets.VBox([widgets.HBox(list(controls.values())), image, errors])
     box.add_class("bplab-explorer")
     return box
 

@@ -205,11 +205,16 @@ def explorers(page):
 
 
 def explorer_image_src(explorer):
-    """The ``src`` of the explorer's figure (a data URL), or None while there is none."""
-    image = explorer.locator('.widget-output .jp-OutputArea-output[data-mime-type="image/png"] img')
+    """The ``src`` of the explorer's figure (a blob URL), or None while none has loaded.
+
+    The figure is the explorer's Image widget (``bplab.explore.widgets.explorer``); its
+    ``src`` changes at each redraw.
+    """
+    image = explorer.locator("img.bplab-explorer-figure")
     if image.count() == 0:
         return None
-    return image.first.get_attribute("src")
+    return image.first.evaluate(
+        "(img) => (img.complete && img.naturalWidth > 0) ? img.src : null")
 
 
 def move_slider(page, explorer, presses=3):

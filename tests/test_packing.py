@@ -101,15 +101,22 @@ def test_bound_names_and_changes_in_place():
         assert changes_in_place(f"def f(a, d):\n    {changing}"), changing
 
 
-def test_pack_puts_together_only_mutants_that_reach_nothing_in_common():
-    reaches = {"a1": {"a"}, "a2": {"a"}, "b1": {"b"}, "ab": {"a", "b"}, "c1": {"c"}}
-    groups = pack(reaches)
+def test_pack_keeps_every_named_exercise_out_of_the_others_reach():
+    reaches = {"a1": {"a"}, "a2": {"a"}, "b1": {"b", "model"}, "ab": {"a", "b"},
+               "c1": {"c", "model"}, "m1": {"model"}}
+    names = {"a1": {"a"}, "a2": {"a"}, "b1": {"b"}, "ab": {"a"}, "c1": {"c"},
+             "m1": {"model"}}
+    groups = pack(reaches, names)
     assert sorted(m for g in groups for m in g) == sorted(reaches)
     for group in groups:
-        seen = set()
         for mutant in group:
-            assert not seen & reaches[mutant]
-            seen |= reaches[mutant]
+            for other in group:
+                assert other == mutant or not names[mutant] & reaches[other], (
+                    f"{other} reaches what {mutant} names: {groups}")
+    # b1 and c1 both reach the model, which neither names: they share a student
+    assert any({"b1", "c1"} <= set(g) for g in groups), groups
+    # m1 names the model, which b1 and c1 reach: it is graded apart from them
+    assert not any({"m1", "b1"} <= set(g) or {"m1", "c1"} <= set(g) for g in groups)
     assert len(groups) == 3
 
 

@@ -9,11 +9,11 @@ independent check) grade a small synthetic class, exactly as a class is graded:
   must score full marks on every exercise;
 * the *mutants*: the solution with a typical mistake planted; each must lose points on
   the exercises it names, and fail a *visible* test of each of them, so that a student
-  who makes that mistake is told before handing in. Mutants that cannot reach a common
-  exercise share one student (:mod:`.packing`), since a notebook costs as much to grade
-  with one mistake as with several; in such a student, every exercise none of them
-  reaches must keep full marks, or its mutants are graded again, one student each. A checkpoint
-  (an exercise whose id starts with ``predict_``) is the exception: its visible test
+  who makes that mistake is told before handing in. Mutants share one student when none
+  can reach an exercise another one names (:mod:`.packing`), since a notebook costs as
+  much to grade with one mistake as with several; in such a student, every exercise none
+  of them reaches must keep full marks, or its mutants are graded again, one student
+  each. A checkpoint (an exercise whose id starts with ``predict_``) is the exception: its visible test
   records any well-formed prediction, right or wrong, and only the hidden tests judge
   it (``tests/test_checkpoints.py`` checks that the visible test's output is the same
   for every well-formed prediction).
@@ -109,7 +109,7 @@ def run_gate(name: str) -> dict[str, Any]:
     mutants = load_mutants(name)
     by_name = {m["name"]: m for m in mutants}
     reaches = mutant_reaches(source_cells(name), solutions, mutants)
-    groups = pack(reaches)
+    groups = pack(reaches, {m["name"]: set(m["loses"]) for m in mutants})
 
     def planted(names: Sequence[str]) -> Any:
         code = dict(solutions)

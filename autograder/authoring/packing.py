@@ -1,10 +1,12 @@
 """Which mutants can share one synthetic student without hiding each other.
 
-A mutant plants one mistake in one answer cell. Grading a notebook costs the same
-whether it holds one mistake or five, so the gate plants several in one student, on one
-condition: no two of them can reach a common exercise. Then every exercise that loses
-points in that student lost them to the one mutant that can reach it, exactly as if the
-mutant had been graded alone.
+A mutant plants one mistake in one answer cell, and names the exercises it must lose
+points on. Grading a notebook costs the same whether it holds one mistake or five, so the
+gate plants several in one student, on one condition: no mutant can reach an exercise
+another one names. Then each exercise a mutant names is reached by that mutant alone in
+the student, and scores there exactly what it would score with that mutant graded alone,
+which is all the gate judges a mutant by. Exercises that several mutants reach but none
+names (a capstone's trained model, which every part of it feeds) judge nobody.
 
 What a mistake can reach is read from the notebook's code, statement by statement, in
 the order the notebook runs, on the safe side:
@@ -255,16 +257,19 @@ def _closure(names: Iterable[str], deferred: Mapping[str, Iterable[str]]) -> set
     return found
 
 
-def pack(reaches: Mapping[str, set[str]]) -> list[list[str]]:
-    """Group mutants so that no two in a group reach a common exercise.
+def pack(reaches: Mapping[str, set[str]],
+         names: Mapping[str, set[str]]) -> list[list[str]]:
+    """Group mutants so that none in a group reaches an exercise another one names.
 
-    First fit, in the order given: each mutant joins the first group it is disjoint
-    from, else starts a new one.
+    First fit, in the order given: each mutant joins the first group it can, else starts
+    a new one.
 
     Parameters
     ----------
     reaches : mapping
         Mutant name -> its reach (:func:`reach`).
+    names : mapping
+        Mutant name -> the exercises it must lose points on (part of its reach).
 
     Returns
     -------
@@ -273,17 +278,24 @@ def pack(reaches: Mapping[str, set[str]]) -> list[list[str]]:
 
     Examples
     --------
-    >>> pack({"a1": {"a"}, "a2": {"a"}, "b1": {"b"}, "ab": {"a", "b"}})
+    Mutants that name the same exercise never share; ``ab`` reaches ``b`` without naming
+    it, so it may share with ``a1``'s group only if nothing there names ``b``:
+
+    >>> pack({"a1": {"a"}, "a2": {"a"}, "b1": {"b"}, "ab": {"a", "b"}},
+    ...      {"a1": {"a"}, "a2": {"a"}, "b1": {"b"}, "ab": {"a"}})
     [['a1', 'b1'], ['a2'], ['ab']]
+    >>> pack({"f": {"f", "model"}, "g": {"g", "model"}}, {"f": {"f"}, "g": {"g"}})
+    [['f', 'g']]
     """
-    groups: list[tuple[list[str], set[str]]] = []
-    for name, reached in reaches.items():
-        for members, covered in groups:
-            if not covered & reached:
-                members.append(name)
+    groups: list[tuple[list[str], set[str], set[str]]] = []
+    for mutant, reached in reaches.items():
+        named = set(names[mutant])
+        for members, covered, judged in groups:
+            if not covered & named and not judged & reached:
+                members.append(mutant)
                 covered |= reached
+                judged |= named
                 break
         else:
-            groups.append(([name], set(reached)))
-    return [members for members, _ in groups]
-
+            groups.append(([mutant], set(reached), named))
+    return [members for members, _, _ in groups]

@@ -26,8 +26,8 @@
 # What it does, in order: installs the system packages that are missing (bubblewrap,
 # python3-venv, and Node.js with configurable-http-proxy when that is not on PATH);
 # installs the course into the environment (requirements-grading.txt, which includes
-# requirements.txt, the hub's requirements.txt beside this script, then
-# `pip install --no-deps -e CLONE`, which puts the `backprop-lab`
+# requirements.txt, and the hub's requirements.txt beside this script, with uv, or pip
+# where uv cannot; then `pip install --no-deps -e CLONE`, which puts the `backprop-lab`
 # command there); writes the students' nbgrader configuration; creates the exchange folder;
 # creates the groups backprop-lab (students) and formgrade-backprop-lab (graders) and the
 # grading account grader-backprop-lab with its own nbgrader configuration; switches the
@@ -43,6 +43,7 @@ GRADER="grader-$COURSE"
 STUDENTS_GROUP="$COURSE"
 GRADERS_GROUP="formgrade-$COURSE"
 PROXY_VERSION=4.6.3  # configurable-http-proxy, from npm (runs on Debian 12's Node.js 18 too)
+UV_VERSION=0.13.10  # the installer of the environment's packages (pip where it cannot)
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 CLONE="${BACKPROP_LAB_CLONE:-$(cd "$HERE/../.." && pwd)}"
@@ -117,8 +118,14 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$wanted" ] && [ -x "$ENV_DIR/bin/ba
     say "the course from $CLONE is installed in $ENV_DIR, its requirements unchanged"
 else
     say "installing the course's requirements, the hub and the course from $CLONE into $ENV_DIR"
-    "$PY" -m pip install --quiet --disable-pip-version-check \
-        -r "$CLONE/requirements-grading.txt" -r "$HERE/requirements.txt"
+    # uv installs the same pinned wheels as pip, several times faster; where it cannot
+    # (an index only this machine's pip configuration names, say), pip installs them.
+    "$PY" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+    requirements=(-r "$CLONE/requirements-grading.txt" -r "$HERE/requirements.txt")
+    if ! "$PY" -m uv pip install --quiet --python "$PY" "${requirements[@]}"; then
+        say "uv could not install the requirements; pip installs them"
+        "$PY" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
+    fi
     "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e "$CLONE"
     chmod -R go+rX "$ENV_DIR"
     echo "$wanted" > "$STAMP"

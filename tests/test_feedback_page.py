@@ -5,8 +5,7 @@ import nbformat
 import pytest
 
 from autograder.converters import course_config
-from autograder.pipeline import feedback_page
-from autograder.pipeline.feedback_page import FeedbackExporter
+from autograder.pipeline.feedback_page import FeedbackExporter, RenderedHTML, forget_rendered
 from autograder.settings import DEFAULT_LIMITS
 
 GIVEN = "The loss is $L = \\frac{1}{2}(y - t)^2$, and <b>bold</b> <script>x()</script>."
@@ -28,16 +27,16 @@ def _page(tmp_path, answer, note=GIVEN):
 
 @pytest.fixture
 def cold():
-    feedback_page._RENDERED.clear()
+    forget_rendered()
     yield
-    feedback_page._RENDERED.clear()
+    forget_rendered()
 
 
 def test_a_page_rendered_again_is_the_same_page(tmp_path, cold):
     first = _page(tmp_path, "def mse(y, t):\n    return 0.5 * (y - t) ** 2")
     assert "<math" in first and "<script>" not in first  # MathML, sanitised
     assert first == _page(tmp_path, "def mse(y, t):\n    return 0.5 * (y - t) ** 2")
-    feedback_page._RENDERED.clear()
+    forget_rendered()
     assert first == _page(tmp_path, "def mse(y, t):\n    return 0.5 * (y - t) ** 2")
 
 
@@ -49,7 +48,7 @@ def test_each_student_s_own_text_is_their_own(tmp_path, cold):
 
 
 def test_the_store_keeps_its_newest_entries():
-    store = feedback_page._Rendered(size=2)
+    store = RenderedHTML(size=2)
     calls = []
 
     def render(text):

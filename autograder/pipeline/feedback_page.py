@@ -9,7 +9,7 @@ has no JupyterLab cells, so :class:`FeedbackExporter` skips it.
 Most of the rest went to rendering what is the same for every student of an assignment:
 its markdown (with its formulas as MathML) and the code cells students do not write. A
 grading worker renders a class's pages one after another, so each markdown source and
-each code cell is rendered once per process (:class:`_Rendered`) and reused, keyed by
+each code cell is rendered once per process (:class:`RenderedHTML`) and reused, keyed by
 everything its HTML depends on; a student's own text is a new key, rendered for them.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from jinja2 import pass_context
@@ -29,17 +29,18 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from .mathml import tex_to_mathml
 from .sanitize import clean
 
-__all__ = ["FeedbackExporter"]
+__all__ = ["FeedbackExporter", "RenderedHTML", "forget_rendered"]
 
 
-class _Rendered:
-    """HTML already made in this process, by key; the oldest goes past ``size`` entries."""
+class RenderedHTML:
+    """HTML already made, by key; past ``size`` entries, the least recently used goes."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
         self._html: OrderedDict[Hashable, str] = OrderedDict()
 
     def get(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The HTML stored under ``key``, made by ``render()`` and stored if there is none."""
         if key in self._html:
             self._html.move_to_end(key)
             return self._html[key]
@@ -52,7 +53,12 @@ class _Rendered:
         self._html.clear()
 
 
-_RENDERED = _Rendered()
+_RENDERED = RenderedHTML()
+
+
+def forget_rendered() -> None:
+    """Empty this process's store of rendered HTML (the next page renders everything)."""
+    _RENDERED.clear()
 
 
 def _key(value: Any) -> str:
@@ -64,7 +70,7 @@ class FeedbackExporter(HTMLExporter):
     """``HTMLExporter`` that returns the template's page as it is, rendering what it has
     rendered before in this process only once (see the module docstring)."""
 
-    def default_filters(self):
+    def default_filters(self) -> Iterator[tuple[str, Any]]:
         yield from super().default_filters()
         yield ("markdown_cell", self.markdown_cell)
 

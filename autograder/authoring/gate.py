@@ -13,10 +13,10 @@ independent check) grade a small synthetic class, exactly as a class is graded:
   can reach an exercise another one names (:mod:`.packing`), since a notebook costs as
   much to grade with one mistake as with several; in such a student, every exercise none
   of them reaches must keep full marks, or its mutants are graded again, one student
-  each. A checkpoint (an exercise whose id starts with ``predict_``) is the exception: its visible test
-  records any well-formed prediction, right or wrong, and only the hidden tests judge
-  it (``tests/test_checkpoints.py`` checks that the visible test's output is the same
-  for every well-formed prediction).
+  each. A checkpoint (an exercise whose id starts with ``predict_``) is the exception:
+  its visible test records any well-formed prediction, right or wrong, and only the
+  hidden tests judge it (``tests/test_checkpoints.py`` checks that the visible test's
+  output is the same for every well-formed prediction).
 
 And for every student, the independent check must pass every cell whose visible tests
 pass in the kernel and that the check's full tests should pass: for the solution, every

@@ -11,14 +11,15 @@ LAB_ARGS ?=
 .PHONY: lab test test-fast release check-release grade gate clean
 
 UV_VERSION := 0.13.10
-# uv installs the same pinned wheels as pip, several times faster; where it cannot (an
-# index only pip's own configuration names, say), pip installs them instead.
+# uv installs the same pinned wheels as pip, several times faster; where it cannot (no uv
+# for this platform, an index only pip's own configuration names), pip installs them.
 INSTALL = $(PY) -m uv pip install --quiet --python $(PY) $(1) \
 	|| $(PY) -m pip install --quiet $(1)
 
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip uv==$(UV_VERSION)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet uv==$(UV_VERSION) || echo "uv did not install: pip installs the requirements"
 	$(call INSTALL,-r requirements.txt)
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@

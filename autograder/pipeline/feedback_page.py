@@ -23,11 +23,7 @@ from typing import Any
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.strings import strip_files_prefix
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-from .mathml import tex_to_mathml
-from .sanitize import clean
 
 __all__ = ["FeedbackExporter", "RenderedHTML", "forget_rendered"]
 
@@ -50,6 +46,7 @@ class RenderedHTML:
         return html
 
     def clear(self) -> None:
+        """Forget everything stored."""
         self._html.clear()
 
 
@@ -80,9 +77,11 @@ class FeedbackExporter(HTMLExporter):
         cell = context.get("cell", {})
         attachments = cell.get("attachments", {})
 
-        def render() -> str:
+        def render() -> str:  # the template's own filters, as configured
+            filters = self.environment.filters
             html = HTMLExporter.markdown2html(self, context, source)
-            return tex_to_mathml(clean(strip_files_prefix(html)))
+            return filters["tex_to_mathml"](filters["sanitize"](
+                filters["strip_files_prefix"](html)))
 
         if self.embed_images:  # pictures read from the notebook's own folder: not shared
             return render()
@@ -95,12 +94,12 @@ class FeedbackExporter(HTMLExporter):
         lexer = language.get("pygments_lexer", language.get("name", None))
         highlight = self.filters.get("highlight_code",
                                      Highlight2HTML(pygments_lexer=lexer, parent=self))
+        formatting = _key(getattr(highlight, "extra_formatter_options", {}))
 
         def highlight_code(source: str, language: str | None = None,
                            metadata: Any = None) -> str:
             return _RENDERED.get(
-                ("code", source, language, lexer, _key(metadata or {}),
-                 _key(getattr(highlight, "extra_formatter_options", {}))),
+                ("code", source, language, lexer, _key(metadata or {}), formatting),
                 lambda: highlight(source, language=language, metadata=metadata))
 
         self.register_filter("highlight_code", highlight_code)

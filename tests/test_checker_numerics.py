@@ -112,6 +112,17 @@ def test_only_the_entries_left_open_are_bounded():
     assert f.calls == 2 * w.size + 2
 
 
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_a_non_finite_entry_is_named_not_taken_for_agreement(bad):
+    # inf against a finite estimate has relative error inf / inf: no agreement to report
+    w = np.array([0.5, -1.0])
+    answer = np.array([bad, np.cos(-1.0)])
+    for run in (lambda: check.gradient("g", answer, lambda v: float(np.sum(np.sin(v))), w),
+                lambda: check.derivative("g", answer, np.sin, w)):
+        kind, message = _kind(run)
+        assert kind == "non-finite" and f"g contains {bad}" in message
+
+
 # ---------------------------------------------------------------- causes named
 
 def _add_backward_with_a_mean(grad_out, a_shape, b_shape):

@@ -257,12 +257,12 @@ def _agreeing(actual, estimate, tol):
         raw = np.asarray(actual)
         if raw.dtype.kind not in "biuf" or raw.shape != estimate.shape:
             return np.zeros(estimate.shape, dtype=bool), 0.0
-        with np.errstate(all="ignore"):
-            gap, scale = np.abs(raw - estimate), np.maximum(np.abs(raw), np.abs(estimate))
-            agree = (gap <= tol * scale) & (estimate != 0.0)
+        with np.errstate(all="ignore"):  # an infinite entry's error is NaN: not agreeing
+            relative = np.abs(raw - estimate) / np.maximum(np.abs(raw), np.abs(estimate))
+            agree = (relative <= tol) & (estimate != 0.0)
             if not agree.all():
                 return agree, 0.0
-            return agree, float(np.max(gap / scale)) if gap.size else 0.0
+            return agree, float(relative.max()) if relative.size else 0.0
     except (TypeError, ValueError):
         return np.zeros(estimate.shape, dtype=bool), 0.0
 

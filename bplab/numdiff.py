@@ -150,14 +150,16 @@ def gradient(f: Callable[[np.ndarray], Any], x: ArrayLike, *,
     array([ 2., -4.])
     """
     x = as_array(x, "x")
-    return _partials(f, x, central_step(x).ravel(), vectorized)[0].reshape(x.shape)
+    differences, _ = _partials(f, x, central_step(x).ravel(), vectorized, sizes=False)
+    return differences.reshape(x.shape)
 
 
-def _partials(f, x, h, vectorized, entries=None):
+def _partials(f, x, h, vectorized, entries=None, sizes=True):
     """Central differences of a scalar ``f`` along each entry (flat steps ``h``).
 
-    Returns the differences and the larger ``|f|`` of each pair, flat: one per index of
-    ``entries`` (every entry by default), ``h`` holding one step per index.
+    Returns the differences and the larger ``|f|`` of each pair (None unless ``sizes``),
+    flat: one per index of ``entries`` (every entry by default), ``h`` holding one step per
+    index.
     """
     shape = x.shape
     h = np.asarray(h, dtype=np.float64)
@@ -174,17 +176,20 @@ def _partials(f, x, h, vectorized, entries=None):
             flat = x.ravel().copy()
             point = flat.reshape(shape)  # a view: f sees each change made to flat
             indices = range(x.size) if entries is None else np.asarray(entries).tolist()
-            up, down = [], []
+            up, down, steps, start = [], [], h.tolist(), flat.tolist()
             # Python floats in the loop: the same float64 sums, without NumPy's scalar cost
-            for i, step in zip(indices, h.tolist()):
-                saved = float(flat[i])
+            for i, step in zip(indices, steps):
+                saved = start[i]
                 flat[i] = saved + step
                 up.append(float(f(point)))
                 flat[i] = saved - step
                 down.append(float(f(point)))
                 flat[i] = saved
+            if not sizes:  # the quotients alone, with the same float64 operations
+                return np.array([(u - d) / (2.0 * step)
+                                 for u, d, step in zip(up, down, steps)]), None
             up, down = np.array(up), np.array(down)
-        return (up - down) / (2 * h), np.maximum(np.abs(up), np.abs(down))
+        return (up - down) / (2 * h), np.maximum(np.abs(up), np.abs(down)) if sizes else None
 
 
 def _bound(first, second, scale, h, noise):

@@ -14,6 +14,8 @@ from numpy.typing import ArrayLike, DTypeLike
 __all__ = ["as_array", "as_scalar", "same_shape", "prediction_and_target", "broadcast_pair",
            "shape_str"]
 
+_FLOAT64 = np.dtype(np.float64)
+
 
 def shape_str(shape: tuple[int, ...]) -> str:
     """Format a shape as people write it: ``(3,)``, ``(2, 4)``, ``()``."""
@@ -62,7 +64,9 @@ def as_array(value: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None 
     ...
     ValueError: x must be a 1-d array; got shape (1, 2)
     """
-    if np.iscomplexobj(value) and dtype is not complex and np.dtype(dtype).kind != "c":
+    if type(value) is np.ndarray and value.dtype is _FLOAT64 and dtype is np.float64:
+        array = value  # the common case, checked in a few attribute reads
+    elif np.iscomplexobj(value) and dtype is not complex and np.dtype(dtype).kind != "c":
         array = np.asarray(value)
     else:
         try:
@@ -84,7 +88,7 @@ def as_array(value: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None 
             wanted = "(" + ", ".join("any" if n is None else str(n) for n in shape)
             wanted += ",)" if len(shape) == 1 else ")"
             raise ValueError(f"{name} must have shape {wanted}; got {shape_str(array.shape)}")
-    if finite and array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+    if finite and array.dtype.kind in "fc" and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         where = f" at index {tuple(int(i) for i in bad)}" if array.ndim else ""
         raise ValueError(f"{name} must be finite; it holds {array[tuple(bad)]}{where}")

@@ -112,6 +112,23 @@ def test_only_the_entries_left_open_are_bounded():
     assert f.calls == 2 * w.size + 2
 
 
+@pytest.mark.parametrize("shape", [(2, 2), (5, 5)])  # agreement tested in floats, in arrays
+def test_agreement_is_judged_alike_for_few_and_many_entries(shape, capsys):
+    assert (np.prod(shape) <= check.FEW_ENTRIES) == (shape == (2, 2))
+    w = np.linspace(-1.0, 1.0, np.prod(shape)).reshape(shape) + 0.25
+    f = lambda v: float(np.sum(np.sin(v)))  # noqa: E731
+    within, beyond = np.cos(w), np.cos(w)
+    within[0, 1] *= 1 + 0.9e-5
+    beyond[0, 1] *= 1 + 1.1e-5
+    check.gradient("g", within, f, w)
+    assert "g is correct (largest relative error below 1e-5," in capsys.readouterr().out
+    with pytest.raises(CheckFailure):
+        check.gradient("g", beyond, f, w)
+    whole = np.round(8 * w)  # an integer answer where the gradient is whole numbers
+    check.gradient("g", whole.astype(int), lambda v: float(np.sum(8 * v * whole)) / 8, w)
+    assert "g is correct" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
 def test_a_non_finite_entry_is_named_not_taken_for_agreement(bad):
     # inf against a finite estimate has relative error inf / inf: no agreement to report

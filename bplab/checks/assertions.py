@@ -249,33 +249,59 @@ def gradient(name: str, grad: ArrayLike, f: Callable[[np.ndarray], float], x: Ar
         batch_size=batch_size, n_out=n_out, upstream=upstream, broadcast_copies=broadcast_copies)
 
 
-def _agreeing(actual, estimate, tol):
-    """Which entries of ``actual`` are within ``tol`` of the estimate, relatively (none, if
-    they cannot be compared, nor where the estimate is 0, which may be rounding alone), and
-    the largest relative error among them."""
+FEW_ENTRIES = 16
+"""Up to this many entries, agreement with the estimate is first tested in Python floats:
+for the small gradients of the early notebooks, each NumPy call costs more than the test."""
+
+
+def _comparable(actual, estimate):
+    """``actual`` as an array of numbers of the estimate's shape, or None."""
     try:
         raw = np.asarray(actual)
-        if raw.dtype.kind not in "biuf" or raw.shape != estimate.shape:
-            return np.zeros(estimate.shape, dtype=bool), 0.0
-        with np.errstate(all="ignore"):  # an infinite entry's error is NaN: not agreeing
-            relative = np.abs(raw - estimate) / np.maximum(np.abs(raw), np.abs(estimate))
-            agree = (relative <= tol) & (estimate != 0.0)
-            if not agree.all():
-                return agree, 0.0
-            return agree, float(relative.max()) if relative.size else 0.0
     except (TypeError, ValueError):
-        return np.zeros(estimate.shape, dtype=bool), 0.0
+        return None
+    return raw if raw.dtype.kind in "biuf" and raw.shape == estimate.shape else None
+
+
+def _agreeing(raw, estimate, tol):
+    """Which entries of ``raw`` are within ``tol`` of the estimate, relatively (not where
+    the estimate is 0, which may be rounding alone), and every entry's relative error."""
+    with np.errstate(all="ignore"):  # an infinite entry's error is NaN: not agreeing
+        relative = np.abs(raw - estimate) / np.maximum(np.abs(raw), np.abs(estimate))
+        return (relative <= tol) & (estimate != 0.0), relative
+
+
+def _largest_agreeing_error(raw, estimate, tol):
+    """The largest relative error if every entry agrees (as :func:`_agreeing` judges),
+    else None."""
+    if raw.size > FEW_ENTRIES:
+        agree, relative = _agreeing(raw, estimate, tol)
+        return (float(relative.max()) if relative.size else 0.0) if agree.all() else None
+    worst = 0.0
+    # the same float64 operations as _agreeing, entry by entry; a NaN fails the test
+    for got, wanted in zip(raw.astype(np.float64, copy=False).ravel().tolist(),
+                           estimate.ravel().tolist()):
+        if wanted == 0.0:
+            return None
+        relative = abs(got - wanted) / max(abs(got), abs(wanted))
+        if not relative <= tol:
+            return None
+        worst = max(worst, relative)
+    return worst
 
 
 def _judge_numerical(name, actual, estimate, bounded, tol, **details):
     """Compare with a central difference; ``bounded(where)`` gives ``(estimate, error)`` with
     error bounds at the entries ``where``, for those that the first comparison left open."""
     __tracebackhide__ = True
-    agree, worst = _agreeing(actual, estimate, tol)
-    if agree.all():  # the plain loop's verdict, at the plain loop's cost
+    raw = _comparable(actual, estimate)
+    worst = None if raw is None else _largest_agreeing_error(raw, estimate, tol)
+    if worst is not None:  # the plain loop's verdict, at the plain loop's cost
         print(f"{name} is correct (largest relative error {diagnosis.error_bound(worst)}, "
               f"tolerance {tol:.0e}).")
         return
+    agree = np.zeros(estimate.shape, dtype=bool) if raw is None else _agreeing(
+        raw, estimate, tol)[0]
     open_entries = ~agree
     error = np.zeros(estimate.shape)
     if np.any(open_entries):

@@ -13,7 +13,9 @@ LAB_ARGS ?=
 UV_VERSION := 0.13.10
 # uv installs the same pinned wheels as pip, several times faster; where it cannot (no uv
 # for this platform, an index only pip's own configuration names), pip installs them.
-INSTALL = $(PY) -m uv pip install --quiet --python $(PY) $(1) \
+# UV_SYSTEM_CERTS: uv trusts the system's certificate authorities, as pip and curl do here
+# (otherwise only its own built-in list, which a proxy's authority is not on).
+INSTALL = UV_SYSTEM_CERTS=1 $(PY) -m uv pip install --quiet --python $(PY) $(1) \
 	|| $(PY) -m pip install --quiet $(1)
 
 $(VENV)/.runtime: requirements.txt pyproject.toml

@@ -120,9 +120,11 @@ else
     say "installing the course's requirements, the hub and the course from $CLONE into $ENV_DIR"
     # uv installs the same pinned wheels as pip, several times faster; where it cannot
     # (an index only this machine's pip configuration names, say), pip installs them.
+    # UV_SYSTEM_CERTS: uv trusts the system's certificate authorities, as pip and curl do
+    # (otherwise only its own built-in list, which a proxy's authority is not on).
     "$PY" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" || true
     requirements=(-r "$CLONE/requirements-grading.txt" -r "$HERE/requirements.txt")
-    if ! "$PY" -m uv pip install --quiet --python "$PY" "${requirements[@]}"; then
+    if ! UV_SYSTEM_CERTS=1 "$PY" -m uv pip install --quiet --python "$PY" "${requirements[@]}"; then
         say "uv could not install the requirements; pip installs them"
         "$PY" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
     fi

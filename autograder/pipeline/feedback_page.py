@@ -11,6 +11,9 @@ its markdown (with its formulas as MathML) and the code cells students do not wr
 grading worker renders a class's pages one after another, so each markdown source and
 each code cell is rendered once per process (:class:`RenderedHTML`) and reused, keyed by
 everything its HTML depends on; a student's own text is a new key, rendered for them.
+And nbgrader makes a new exporter for every page, whose Jinja environment would compile
+the template's files again: their compiled code is kept once per process too
+(:class:`CompiledTemplates`), checked against each file's source at every use.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
-from jinja2 import pass_context
+from jinja2 import BytecodeCache, Environment, pass_context
+from jinja2.bccache import Bucket
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-__all__ = ["FeedbackExporter", "RenderedHTML", "forget_rendered"]
+__all__ = ["FeedbackExporter", "RenderedHTML", "CompiledTemplates", "forget_rendered"]
 
 
 class RenderedHTML:
@@ -53,9 +57,56 @@ class RenderedHTML:
 _RENDERED = RenderedHTML()
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, in memory, for every environment made alike.
+
+    Jinja keys a template's code by its name and file, and checks it against the file's
+    source when loading it (a changed file is compiled again). What else the code depends
+    on is the environment's syntax and compiler settings, which are part of the key here.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[Any, ...], bytes] = {}
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None,
+                   source: str) -> Bucket:
+        key = repr((_settings(environment), self.get_cache_key(name, filename)))
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._code.clear()
+
+
+def _settings(environment: Environment) -> tuple[Any, ...]:
+    """What an environment's compiled templates depend on, besides their source."""
+    return (environment.block_start_string, environment.block_end_string,
+            environment.variable_start_string, environment.variable_end_string,
+            environment.comment_start_string, environment.comment_end_string,
+            environment.line_statement_prefix, environment.line_comment_prefix,
+            environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
+            environment.keep_trailing_newline, tuple(sorted(environment.extensions)),
+            environment.optimized, environment.finalize, environment.autoescape,
+            environment.is_async)
+
+
+_COMPILED = CompiledTemplates()
+
+
 def forget_rendered() -> None:
-    """Empty this process's store of rendered HTML (the next page renders everything)."""
+    """Empty this process's stores of rendered HTML and compiled templates (the next page
+    renders and compiles everything)."""
     _RENDERED.clear()
+    _COMPILED.clear()
 
 
 def _key(value: Any) -> str:
@@ -70,6 +121,11 @@ class FeedbackExporter(HTMLExporter):
     def default_filters(self) -> Iterator[tuple[str, Any]]:
         yield from super().default_filters()
         yield ("markdown_cell", self.markdown_cell)
+
+    def _create_environment(self) -> Environment:
+        environment = super()._create_environment()
+        environment.bytecode_cache = _COMPILED
+        return environment
 
     @pass_context
     def markdown_cell(self, context: Any, source: str) -> str:
@@ -95,12 +151,17 @@ class FeedbackExporter(HTMLExporter):
         highlight = self.filters.get("highlight_code",
                                      Highlight2HTML(pygments_lexer=lexer, parent=self))
         formatting = _key(getattr(highlight, "extra_formatter_options", {}))
+        # Of a cell's metadata, nbconvert's highlighter reads only the magics language, not
+        # the execution times every graded cell has, different for each student; another
+        # highlighter, configured instead, may read any of it.
+        nbconvert_s = isinstance(highlight, Highlight2HTML)
 
         def highlight_code(source: str, language: str | None = None,
                            metadata: Any = None) -> str:
-            return _RENDERED.get(
-                ("code", source, language, lexer, _key(metadata or {}), formatting),
-                lambda: highlight(source, language=language, metadata=metadata))
+            read = ((metadata or {}).get("magics_language") if nbconvert_s
+                    else _key(metadata or {}))
+            return _RENDERED.get(("code", source, language, lexer, read, formatting),
+                                 lambda: highlight(source, language=language, metadata=metadata))
 
         self.register_filter("highlight_code", highlight_code)
         resources = self._init_resources(resources)

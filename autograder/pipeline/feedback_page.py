@@ -66,7 +66,7 @@ class CompiledTemplates(BytecodeCache):
     """
 
     def __init__(self) -> None:
-        self._code: dict[tuple[Any, ...], bytes] = {}
+        self._code: dict[str, bytes] = {}
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None,
                    source: str) -> Bucket:

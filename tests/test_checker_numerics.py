@@ -129,6 +129,14 @@ def test_agreement_is_judged_alike_for_few_and_many_entries(shape, capsys):
     assert "g is correct" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("answer", [[0.0, 0.5], [1.0, 0.5]])
+def test_a_difference_that_is_nan_beside_a_zero_answer_is_judged_not_divided_by(answer):
+    # sqrt at 0: the step below the edge makes the first entry's difference NaN
+    with pytest.raises(CheckFailure):
+        check.gradient("g", np.array(answer), lambda v: float(np.sum(np.sqrt(v))),
+                       np.array([0.0, 1.0]))
+
+
 @pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
 def test_a_non_finite_entry_is_named_not_taken_for_agreement(bad):
     # inf against a finite estimate has relative error inf / inf: no agreement to report

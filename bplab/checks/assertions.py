@@ -278,12 +278,14 @@ def _largest_agreeing_error(raw, estimate, tol):
         agree, relative = _agreeing(raw, estimate, tol)
         return (float(relative.max()) if relative.size else 0.0) if agree.all() else None
     worst = 0.0
-    # the same float64 operations as _agreeing, entry by entry; a NaN fails the test
+    # the same float64 operations as _agreeing, entry by entry; a NaN fails the test, and
+    # so does a scale that is not positive (0 beside a NaN estimate), before it divides
     for got, wanted in zip(raw.astype(np.float64, copy=False).ravel().tolist(),
                            estimate.ravel().tolist()):
-        if wanted == 0.0:
+        scale = max(abs(got), abs(wanted))
+        if wanted == 0.0 or not scale > 0.0:
             return None
-        relative = abs(got - wanted) / max(abs(got), abs(wanted))
+        relative = abs(got - wanted) / scale
         if not relative <= tol:
             return None
         worst = max(worst, relative)
